@@ -1,0 +1,53 @@
+# Samspil. `make run` serves a demo instance; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+CATALOGS := app/translations/da/LC_MESSAGES/messages.mo app/translations/en/LC_MESSAGES/messages.mo
+
+.PHONY: run test setup db translations extract-messages update-messages bench clean help
+
+help:
+	@echo "make run    - install, migrate, seed demo data (SQLite) and serve on http://127.0.0.1:5000"
+	@echo "make test   - install and run the whole test suite"
+	@echo "make bench  - benchmarks (see README)"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP) $(CATALOGS)
+
+app/translations/%/LC_MESSAGES/messages.mo: app/translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations -l $* >/dev/null
+
+db: setup
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+
+run: db
+	$(FLASK) run --host 127.0.0.1 --port 5000 --debug
+
+test: setup
+	@if command -v npm >/dev/null 2>&1 && [ ! -f node_modules/axe-core/axe.min.js ]; then \
+		npm install --no-audit --no-fund --silent >/dev/null 2>&1 || echo "npm install failed: browser tests will report it"; fi
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Translations: extract new strings into the template, merge them into both catalogues.
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output --no-wrap -o app/translations/messages.pot . >/dev/null
+
+update-messages: extract-messages
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-wrap --no-fuzzy-matching >/dev/null
+
+translations: update-messages $(CATALOGS)
+
+clean:
+	rm -rf $(VENV) instance/*.db instance/outbox node_modules

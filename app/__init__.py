@@ -1,0 +1,64 @@
+"""Samspil: joint agile development of the products municipalities and vendors own together."""
+import logging
+
+from flask import Flask
+
+from config import Config, ProductionConfig, config_from_env
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI and error pages."""
+    config_class = config_class or config_from_env()
+    if issubclass(config_class, ProductionConfig):
+        config_class.validate()
+    app = Flask(__name__, static_folder="../static", template_folder="../templates",
+                instance_path=str(_instance_dir()))
+    app.config.from_object(config_class)
+    _instance_dir().mkdir(exist_ok=True)
+
+    from app import database, database_events, i18n, models, security, web  # noqa: F401
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_root() / "migrations"), render_as_batch=True,
+                     compare_type=True, render_item=database.render_migration_item)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    database_events.init_app(app)
+    web.init_app(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent
+
+
+def _instance_dir():
+    return _root() / "instance"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts import bp as accounts_bp
+    from app.main import bp as main_bp
+    from app.organisations import bp as organisations_bp
+    from app.projects import bp as projects_bp
+
+    for bp in (main_bp, accounts_bp, organisations_bp, projects_bp):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.accounts.cli import users_cli
+    from app.demo.cli import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

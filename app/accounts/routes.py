@@ -1,0 +1,103 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import bp
+from app.accounts.forms import LanguageForm, LoginForm, PasswordForm
+from app.accounts.services import authenticate, change_password, normalise_email
+from app.extensions import db, limiter
+from app.services import RuleViolation
+
+DEMO_ACCOUNTS = [
+    ("po@ballerup.example", "Ballerup"), ("po@aarhus.example", "Aarhus"),
+    ("fag@roskilde.example", "Roskilde"), ("dev@nordlys.example", "Nordlys Software ApS"),
+    ("lead@nordlys.example", "Nordlys Software ApS"),
+    ("styregruppe@kobenhavn.example", "København"), ("po@odense.example", "Odense"),
+]
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only local paths are followed after sign-in (no scheme, no host, no //)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return None
+    return target
+
+
+def _login_account_key() -> str:
+    return "account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=_login_account_key)
+def login():
+    """Sign in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")) or url_for("main.index"), 303)
+        form.password.errors.append(_("Wrong e-mail or password."))
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    demo = DEMO_ACCOUNTS if current_app.config["SHOW_DEMO_ACCOUNTS"] else []
+    return render_template("accounts/login.html", form=form, demo_accounts=demo), status
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """Sign out (GET asks for confirmation, so a link elsewhere cannot sign anyone out)."""
+    if request.method == "POST":
+        logout_user()
+        flash(_("You are signed out."), "info")
+        return redirect(url_for("accounts.login"), 303)
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/logout.html")
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Personal settings: language (digest subscriptions join here later)."""
+    form = LanguageForm(locale=current_user.locale or "")
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data or None
+        db.session.commit()
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("accounts.settings"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/settings.html", form=form,
+                           password_form=PasswordForm(prefix="pw")), status
+
+
+@bp.post("/settings/password")
+@login_required
+def password():
+    """Change my password; every other session of mine ends."""
+    form = PasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data, form.password.data)
+        except RuleViolation as exc:
+            getattr(form, exc.field or "password").errors.append(exc.message)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())
+            flash(_("Your password is changed. Other sessions have been signed out."), "success")
+            return redirect(url_for("accounts.settings"), 303)
+    return render_template("accounts/settings.html", form=LanguageForm(locale=current_user.locale or ""),
+                           password_form=form), 422

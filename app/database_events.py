@@ -1,0 +1,38 @@
+"""Engine set-up per dialect: SQLite gets WAL, a busy timeout and write transactions that lock early."""
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+
+from app.extensions import db
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _wants_write_lock() -> bool:
+    # A read-then-write transaction under SQLite's deferred BEGIN can fail with "database is
+    # locked" when two writers upgrade at once; BEGIN IMMEDIATE takes the write lock up front.
+    # Page views stay deferred so that readers never wait for each other.
+    if has_request_context():
+        return request.method not in READ_METHODS
+    return True
+
+
+def init_app(app: Flask) -> None:
+    """Attach the SQLite connection hooks when the app uses SQLite."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # let the "begin" hook below issue BEGIN
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")

@@ -1,0 +1,1 @@
+"""Realistic demo data in Danish, for development and trying Samspil out."""

@@ -1,0 +1,41 @@
+from flask import jsonify, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import select, text
+from sqlalchemy.orm import selectinload
+
+from app.extensions import csrf, db, limiter
+from app.main import bp
+from app.projects.models import Membership, Project
+
+
+@bp.get("/")
+@login_required
+def index():
+    """My projects, with my roles in each."""
+    memberships = db.session.scalars(
+        select(Membership)
+        .join(Membership.project)
+        .where(Membership.user_id == current_user.id)
+        .options(selectinload(Membership.project))
+        .order_by(Project.name)
+    ).all()
+    other_projects = []
+    if current_user.is_site_admin:
+        mine = {m.project_id for m in memberships}
+        other_projects = [p for p in db.session.scalars(select(Project).order_by(Project.name))
+                          if p.id not in mine]
+    return render_template("main/index.html", memberships=memberships,
+                           other_projects=other_projects)
+
+
+@bp.get("/healthz")
+@limiter.exempt
+@csrf.exempt
+def healthz():
+    """Liveness and database check for load balancers."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        db.session.rollback()
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,4 @@
+"""Import every area's models so that SQLAlchemy and Alembic see the whole schema."""
+from app.accounts.models import User  # noqa: F401
+from app.organisations.models import Organisation  # noqa: F401
+from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation  # noqa: F401

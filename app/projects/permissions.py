@@ -1,0 +1,60 @@
+"""Who may do what in a project: plain predicates used by routes, templates and tests alike.
+
+Every later area adds its predicates here or in its own permissions module built on
+`roles_in`. A non-member never learns that a project exists: loaders answer 404.
+"""
+from flask import abort, g
+from sqlalchemy import select
+
+from app.extensions import db
+from app.projects.models import Membership, Project, Role
+
+
+def roles_in(user, project: Project) -> frozenset[str]:
+    """The roles the user holds in the project (memoised for the request)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cache = g.setdefault("_project_roles", {})
+    key = (user.id, project.id)
+    if key not in cache:
+        membership = db.session.scalar(
+            select(Membership).where(
+                Membership.project_id == project.id, Membership.user_id == user.id
+            )
+        )
+        cache[key] = membership.role_names if membership else frozenset()
+    return cache[key]
+
+
+def forget_roles() -> None:
+    """Drop the memoised roles after they have changed within a request."""
+    g.pop("_project_roles", None)
+
+
+def is_member(user, project: Project) -> bool:
+    return bool(roles_in(user, project))
+
+
+def has_any_role(user, project: Project, *roles: Role) -> bool:
+    return bool(roles_in(user, project) & set(roles))
+
+
+def can_view_project(user, project: Project) -> bool:
+    """Members see their projects; site administrators see every project to administer it."""
+    return is_member(user, project) or bool(getattr(user, "is_site_admin", False))
+
+
+def can_manage_members(user, project: Project) -> bool:
+    return bool(getattr(user, "is_site_admin", False)) or has_any_role(
+        user, project, Role.SECRETARIAT
+    )
+
+
+def can_administer_site(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_site_admin)
+
+
+def require(allowed: bool) -> None:
+    """Abort with 403 unless allowed (the project itself is already known to be visible)."""
+    if not allowed:
+        abort(403)

@@ -1,0 +1,194 @@
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import User
+from app.accounts.services import get_user_by_email
+from app.extensions import db
+from app.organisations.models import Organisation
+from app.projects import bp, services
+from app.projects.forms import (PARTICIPATION_LABELS, ROLE_LABELS, AddMemberForm,
+                                AddOrganisationForm, ProjectForm, RolesForm)
+from app.projects.loaders import get_project_or_404
+from app.projects.models import Membership, ProjectOrganisation
+from app.projects.permissions import (can_administer_site, can_manage_members, require,
+                                      roles_in)
+from app.services import RuleViolation
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Create a project (site administrators)."""
+    require(can_administer_site(current_user))
+    form = ProjectForm()
+    if form.validate_on_submit():
+        try:
+            project = services.create_project(form.key.data, form.name.data,
+                                              form.description.data, form.is_roadmap_public.data)
+        except RuleViolation as exc:
+            getattr(form, exc.field or "key").errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Project %(key)s is created. Add the organisations taking part.",
+                    key=project.key), "success")
+            return redirect(url_for("projects.members", key=project.key), 303)
+    return render_template("projects/new.html", form=form), 422 if form.is_submitted() else 200
+
+
+@bp.get("/p/<key>/")
+@login_required
+def overview(key):
+    """The project's overview: who takes part, my roles, links to every area."""
+    project = get_project_or_404(key)
+    participations = db.session.scalars(
+        select(ProjectOrganisation).where(ProjectOrganisation.project_id == project.id)
+        .options(selectinload(ProjectOrganisation.organisation))
+    ).all()
+    return render_template("projects/overview.html", project=project,
+                           participations=sorted(participations, key=lambda p: p.organisation.name),
+                           my_roles=roles_in(current_user, project),
+                           role_labels=ROLE_LABELS, participation_labels=PARTICIPATION_LABELS)
+
+
+def _members_page(project, add_member_form=None, add_org_form=None, status=200):
+    memberships = db.session.scalars(
+        select(Membership).where(Membership.project_id == project.id)
+        .join(Membership.user).options(selectinload(Membership.user).selectinload(User.organisation))
+        .order_by(User.name)
+    ).all()
+    participations = db.session.scalars(
+        select(ProjectOrganisation).where(ProjectOrganisation.project_id == project.id)
+        .options(selectinload(ProjectOrganisation.organisation))
+    ).all()
+    participating = {p.organisation_id for p in participations}
+    add_org_form = add_org_form or AddOrganisationForm(prefix="org")
+    add_org_form.organisation_id.choices = [
+        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+        if o.id not in participating
+    ]
+    return render_template(
+        "projects/members.html", project=project, memberships=memberships,
+        participations=sorted(participations, key=lambda p: p.organisation.name),
+        add_member_form=add_member_form or AddMemberForm(prefix="member"),
+        add_org_form=add_org_form, role_labels=ROLE_LABELS,
+        participation_labels=PARTICIPATION_LABELS,
+        can_manage=can_manage_members(current_user, project),
+        roles_form_for=lambda m: RolesForm(prefix=f"m{m.id}", roles=sorted(m.role_names)),
+    ), status
+
+
+@bp.get("/p/<key>/members")
+@login_required
+def members(key):
+    """Members and participating organisations of the project."""
+    return _members_page(get_project_or_404(key))
+
+
+@bp.post("/p/<key>/members")
+@login_required
+def add_member(key):
+    """Add an existing user as a member with roles."""
+    project = get_project_or_404(key)
+    require(can_manage_members(current_user, project))
+    form = AddMemberForm(prefix="member")
+    if form.validate_on_submit():
+        user = get_user_by_email(form.email.data)
+        try:
+            if user is None:
+                raise RuleViolation(_("No user has this e-mail address."), "email")
+            services.add_member(project, user, form.roles.data)
+        except RuleViolation as exc:
+            getattr(form, exc.field or "email").errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now a member.", name=user.name), "success")
+            return redirect(url_for("projects.members", key=key), 303)
+    return _members_page(project, add_member_form=form, status=422)
+
+
+def _membership_or_404(project, membership_id) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.project_id != project.id:
+        abort(404)
+    return membership
+
+
+@bp.post("/p/<key>/members/<int:membership_id>/roles")
+@login_required
+def set_roles(key, membership_id):
+    """Replace a member's roles."""
+    project = get_project_or_404(key)
+    require(can_manage_members(current_user, project))
+    membership = _membership_or_404(project, membership_id)
+    form = RolesForm(prefix=f"m{membership.id}")
+    if form.validate_on_submit():
+        try:
+            services.set_roles(membership, form.roles.data)
+        except RuleViolation as exc:
+            flash(exc.message, "error")
+            return _members_page(project, status=422)
+        db.session.commit()
+        flash(_("The roles of %(name)s are saved.", name=membership.user.name), "success")
+        return redirect(url_for("projects.members", key=key), 303)
+    flash(_("Choose at least one valid role."), "error")
+    return _members_page(project, status=422)
+
+
+@bp.post("/p/<key>/members/<int:membership_id>/remove")
+@login_required
+def remove_member(key, membership_id):
+    """Remove a member from the project."""
+    project = get_project_or_404(key)
+    require(can_manage_members(current_user, project))
+    membership = _membership_or_404(project, membership_id)
+    name = membership.user.name
+    services.remove_member(membership)
+    db.session.commit()
+    flash(_("%(name)s is no longer a member.", name=name), "success")
+    return redirect(url_for("projects.members", key=key), 303)
+
+
+@bp.post("/p/<key>/organisations")
+@login_required
+def add_organisation(key):
+    """Let another organisation take part in the project."""
+    project = get_project_or_404(key)
+    require(can_manage_members(current_user, project))
+    form = AddOrganisationForm(prefix="org")
+    if form.validate_on_submit():
+        org = db.session.get(Organisation, form.organisation_id.data)
+        try:
+            if org is None:
+                raise RuleViolation(_("Choose an organisation."), "organisation_id")
+            services.add_participation(project, org, form.kind.data)
+        except RuleViolation as exc:
+            getattr(form, exc.field or "organisation_id").errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("%(org)s now takes part in the project.", org=org.name), "success")
+            return redirect(url_for("projects.members", key=key), 303)
+    return _members_page(project, add_org_form=form, status=422)
+
+
+@bp.post("/p/<key>/organisations/<int:organisation_id>/remove")
+@login_required
+def remove_organisation(key, organisation_id):
+    """Remove an organisation that no longer takes part."""
+    project = get_project_or_404(key)
+    require(can_manage_members(current_user, project))
+    org = db.session.get(Organisation, organisation_id)
+    if org is None:
+        abort(404)
+    try:
+        services.remove_participation(project, org)
+    except RuleViolation as exc:
+        if exc.status == 404:
+            abort(404)
+        flash(exc.message, "error")
+        return _members_page(project, status=422)
+    db.session.commit()
+    flash(_("%(org)s no longer takes part.", org=org.name), "success")
+    return redirect(url_for("projects.members", key=key), 303)

@@ -1,0 +1,127 @@
+"""Rules for projects, the organisations taking part and people's roles."""
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.projects.models import (Membership, MembershipRole, ParticipationKind, Project,
+                                 ProjectOrganisation, Role)
+from app.projects.permissions import forget_roles
+from app.services import RuleViolation
+
+PROJECT_KEY = re.compile(r"^[A-Z]{2,10}$")
+
+
+def create_project(key: str, name: str, description: str = "",
+                   is_roadmap_public: bool = False) -> Project:
+    """Create a project with a unique key of 2–10 capital letters."""
+    key = key.strip()
+    if not PROJECT_KEY.match(key):
+        raise RuleViolation(_("The key must be 2 to 10 capital letters (A–Z)."), "key")
+    if db.session.scalar(select(Project.id).where(Project.key == key)):
+        raise RuleViolation(_("The key %(key)s is already in use.", key=key), "key")
+    if not name.strip():
+        raise RuleViolation(_("The project needs a name."), "name")
+    project = Project(key=key, name=name.strip(), description=description.strip(),
+                      is_roadmap_public=is_roadmap_public)
+    db.session.add(project)
+    db.session.flush()
+    return project
+
+
+def participation_of(project: Project, organisation_id: int) -> ProjectOrganisation | None:
+    return db.session.scalar(
+        select(ProjectOrganisation).where(
+            ProjectOrganisation.project_id == project.id,
+            ProjectOrganisation.organisation_id == organisation_id,
+        )
+    )
+
+
+def add_participation(project: Project, organisation, kind: str) -> ProjectOrganisation:
+    """Let an organisation take part in the project; vendors only as vendor partners."""
+    if kind not in set(ParticipationKind):
+        raise RuleViolation(_("Unknown kind of participation."), "kind")
+    if organisation.is_vendor != (kind == ParticipationKind.VENDOR):
+        raise RuleViolation(_("Vendors take part as vendor partners, and only vendors do."), "kind")
+    if participation_of(project, organisation.id):
+        raise RuleViolation(_("%(org)s already takes part in the project.", org=organisation.name),
+                            "organisation_id")
+    part = ProjectOrganisation(project=project, organisation=organisation, kind=kind)
+    db.session.add(part)
+    db.session.flush()
+    return part
+
+
+def remove_participation(project: Project, organisation) -> None:
+    """Remove an organisation from the project; refused while its people are still members."""
+    part = participation_of(project, organisation.id)
+    if part is None:
+        raise RuleViolation(_("The organisation does not take part in the project."), status=404)
+    remaining = db.session.scalar(
+        select(func.count(Membership.id)).where(
+            Membership.project_id == project.id,
+            Membership.user.has(organisation_id=organisation.id),
+        )
+    )
+    if remaining:
+        raise RuleViolation(
+            _("Remove the %(n)d members from %(org)s first.", n=remaining, org=organisation.name)
+        )
+    db.session.delete(part)
+    db.session.flush()
+
+
+def _clean_roles(roles) -> set[str]:
+    roles = set(roles or ())
+    if not roles:
+        raise RuleViolation(_("Choose at least one role."), "roles")
+    unknown = roles - set(Role)
+    if unknown:
+        raise RuleViolation(_("Unknown role: %(role)s.", role=", ".join(sorted(unknown))), "roles")
+    return roles
+
+
+def add_member(project: Project, user, roles) -> Membership:
+    """Make a user of a participating organisation a member with the given roles."""
+    roles = _clean_roles(roles)
+    if participation_of(project, user.organisation_id) is None:
+        raise RuleViolation(
+            _("%(org)s does not take part in the project; add the organisation first.",
+              org=user.organisation.name), "email")
+    if membership_of(project, user.id):
+        raise RuleViolation(_("%(name)s is already a member.", name=user.name), "email")
+    membership = Membership(project=project, user=user,
+                            roles=[MembershipRole(role=r) for r in sorted(roles)])
+    db.session.add(membership)
+    db.session.flush()
+    forget_roles()
+    return membership
+
+
+def membership_of(project: Project, user_id: int) -> Membership | None:
+    return db.session.scalar(
+        select(Membership).where(Membership.project_id == project.id, Membership.user_id == user_id)
+    )
+
+
+def set_roles(membership: Membership, roles) -> tuple[set[str], set[str]]:
+    """Replace a member's roles; returns (added, removed)."""
+    roles = _clean_roles(roles)
+    current = set(membership.role_names)
+    added, removed = roles - current, current - roles
+    for row in list(membership.roles):
+        if row.role in removed:
+            membership.roles.remove(row)
+    for role in sorted(added):
+        membership.roles.append(MembershipRole(role=role))
+    db.session.flush()
+    forget_roles()
+    return added, removed
+
+
+def remove_member(membership: Membership) -> None:
+    db.session.delete(membership)
+    db.session.flush()
+    forget_roles()

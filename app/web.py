@@ -1,0 +1,81 @@
+"""Shared web plumbing: htmx-aware rendering, error pages and template helpers."""
+from flask import Flask, current_app, g, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from app.extensions import db
+
+
+def is_htmx() -> bool:
+    """An htmx request that wants a fragment (a history restore wants the full page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render_page_or_partial(page: str, partial: str, status: int = 200, **context):
+    """One URL, two renderings: the partial for htmx, the full page otherwise."""
+    template = partial if is_htmx() else page
+    response = current_app.make_response((render_template(template, **context), status))
+    response.vary.add("HX-Request")
+    return response
+
+
+def render_form(template: str, status: int = 200, **context):
+    """Render a page holding a form; 422 when the form carries errors."""
+    return render_template(template, **context), status
+
+
+def _error_page(status: int, title: str, message: str):
+    if is_htmx():
+        return render_template("errors/_message.html", title=title, message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(400)
+    def bad_request(error):
+        return _error_page(400, _("Bad request"), getattr(error, "description", "") or "")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _error_page(400, _("The form has expired"),
+                           _("Reload the page and try again. Nothing was saved."))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return _error_page(403, _("Not allowed"), _("You do not have permission to do this."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return _error_page(404, _("Page not found"),
+                           _("The page does not exist, or you do not have access to it."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return _error_page(405, _("Not allowed"), _("This address does not accept that method."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return _error_page(413, _("Too large"), _("The request was too large."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return _error_page(429, _("Too many attempts"),
+                           _("Too many attempts. Wait a few minutes and try again."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        app.logger.error("Unhandled error [request %s]", g.get("request_id", "-"),
+                         exc_info=getattr(error, "original_exception", None))
+        return _error_page(500, _("Something went wrong"),
+                           _("The error has been logged. Nothing was saved."))
+
+    @app.context_processor
+    def template_helpers():
+        return {
+            "has_endpoint": lambda name: name in app.view_functions,
+            "request_id": g.get("request_id", ""),
+        }

@@ -1,0 +1,116 @@
+"""Configuration classes. Everything comes from the environment, with safe development defaults."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def database_url(value: str | None, default: str) -> str:
+    """Normalise a database URL so PostgreSQL always goes through psycopg 3."""
+    url = value or default
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Read a boolean flag from the environment ("1", "true", "yes" count as true)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Development defaults; production and test override what they must."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'samspil.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    ACCESSIBILITY_STATEMENT_URL = os.environ.get(
+        "ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/"
+    )
+    SHOW_DEMO_ACCOUNTS = True
+
+    LANGUAGES = ("da", "en")
+    BABEL_DEFAULT_LOCALE = "da"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    HSTS = False
+
+    PASSWORD_HASH_METHOD = "scrypt"
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long-open boards keep working
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 5 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "8 per 5 minutes")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Samspil <samspil@localhost>")
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+
+
+class TestConfig(Config):
+    """The test suite: a scratch database, no rate limits unless a test asks for them."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("TEST_DATABASE_URL"), "sqlite:///" + str(INSTANCE_DIR / "test.db")
+    )
+    RATELIMIT_ENABLED = False
+    WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing: tests create many users
+    BASE_URL = "http://samspil.test"
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL, secure cookies, HSTS, a real secret key, no demo hints."""
+
+    ENV_NAME = "production"
+    SHOW_DEMO_ACCOUNTS = False
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse to start with the development secret or a missing one."""
+        key = os.environ.get("SECRET_KEY", "")
+        if len(key) < 32 or key == Config.SECRET_KEY:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production."
+            )
+        cls.SECRET_KEY = key
+
+
+CONFIGS = {"development": Config, "test": TestConfig, "production": ProductionConfig}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the configuration class named by SAMSPIL_ENV (development by default)."""
+    return CONFIGS[os.environ.get("SAMSPIL_ENV", "development")]

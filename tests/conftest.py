@@ -1,0 +1,150 @@
+"""Fixtures: the app on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
+factories for organisations, users, projects and memberships, and a login helper."""
+import itertools
+
+import pytest
+from flask import g
+from sqlalchemy import text
+
+from app import create_app
+from app.accounts.services import create_user
+from app.extensions import db as _db
+from app.organisations.municipalities import MUNICIPALITY_CODES, is_valid_cvr
+from app.organisations.services import create_organisation
+from app.projects.models import ParticipationKind, Role
+from app.projects.services import add_member, add_participation, create_project
+from config import TestConfig
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(TestConfig)
+
+    # Requests in tests run inside the test's app context; give each one the fresh
+    # per-request state (no memoised user, roles or stale rows) it would have in production.
+    @app.before_request
+    def _fresh_request_state():
+        for name in list(g):
+            if name != "request_id":
+                g.pop(name)
+        _db.session.expire_all()
+
+    with app.app_context():
+        _db.drop_all()
+        with _db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        _db.create_all()
+    yield app
+
+
+def _wipe(session) -> None:
+    tables = _db.metadata.sorted_tables
+    if session.get_bind().dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            session.execute(table.delete())
+    session.commit()
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """The database, emptied after every test."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _wipe(_db.session)
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Factory:
+    """Builds organisations, projects and people through the real services."""
+
+    def __init__(self):
+        self._codes = iter(sorted(MUNICIPALITY_CODES))
+        self._n = itertools.count(1)
+
+    def municipality(self, name=None, code=None):
+        code = code or next(self._codes)
+        return create_organisation(name or f"{MUNICIPALITY_CODES[code]} Kommune", "municipality",
+                                   municipality_code=code)
+
+    def vendor(self, name=None):
+        n = next(self._n)
+        cvr = next(c for c in (str(31000000 + n * 100 + i) for i in range(100))
+                   if is_valid_cvr(c))
+        return create_organisation(name or f"Leverandør {n} ApS", "vendor", cvr=cvr)
+
+    def community(self, name=None):
+        return create_organisation(name or f"Fællesskab {next(self._n)}", "community")
+
+    def project(self, key, name=None, organisations=(), **kwargs):
+        project = create_project(key, name or f"Projekt {key}", **kwargs)
+        for org in organisations:
+            kind = ParticipationKind.VENDOR if org.is_vendor else ParticipationKind.MEMBER
+            add_participation(project, org, kind)
+        return project
+
+    def user(self, org, email=None, name=None, roles=None, project=None, **kwargs):
+        n = next(self._n)
+        user = create_user(email or f"user{n}@example.test", name or f"Bruger {n}", PASSWORD,
+                           org, **kwargs)
+        if project is not None and roles:
+            add_member(project, user, roles)
+        return user
+
+
+@pytest.fixture
+def factory(db):
+    return Factory()
+
+
+class World:
+    """Two organisations' worth of people in two projects: every role of project A, and
+    an outsider who is only in project B. Tests of access use this."""
+
+    def __init__(self, factory):
+        self.muni_a = factory.municipality("Ballerup Kommune", 151)
+        self.muni_b = factory.municipality("Odense Kommune", 461)
+        self.vendor = factory.vendor("Nordlys Software ApS")
+        self.project_a = factory.project("ALPHA", "Alfa", [self.muni_a, self.vendor])
+        self.project_b = factory.project("BETA", "Beta", [self.muni_b, self.vendor])
+        self.users = {}
+        vendor_roles = {Role.DEVELOPER, Role.DELIVERY_LEAD}
+        for role in Role:
+            org = self.vendor if role in vendor_roles else self.muni_a
+            self.users[role.value] = factory.user(org, email=f"{role.value}@a.example",
+                                                  name=f"A {role.value}", roles=[role],
+                                                  project=self.project_a)
+        self.users["outsider"] = factory.user(self.muni_b, email="outsider@b.example",
+                                              name="B outsider", roles=[Role.PRODUCT_OWNER],
+                                              project=self.project_b)
+        self.users["site_admin"] = factory.user(self.muni_b, email="admin@example.test",
+                                                name="Site admin", is_site_admin=True)
+        _db.session.commit()
+
+
+@pytest.fixture
+def world(factory):
+    return World(factory)
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in on the test client without going through the form."""
+
+    def _login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return client
+
+    return _login

@@ -1,0 +1,56 @@
+"""The permission expectations table: every route × every persona.
+
+A test walks app.url_map and fails when an endpoint has no entry here, so no route can be
+added without its access rule. Outcomes:
+  "ok"     the persona may use it (2xx/3xx, or 400/409/422 for the empty or stale input sent)
+  "403"    a member without the right
+  "404"    not visible (non-members of the project, or pages only administrators see)
+  "login"  anonymous visitors are sent to /login
+"""
+from app.projects.models import Role
+
+ROLES = [r.value for r in Role]
+PERSONAS = ["anonymous", "outsider", *ROLES, "site_admin"]
+
+
+def rule(anonymous="login", outsider="404", site_admin="ok", default="ok", **per_role):
+    """Expectations for every persona: `default` for project roles unless named."""
+    table = {"anonymous": anonymous, "outsider": outsider, "site_admin": site_admin}
+    for role in ROLES:
+        table[role] = per_role.get(role, default)
+    return table
+
+
+def only(*roles, anonymous="login", outsider="404", site_admin="ok"):
+    """Project members with one of `roles` may; other members get 403."""
+    return rule(anonymous=anonymous, outsider=outsider, site_admin=site_admin, default="403",
+                **{r.value: "ok" for r in roles})
+
+
+EVERYONE_SIGNED_IN = rule(outsider="ok")
+PUBLIC = rule(anonymous="ok", outsider="ok")
+MEMBERS = rule()
+SITE_ADMIN = rule(outsider="403", default="403")
+
+# endpoint: (method, path, expectations). Paths are formatted with the world's values.
+EXPECTATIONS = {
+    "static": ("GET", "/static/css/samspil.css", PUBLIC),
+    "main.index": ("GET", "/", EVERYONE_SIGNED_IN),
+    "main.healthz": ("GET", "/healthz", PUBLIC),
+    "accounts.login": ("GET", "/login", rule(anonymous="ok", outsider="ok")),
+    "accounts.logout": ("GET", "/logout", rule(anonymous="ok", outsider="ok")),
+    "accounts.settings": ("GET", "/settings", EVERYONE_SIGNED_IN),
+    "accounts.password": ("POST", "/settings/password", EVERYONE_SIGNED_IN),
+    "organisations.index": ("GET", "/organisations", SITE_ADMIN),
+    "projects.new": ("GET", "/projects/new", SITE_ADMIN),
+    "projects.overview": ("GET", "/p/{key}/", MEMBERS),
+    "projects.members": ("GET", "/p/{key}/members", MEMBERS),
+    "projects.add_member": ("POST", "/p/{key}/members", only(Role.SECRETARIAT)),
+    "projects.set_roles": ("POST", "/p/{key}/members/{membership_id}/roles",
+                           only(Role.SECRETARIAT)),
+    "projects.remove_member": ("POST", "/p/{key}/members/{membership_id}/remove",
+                               only(Role.SECRETARIAT)),
+    "projects.add_organisation": ("POST", "/p/{key}/organisations", only(Role.SECRETARIAT)),
+    "projects.remove_organisation": ("POST", "/p/{key}/organisations/{organisation_id}/remove",
+                                     only(Role.SECRETARIAT)),
+}

@@ -1,0 +1,48 @@
+"""Every route × every persona, from the expectations table."""
+import pytest
+
+from app.projects.services import membership_of
+from tests.permissions_table import EXPECTATIONS, PERSONAS
+
+OK_STATUSES = {200, 201, 204, 302, 303, 304, 400, 409, 422}
+
+
+def test_every_route_has_an_access_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = sorted(endpoints - EXPECTATIONS.keys())
+    assert not missing, f"routes without an entry in tests/permissions_table.py: {missing}"
+    stale = sorted(EXPECTATIONS.keys() - endpoints)
+    assert not stale, f"entries for routes that no longer exist: {stale}"
+
+
+def path_values(world) -> dict:
+    """Values for the placeholders in the table's paths; extended by later areas."""
+    observer = world.users["observer"]
+    return {
+        "key": world.project_a.key,
+        "membership_id": membership_of(world.project_a, observer.id).id,
+        "organisation_id": world.vendor.id,
+    }
+
+
+CASES = [(endpoint, persona) for endpoint in sorted(EXPECTATIONS) for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("endpoint", "persona"), CASES)
+def test_access(world, client, login, endpoint, persona):
+    method, path, expectations = EXPECTATIONS[endpoint]
+    expected = expectations[persona]
+    if persona != "anonymous":
+        login(world.users[persona])
+    url = path.format(**path_values(world))
+    response = client.open(url, method=method)
+    status = response.status_code
+    if expected == "ok":
+        assert status in OK_STATUSES, f"{persona} {method} {url}: {status}"
+        if status in (302, 303):
+            assert "/login" not in response.headers["Location"] or endpoint.startswith("accounts.")
+    elif expected == "login":
+        assert status == 302 and "/login" in response.headers["Location"], (
+            f"{persona} {method} {url}: {status}")
+    else:
+        assert status == int(expected), f"{persona} {method} {url}: {status}, expected {expected}"
