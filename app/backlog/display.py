@@ -1,0 +1,68 @@
+"""Turning stored values into what people read: item keys, labels of types and statuses,
+history rows in words."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from app.backlog.forms import FIELD_LABELS, STATUS_LABELS, TYPE_LABELS
+from app.backlog.queries import users_by_id
+from app.backlog.services import format_points
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def type_label(item_type: str) -> str:
+    return str(TYPE_LABELS.get(item_type, item_type))
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    actor: str
+    field: str
+    summary: str  # e.g. "Status: Ready → In progress"
+    note: str = ""
+
+
+def _value(field: str, value, users) -> str:
+    if value in (None, ""):
+        return "—"
+    if field == "status":
+        return status_label(value)
+    if field == "type":
+        return type_label(value)
+    if field == "assignee":
+        user = users.get(int(value)) if str(value).isdigit() else None
+        return user.name if user else _("a former member")
+    if field == "is_blocked":
+        return _("yes") if value == "yes" else _("no")
+    if field == "estimate":
+        return _("%(points)s points", points=format_points(float(value)))
+    return str(value)
+
+
+def history_entries(rows) -> list[HistoryEntry]:
+    """History rows in words, with the assignees named in them looked up in one query."""
+    users = users_by_id(v for r in rows if r.field == "assignee"
+                        for v in (r.old_value, r.new_value) if v)
+    entries = []
+    for row in rows:
+        label = str(FIELD_LABELS.get(row.field, row.field))
+        if row.field == "created":
+            summary = _("Created as %(type)s", type=type_label(row.new_value).lower())
+        elif row.field == "rank":
+            summary = _("Moved in the ranking")
+        elif row.field in ("description", "acceptance_criteria"):
+            summary = _("%(field)s changed", field=label)
+        elif row.old_value is None and row.field in ("status", "estimate"):
+            summary = f"{label}: {_value(row.field, row.new_value, users)}"
+        else:
+            summary = (f"{label}: {_value(row.field, row.old_value, users)} → "
+                       f"{_value(row.field, row.new_value, users)}")
+        entries.append(HistoryEntry(at=row.created_at,
+                                    actor=row.actor.name if row.actor else _("someone"),
+                                    field=row.field, summary=summary, note=row.note))
+    return entries
