@@ -1,6 +1,8 @@
 """Every route × every persona, from the expectations table."""
 import pytest
 
+from app.backlog.services import create_item
+from app.extensions import db
 from app.projects.services import membership_of
 from tests.permissions_table import EXPECTATIONS, PERSONAS
 
@@ -18,10 +20,13 @@ def test_every_route_has_an_access_rule(app):
 def path_values(world) -> dict:
     """Values for the placeholders in the table's paths; extended by later areas."""
     observer = world.users["observer"]
+    item = create_item(world.project_a, world.users["product_owner"], "Et punkt i backloggen")
+    db.session.commit()
     return {
         "key": world.project_a.key,
         "membership_id": membership_of(world.project_a, observer.id).id,
         "organisation_id": world.vendor.id,
+        "number": item.number,
     }
 
 

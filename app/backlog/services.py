@@ -336,7 +336,7 @@ def update_item(item: Item, actor, changes: dict, expected_version=None,
         if not reason:
             raise RuleViolation(_("Say what blocks the item."), "blocked_reason")
     at = at or utcnow()
-    _, change = _counter_bump(item.project_id)
+    change = _counter_bump(item.project_id)[1]
     for field, (old, new, apply) in changed.items():
         apply()
         if field in ("description", "acceptance_criteria"):
@@ -414,7 +414,7 @@ def place_item(item: Item, actor, where: str, anchor: Item | None = None, change
         if len(key) > RANK_LENGTH:
             raise RuleViolation(_("The backlog needs re-ranking before this move."), status=409)
         if change is None:
-            _, change = _counter_bump(item.project_id)
+            change = _counter_bump(item.project_id)[1]
         old, version = item.rank, item.version_id
         try:
             with db.session.begin_nested():

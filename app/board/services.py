@@ -74,7 +74,7 @@ def move_item(item: Item, actor, to_status: str, expected_version=None, reason: 
     if from_status == to_status and where is None:
         return None
     at = at or utcnow()
-    _, change = _counter_bump(item.project_id)
+    change = _counter_bump(item.project_id)[1]
     moved = from_status != to_status
     if moved:
         item.status = to_status
