@@ -5,3 +5,4 @@ from app.projects.models import Membership, MembershipRole, Project, ProjectOrga
 from app.audit.models import AuditEvent  # noqa: F401
 from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label  # noqa: F401
 from app.board.models import WipLimit  # noqa: F401
+from app.sprints.models import Sprint  # noqa: F401

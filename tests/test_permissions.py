@@ -21,13 +21,32 @@ def path_values(world) -> dict:
     """Values for the placeholders in the table's paths; extended by later areas."""
     observer = world.users["observer"]
     item = create_item(world.project_a, world.users["product_owner"], "Et punkt i backloggen")
+    planned, closed = _sprints(world)
     db.session.commit()
     return {
         "key": world.project_a.key,
         "membership_id": membership_of(world.project_a, observer.id).id,
         "organisation_id": world.vendor.id,
         "number": item.number,
+        "sprint_id": planned.id,
+        "closed_sprint_id": closed.id,
     }
+
+
+def _sprints(world):
+    """A planned sprint and a closed one in project A."""
+    from datetime import date
+
+    from app.sprints.services import close_sprint, create_sprint, start_sprint
+
+    lead = world.users["delivery_lead"]
+    closed = create_sprint(world.project_a, lead, "Sprint 1", date(2026, 11, 2),
+                           date(2026, 11, 13), 20)
+    start_sprint(closed, lead)
+    close_sprint(closed, lead)
+    planned = create_sprint(world.project_a, lead, "Sprint 2", date(2026, 11, 16),
+                            date(2026, 11, 27), 20)
+    return planned, closed
 
 
 CASES = [(endpoint, persona) for endpoint in sorted(EXPECTATIONS) for persona in PERSONAS]

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from app.backlog.forms import FIELD_LABELS, STATUS_LABELS, TYPE_LABELS
 from app.backlog.queries import users_by_id
 from app.backlog.services import format_points
+from app.sprints.queries import sprint_names
 
 
 def status_label(status: str) -> str:
@@ -27,7 +28,7 @@ class HistoryEntry:
     note: str = ""
 
 
-def _value(field: str, value, users) -> str:
+def _value(field: str, value, users, sprints=None) -> str:
     if value in (None, ""):
         return "—"
     if field == "status":
@@ -41,6 +42,8 @@ def _value(field: str, value, users) -> str:
         return _("yes") if value == "yes" else _("no")
     if field == "estimate":
         return _("%(points)s points", points=format_points(float(value)))
+    if field == "sprint":
+        return sprints.get(str(value)) or _("a deleted sprint")
     return str(value)
 
 
@@ -48,6 +51,8 @@ def history_entries(rows) -> list[HistoryEntry]:
     """History rows in words, with the assignees named in them looked up in one query."""
     users = users_by_id(v for r in rows if r.field == "assignee"
                         for v in (r.old_value, r.new_value) if v)
+    sprints = sprint_names(v for r in rows if r.field == "sprint"
+                           for v in (r.old_value, r.new_value) if v)
     entries = []
     for row in rows:
         label = str(FIELD_LABELS.get(row.field, row.field))
@@ -60,8 +65,8 @@ def history_entries(rows) -> list[HistoryEntry]:
         elif row.old_value is None and row.field in ("status", "estimate"):
             summary = f"{label}: {_value(row.field, row.new_value, users)}"
         else:
-            summary = (f"{label}: {_value(row.field, row.old_value, users)} → "
-                       f"{_value(row.field, row.new_value, users)}")
+            summary = (f"{label}: {_value(row.field, row.old_value, users, sprints)} → "
+                       f"{_value(row.field, row.new_value, users, sprints)}")
         entries.append(HistoryEntry(at=row.created_at,
                                     actor=row.actor.name if row.actor else _("someone"),
                                     field=row.field, summary=summary, note=row.note))

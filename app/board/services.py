@@ -29,11 +29,12 @@ S = Status
 
 
 def active_sprint_id(project: Project) -> int | None:
-    """The active sprint of the project, if any: the hook for the sprints area.
+    """The active sprint of the project, if any (one query): the board shows its items.
+    Without one, the board shows all open items."""
+    from app.sprints.models import Sprint, SprintState
 
-    Until sprints exist there is none, and the board shows all open items. The sprints
-    area replaces this with one query for the project's active sprint."""
-    return None
+    return db.session.scalar(select(Sprint.id).where(Sprint.project_id == project.id,
+                                                     Sprint.state == SprintState.ACTIVE))
 
 
 def transition(from_status: str, to_status: str) -> str:

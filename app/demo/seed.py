@@ -94,7 +94,14 @@ def seed_backlog(ctx: dict) -> dict:
     return seed(ctx)
 
 
-SEED_STEPS = [seed_foundation, seed_backlog]
+def seed_sprints(ctx: dict) -> dict:
+    """Closed sprints with history, the active sprint half-way, a planned one."""
+    from app.sprints.seed import seed_sprints as seed
+
+    return seed(ctx)
+
+
+SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints]
 
 
 def seed_all() -> dict:
