@@ -53,5 +53,14 @@ SCENARIOS = [
 ]
 
 
+def _backlog_scenarios():
+    from bench.backlog import SCENARIOS as backlog
+
+    return backlog
+
+
+SCENARIOS += _backlog_scenarios()
+
+
 # Measurements that are not one request, e.g. sending many digests: name -> fn(app) -> dict
 BATCH: dict = {}

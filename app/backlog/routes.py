@@ -86,7 +86,8 @@ def create(key):
                 flash(message, "success")
                 return redirect(url_for("backlog.index", key=key, _anchor=f"row-{item.number}"),
                                 303)
-            return htmx_answer("backlog/_created.html", announce=message, project=project,
+            return htmx_answer("backlog/_created.html", announce=message,
+                               focus=f"{position}-title", project=project,
                                item=item, position=position,
                                form=ItemCreateForm(prefix=position, position=position,
                                                    formdata=None),

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, literal, or_, select
 
 from app.accounts.models import User
 from app.audit.services import record
@@ -168,21 +168,23 @@ class BoardFilters:
         """Does a filter hide cards (so column counts must be counted apart)?"""
         return bool(self.mine or self.assignee or self.label or self.epic)
 
-    def apply(self, stmt, user):
+    def condition(self, user):
+        """The filters as one SQL condition (None when nothing is filtered)."""
+        conditions = []
         if self.mine:
-            stmt = stmt.where(Item.assignee_id == user.id)
+            conditions.append(Item.assignee_id == user.id)
         if self.assignee == "none":
-            stmt = stmt.where(Item.assignee_id.is_(None))
+            conditions.append(Item.assignee_id.is_(None))
         elif self.assignee:
-            stmt = stmt.where(Item.assignee_id == int(self.assignee))
+            conditions.append(Item.assignee_id == int(self.assignee))
         if self.label:
-            stmt = stmt.where(Item.id.in_(
+            conditions.append(Item.id.in_(
                 select(item_label.c.item_id).where(item_label.c.label_id == int(self.label))))
         if self.epic == "none":
-            stmt = stmt.where(Item.parent_id.is_(None))
+            conditions.append(Item.parent_id.is_(None))
         elif self.epic:
-            stmt = stmt.where(Item.parent_id == int(self.epic))
-        return stmt
+            conditions.append(Item.parent_id == int(self.epic))
+        return and_(*conditions) if conditions else None
 
 
 def board_scope(project: Project, now: datetime | None = None) -> list:
@@ -205,21 +207,17 @@ CARD_COLUMNS = (Item.id, Item.number, Item.type, Item.title, Item.estimate, Item
 
 
 def board_cards(project: Project, filters: BoardFilters, user, statuses=None) -> list:
-    """The cards (light rows, not ORM objects: a board may hold thousands) in rank order."""
-    stmt = (select(*CARD_COLUMNS).outerjoin(User, User.id == Item.assignee_id)
+    """The cards in rank order (light rows, not ORM objects: a board may hold thousands).
+    With filters, every card of the board comes back with `shown` saying whether it passes
+    them: the column counts that WIP limits need cost no second query."""
+    condition = filters.condition(user)
+    shown = (case((condition, True), else_=False) if condition is not None
+             else literal(True)).label("shown")
+    stmt = (select(*CARD_COLUMNS, shown).outerjoin(User, User.id == Item.assignee_id)
             .where(*board_scope(project)).order_by(Item.rank))
     if statuses is not None:
         stmt = stmt.where(Item.status.in_(list(statuses)))
-    return db.session.execute(filters.apply(stmt, user)).all()
-
-
-def column_totals(project: Project, statuses=None) -> dict[str, tuple[int, float]]:
-    """Cards and points per column over the whole board, ignoring filters (for WIP limits)."""
-    stmt = (select(Item.status, func.count(Item.id), func.coalesce(func.sum(Item.estimate), 0))
-            .where(*board_scope(project)).group_by(Item.status))
-    if statuses is not None:
-        stmt = stmt.where(Item.status.in_(list(statuses)))
-    return {status: (count, float(points)) for status, count, points in db.session.execute(stmt)}
+    return db.session.execute(stmt).all()
 
 
 @dataclass
@@ -261,18 +259,17 @@ def build_board(project: Project, filters: BoardFilters, user, epics: list[Item]
                 statuses=None) -> Board:
     """The board, or only some of its columns, grouped into swimlanes when asked."""
     statuses = [s for s in STATUSES if statuses is None or s in statuses]
-    cards = board_cards(project, filters, user, statuses)
+    rows = board_cards(project, filters, user, statuses)
     limits = wip_limits(project)
     columns = {s: Column(status=s, wip_limit=limits.get(s)) for s in statuses}
-    for card in cards:
+    cards = []
+    for card in rows:
         column = columns[card.status]
-        column.shown += 1
-        if not filters.narrows:
-            column.count += 1
-            column.points += card.estimate or 0
-    if filters.narrows:
-        for status, (count, points) in column_totals(project, statuses).items():
-            columns[status].count, columns[status].points = count, points
+        column.count += 1
+        column.points += card.estimate or 0
+        if card.shown:
+            column.shown += 1
+            cards.append(card)
     lanes = _lanes(cards, filters, epics, statuses)
     return Board(columns=[columns[s] for s in statuses], lanes=lanes,
                  change_number=change_number(project))

@@ -4,6 +4,11 @@
 (function () {
   "use strict";
 
+  // htmx "settles" a swapped element by first copying the old element's attributes to the
+  // new one; SortableJS leaves inline styles on the elements it animated, and setting a style
+  // attribute breaks the strict CSP. Settle classes and sizes only.
+  htmx.config.attributesToSettle = ["class", "width", "height"];
+
   function rowsShown() {
     return document.querySelectorAll("#backlog-rows tr[data-id]").length;
   }
