@@ -67,7 +67,13 @@ def seed_backlog(ctx: dict) -> None:
     seed_items(ctx)
 
 
-DATASET_STEPS = [seed_people, seed_backlog]
+def seed_sprints(ctx: dict) -> None:
+    from bench.sprints import seed_sprints as seed
+
+    seed(ctx)
+
+
+DATASET_STEPS = [seed_people, seed_backlog, seed_sprints]
 
 
 def seed_dataset(scale: float = 1.0, seed: int = 7) -> dict:

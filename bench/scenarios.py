@@ -59,7 +59,14 @@ def _backlog_scenarios():
     return backlog
 
 
+def _sprint_scenarios():
+    from bench.sprints import SCENARIOS as sprints
+
+    return sprints
+
+
 SCENARIOS += _backlog_scenarios()
+SCENARIOS += _sprint_scenarios()
 
 
 # Measurements that are not one request, e.g. sending many digests: name -> fn(app) -> dict

@@ -29,12 +29,12 @@ S = Status
 
 
 def active_sprint_id(project: Project) -> int | None:
-    """The active sprint of the project, if any (one query): the board shows its items.
-    Without one, the board shows all open items."""
-    from app.sprints.models import Sprint, SprintState
+    """The active sprint of the project, if any (one query per request): the board shows its
+    items. Without one, the board shows all open items."""
+    from app.sprints.services import active_sprint
 
-    return db.session.scalar(select(Sprint.id).where(Sprint.project_id == project.id,
-                                                     Sprint.state == SprintState.ACTIVE))
+    sprint = active_sprint(project)
+    return sprint.id if sprint is not None else None
 
 
 def transition(from_status: str, to_status: str) -> str:

@@ -6,10 +6,11 @@ bp = Blueprint("sprints", __name__)
 
 @bp.app_context_processor
 def sprint_helpers():
-    from app.sprints.display import active_sprint_of, signed, state_label, weekday_label
+    from app.sprints.display import (active_sprint_of, decimal, signed, state_label,
+                                     weekday_label)
 
     return {"sprint_state_label": state_label, "active_sprint_of": active_sprint_of,
-            "signed": signed, "weekday_label": weekday_label}
+            "signed": signed, "weekday_label": weekday_label, "decimal": decimal}
 
 
 from app.sprints import routes  # noqa: E402,F401

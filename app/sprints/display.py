@@ -1,5 +1,5 @@
 """Sprint states and figures in words, for templates."""
-from flask_babel import format_date, lazy_gettext as _l
+from flask_babel import format_date, format_decimal, lazy_gettext as _l
 
 from app.sprints.models import SprintState
 
@@ -31,10 +31,15 @@ def weekday_label(day) -> str:
     return format_date(day, "EEE d/M")
 
 
-def signed(value) -> str:
-    """A change in points with its sign: +3, −2.5."""
-    from app.backlog.services import format_points
+def decimal(value) -> str:
+    """Points with at most one decimal, in the user's locale: 49,7 in Danish."""
+    if value is None:
+        return ""
+    return format_decimal(round(float(value), 1), format="0.#")
 
+
+def signed(value) -> str:
+    """A change in points with its sign: +3, −2,5."""
     if not value:
         return "0"
-    return ("+" if value > 0 else "−") + format_points(abs(value))
+    return ("+" if value > 0 else "−") + decimal(abs(value))

@@ -12,7 +12,7 @@ from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
 from app.services import RuleViolation
 from app.sprints import bp, charts, queries, reports, services
-from app.sprints.display import day_label
+from app.sprints.display import day_label, decimal
 from app.sprints.forms import CloseForm, RetrospectiveForm, SprintForm
 from app.sprints.permissions import can_plan_sprints, can_write_retrospective
 from app.web import is_htmx, render_page_or_partial
@@ -206,7 +206,7 @@ def _plan_answer(project, sprint, status, message, focus=None):
 def _totals_text(sprint) -> str:
     totals = queries.plan_totals(sprint, queries.items_of(sprint))
     return _("The sprint now holds %(points)s of %(capacity)s points.",
-             points=format_points(totals.points), capacity=format_points(totals.capacity))
+             points=decimal(totals.points), capacity=decimal(totals.capacity))
 
 
 @bp.post("/p/<key>/sprints/<int:sprint_id>/items")
@@ -291,7 +291,7 @@ def close(key, sprint_id):
         return _show_page(project, sprint, exc.status, exc.message)
     where = sprint.carried_to.name if sprint.carried_to else _("the backlog")
     flash(_("%(name)s is closed: %(done)s points completed; %(n)d unfinished items moved to "
-            "%(where)s.", name=sprint.name, done=format_points(sprint.completed_points),
+            "%(where)s.", name=sprint.name, done=decimal(sprint.completed_points),
             n=len(moved), where=where), "success")
     return redirect(_sprint_url(project, sprint), 303)
 

@@ -13,6 +13,7 @@ import math
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import g, has_request_context
 from flask_babel import format_date, gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -243,8 +244,24 @@ def done_points(sprint: Sprint) -> float:
 
 
 def active_sprint(project: Project) -> Sprint | None:
+    """The project's active sprint (one query, remembered for the rest of a request: the
+    board asks for it once per query it builds, and its heading once more)."""
+    if not has_request_context():
+        return _query_active(project)
+    cache = g.setdefault("_active_sprints", {})
+    if project.id not in cache:
+        cache[project.id] = _query_active(project)
+    return cache[project.id]
+
+
+def _query_active(project: Project) -> Sprint | None:
     return db.session.scalar(select(Sprint).where(Sprint.project_id == project.id,
                                                   Sprint.state == SprintState.ACTIVE))
+
+
+def _forget_active() -> None:
+    if has_request_context():
+        g.pop("_active_sprints", None)
 
 
 def start_sprint(sprint: Sprint, actor, at: datetime | None = None) -> None:
@@ -254,6 +271,7 @@ def start_sprint(sprint: Sprint, actor, at: datetime | None = None) -> None:
         raise RuleViolation(_("%(name)s has been started already.", name=sprint.name),
                             status=409)
     _counter_bump(sprint.project_id)
+    _forget_active()
     running = active_sprint(sprint.project)
     if running is not None:
         raise RuleViolation(_("%(name)s is still active; close it before starting another.",
@@ -270,6 +288,7 @@ def start_sprint(sprint: Sprint, actor, at: datetime | None = None) -> None:
         # Someone started another sprint of the project at the same moment.
         raise RuleViolation(_("Another sprint of the project was started meanwhile."),
                             status=409) from None
+    _forget_active()
     record("sprint.started", project=sprint.project, target=sprint, target_label=sprint.name,
            actor=actor, committed=sprint.committed_points)
 
@@ -308,6 +327,7 @@ def close_sprint(sprint: Sprint, actor, unfinished: str = "backlog", expected_ve
     sprint.carried_to = target
     sprint.updated_at = at
     db.session.flush()
+    _forget_active()
     record("sprint.closed", project=sprint.project, target=sprint, target_label=sprint.name,
            actor=actor, committed=sprint.committed_points, completed=sprint.completed_points,
            unfinished=len(moved), moved_to=target.name if target else "backlog")

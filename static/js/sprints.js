@@ -4,12 +4,18 @@
 (function () {
   "use strict";
 
+  // htmx settles a swapped element by copying the old element's attributes to the new one;
+  // SortableJS leaves inline styles on what it animated, and a style attribute breaks the
+  // strict CSP. Settle classes and sizes only (as the board does).
+  htmx.config.attributesToSettle = ["class", "width", "height"];
+
   function planningRows() {
     return document.querySelectorAll("#plan-backlog li[data-id]").length;
   }
 
   function post(list, item) {
-    htmx.ajax("POST", list.dataset.url, {
+    // Dropped into the sprint: commit it; dropped into the backlog: take it out.
+    htmx.ajax("POST", list.dataset.dropUrl, {
       source: item, target: "#planning", swap: "outerHTML",
       values: { item: item.dataset.id, shown: String(planningRows()) }
     });
@@ -47,6 +53,14 @@
     if (/\/sprints\/\d+\/items(\/remove)?$/.test(event.detail.path) && !event.detail.parameters.shown) {
       event.detail.parameters.shown = String(planningRows());
     }
+  });
+
+  // After a button's post the server names the element to focus (the neighbouring item's
+  // button): HX-Trigger-After-Settle {"samspil:focus": id}.
+  document.addEventListener("samspil:focus", function (event) {
+    var id = event.detail && (event.detail.value || event.detail.id);
+    var target = id && document.getElementById(id);
+    if (target && document.getElementById("planning")) target.focus();
   });
 
   document.addEventListener("click", function (event) {
