@@ -103,7 +103,6 @@ def card_move(ctx):
     def make():
         version = db.session.scalar(select(Item.version_id).join(Project).where(
             Project.key == "BIG", Item.number == number))
-        db.session.remove()
         state["to"] = "ready" if state["to"] == "in_progress" else "in_progress"
         return email, "POST", f"/p/BIG/items/{number}/move", {"status": state["to"],
                                                               "version": version}

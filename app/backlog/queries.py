@@ -187,11 +187,10 @@ def item_comments(item: Item) -> list[Comment]:
 
 
 def item_history(item: Item) -> list[ItemHistory]:
-    """The item's history, newest first, with the people named in it loaded in one go."""
-    rows = list(db.session.scalars(
+    """The item's history, newest first, with who made each change."""
+    return list(db.session.scalars(
         select(ItemHistory).where(ItemHistory.item_id == item.id)
         .options(joinedload(ItemHistory.actor)).order_by(ItemHistory.id.desc())))
-    return rows
 
 
 def users_by_id(ids) -> dict[int, User]:
