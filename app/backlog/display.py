@@ -2,6 +2,7 @@
 history rows in words."""
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from babel.dates import format_datetime
 from flask import g
@@ -104,4 +105,9 @@ def short_datetimes():
     """A formatter for many timestamps on one page (comments, history): the locale and time
     zone are looked up once, not once per timestamp."""
     locale, zone = get_locale(), get_timezone()
-    return lambda value: format_datetime(value, "short", tzinfo=zone, locale=locale) if value else ""
+
+    @lru_cache(maxsize=512)
+    def by_minute(minute: datetime) -> str:
+        return format_datetime(minute, "short", tzinfo=zone, locale=locale)
+
+    return lambda value: by_minute(value.replace(second=0, microsecond=0)) if value else ""

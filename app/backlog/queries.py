@@ -167,14 +167,16 @@ def epics(project: Project) -> list[Item]:
         .order_by(Item.rank)))
 
 
-def get_item_or_404(project: Project, number) -> Item:
-    """The item `<KEY>-<number>` of this (already visible) project; 404 otherwise."""
+def get_item_or_404(project: Project, number, lean: bool = False) -> Item:
+    """The item `<KEY>-<number>` of this (already visible) project; 404 otherwise. `lean`
+    skips loading what only its page shows (for moves and rank changes)."""
     if not isinstance(number, int) or not 0 < number <= MAX_ID:
         abort(404)
-    item = db.session.scalar(
-        select(Item).where(Item.project_id == project.id, Item.number == number)
-        .options(joinedload(Item.assignee), joinedload(Item.parent),
-                 selectinload(Item.labels)))
+    stmt = select(Item).where(Item.project_id == project.id, Item.number == number)
+    if not lean:
+        stmt = stmt.options(joinedload(Item.assignee), joinedload(Item.parent),
+                            selectinload(Item.labels))
+    item = db.session.scalar(stmt)
     if item is None:
         abort(404)
     return item

@@ -187,7 +187,7 @@ def rank(key, number):
     """Move an item up, down, to the top or bottom, or next to another (product owners)."""
     project = get_project_or_404(key)
     require(can_rank(current_user, project))
-    item = queries.get_item_or_404(project, number)
+    item = queries.get_item_or_404(project, number, lean=True)
     filters = BacklogFilters.from_args(request.form)
     where = request.form.get("where", "")
     try:

@@ -115,7 +115,7 @@ def move(key, number):
     drop it at a place in the ranking. A stale version answers 409 with the columns as they are."""
     project = get_project_or_404(key)
     require(can_move_cards(current_user, project))
-    item = queries.get_item_or_404(project, number)
+    item = queries.get_item_or_404(project, number, lean=True)
     to_status, seen = request.form.get("status", ""), request.form.get("from_status")
     touched = {s for s in (seen, to_status, item.status) if s in STATUSES}
     if to_status in STATUSES and not can_move_between(current_user, project, item.status,
