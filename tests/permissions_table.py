@@ -67,6 +67,7 @@ EXPECTATIONS = {
     "backlog.create": ("POST", "/p/{key}/backlog/items", ITEM_EDITORS),
     "backlog.item": ("GET", "/p/{key}/items/{number}", MEMBERS),
     "backlog.update": ("POST", "/p/{key}/items/{number}", ITEM_EDITORS),
+    "backlog.edit": ("GET", "/p/{key}/items/{number}/edit", ITEM_EDITORS),
     "backlog.row": ("GET", "/p/{key}/items/{number}/row", MEMBERS),
     "backlog.edit_field": ("GET", "/p/{key}/items/{number}/fields/title", ITEM_EDITORS),
     "backlog.update_field": ("POST", "/p/{key}/items/{number}/fields/title", ITEM_EDITORS),

@@ -167,14 +167,16 @@ def epics(project: Project) -> list[Item]:
         .order_by(Item.rank)))
 
 
-def get_item_or_404(project: Project, number) -> Item:
-    """The item `<KEY>-<number>` of this (already visible) project; 404 otherwise."""
+def get_item_or_404(project: Project, number, lean: bool = False) -> Item:
+    """The item `<KEY>-<number>` of this (already visible) project; 404 otherwise. `lean`
+    skips loading what only its page shows (for moves and rank changes)."""
     if not isinstance(number, int) or not 0 < number <= MAX_ID:
         abort(404)
-    item = db.session.scalar(
-        select(Item).where(Item.project_id == project.id, Item.number == number)
-        .options(joinedload(Item.assignee), joinedload(Item.parent),
-                 selectinload(Item.labels)))
+    stmt = select(Item).where(Item.project_id == project.id, Item.number == number)
+    if not lean:
+        stmt = stmt.options(joinedload(Item.assignee), joinedload(Item.parent),
+                            selectinload(Item.labels))
+    item = db.session.scalar(stmt)
     if item is None:
         abort(404)
     return item
@@ -187,11 +189,10 @@ def item_comments(item: Item) -> list[Comment]:
 
 
 def item_history(item: Item) -> list[ItemHistory]:
-    """The item's history, newest first, with the people named in it loaded in one go."""
-    rows = list(db.session.scalars(
+    """The item's history, newest first, with who made each change."""
+    return list(db.session.scalars(
         select(ItemHistory).where(ItemHistory.item_id == item.id)
         .options(joinedload(ItemHistory.actor)).order_by(ItemHistory.id.desc())))
-    return rows
 
 
 def users_by_id(ids) -> dict[int, User]:

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.backlog import bp, queries, services
-from app.backlog.display import history_entries
+from app.backlog.display import history_entries, short_datetimes
 from app.backlog.forms import CommentForm, ItemCreateForm, ItemForm
 from app.backlog.models import RANK_LENGTH, Item
 from app.backlog.permissions import can_comment, can_edit_items, can_rank
@@ -28,7 +28,9 @@ def _key(project, item: Item) -> str:
 def _list_context(project, filters, items, cursor, total):
     return {"project": project, "filters": filters, "items": items, "cursor": cursor,
             "total": total, "can_rank": can_rank(current_user, project),
-            "can_edit": can_edit_items(current_user, project)}
+            "can_edit": can_edit_items(current_user, project),
+            "item_base": url_for("backlog.item", key=project.key, number=1)[:-1],
+            "list_url": url_for("backlog.index", key=project.key, **filters.as_args())}
 
 
 def _backlog_page(project, filters, after=None, forms=None, status=200):
@@ -53,11 +55,8 @@ def index(key):
     after = request.args.get("after", "")[:RANK_LENGTH] or None
     if after and is_htmx():
         items, cursor = queries.backlog_page(project, filters, current_user, after)
-        shown = request.args.get("shown", type=int) or 0
-        return render_page_or_partial(
-            "backlog/index.html", "backlog/_more_rows.html",
-            shown=min(shown, queries.MAX_SHOWN) + len(items),
-            **_list_context(project, filters, items, cursor, None))
+        return render_page_or_partial("backlog/index.html", "backlog/_more_rows.html",
+                                      **_list_context(project, filters, items, cursor, None))
     return _backlog_page(project, filters, after)
 
 
@@ -188,7 +187,7 @@ def rank(key, number):
     """Move an item up, down, to the top or bottom, or next to another (product owners)."""
     project = get_project_or_404(key)
     require(can_rank(current_user, project))
-    item = queries.get_item_or_404(project, number)
+    item = queries.get_item_or_404(project, number, lean=True)
     filters = BacklogFilters.from_args(request.form)
     where = request.form.get("where", "")
     try:
@@ -244,8 +243,8 @@ def _rank_answer(project, filters, number, status, message, focus_where=None):
                                        queries.backlog_count(project, filters, current_user)))
 
 
-def _item_context(project, item, form=None, comment_form=None, message=None, preview=None):
-    history = queries.item_history(item)
+def item_form(project, item, form=None) -> ItemForm:
+    """The edit form of an item, filled from the item unless a submitted form is given."""
     if form is None:
         form = ItemForm(formdata=None, obj=item)
         form.assignee.data = str(item.assignee_id or "")
@@ -258,17 +257,26 @@ def _item_context(project, item, form=None, comment_form=None, message=None, pre
     form.parent.choices = [("", _("No epic"))] + [
         (str(e.id), f"{project.key}-{e.number} {e.title}") for e in queries.epics(project)
         if e.id != item.id]
+    return form
+
+
+def _item_context(project, item, form=None, comment_form=None, message=None, preview=None,
+                  message_is_error=False):
+    # The edit form (hundreds of assignee choices in a big project) is only built when it
+    # shows: after a submit, or when someone opens "Edit" (see `edit`).
+    can_edit = can_edit_items(current_user, project)
     return {
-        "project": project, "item": item, "form": form,
+        "project": project, "item": item,
+        "form": item_form(project, item, form) if can_edit and form is not None else None,
         "comment_form": comment_form or CommentForm(formdata=None),
-        "comments": queries.item_comments(item), "history": history_entries(history),
+        "comments": queries.item_comments(item),
+        "history": history_entries(queries.item_history(item)),
         "children": queries.children_of(item) if item.is_epic else [],
         "needs_count": services.needs_count_for([item])[item.id],
-        "can_edit": can_edit_items(current_user, project),
-        "can_comment": can_comment(current_user, project),
+        "can_edit": can_edit, "can_comment": can_comment(current_user, project),
         "move_targets": move_targets(current_user, project, item.status),
-        "message": message, "preview": preview,
-        "in_dialog": request.values.get("dialog") == "1",
+        "message": message, "message_is_error": message_is_error, "preview": preview,
+        "in_dialog": request.values.get("dialog") == "1", "datetime_short": short_datetimes(),
     }
 
 
@@ -288,6 +296,21 @@ def item(key, number):
     project = get_project_or_404(key)
     item = queries.get_item_or_404(project, number)
     return render_item(project, item)
+
+
+@bp.get("/p/<key>/items/<int:number>/edit")
+@login_required
+def edit(key, number):
+    """The item's edit form: htmx loads it when "Edit" opens; without JS, the page with it."""
+    project = get_project_or_404(key)
+    require(can_edit_items(current_user, project))
+    item = queries.get_item_or_404(project, number)
+    if is_htmx():
+        return htmx_answer("backlog/_item_form.html", project=project, item=item,
+                           form=item_form(project, item), preview=None,
+                           in_dialog=request.values.get("dialog") == "1")
+    return render_template("backlog/item.html",
+                           **_item_context(project, item) | {"form": item_form(project, item)})
 
 
 @bp.post("/p/<key>/items/<int:number>")
@@ -312,7 +335,8 @@ def update(key, number):
         form.version.data = str(item.version_id)
         message = stale_message(project, item) + " " + _(
             "Your changes are kept in the form below: review them and save again.")
-        return render_item(project, item, 409, form=form, message=message)
+        return render_item(project, item, 409, form=form, message=message,
+                           message_is_error=True)
     except RuleViolation as exc:
         db.session.rollback()
         item = queries.get_item_or_404(project, number)
@@ -371,5 +395,5 @@ def comment(key, number):
     return htmx_answer("backlog/_comments.html", status,
                        announce=_("Your comment is added.") if status == 200 else None,
                        project=project, item=item, comments=queries.item_comments(item),
-                       comment_form=form, can_comment=True,
+                       comment_form=form, can_comment=True, datetime_short=short_datetimes(),
                        in_dialog=request.values.get("dialog") == "1")

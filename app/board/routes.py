@@ -1,14 +1,15 @@
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.backlog import queries
-from app.backlog.display import status_label
-from app.backlog.models import STATUSES
+from app.backlog.display import status_label, type_label
+from app.backlog.models import STATUSES, ItemType
 from app.backlog.responses import htmx_answer, safe_next
 from app.backlog import routes as item_views  # the item page renders moves made from it
-from app.backlog.services import StaleItem, needs_count_for, neighbour
+from app.backlog.services import StaleItem, format_points, needs_count_for, neighbour
 from app.backlog.permissions import can_rank
 from app.board import bp
 from app.board.permissions import can_move_between, can_move_cards, can_set_wip_limits
@@ -25,13 +26,28 @@ def _board_context(project, filters, statuses=None):
     epics = queries.epics(project)
     board = build_board(project, filters, current_user, epics, statuses)
     cards = [card for lane in board.lanes for cells in lane.cells.values() for card in cells]
+    needs = needs_count_for(cards)
     return {
         "project": project, "filters": filters, "board": board, "epics": epics,
-        "needs": needs_count_for(cards),
+        "needs": needs, "words": card_words(cards, needs),
         "targets": {s: [t for t, _kind in move_targets(current_user, project, s)]
                     for s in STATUSES},
         "can_rank": can_rank(current_user, project),
         "item_base": url_for("backlog.item", key=project.key, number=1)[:-1],
+        "key_prefix": f"{project.key}-",
+    }
+
+
+def card_words(cards, needs) -> dict:
+    """The translated words of the cards, looked up once per board instead of once per card
+    (a thousand cards would otherwise make thousands of gettext calls)."""
+    return {
+        "types": {t.value: type_label(t) for t in ItemType},
+        "unassigned": _("Unassigned"), "blocked": _("Blocked"), "move_to": _("Move to…"),
+        "points": {e: _("%(points)s pt", points=format_points(e))
+                   for e in {c.estimate for c in cards} if e is not None},
+        "needs": {n: ngettext("%(num)d need", "%(num)d needs", n)
+                  for n in {0, *needs.values()}},
     }
 
 
@@ -99,7 +115,7 @@ def move(key, number):
     drop it at a place in the ranking. A stale version answers 409 with the columns as they are."""
     project = get_project_or_404(key)
     require(can_move_cards(current_user, project))
-    item = queries.get_item_or_404(project, number)
+    item = queries.get_item_or_404(project, number, lean=True)
     to_status, seen = request.form.get("status", ""), request.form.get("from_status")
     touched = {s for s in (seen, to_status, item.status) if s in STATUSES}
     if to_status in STATUSES and not can_move_between(current_user, project, item.status,

@@ -62,3 +62,9 @@ def in_request(app):
     """A request context for service tests: translated messages need a locale."""
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """These tests read English messages (the Danish ones are checked by the catalogue test)."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"

@@ -374,3 +374,18 @@ def test_comments(world, login, make_item):
     assert login(world.users["observer"]).post(f"/p/ALPHA/items/{item.number}/comments",
                                                data={"body": "hej"}).status_code == 403
     assert db.session.scalar(select(func.count(Comment.id))) == 1
+
+
+def test_the_edit_form_comes_when_asked_for(world, login, make_item):
+    item = make_item("Punkt", estimate=2)
+    client = login(world.users["developer"])
+    page = client.get(f"/p/ALPHA/items/{item.number}").get_data(as_text=True)
+    assert 'hx-trigger="toggle once"' in page and 'name="acceptance_criteria"' not in page
+    fragment = client.get(f"/p/ALPHA/items/{item.number}/edit", headers=HX)
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in html
+    assert 'name="acceptance_criteria"' in html and 'value="2"' in html
+    full = client.get(f"/p/ALPHA/items/{item.number}/edit").get_data(as_text=True)
+    assert "<html" in full and 'name="acceptance_criteria"' in full
+    assert login(world.users["contributor"]).get(
+        f"/p/ALPHA/items/{item.number}/edit").status_code == 403
