@@ -14,7 +14,7 @@ def make_delivery(user, project, period_key="2026-W01", state=DeliveryState.SENT
         user_id=user.id, project_id=project.id, frequency="weekly", period_key=period_key,
         period_start=now - timedelta(days=7), period_end=now, state=state,
         recipient=user.email, locale="da", message_id="<test@samspil.test>",
-        subject=f"{project.name}: ugentligt overblik", body_text="Tekst", body_html="<p>HTML</p>",
+        subject=f"{project.name}: ugentlig statusmail", body_text="Tekst", body_html="<p>HTML</p>",
         content=[{"title": "Nye medlemmer", "key": "members_joined",
                   "items": [{"text": "Bo Hansen (Ballerup Kommune)", "link": "/p/X/members",
                              "status": None, "meta": "Observatør", "tone": None}],
