@@ -6,13 +6,14 @@ serving process when SAMSPIL_DEV_SCHEDULER=1 (see wsgi.py).
 """
 import logging
 import os
+import signal
 import threading
 
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
-from flask.cli import AppGroup, with_appcontext  # noqa: F401
+from flask.cli import AppGroup
 
 from app.digests.schedule import TZ
 
@@ -52,6 +53,10 @@ def build_scheduler(app: Flask, scheduler_class=BlockingScheduler):
     return scheduler
 
 
+def _exit_on_signal(signum, _frame):
+    raise SystemExit(0)
+
+
 scheduler_cli = AppGroup("scheduler", help="The job scheduler.")
 
 
@@ -66,10 +71,15 @@ def run_command():
     for job in scheduler.get_jobs():
         click.echo(f"{job.id}: {job.trigger}")
     click.echo("Scheduler running (Europe/Copenhagen); stop with Ctrl+C.")
+    # On SIGTERM (systemd, docker stop) let a running job finish writing its outcome.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
 
 
 _dev_scheduler = None

@@ -206,12 +206,17 @@ def deliver(delivery_id: int, claimant: str, now: datetime) -> str:
         _finish(delivery_id, claimant, state=DeliveryState.SKIPPED, updated_at=now,
                 last_error="The recipient is no longer a member of the project.")
         return DeliveryState.SKIPPED
-    message = build_email(delivery, now)
-    db.session.commit()  # no transaction stays open while we talk to the mail server
     try:
+        message = build_email(delivery, now)
+        db.session.commit()  # no transaction stays open while we talk to the mail server
         send_message(message)
     except MailError as exc:
         return _record_failure(delivery, claimant, exc, now)
+    except Exception as exc:  # noqa: BLE001 - a bug must not leave the row claimed and silent
+        db.session.rollback()
+        log.exception("digest %s: unexpected error while sending", delivery_id)
+        return _record_failure(delivery, claimant,
+                               MailError(f"{type(exc).__name__}: {exc}", temporary=False), now)
     _finish(delivery_id, claimant, state=DeliveryState.SENT, sent_at=now, updated_at=now)
     return DeliveryState.SENT
 

@@ -38,12 +38,12 @@ def members_joined(ctx: DigestContext) -> Section | None:
         .order_by(Membership.created_at)).all()
     if not joined:
         return None
-    link = url_for("projects.members", key=ctx.project.key)
     return Section(
         title=_("New members"),
-        items=[Item(text=f"{m.user.name} ({m.user.organisation.name})", link=link,
+        items=[Item(text=f"{m.user.name} ({m.user.organisation.name})",
                     meta=role_list(m.role_names)) for m in joined],
         figures=[Figure(_("Joined"), len(joined))],
+        more_link=url_for("projects.members", key=ctx.project.key),
     )
 
 
@@ -59,8 +59,9 @@ def organisations_joined(ctx: DigestContext) -> Section | None:
         return None
     return Section(
         title=_("New organisations taking part"),
-        items=[Item(text=p.organisation.name, status=str(PARTICIPATION_LABELS.get(p.kind, p.kind)),
-                    link=url_for("projects.overview", key=ctx.project.key)) for p in parts],
+        items=[Item(text=p.organisation.name, status=str(PARTICIPATION_LABELS.get(p.kind, p.kind)))
+               for p in parts],
+        more_link=url_for("projects.overview", key=ctx.project.key),
     )
 
 

@@ -239,3 +239,17 @@ def test_cli_send_and_dry_run(world, outbox, app):
     assert result.exit_code != 0 and "NOPE" in result.output
     result = runner.invoke(args=["digests", "send", "--dry-run"])
     assert result.exit_code == 0 and "Nothing was written or sent" in result.output
+
+
+def test_an_unexpected_error_is_recorded_not_left_claimed(world, outbox, monday_morning,
+                                                          monkeypatch):
+    from app.digests import delivery as delivery_module
+
+    def broken(_message):
+        raise ValueError("bug")
+
+    monkeypatch.setattr(delivery_module, "send_message", broken)
+    send_due(now=monday_morning)
+    row = deliveries(user_id=world.users["steering"].id)[0]
+    assert row.state == DeliveryState.FAILED and row.claimed_by is None
+    assert "ValueError: bug" in row.last_error
