@@ -11,6 +11,8 @@ from app.digests.models import DeliveryState, DigestDelivery
 from app.extensions import db
 from app.projects.models import Role
 
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture
 def postgresql_only(app):
