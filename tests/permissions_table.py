@@ -59,6 +59,8 @@ EXPECTATIONS = {
     "digests.delivery": ("GET", "/p/{key}/digest/{delivery_id}",
                          rule(default="404", site_admin="404", steering="ok")),
     "digests.admin": ("GET", "/admin/digests", SITE_ADMIN),
+    # The world's delivery was sent, so the administrator's retry is refused with 409.
+    "digests.retry_delivery": ("POST", "/admin/digests/{delivery_id}/retry", SITE_ADMIN),
     "digests.unsubscribe": ("GET", "/unsubscribe/{unsubscribe_token}", PUBLIC),
     "digests.unsubscribe_one_click": ("POST", "/unsubscribe/{unsubscribe_token}", PUBLIC),
     # Development only, and only for site administrators (404 for everyone else).

@@ -113,6 +113,25 @@ def admin():
                            page_size=ADMIN_PAGE_SIZE)
 
 
+@bp.post("/admin/digests/<int:delivery_id>/retry")
+@login_required
+def retry_delivery(delivery_id):
+    """Site administrators: send a failed digest again at the next retry run."""
+    require(can_administer_site(current_user))
+    delivery = db.session.get(DigestDelivery, delivery_id) or abort(404)
+    try:
+        services.retry_failed(delivery)
+    except RuleViolation as exc:
+        return render_template("errors/error.html", status=exc.status, title=_("Not possible"),
+                               message=exc.message), exc.status
+    db.session.commit()
+    flash(_("The digest to %(address)s will be sent again within a few minutes.",
+            address=delivery.recipient), "success")
+    state = request.form.get("state")
+    return redirect(url_for("digests.admin", state=state if state in set(DeliveryState) else None),
+                    303)
+
+
 def _token_or_400(token: str) -> tuple[int, int]:
     try:
         return services.read_unsubscribe_token(token)

@@ -242,6 +242,20 @@ def format_period(start: datetime, end: datetime) -> str:
              end=format_datetime(end, "short"))
 
 
+def retry_failed(delivery: DigestDelivery, now: datetime | None = None) -> None:
+    """An administrator sends a failed digest again (e.g. after fixing the mail settings)."""
+    from app.audit.services import record
+
+    if delivery.state != DeliveryState.FAILED:
+        raise RuleViolation(_("Only failed digests can be sent again."), status=409)
+    delivery.state = DeliveryState.RETRYING
+    delivery.next_attempt_at = now or utcnow()
+    delivery.claimed_by = delivery.claimed_until = None
+    record("digest.retry", project=delivery.project, target=delivery,
+           target_label=f"{delivery.recipient} {delivery.period_key}")
+    db.session.flush()
+
+
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff after the n-th failed attempt, capped at six hours."""
     base = current_app.config["DIGEST_RETRY_BASE_SECONDS"]

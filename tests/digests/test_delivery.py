@@ -253,3 +253,28 @@ def test_an_unexpected_error_is_recorded_not_left_claimed(world, outbox, monday_
     row = deliveries(user_id=world.users["steering"].id)[0]
     assert row.state == DeliveryState.FAILED and row.claimed_by is None
     assert "ValueError: bug" in row.last_error
+
+
+def test_an_administrator_sends_a_failed_digest_again(world, smtp, monday_morning, client,
+                                                      login):
+    remove_member(membership_of(world.project_b, world.users["outsider"].id))
+    remove_member(membership_of(world.project_a, world.users["product_owner"].id))
+    db.session.commit()
+    smtp.rcpt_replies.append("550 5.7.1 Relaying denied")
+    send_due(now=monday_morning)
+    row = deliveries(user_id=world.users["steering"].id)[0]
+    assert row.state == DeliveryState.FAILED
+
+    login(world.users["steering"])
+    assert client.post(f"/admin/digests/{row.id}/retry").status_code == 403
+    login(world.users["site_admin"])
+    page = client.get("/admin/digests?state=failed").get_data(as_text=True)
+    assert f'action="/admin/digests/{row.id}/retry"' in page
+    response = client.post(f"/admin/digests/{row.id}/retry", data={"state": "failed"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("state=failed")
+    assert client.post(f"/admin/digests/{row.id}/retry").status_code == 409  # not failed now
+
+    send_retries()
+    db.session.expire_all()
+    row = deliveries(user_id=world.users["steering"].id)[0]
+    assert row.state == DeliveryState.SENT and len(smtp.to("steering@a.example")) == 1
