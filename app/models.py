@@ -6,3 +6,4 @@ from app.audit.models import AuditEvent  # noqa: F401
 from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label  # noqa: F401
 from app.board.models import WipLimit  # noqa: F401
 from app.sprints.models import Sprint  # noqa: F401
+from app.digests.models import DigestDelivery, DigestSubscription  # noqa: F401

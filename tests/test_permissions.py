@@ -2,8 +2,11 @@
 import pytest
 
 from app.backlog.services import create_item
+from app.digests.services import make_unsubscribe_token
 from app.extensions import db
+from app.mail.transport import write_to_outbox
 from app.projects.services import membership_of
+from tests.digests.helpers import make_delivery, make_test_message
 from tests.permissions_table import EXPECTATIONS, PERSONAS
 
 OK_STATUSES = {200, 201, 204, 302, 303, 304, 400, 409, 422}
@@ -23,6 +26,7 @@ def path_values(world) -> dict:
     item = create_item(world.project_a, world.users["product_owner"], "Et punkt i backloggen")
     planned, closed = _sprints(world)
     db.session.commit()
+    steering = world.users["steering"]
     return {
         "key": world.project_a.key,
         "membership_id": membership_of(world.project_a, observer.id).id,
@@ -30,6 +34,9 @@ def path_values(world) -> dict:
         "number": item.number,
         "sprint_id": planned.id,
         "closed_sprint_id": closed.id,
+        "delivery_id": make_delivery(steering, world.project_a).id,
+        "unsubscribe_token": make_unsubscribe_token(steering.id, world.project_a.id),
+        "outbox_name": write_to_outbox(make_test_message()).name,
     }
 
 

@@ -1,7 +1,7 @@
 """backlog
 
 Revision ID: a42da2d2e740
-Revises: eebcaa0a7993
+Revises: aadca0765179
 Create Date: 2026-11-27 22:52:33.306833
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a42da2d2e740'
-down_revision = 'eebcaa0a7993'
+down_revision = 'aadca0765179'
 branch_labels = None
 depends_on = None
 
