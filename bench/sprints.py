@@ -4,9 +4,10 @@ mid-sprint, estimate changes, unfinished work carried into the next sprint), and
 scenarios for the sprint pages.
 
 BIG keeps no active sprint so that its board stays "all open items" (the board scenario);
-the other projects each have one under way. History rows are written in bulk with the
-moments they describe: the items are the old done items of the backlog's data set, whose
-creation row is turned into "backlog" so that each is open until its sprint finishes it.
+the other projects each have one under way, KIT's with 300 cards (the "board of a sprint"
+scenario). History rows are written in bulk with the moments they describe: the items are
+the old done items of the backlog's data set, whose creation row is turned into "backlog"
+so that each is open until its sprint finishes it.
 """
 from datetime import date, datetime, time, timedelta
 
@@ -24,7 +25,9 @@ from bench.scenarios import Scenario, _any_member
 SPRINTS = {"BIG": (8, False), "KIT": (8, True), "BOG": (6, True), "HJM": (6, True),
            "SKO": (7, True)}
 ITEMS_PER_SPRINT = 30
-ACTIVE_OPEN_ITEMS = 40
+# Open items in each project's sprint under way; KIT's is the "board of a sprint" scenario.
+ACTIVE_OPEN_ITEMS = {"KIT": 300}
+DEFAULT_ACTIVE_OPEN_ITEMS = 40
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -119,11 +122,12 @@ def _closed_rows(rnd, project, sprint, chunk, carried, nxt, actor_id) -> list[di
 
 
 def _active_rows(rnd, project, sprint, done_items, actor_id) -> list[dict]:
-    """The sprint under way: 40 open items committed at the start, a few done so far."""
+    """The sprint under way: open items committed at the start (300 in KIT), ten done."""
+    limit = ACTIVE_OPEN_ITEMS.get(project.key, DEFAULT_ACTIVE_OPEN_ITEMS)
     open_items = list(db.session.scalars(
         select(Item).where(Item.project_id == project.id, Item.status != Status.DONE,
                            Item.type != ItemType.EPIC, Item.sprint_id.is_(None))
-        .order_by(Item.rank).limit(ACTIVE_OPEN_ITEMS)))
+        .order_by(Item.rank).limit(limit)))
     rows = []
     start = _at(sprint.start_date, 8)
     for item in open_items + done_items:
@@ -148,6 +152,11 @@ def _sprint_id(key: str, state: str) -> int:
         select(Sprint.id).join(Project, Project.id == Sprint.project_id)
         .where(Project.key == key, Sprint.state == state).order_by(Sprint.start_date.desc())
         .limit(1))
+
+
+def sprint_board(ctx):
+    email = _any_member("developer", "KIT")
+    return lambda: (email, "GET", "/p/KIT/board", None)
 
 
 def sprints_page(ctx):
@@ -191,10 +200,12 @@ def commit_item(ctx):
 
 
 SCENARIOS = [
+    Scenario("Board of a sprint, 300 cards", sprint_board, target_ms=50, target_statements=13,
+             runs=20),
     Scenario("Sprints page, 8 closed sprints and the velocity", sprints_page, target_ms=25),
     Scenario("Closed sprint: items and burndown from history", closed_sprint_page,
              target_ms=40),
-    Scenario("Active sprint planning: 50 of the backlog beside 50 items, burndown",
+    Scenario("Active sprint planning: 50 of the backlog beside 310 items, burndown",
              active_sprint_page, target_ms=60),
     Scenario("Sprint review of a closed sprint", sprint_review, target_ms=30),
     Scenario("Commit an item to a sprint and take it out (one row and its history)",

@@ -43,3 +43,24 @@ def signed(value) -> str:
     if not value:
         return "0"
     return ("+" if value > 0 else "−") + decimal(abs(value))
+
+
+def plan_words() -> dict:
+    """The translated words of planning items, looked up once per request: a sprint of 300
+    items would otherwise cost thousands of lookups."""
+    from flask import g
+    from flask_babel import gettext as _
+
+    from app.backlog.display import status_label, type_label
+    from app.backlog.models import STATUSES, ItemType
+
+    words = g.get("_sprint_plan_words")
+    if words is None:
+        words = g._sprint_plan_words = {
+            "types": {t.value: type_label(t) for t in ItemType},
+            "statuses": {s: status_label(s) for s in STATUSES},
+            "pt": _("%(points)s pt"), "no_estimate": _("No estimate"),
+            "drag": _("Drag between the backlog and the sprint"),
+            "add": _("Add to sprint"), "take_out": _("Take out"),
+        }
+    return words
