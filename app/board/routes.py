@@ -58,14 +58,16 @@ def index(key):
     project = get_project_or_404(key)
     filters = BoardFilters.from_args(request.args)
     context = _board_context(project, filters)
+    limits = {c.status: c.wip_limit for c in context["board"].columns if c.wip_limit}
     return render_page_or_partial("board/index.html", "board/_board.html",
-                                  **_page_extras(project), **context)
+                                  **_page_extras(project, wip_values=limits), **context)
 
 
 def _page_extras(project, wip_error=None, wip_values=None):
     return {"members": queries.members(project), "labels": queries.labels(project),
             "can_set_wip": can_set_wip_limits(current_user, project),
-            "wip_values": wip_values or wip_limits(project), "wip_error": wip_error}
+            "wip_values": wip_limits(project) if wip_values is None else wip_values,
+            "wip_error": wip_error}
 
 
 def _etag_number(header: str | None) -> int | None:
