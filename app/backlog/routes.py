@@ -194,6 +194,10 @@ def rank(key, number):
         where, anchor = _rank_target(project, item, where, filters)
         moved = where is not None and services.rank_item(
             item, current_user, where, anchor, expected_version=request.form.get("version"))
+        # Said before the commit, which expires what it would read again.
+        message = (_("%(key)s is now number %(position)d in the backlog.",
+                     key=_key(project, item), position=services.position_of(item)) if moved
+                   else _("%(key)s stays where it is.", key=_key(project, item)))
         db.session.commit()
     except (services.StaleItem, StaleDataError):
         db.session.rollback()
@@ -202,9 +206,6 @@ def rank(key, number):
     except RuleViolation as exc:
         db.session.rollback()
         return _rank_answer(project, filters, number, exc.status, exc.message)
-    message = (_("%(key)s is now number %(position)d in the backlog.", key=_key(project, item),
-                 position=services.position_of(item)) if moved
-               else _("%(key)s stays where it is.", key=_key(project, item)))
     return _rank_answer(project, filters, number, 200, message,
                         focus_where=request.form.get("where"))
 
@@ -228,10 +229,11 @@ def _rank_target(project, item, where, filters):
 
 
 def _rank_answer(project, filters, number, status, message, focus_where=None):
+    key = request.view_args["key"]  # not project.key: the commit expired the project
     if not is_htmx():
         flash(message, "success" if status == 200 else "error")
-        fallback = url_for("backlog.index", key=project.key, **filters.as_args())
-        return redirect(safe_next(request.form.get("next"), f"/p/{project.key}/", fallback), 303)
+        fallback = url_for("backlog.index", key=key, **filters.as_args())
+        return redirect(safe_next(request.form.get("next"), f"/p/{key}/", fallback), 303)
     shown = request.form.get("shown", type=int) or PAGE_SIZE
     items, cursor = queries.backlog_page(project, filters, current_user,
                                          limit=max(PAGE_SIZE, min(shown, queries.MAX_SHOWN)))

@@ -58,14 +58,16 @@ def index(key):
     project = get_project_or_404(key)
     filters = BoardFilters.from_args(request.args)
     context = _board_context(project, filters)
+    limits = {c.status: c.wip_limit for c in context["board"].columns if c.wip_limit}
     return render_page_or_partial("board/index.html", "board/_board.html",
-                                  **_page_extras(project), **context)
+                                  **_page_extras(project, wip_values=limits), **context)
 
 
 def _page_extras(project, wip_error=None, wip_values=None):
     return {"members": queries.members(project), "labels": queries.labels(project),
             "can_set_wip": can_set_wip_limits(current_user, project),
-            "wip_values": wip_values or wip_limits(project), "wip_error": wip_error}
+            "wip_values": wip_limits(project) if wip_values is None else wip_values,
+            "wip_error": wip_error}
 
 
 def _etag_number(header: str | None) -> int | None:
@@ -125,19 +127,21 @@ def move(key, number):
         where, anchor = _drop_place(project)
         kind = move_item(item, current_user, to_status, request.form.get("version"),
                          reason=request.form.get("reason", ""), where=where, anchor=anchor)
+        # Said before the commit, which expires what it would read again.
+        status, message = 200, _moved_message(project, item, kind)
+        touched.add(item.status)
         db.session.commit()
     except (StaleItem, StaleDataError):
         db.session.rollback()
         item = queries.get_item_or_404(project, number)
         status, message = 409, item_views.stale_message(project, item)
+        touched.add(item.status)
     except RuleViolation as exc:
         db.session.rollback()
         item = queries.get_item_or_404(project, number)
         status, message = exc.status, exc.message
-    else:
-        status, message = 200, _moved_message(project, item, kind)
-    touched.add(item.status)
-    return _move_answer(project, item, touched, status, message)
+        touched.add(item.status)
+    return _move_answer(key, number, touched, status, message)
 
 
 def _drop_place(project):
@@ -164,18 +168,21 @@ def _moved_message(project, item, kind) -> str:
     return _("%(key)s is moved to %(column)s.", key=key, column=status_label(item.status))
 
 
-def _move_answer(project, item, touched, status, message):
+def _move_answer(key, number, touched, status, message):
     context = request.form.get("context")
     if not is_htmx():
         flash(message, "success" if status == 200 else "error")
-        fallback = (url_for("backlog.item", key=project.key, number=item.number)
-                    if context == "item" else url_for("board.index", key=project.key))
-        return redirect(safe_next(request.form.get("next"), f"/p/{project.key}/", fallback), 303)
+        fallback = (url_for("backlog.item", key=key, number=number)
+                    if context == "item" else url_for("board.index", key=key))
+        return redirect(safe_next(request.form.get("next"), f"/p/{key}/", fallback), 303)
+    project = get_project_or_404(key)
     if context == "item":
-        return item_views.render_item(project, item, status, announce=message, message=message)
+        item = queries.get_item_or_404(project, number)
+        return item_views.render_item(project, item, status, announce=message, message=message,
+                                      message_is_error=status != 200)
     filters = BoardFilters.from_args(request.form)
     context = _board_context(project, filters, None if filters.lanes else touched)
-    focus = f"card-link-{item.number}" if request.form.get("focus") else None
+    focus = f"card-link-{number}" if request.form.get("focus") else None
     return htmx_answer("board/_changes.html", status, announce=message, focus=focus,
                        message=message, message_is_error=status != 200, **context)
 

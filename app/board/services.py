@@ -187,12 +187,16 @@ class BoardFilters:
         return and_(*conditions) if conditions else None
 
 
-def board_scope(project: Project, now: datetime | None = None) -> list:
+_ASK = object()
+
+
+def board_scope(project: Project, now: datetime | None = None, sprint_id=_ASK) -> list:
     """Which items the board shows: the active sprint's, or (no sprint active) every open
     item plus those done in the last 14 days. Epics are containers, not cards: they show as
     swimlanes and filters instead."""
     conditions = [Item.project_id == project.id, Item.type != ItemType.EPIC]
-    sprint_id = active_sprint_id(project)
+    if sprint_id is _ASK:
+        sprint_id = active_sprint_id(project)
     if sprint_id is not None:
         conditions.append(Item.sprint_id == sprint_id)
     else:
@@ -206,7 +210,8 @@ CARD_COLUMNS = (Item.id, Item.number, Item.type, Item.title, Item.estimate, Item
                 Item.assignee_id, User.name.label("assignee_name"))
 
 
-def board_cards(project: Project, filters: BoardFilters, user, statuses=None) -> list:
+def board_cards(project: Project, filters: BoardFilters, user, statuses=None,
+                sprint_id=_ASK) -> list:
     """The cards in rank order (light rows, not ORM objects: a board may hold thousands).
     With filters, every card of the board comes back with `shown` saying whether it passes
     them: the column counts that WIP limits need cost no second query."""
@@ -214,7 +219,7 @@ def board_cards(project: Project, filters: BoardFilters, user, statuses=None) ->
     shown = (case((condition, True), else_=False) if condition is not None
              else literal(True)).label("shown")
     stmt = (select(*CARD_COLUMNS, shown).outerjoin(User, User.id == Item.assignee_id)
-            .where(*board_scope(project)).order_by(Item.rank))
+            .where(*board_scope(project, sprint_id=sprint_id)).order_by(Item.rank))
     if statuses is not None:
         stmt = stmt.where(Item.status.in_(list(statuses)))
     return db.session.execute(stmt).all()
@@ -253,13 +258,15 @@ class Board:
     columns: list[Column]
     lanes: list[Lane]
     change_number: int
+    sprint_id: int | None = None  # the active sprint shown, if any
 
 
 def build_board(project: Project, filters: BoardFilters, user, epics: list[Item],
                 statuses=None) -> Board:
     """The board, or only some of its columns, grouped into swimlanes when asked."""
     statuses = [s for s in STATUSES if statuses is None or s in statuses]
-    rows = board_cards(project, filters, user, statuses)
+    sprint_id = active_sprint_id(project)
+    rows = board_cards(project, filters, user, statuses, sprint_id)
     limits = wip_limits(project)
     columns = {s: Column(status=s, wip_limit=limits.get(s)) for s in statuses}
     cards = []
@@ -272,7 +279,7 @@ def build_board(project: Project, filters: BoardFilters, user, epics: list[Item]
             cards.append(card)
     lanes = _lanes(cards, filters, epics, statuses)
     return Board(columns=[columns[s] for s in statuses], lanes=lanes,
-                 change_number=change_number(project))
+                 change_number=change_number(project), sprint_id=sprint_id)
 
 
 def _lanes(cards, filters: BoardFilters, epics: list[Item], statuses) -> list[Lane]:

@@ -160,7 +160,9 @@ def test_item_dialog_from_the_board_and_the_item_page(page):
     assert page.evaluate("document.activeElement.id") == f"card-link-{number}"
     page.goto(f"/p/BOOK/items/{number}")
     assert page.get_by_text("Ser fint ud i").is_visible()
-    axe_check(page, "item page")
+    page.locator("#item-edit summary").click()
+    expect(page.locator("#item-edit textarea[name=description]")).to_be_visible()
+    axe_check(page, "item page with the edit form open")
     page.get_by_role("button", name="Godkend (færdig)").click()
     page.get_by_text(f"BOOK-{number} er godkendt og færdig.").first.wait_for()
     page.reload()
