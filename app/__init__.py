@@ -49,11 +49,13 @@ def _instance_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
+    from app.discovery import bp as discovery_bp
+    from app.discovery import roadmap_bp
     from app.main import bp as main_bp
     from app.organisations import bp as organisations_bp
     from app.projects import bp as projects_bp
 
-    for bp in (main_bp, accounts_bp, organisations_bp, projects_bp):
+    for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, discovery_bp, roadmap_bp):
         app.register_blueprint(bp)
 
 

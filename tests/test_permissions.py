@@ -1,7 +1,12 @@
 """Every route × every persona, from the expectations table."""
 import pytest
 
-from app.projects.services import membership_of
+from app.accounts.services import create_user
+from app.discovery.services import create_need
+from app.extensions import db
+from app.organisations.services import create_organisation
+from app.projects.models import ParticipationKind, Role
+from app.projects.services import add_member, add_participation, membership_of
 from tests.permissions_table import EXPECTATIONS, PERSONAS
 
 OK_STATUSES = {200, 201, 204, 302, 303, 304, 400, 409, 422}
@@ -22,7 +27,23 @@ def path_values(world) -> dict:
         "key": world.project_a.key,
         "membership_id": membership_of(world.project_a, observer.id).id,
         "organisation_id": world.vendor.id,
+        "need": _need_of_another_municipality(world).number,
     }
+
+
+def _need_of_another_municipality(world):
+    """A need in project A submitted by Aarhus, so that Ballerup's people may co-sponsor it;
+    project A also publishes its roadmap."""
+    aarhus = create_organisation("Aarhus Kommune", "municipality", municipality_code=751)
+    add_participation(world.project_a, aarhus, ParticipationKind.MEMBER)
+    submitter = create_user("po@aarhus.test", "Aarhus PO", "correct-horse-battery", aarhus)
+    add_member(world.project_a, submitter, [Role.PRODUCT_OWNER])
+    need = create_need(world.project_a, submitter, title="Overblik over kontrakter",
+                       background="Kontrakterne ligger i regneark.",
+                       desired_outcome="Ét samlet overblik.", expected_value="Færre fejl.")
+    world.project_a.is_roadmap_public = True
+    db.session.commit()
+    return need
 
 
 CASES = [(endpoint, persona) for endpoint in sorted(EXPECTATIONS) for persona in PERSONAS]

@@ -87,7 +87,14 @@ def seed_foundation(ctx: dict) -> dict:
     return {"organisations": len(orgs), "projects": len(projects), "users": len(users)}
 
 
-SEED_STEPS = [seed_foundation]
+def seed_discovery(ctx: dict) -> dict:
+    """Needs, co-sponsorships and discovery logs (app/discovery/demo.py)."""
+    from app.discovery.demo import seed_discovery as step
+
+    return step(ctx)
+
+
+SEED_STEPS = [seed_foundation, seed_discovery]
 
 
 def seed_all() -> dict:

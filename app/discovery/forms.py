@@ -1,0 +1,78 @@
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.database import utcnow
+
+from app.discovery.services import (MAX_COSPONSOR_NOTE, MAX_LENGTH, MAX_NOTE, MAX_RATIONALE,
+                                    NOTE_KIND_LABELS)
+
+MARKDOWN_HELP = _l("Markdown: **bold**, *italic*, lists with -, links [text](https://…).")
+
+
+def _text(label, name, required=False, description=MARKDOWN_HELP):
+    validators = [DataRequired() if required else Optional(), Length(max=MAX_LENGTH[name])]
+    return TextAreaField(label, validators=validators, description=description)
+
+
+class NeedForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_LENGTH["title"])],
+                        description=_l("Short and concrete: the problem, not the solution."))
+    background = _text(_l("Background"), "background", required=True, description=_l(
+        "How it works today, and who is affected."))
+    desired_outcome = _text(_l("Desired outcome"), "desired_outcome", required=True,
+                            description=_l("What should be possible when the need is met."))
+    expected_value = _text(_l("Expected value"), "expected_value", required=True,
+                           description=_l("Time saved, risk reduced, better service – and for whom."))
+    assumptions = _text(_l("Assumptions (optional)"), "assumptions", description=None)
+    risks = _text(_l("Risks (optional)"), "risks", description=None)
+    out_of_scope = _text(_l("Out of scope (optional)"), "out_of_scope", description=None)
+
+    TEXT_FIELDS = ("title", "background", "desired_outcome", "expected_value", "assumptions",
+                   "risks", "out_of_scope")
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data or "" for name in self.TEXT_FIELDS}
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("New status"), validate_choice=False)
+    rationale = TextAreaField(
+        _l("Rationale"), validators=[Optional(), Length(max=MAX_RATIONALE)],
+        description=_l("Required when declining or parking; everyone in the project sees it."))
+    is_rationale_public = BooleanField(
+        _l("When declining: show the need and the rationale on the public roadmap"))
+
+
+class CoSponsorForm(FlaskForm):
+    note = TextAreaField(_l("Note (optional)"),
+                         validators=[Optional(), Length(max=MAX_COSPONSOR_NOTE)],
+                         description=_l("Why the need matters to your municipality."))
+    is_willing_to_cofund = BooleanField(_l("We are willing to co-fund"))
+    is_willing_to_test = BooleanField(_l("We are willing to be a test municipality"))
+
+
+def local_today():
+    """Today in Copenhagen, where the workshops happen."""
+    return utcnow().astimezone(ZoneInfo("Europe/Copenhagen")).date()
+
+
+class NoteForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=list(NOTE_KIND_LABELS.items()), validate_choice=False)
+    occurred_on = DateField(_l("Date"), validators=[Optional()], default=local_today,
+                            description=_l("The day of the workshop or conversation."))
+    body = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=MAX_NOTE)],
+                         description=MARKDOWN_HELP)
+
+
+class EscalateForm(FlaskForm):
+    reason = TextAreaField(_l("What should the steering group decide?"),
+                           validators=[DataRequired(), Length(max=MAX_RATIONALE)])
+
+
+class WithdrawEscalationForm(FlaskForm):
+    comment = TextAreaField(_l("Comment (optional)"),
+                            validators=[Optional(), Length(max=MAX_RATIONALE)])
