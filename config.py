@@ -3,6 +3,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+DEV_SECRET_KEY = "dev-only-not-secret"
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
@@ -28,7 +29,7 @@ class Config:
     """Development defaults; production and test override what they must."""
 
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'samspil.db'}"
     )
@@ -101,7 +102,7 @@ class ProductionConfig(Config):
     def validate(cls) -> None:
         """Refuse to start with the development secret or a missing one."""
         key = os.environ.get("SECRET_KEY", "")
-        if len(key) < 32 or key == Config.SECRET_KEY:
+        if len(key) < 32 or key == DEV_SECRET_KEY:
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production."
             )

@@ -1,0 +1,57 @@
+"""In-process scenarios: (name, request to make, target). Areas add theirs to SCENARIOS.
+
+Each scenario's `prepare(app)` returns (user email, method, path, data) or a callable that
+does that freshly per run (for moves, which change state)."""
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.projects.models import Membership, MembershipRole, Project
+
+
+@dataclass
+class Scenario:
+    name: str
+    prepare: Callable  # (ctx) -> Callable[[], (email, method, path, data)]
+    target_ms: float | None = None
+    target_statements: int | None = None
+    notes: str = ""
+    runs: int = 50
+    extra: dict = field(default_factory=dict)
+
+
+def _any_member(role: str, key: str = "BIG") -> str:
+    return db.session.scalar(
+        select(User.email).join(Membership, Membership.user_id == User.id)
+        .join(Project, Project.id == Membership.project_id)
+        .join(MembershipRole, MembershipRole.membership_id == Membership.id)
+        .where(Project.key == key, MembershipRole.role == role).limit(1))
+
+
+def my_projects(ctx):
+    email = _any_member("product_owner")
+    return lambda: (email, "GET", "/", None)
+
+
+def project_overview(ctx):
+    email = _any_member("product_owner")
+    return lambda: (email, "GET", "/p/BIG/", None)
+
+
+def members_page(ctx):
+    email = _any_member("product_owner")
+    return lambda: (email, "GET", "/p/BIG/members", None)
+
+
+SCENARIOS = [
+    Scenario("My projects", my_projects),
+    Scenario("Project overview", project_overview),
+    Scenario("Members page (all users of the project)", members_page, runs=20),
+]
+
+
+# Measurements that are not one request, e.g. sending many digests: name -> fn(app) -> dict
+BATCH: dict = {}
