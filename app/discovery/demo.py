@@ -62,7 +62,8 @@ OVB_NEEDS = [
         desired_outcome=(
             "Kontraktansvarlig og systemejer får en e-mail, når opsigelsesfristen nærmer sig "
             "(fx 9, 6 og 3 måneder før), og kontrakterne kan ses på en tidslinje."),
-        expected_value="Undgå utilsigtede forlængelser; bedre forhandlingsposition over for leverandører.",
+        expected_value=("Undgå utilsigtede forlængelser; bedre forhandlingsposition over for "
+                        "leverandører."),
         out_of_scope="Selve kontraktstyringen og fakturakontrol.",
         cosponsors=[("po_aarhus", 200, "", True, False),
                     ("fag_roskilde", 195, "Vi har mistet et udbudsvindue i år.", False, True),
@@ -79,7 +80,8 @@ OVB_NEEDS = [
             "Leverandørerne varsler skift af underdatabehandlere pr. mail til forskellige "
             "modtagere. Varslerne når sjældent frem til systemejeren i tide til at gøre indsigelse."),
         desired_outcome="Et varsel kan registreres på systemet og sendes til systemejer og DPO.",
-        expected_value="Kommunen overholder sine pligter efter databeskyttelsesforordningen art. 28.",
+        expected_value=("Kommunen overholder sine pligter efter databeskyttelsesforordningen art."
+                        " 28."),
         cosponsors=[("fag_roskilde", 280, "", False, False),
                     ("po_ballerup", 270, "", False, True)],
         notes=[("note", 260, "dev_nordlys", "Genbruger notifikationsmotoren fra kontraktpåmindelser.")],
@@ -158,7 +160,8 @@ OVB_NEEDS = [
         desired_outcome=(
             "En rapport, der kan hentes som PDF og regneark: antal systemer, kontrakter der "
             "udløber, manglende databehandleraftaler og systemer uden ejer – pr. kommune."),
-        expected_value="Styregruppen får et ensartet beslutningsgrundlag; sekretariatet sparer tid.",
+        expected_value=("Styregruppen får et ensartet beslutningsgrundlag; sekretariatet sparer "
+                        "tid."),
         cosponsors=[("fag_soro", 80, "", False, False)],
         notes=[("note", 40, "po_ballerup", "Skitse til rapporten er godkendt på koordinationsmødet.")],
     ),
@@ -168,7 +171,8 @@ OVB_NEEDS = [
         background=(
             "ISO 27001-arbejdet kræver en risikovurdering af de vigtigste systemer. I dag "
             "ligger vurderingerne i Word-dokumenter, som ingen kan finde."),
-        desired_outcome="Systemer kan klassificeres (fortrolighed, integritet, tilgængelighed) og få en risikovurdering med dato og ansvarlig.",
+        desired_outcome=("Systemer kan klassificeres (fortrolighed, integritet, tilgængelighed) "
+                         "og få en risikovurdering med dato og ansvarlig."),
         expected_value="Bedre styr på informationssikkerheden og lettere revision.",
         assumptions="Klassifikationen følger kommunens sikkerhedspolitik.",
         cosponsors=[("po_aarhus", 70, "", False, True),
@@ -188,7 +192,8 @@ OVB_NEEDS = [
         background=(
             "Kommunerne skal føre tilsyn med deres databehandlere, men der er ikke overblik over, "
             "hvornår der sidst er ført tilsyn, og hvilke erklæringer (ISAE 3000) der er modtaget."),
-        desired_outcome="En tilsynsplan pr. databehandler med frister, og registrering af modtagne revisionserklæringer.",
+        desired_outcome=("En tilsynsplan pr. databehandler med frister, og registrering af "
+                         "modtagne revisionserklæringer."),
         expected_value="Dokumentation over for Datatilsynet; færre glemte tilsyn.",
         cosponsors=[("fag_soro", 60, "", False, False)],
         notes=[("note", 50, "fag_roskilde", "Se KL's skabelon for tilsynsplan – vedhæftet i ESDH.")],
@@ -196,8 +201,10 @@ OVB_NEEDS = [
     dict(
         by="fag_soro", created=60, status=S.IN_DISCOVERY, settled=30,
         title="Arkivering og bevaringsvurdering af systemer",
-        background="Stadsarkivet mangler viden om, hvilke systemer der indeholder bevaringsværdige data.",
-        desired_outcome="Systemer kan markeres med arkivstatus, arkivperiode og dato for seneste aflevering.",
+        background=("Stadsarkivet mangler viden om, hvilke systemer der indeholder "
+                    "bevaringsværdige data."),
+        desired_outcome=("Systemer kan markeres med arkivstatus, arkivperiode og dato for seneste"
+                         " aflevering."),
         expected_value="Kommunen overholder arkivloven; lettere dialog med Rigsarkivet.",
         cosponsors=[], notes=[],
     ),
@@ -207,7 +214,8 @@ OVB_NEEDS = [
         background=(
             "Når et system udskiftes, opdager vi for sent, hvilke andre systemer der henter "
             "data fra det. Snitfladerne er kun kendt af enkelte medarbejdere."),
-        desired_outcome="Integrationer kan registreres (fra, til, data, teknologi, ansvarlig) og vises som et kort.",
+        desired_outcome=("Integrationer kan registreres (fra, til, data, teknologi, ansvarlig) og"
+                         " vises som et kort."),
         expected_value="Færre overraskelser ved systemudskiftninger.",
         cosponsors=[("fag_bronderslev", 25, "", False, False),
                     ("po_ballerup", 20, "Kitos har en lignende model – kan vi genbruge den?",
@@ -217,8 +225,10 @@ OVB_NEEDS = [
     dict(
         by="fag_bronderslev", created=25, status=S.SUBMITTED,
         title="Systemer klassificeret efter KLE og FORM",
-        background="Systemerne kan ikke sammenlignes på tværs af kommuner, fordi hver kommune bruger sine egne kategorier.",
-        desired_outcome="Systemer kan knyttes til KLE-emner og FORM, så fælles rapporter giver mening.",
+        background=("Systemerne kan ikke sammenlignes på tværs af kommuner, fordi hver kommune "
+                    "bruger sine egne kategorier."),
+        desired_outcome=("Systemer kan knyttes til KLE-emner og FORM, så fælles rapporter giver "
+                         "mening."),
         expected_value="Sammenligning på tværs af kommuner; genbrug af fælles sprog.",
         cosponsors=[], notes=[],
     ),
@@ -226,7 +236,8 @@ OVB_NEEDS = [
         by="po_ballerup", created=14, status=S.SUBMITTED,
         title="Eksport af systemlisten til regneark med valgfrie kolonner",
         background="Brugerne kopierer i dag systemlisten ind i Excel manuelt for at lave analyser.",
-        desired_outcome="Listen kan eksporteres som regneark (XLSX og CSV) med de kolonner, brugeren vælger.",
+        desired_outcome=("Listen kan eksporteres som regneark (XLSX og CSV) med de kolonner, "
+                         "brugeren vælger."),
         expected_value="Mindre manuelt arbejde; færre kopifejl.",
         cosponsors=[("fag_roskilde", 10, "", False, False)], notes=[],
     ),
@@ -250,7 +261,8 @@ OVB_NEEDS = [
         desired_outcome="Systemkortet kan læses på en telefon.",
         expected_value="Hurtigere svar i møder.",
         cosponsors=[], notes=[],
-        rationale="Lav værdi i forhold til andre behov lige nu. Vi ser på det igen efter Kitos-integrationen.",
+        rationale=("Lav værdi i forhold til andre behov lige nu. Vi ser på det igen efter Kitos-"
+                   "integrationen."),
     ),
     dict(
         by="fag_roskilde", created=130, status=S.DECLINED, settled=100,
@@ -258,7 +270,8 @@ OVB_NEEDS = [
         background="Leverandørernes adresser og navne er forældede.",
         desired_outcome="Leverandøroplysninger hentes fra CVR.",
         expected_value="Korrekte leverandørdata uden manuelt arbejde.",
-        cosponsors=[], notes=[("note", 110, "dev_nordlys", "Kitos henter allerede leverandørdata fra CVR.")],
+        cosponsors=[],
+        notes=[("note", 110, "dev_nordlys", "Kitos henter allerede leverandørdata fra CVR.")],
         rationale=("Afvist, fordi leverandørdata kommer med integrationen til Kitos (behov #4), "
                    "som allerede henter dem fra CVR."),
         public=True,
@@ -270,8 +283,8 @@ OVB_NEEDS = [
         desired_outcome="Hele IT-budgettet kan lægges og følges i Overblik.",
         expected_value="Samlet styring af IT-økonomien.",
         cosponsors=[], notes=[],
-        rationale=("Uden for produktets formål: budgetlægning sker i kommunernes økonomisystemer. "
-                   "Økonomioverblikket pr. system (#8) dækker det, kommunerne har brug for."),
+        rationale=("Uden for produktets formål: budgetlægning sker i kommunernes økonomisystemer."
+                   " Økonomioverblikket pr. system (#8) dækker det, kommunerne har brug for."),
     ),
     dict(
         by="fag_roskilde", created=45, status=S.PLANNED, settled=5,
@@ -334,7 +347,7 @@ def seed_needs(project, users: dict, specs: list[dict]) -> dict:
                                           "expected_value", "assumptions", "risks",
                                           "out_of_scope")})
         created = _days_ago(now, spec["created"])
-        need.created_at = created
+        need.created_at = need.status_changed_at = created
         _stamp_last_change(need, created)
         events = []
         for handle, days, note, cofund, test in spec.get("cosponsors", []):

@@ -1,4 +1,4 @@
-"""Needs (behov): municipalities' problems to solve, their co-sponsors, discovery log and history."""
+"""Needs (behov): municipalities' problems to solve, co-sponsors, discovery log and history."""
 from datetime import date, datetime
 from enum import StrEnum
 

@@ -74,7 +74,8 @@ def _iso(moment) -> str:
 
 
 def _sub(parent, tag, text=None, **attributes):
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: _text(v) for k, v in attributes.items()})
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}",
+                            {k: _text(v) for k, v in attributes.items()})
     if text is not None:
         element.text = _text(text)
     return element

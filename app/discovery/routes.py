@@ -46,7 +46,8 @@ def _edit_token(need) -> str:
 
 def _status_form(need, form=None):
     form = form or StatusForm(formdata=None)
-    form.status.choices = [(s, services.STATUS_LABELS[s]) for s in services.allowed_statuses(need)]
+    choices = [(s, services.STATUS_LABELS[s]) for s in services.allowed_statuses(need)]
+    form.status.choices = [("", _("Choose…")), *choices] if choices else []
     return form
 
 
@@ -91,7 +92,6 @@ def _need_page(need, status=200, cosponsor=None, notes_form=None, **forms):
         "escalate_form": forms.get("escalate_form") or EscalateForm(formdata=None),
         "withdraw_escalation_form": (forms.get("withdraw_escalation_form")
                                      or WithdrawEscalationForm(formdata=None)),
-        "rationale_required": sorted(services.RATIONALE_REQUIRED),
     }
     return render_template("discovery/show.html", **context), status
 
@@ -154,6 +154,7 @@ def edit(key, number):
     status = 200
     if form.is_submitted():
         status = 422
+        db.session.refresh(need, with_for_update=True)  # hold off a simultaneous save
         if request.form.get("edit_token") != _edit_token(need):
             status = 409
             form.form_errors.append(_("Someone else saved changes to this need while you were "

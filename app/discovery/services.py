@@ -182,7 +182,7 @@ def create_need(project, submitter, **fields) -> Need:
 
 
 def update_need(need: Need, actor, **fields) -> list[str]:
-    """Change a need's texts; each changed field goes into the history. Returns the fields changed."""
+    """Change a need's texts; each changed field goes into the history. Returns those fields."""
     cleaned = _clean_need_fields(fields)
     changed = []
     for name, value in cleaned.items():
@@ -197,6 +197,16 @@ def update_need(need: Need, actor, **fields) -> list[str]:
     return changed
 
 
+def _lock(need: Need) -> None:
+    """Lock the need's row until commit, and refuse when someone changed its status or
+    escalation since it was loaded: two people deciding at once must not both win."""
+    row = db.session.execute(select(Need.status, Need.is_escalated)
+                             .where(Need.id == need.id).with_for_update()).one()
+    if (row.status, row.is_escalated) != (need.status, need.is_escalated):
+        raise RuleViolation(_("Someone else changed the need just now. Reload the page and "
+                              "try again."), status=409)
+
+
 def allowed_statuses(need: Need, by_system: bool = False) -> list[str]:
     """The statuses the need may move to next, in lifecycle order."""
     graph = SYSTEM_TRANSITIONS if by_system else TRANSITIONS
@@ -209,6 +219,8 @@ def set_status(need: Need, status: str, actor=None, rationale: str | None = None
     sees; `rationale_public` puts a declined need and its rationale on the public roadmap.
     A system change to the status the need already has does nothing (returns None), so item
     events may call this freely."""
+    if not status:
+        raise RuleViolation(_("Choose the new status."), "status")
     if status not in set(S):
         raise RuleViolation(_("Unknown status."), "status")
     if status == need.status:
@@ -223,9 +235,10 @@ def set_status(need: Need, status: str, actor=None, rationale: str | None = None
               old=str(STATUS_LABELS[need.status]).lower(), new=str(STATUS_LABELS[status]).lower()),
             "status")
     rationale = clean_text(rationale)
+    _lock(need)
     if status in RATIONALE_REQUIRED and not rationale:
-        raise RuleViolation(_("Give the reason for this decision; everyone in the project sees it."),
-                            "rationale")
+        raise RuleViolation(
+            _("Give the reason for this decision; everyone in the project sees it."), "rationale")
     _check_length("rationale", rationale, MAX_RATIONALE)
     old = need.status
     now = utcnow()
@@ -332,6 +345,7 @@ def add_note(need: Need, author, kind: str, body: str, occurred_on: date | None 
 
 def escalate(need: Need, actor, reason: str) -> None:
     """Put the need in the steering group's "for decision" queue, with the reason why."""
+    _lock(need)
     if need.is_escalated:
         raise RuleViolation(_("The need is already escalated to the steering group."), status=409)
     reason = clean_text(reason)
@@ -351,6 +365,7 @@ def escalate(need: Need, actor, reason: str) -> None:
 
 def withdraw_escalation(need: Need, actor, comment: str = "") -> None:
     """Take the need out of the steering group's queue (decided, or no longer needed)."""
+    _lock(need)
     if not need.is_escalated:
         raise RuleViolation(_("The need is not escalated."), status=409)
     comment = clean_text(comment)

@@ -85,3 +85,31 @@ def test_concurrent_submissions_get_distinct_consecutive_numbers(postgres, app, 
 
     numbers = _in_parallel(app, 6, submit)
     assert sorted(numbers) == [2, 3, 4, 5, 6, 7], numbers
+
+
+def test_two_simultaneous_decisions_do_not_both_win(postgres, app, disc):
+    need_id, user_id = disc.need.id, disc.po.id
+    db.session.commit()
+    loaded = threading.Barrier(2)
+    targets = ["in_discovery", "declined"]
+
+    def decide(i):
+        from app.accounts.models import User
+
+        need = db.session.get(Need, need_id)
+        assert need.status == "submitted"
+        loaded.wait(timeout=10)  # both have read "submitted" before either decides
+        services.set_status(need, targets[i], actor=db.session.get(User, user_id),
+                            rationale="Besluttet")
+        time.sleep(0.2)
+        db.session.commit()
+        return need.status
+
+    results = _in_parallel(app, 2, decide)
+    winners = [r for r in results if isinstance(r, str)]
+    losers = [r for r in results if isinstance(r, RuleViolation)]
+    assert len(winners) == 1 and len(losers) == 1 and losers[0].status == 409, results
+    db.session.expire_all()
+    need = db.session.get(Need, need_id)
+    assert need.status == winners[0]
+    assert [c.field for c in need.changes] == ["created", "status"]

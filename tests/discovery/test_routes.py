@@ -95,8 +95,8 @@ def test_submitting_a_need(disc, login):
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ({**NEED_TEXTS, "title": ""}, "This field is required."),
-    ({**NEED_TEXTS, "desired_outcome": "   "}, "This field is required."),
+    ({**NEED_TEXTS, "title": ""}, "Fill in this field."),
+    ({**NEED_TEXTS, "desired_outcome": "   "}, "Fill in this field."),
     ({**NEED_TEXTS, "title": "x" * 201}, "200"),
     ({**NEED_TEXTS, "background": "x" * 20001}, "20000"),
 ])
@@ -174,6 +174,7 @@ def test_a_product_owner_moves_the_status(disc, login):
     ({"status": "declined", "rationale": " "}, 422, "Give the reason"),
     ({"status": "submitted"}, 409, "already submitted"),
     ({"status": "bogus"}, 422, "Unknown status"),
+    ({"status": ""}, 422, "Choose the new status."),
     ({"status": "parked", "rationale": "x" * 4001}, 422, "4000"),
 ])
 def test_refused_status_changes_say_why_and_change_nothing(disc, login, data, status, message):
