@@ -61,7 +61,14 @@ def seed_people(ctx: dict) -> None:
     ctx.update(munis=munis, vendor=vendor, projects=projects, users=users, steering=steering)
 
 
-DATASET_STEPS = [seed_people]
+def seed_discovery(ctx: dict) -> None:
+    """Needs, co-sponsorships and discovery notes (bench/discovery.py)."""
+    from bench.discovery import seed_needs
+
+    seed_needs(ctx)
+
+
+DATASET_STEPS = [seed_people, seed_discovery]
 
 
 def seed_dataset(scale: float = 1.0, seed: int = 7) -> dict:

@@ -55,3 +55,8 @@ SCENARIOS = [
 
 # Measurements that are not one request, e.g. sending many digests: name -> fn(app) -> dict
 BATCH: dict = {}
+
+
+from bench import discovery  # noqa: E402 - its scenarios need the helpers above
+
+SCENARIOS += discovery.scenarios()

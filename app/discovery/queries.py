@@ -152,6 +152,7 @@ def history_of(need: Need) -> list[NeedChange]:
     """The need's history, newest first."""
     return list(db.session.scalars(
         select(NeedChange).where(NeedChange.need_id == need.id)
+        .options(selectinload(NeedChange.actor))
         .order_by(NeedChange.created_at.desc(), NeedChange.id.desc())))
 
 
