@@ -4,3 +4,4 @@ from app.organisations.models import Organisation  # noqa: F401
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401
 from app.discovery.models import Need, NeedChange, NeedCoSponsor, NeedCounter, NeedNote  # noqa: F401
+from app.digests.models import DigestDelivery, DigestSubscription  # noqa: F401

@@ -2,11 +2,14 @@
 import pytest
 
 from app.accounts.services import create_user
+from app.digests.services import make_unsubscribe_token
 from app.discovery.services import create_need
 from app.extensions import db
+from app.mail.transport import write_to_outbox
 from app.organisations.services import create_organisation
 from app.projects.models import ParticipationKind, Role
 from app.projects.services import add_member, add_participation, membership_of
+from tests.digests.helpers import make_delivery, make_test_message
 from tests.permissions_table import EXPECTATIONS, PERSONAS
 
 OK_STATUSES = {200, 201, 204, 302, 303, 304, 400, 409, 422}
@@ -23,10 +26,14 @@ def test_every_route_has_an_access_rule(app):
 def path_values(world) -> dict:
     """Values for the placeholders in the table's paths; extended by later areas."""
     observer = world.users["observer"]
+    steering = world.users["steering"]
     return {
         "key": world.project_a.key,
         "membership_id": membership_of(world.project_a, observer.id).id,
         "organisation_id": world.vendor.id,
+        "delivery_id": make_delivery(steering, world.project_a).id,
+        "unsubscribe_token": make_unsubscribe_token(steering.id, world.project_a.id),
+        "outbox_name": write_to_outbox(make_test_message()).name,
         "need": _need_of_another_municipality(world).number,
     }
 

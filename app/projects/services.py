@@ -4,6 +4,7 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.audit.services import record
 from app.extensions import db
 from app.projects.models import (Membership, MembershipRole, ParticipationKind, Project,
                                  ProjectOrganisation, Role)
@@ -97,6 +98,7 @@ def add_member(project: Project, user, roles) -> Membership:
     db.session.add(membership)
     db.session.flush()
     forget_roles()
+    record("project.member_added", project=project, target=user, roles=sorted(roles))
     return membership
 
 
@@ -118,10 +120,15 @@ def set_roles(membership: Membership, roles) -> tuple[set[str], set[str]]:
         membership.roles.append(MembershipRole(role=role))
     db.session.flush()
     forget_roles()
+    if added or removed:
+        record("project.roles_changed", project=membership.project, target=membership.user,
+               added=sorted(added), removed=sorted(removed))
     return added, removed
 
 
 def remove_member(membership: Membership) -> None:
+    record("project.member_removed", project=membership.project, target=membership.user,
+           roles=sorted(membership.role_names))
     db.session.delete(membership)
     db.session.flush()
     forget_roles()

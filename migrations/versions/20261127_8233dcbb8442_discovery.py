@@ -1,7 +1,7 @@
 """discovery
 
 Revision ID: 8233dcbb8442
-Revises: eebcaa0a7993
+Revises: aadca0765179
 Create Date: 2026-11-27 22:41:36.328076
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8233dcbb8442'
-down_revision = 'eebcaa0a7993'
+down_revision = 'aadca0765179'
 branch_labels = None
 depends_on = None
 
