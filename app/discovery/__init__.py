@@ -18,4 +18,4 @@ def discovery_helpers():
     }
 
 
-from app.discovery import roadmap, routes  # noqa: E402,F401
+from app.discovery import digest, roadmap, routes  # noqa: E402,F401
