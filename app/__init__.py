@@ -16,7 +16,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     _instance_dir().mkdir(exist_ok=True)
 
-    from app import database, database_events, i18n, markdown, models, security, web  # noqa: F401
+    from app import (database, database_events, form_messages, i18n, markdown, models,  # noqa: F401
+                     security, web)
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -30,6 +31,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     database_events.init_app(app)
     web.init_app(app)
     markdown.init_app(app)
+    form_messages.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     if not app.debug and not app.testing:
