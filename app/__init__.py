@@ -16,7 +16,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     _instance_dir().mkdir(exist_ok=True)
 
-    from app import database, database_events, i18n, markdown, models, security, web  # noqa: F401
+    from app import (database, database_events, form_messages, i18n, markdown, models,  # noqa: F401
+                     security, web)
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -30,6 +31,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     database_events.init_app(app)
     web.init_app(app)
     markdown.init_app(app)
+    form_messages.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     if not app.debug and not app.testing:
@@ -52,6 +54,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.backlog import bp as backlog_bp
     from app.board import bp as board_bp
     from app.digests import bp as digests_bp
+    from app.discovery import bp as discovery_bp
+    from app.discovery import roadmap_bp
     from app.mail import bp as mail_bp
     from app.main import bp as main_bp
     from app.organisations import bp as organisations_bp
@@ -59,7 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.sprints import bp as sprints_bp
 
     for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, backlog_bp, board_bp,
-               sprints_bp, digests_bp, mail_bp):
+               sprints_bp, digests_bp, mail_bp, discovery_bp, roadmap_bp):
         app.register_blueprint(bp)
 
 

@@ -67,13 +67,21 @@ def seed_backlog(ctx: dict) -> None:
     seed_items(ctx)
 
 
+def seed_discovery(ctx: dict) -> None:
+    """Needs, co-sponsorships and discovery notes (bench/discovery.py)."""
+    from bench.discovery import seed_needs
+
+    seed_needs(ctx)
+
+
 def seed_sprints(ctx: dict) -> None:
+    """40 sprints with history across the projects (bench/sprints.py)."""
     from bench.sprints import seed_sprints as seed
 
     seed(ctx)
 
 
-DATASET_STEPS = [seed_people, seed_backlog, seed_sprints]
+DATASET_STEPS = [seed_people, seed_backlog, seed_sprints, seed_discovery]
 
 
 def seed_dataset(scale: float = 1.0, seed: int = 7) -> dict:

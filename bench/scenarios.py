@@ -59,22 +59,6 @@ SCENARIOS = [
 ]
 
 
-def _backlog_scenarios():
-    from bench.backlog import SCENARIOS as backlog
-
-    return backlog
-
-
-def _sprint_scenarios():
-    from bench.sprints import SCENARIOS as sprints
-
-    return sprints
-
-
-SCENARIOS += _backlog_scenarios()
-SCENARIOS += _sprint_scenarios()
-
-
 def render_all_digests(app) -> dict:
     """Every weekly digest due next Monday, rendered (a dry run: nothing written or sent);
     reported per digest."""
@@ -95,7 +79,26 @@ def render_all_digests(app) -> dict:
     count = max(1, len(report.planned) + report.skipped)
     return {"ms": round(1000 * elapsed / count, 1), "statements": round(counter.count / count),
             "digests": count, "seconds": round(elapsed, 2)}
+def _backlog_scenarios():
+    from bench.backlog import SCENARIOS as backlog
+
+    return backlog
+
+
+def _sprint_scenarios():
+    from bench.sprints import SCENARIOS as sprints
+
+    return sprints
+
+
+SCENARIOS += _backlog_scenarios()
+SCENARIOS += _sprint_scenarios()
 
 
 # Measurements that are not one request, e.g. sending many digests: name -> fn(app) -> dict
 BATCH: dict = {"One weekly digest, rendered (mean over all due)": render_all_digests}
+
+
+from bench import discovery  # noqa: E402 - its scenarios need the helpers above
+
+SCENARIOS += discovery.scenarios()

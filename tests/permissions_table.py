@@ -61,6 +61,44 @@ EXPECTATIONS = {
     "projects.add_organisation": ("POST", "/p/{key}/organisations", only(Role.SECRETARIAT)),
     "projects.remove_organisation": ("POST", "/p/{key}/organisations/{organisation_id}/remove",
                                      only(Role.SECRETARIAT)),
+    # Requirement discovery. The path's need was submitted by another municipality (Aarhus).
+    "discovery.index": ("GET", "/p/{key}/needs", MEMBERS),
+    "discovery.new": ("GET", "/p/{key}/needs/new",
+                      only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR, site_admin="403")),
+    "discovery.show": ("GET", "/p/{key}/needs/{need}", MEMBERS),
+    "discovery.edit": ("GET", "/p/{key}/needs/{need}/edit",
+                       only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
+    "discovery.change_status": ("POST", "/p/{key}/needs/{need}/status",
+                                only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
+    "discovery.cosponsor_form": ("GET", "/p/{key}/needs/{need}/cosponsor",
+                                 only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR, site_admin="403")),
+    "discovery.cosponsor": ("POST", "/p/{key}/needs/{need}/cosponsor",
+                            only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR, site_admin="403")),
+    "discovery.withdraw_cosponsorship": ("POST", "/p/{key}/needs/{need}/cosponsor/withdraw",
+                                         only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR,
+                                              site_admin="403")),
+    "discovery.add_note": ("POST", "/p/{key}/needs/{need}/notes", rule(site_admin="403")),
+    "discovery.escalate": ("POST", "/p/{key}/needs/{need}/escalate",
+                           only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
+    "discovery.withdraw_escalation": ("POST", "/p/{key}/needs/{need}/escalation/withdraw",
+                                      only(Role.PRODUCT_OWNER, Role.SECRETARIAT,
+                                           site_admin="403")),
+    # The public roadmap (the path's project publishes it; other projects answer 404).
+    "roadmap.index": ("GET", "/roadmap/{key}", PUBLIC),
+    "roadmap.feed": ("GET", "/roadmap/{key}/feed.atom", PUBLIC),
+    "digests.update_subscriptions": ("POST", "/settings/digests", EVERYONE_SIGNED_IN),
+    "digests.preview": ("GET", "/p/{key}/digest", MEMBERS),
+    # A past digest is its recipient's alone (the steering member here); others get 404.
+    "digests.delivery": ("GET", "/p/{key}/digest/{delivery_id}",
+                         rule(default="404", site_admin="404", steering="ok")),
+    "digests.admin": ("GET", "/admin/digests", SITE_ADMIN),
+    # The world's delivery was sent, so the administrator's retry is refused with 409.
+    "digests.retry_delivery": ("POST", "/admin/digests/{delivery_id}/retry", SITE_ADMIN),
+    "digests.unsubscribe": ("GET", "/unsubscribe/{unsubscribe_token}", PUBLIC),
+    "digests.unsubscribe_one_click": ("POST", "/unsubscribe/{unsubscribe_token}", PUBLIC),
+    # Development only, and only for site administrators (404 for everyone else).
+    "mail.outbox": ("GET", "/dev/outbox", rule(outsider="404", default="404")),
+    "mail.outbox_message": ("GET", "/dev/outbox/{outbox_name}", rule(outsider="404", default="404")),
     # Backlog and board (app/backlog/permissions.py, app/board/permissions.py). Site
     # administrators see every project but take no part in its work.
     "backlog.index": ("GET", "/p/{key}/backlog", MEMBERS),
@@ -95,17 +133,4 @@ EXPECTATIONS = {
     "sprints.review": ("GET", "/p/{key}/sprints/{sprint_id}/review", MEMBERS),
     "sprints.retrospective": ("POST", "/p/{key}/sprints/{closed_sprint_id}/retrospective",
                               SPRINT_TEAM),
-    "digests.update_subscriptions": ("POST", "/settings/digests", EVERYONE_SIGNED_IN),
-    "digests.preview": ("GET", "/p/{key}/digest", MEMBERS),
-    # A past digest is its recipient's alone (the steering member here); others get 404.
-    "digests.delivery": ("GET", "/p/{key}/digest/{delivery_id}",
-                         rule(default="404", site_admin="404", steering="ok")),
-    "digests.admin": ("GET", "/admin/digests", SITE_ADMIN),
-    # The world's delivery was sent, so the administrator's retry is refused with 409.
-    "digests.retry_delivery": ("POST", "/admin/digests/{delivery_id}/retry", SITE_ADMIN),
-    "digests.unsubscribe": ("GET", "/unsubscribe/{unsubscribe_token}", PUBLIC),
-    "digests.unsubscribe_one_click": ("POST", "/unsubscribe/{unsubscribe_token}", PUBLIC),
-    # Development only, and only for site administrators (404 for everyone else).
-    "mail.outbox": ("GET", "/dev/outbox", rule(outsider="404", default="404")),
-    "mail.outbox_message": ("GET", "/dev/outbox/{outbox_name}", rule(outsider="404", default="404")),
 }

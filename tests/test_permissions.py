@@ -1,11 +1,16 @@
 """Every route × every persona, from the expectations table."""
 import pytest
 
-from app.backlog.services import create_item
+from app.accounts.services import create_user
 from app.digests.services import make_unsubscribe_token
+from app.discovery.services import create_need
 from app.extensions import db
 from app.mail.transport import write_to_outbox
-from app.projects.services import membership_of
+from app.backlog.services import create_item
+from app.extensions import db
+from app.organisations.services import create_organisation
+from app.projects.models import ParticipationKind, Role
+from app.projects.services import add_member, add_participation, membership_of
 from tests.digests.helpers import make_delivery, make_test_message
 from tests.permissions_table import EXPECTATIONS, PERSONAS
 
@@ -23,20 +28,21 @@ def test_every_route_has_an_access_rule(app):
 def path_values(world) -> dict:
     """Values for the placeholders in the table's paths; extended by later areas."""
     observer = world.users["observer"]
+    steering = world.users["steering"]
     item = create_item(world.project_a, world.users["product_owner"], "Et punkt i backloggen")
     planned, closed = _sprints(world)
     db.session.commit()
-    steering = world.users["steering"]
     return {
         "key": world.project_a.key,
         "membership_id": membership_of(world.project_a, observer.id).id,
         "organisation_id": world.vendor.id,
-        "number": item.number,
-        "sprint_id": planned.id,
-        "closed_sprint_id": closed.id,
         "delivery_id": make_delivery(steering, world.project_a).id,
         "unsubscribe_token": make_unsubscribe_token(steering.id, world.project_a.id),
         "outbox_name": write_to_outbox(make_test_message()).name,
+        "number": item.number,
+        "need": _need_of_another_municipality(world).number,
+        "sprint_id": planned.id,
+        "closed_sprint_id": closed.id,
     }
 
 
@@ -54,6 +60,21 @@ def _sprints(world):
     planned = create_sprint(world.project_a, lead, "Sprint 2", date(2026, 11, 16),
                             date(2026, 11, 27), 20)
     return planned, closed
+
+
+def _need_of_another_municipality(world):
+    """A need in project A submitted by Aarhus, so that Ballerup's people may co-sponsor it;
+    project A also publishes its roadmap."""
+    aarhus = create_organisation("Aarhus Kommune", "municipality", municipality_code=751)
+    add_participation(world.project_a, aarhus, ParticipationKind.MEMBER)
+    submitter = create_user("po@aarhus.test", "Aarhus PO", "correct-horse-battery", aarhus)
+    add_member(world.project_a, submitter, [Role.PRODUCT_OWNER])
+    need = create_need(world.project_a, submitter, title="Overblik over kontrakter",
+                       background="Kontrakterne ligger i regneark.",
+                       desired_outcome="Ét samlet overblik.", expected_value="Færre fejl.")
+    world.project_a.is_roadmap_public = True
+    db.session.commit()
+    return need
 
 
 CASES = [(endpoint, persona) for endpoint in sorted(EXPECTATIONS) for persona in PERSONAS]

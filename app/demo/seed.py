@@ -101,7 +101,14 @@ def seed_sprints(ctx: dict) -> dict:
     return seed(ctx)
 
 
-SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints]
+def seed_discovery(ctx: dict) -> dict:
+    """Needs, co-sponsorships and discovery logs (app/discovery/demo.py)."""
+    from app.discovery.demo import seed_discovery as step
+
+    return step(ctx)
+
+
+SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery]
 
 
 def seed_all() -> dict:

@@ -1,7 +1,7 @@
 """sprints
 
 Revision ID: 3d0c8948a392
-Revises: a42da2d2e740
+Revises: 8233dcbb8442
 Create Date: 2026-11-27 23:03:45.691237
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3d0c8948a392'
-down_revision = 'a42da2d2e740'
+down_revision = '8233dcbb8442'
 branch_labels = None
 depends_on = None
 
