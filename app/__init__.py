@@ -60,9 +60,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.organisations import bp as organisations_bp
     from app.projects import bp as projects_bp
+    from app.sprints import bp as sprints_bp
 
     for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, backlog_bp, board_bp,
-               digests_bp, mail_bp, discovery_bp, roadmap_bp):
+               sprints_bp, digests_bp, mail_bp, discovery_bp, roadmap_bp):
         app.register_blueprint(bp)
 
 

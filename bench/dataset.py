@@ -74,7 +74,13 @@ def seed_discovery(ctx: dict) -> None:
     seed_needs(ctx)
 
 
-DATASET_STEPS = [seed_people, seed_backlog, seed_discovery]
+def seed_sprints(ctx: dict) -> None:
+    from bench.sprints import seed_sprints as seed
+
+    seed(ctx)
+
+
+DATASET_STEPS = [seed_people, seed_backlog, seed_sprints, seed_discovery]
 
 
 def seed_dataset(scale: float = 1.0, seed: int = 7) -> dict:

@@ -5,6 +5,7 @@ An action is (weight, name, make) where make(rnd, session) returns
 from bench.backlog import actions as backlog_actions
 from bench import discovery
 from bench.dataset import MARKER_KEY
+from bench.sprints import actions as sprint_actions
 
 OK = {200}
 
@@ -16,4 +17,5 @@ def actions():
         (2, "project overview", lambda rnd, s: ("GET", f"/p/{key}/", None, OK)),
         *backlog_actions(key),
         *discovery.actions(),
+        *sprint_actions(key),
     ]

@@ -37,6 +37,8 @@ ITEM_EDITORS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, Role
 COMMENTERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, Role.SECRETARIAT,
                   Role.CONTRIBUTOR, site_admin="403")
 CARD_MOVERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
+SPRINT_PLANNERS = only(Role.PRODUCT_OWNER, Role.DELIVERY_LEAD, site_admin="403")
+SPRINT_TEAM = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
 
 # endpoint: (method, path, expectations). Paths are formatted with the world's values.
 EXPECTATIONS = {
@@ -117,4 +119,31 @@ EXPECTATIONS = {
     "board.move": ("POST", "/p/{key}/items/{number}/move", CARD_MOVERS),
     "board.wip": ("POST", "/p/{key}/board/wip",
                   only(Role.SECRETARIAT, Role.PRODUCT_OWNER, site_admin="403")),
+    # Sprints (app/sprints/permissions.py): everyone in the project reads them; product owners
+    # and delivery leads plan; the team writes the retrospective.
+    "sprints.index": ("GET", "/p/{key}/sprints", MEMBERS),
+    "sprints.create": ("POST", "/p/{key}/sprints", SPRINT_PLANNERS),
+    "sprints.show": ("GET", "/p/{key}/sprints/{sprint_id}", MEMBERS),
+    "sprints.update": ("POST", "/p/{key}/sprints/{sprint_id}", SPRINT_PLANNERS),
+    "sprints.delete": ("POST", "/p/{key}/sprints/{sprint_id}/delete", SPRINT_PLANNERS),
+    "sprints.commit": ("POST", "/p/{key}/sprints/{sprint_id}/items", SPRINT_PLANNERS),
+    "sprints.remove": ("POST", "/p/{key}/sprints/{sprint_id}/items/remove", SPRINT_PLANNERS),
+    "sprints.start": ("POST", "/p/{key}/sprints/{sprint_id}/start", SPRINT_PLANNERS),
+    "sprints.close": ("POST", "/p/{key}/sprints/{sprint_id}/close", SPRINT_PLANNERS),
+    "sprints.review": ("GET", "/p/{key}/sprints/{sprint_id}/review", MEMBERS),
+    "sprints.retrospective": ("POST", "/p/{key}/sprints/{closed_sprint_id}/retrospective",
+                              SPRINT_TEAM),
+    "digests.update_subscriptions": ("POST", "/settings/digests", EVERYONE_SIGNED_IN),
+    "digests.preview": ("GET", "/p/{key}/digest", MEMBERS),
+    # A past digest is its recipient's alone (the steering member here); others get 404.
+    "digests.delivery": ("GET", "/p/{key}/digest/{delivery_id}",
+                         rule(default="404", site_admin="404", steering="ok")),
+    "digests.admin": ("GET", "/admin/digests", SITE_ADMIN),
+    # The world's delivery was sent, so the administrator's retry is refused with 409.
+    "digests.retry_delivery": ("POST", "/admin/digests/{delivery_id}/retry", SITE_ADMIN),
+    "digests.unsubscribe": ("GET", "/unsubscribe/{unsubscribe_token}", PUBLIC),
+    "digests.unsubscribe_one_click": ("POST", "/unsubscribe/{unsubscribe_token}", PUBLIC),
+    # Development only, and only for site administrators (404 for everyone else).
+    "mail.outbox": ("GET", "/dev/outbox", rule(outsider="404", default="404")),
+    "mail.outbox_message": ("GET", "/dev/outbox/{outbox_name}", rule(outsider="404", default="404")),
 }

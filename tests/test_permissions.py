@@ -7,6 +7,7 @@ from app.discovery.services import create_need
 from app.extensions import db
 from app.mail.transport import write_to_outbox
 from app.backlog.services import create_item
+from app.digests.services import make_unsubscribe_token
 from app.extensions import db
 from app.organisations.services import create_organisation
 from app.projects.models import ParticipationKind, Role
@@ -30,6 +31,7 @@ def path_values(world) -> dict:
     observer = world.users["observer"]
     steering = world.users["steering"]
     item = create_item(world.project_a, world.users["product_owner"], "Et punkt i backloggen")
+    planned, closed = _sprints(world)
     db.session.commit()
     return {
         "key": world.project_a.key,
@@ -40,6 +42,8 @@ def path_values(world) -> dict:
         "outbox_name": write_to_outbox(make_test_message()).name,
         "number": item.number,
         "need": _need_of_another_municipality(world).number,
+        "sprint_id": planned.id,
+        "closed_sprint_id": closed.id,
     }
 
 
@@ -56,6 +60,22 @@ def _need_of_another_municipality(world):
     world.project_a.is_roadmap_public = True
     db.session.commit()
     return need
+
+
+def _sprints(world):
+    """A planned sprint and a closed one in project A."""
+    from datetime import date
+
+    from app.sprints.services import close_sprint, create_sprint, start_sprint
+
+    lead = world.users["delivery_lead"]
+    closed = create_sprint(world.project_a, lead, "Sprint 1", date(2026, 11, 2),
+                           date(2026, 11, 13), 20)
+    start_sprint(closed, lead)
+    close_sprint(closed, lead)
+    planned = create_sprint(world.project_a, lead, "Sprint 2", date(2026, 11, 16),
+                            date(2026, 11, 27), 20)
+    return planned, closed
 
 
 CASES = [(endpoint, persona) for endpoint in sorted(EXPECTATIONS) for persona in PERSONAS]

@@ -13,6 +13,7 @@ from app.backlog.forms import FIELD_LABELS, STATUS_LABELS, TYPE_LABELS
 from app.backlog.models import STATUSES, ItemType
 from app.backlog.queries import users_by_id
 from app.backlog.services import format_points
+from app.sprints.queries import sprint_names
 
 
 def status_label(status: str) -> str:
@@ -40,7 +41,7 @@ class HistoryEntry:
     note: str = ""
 
 
-def _value(field: str, value, users) -> str:
+def _value(field: str, value, users, sprints=None) -> str:
     if value in (None, ""):
         return "—"
     if field == "status":
@@ -54,6 +55,8 @@ def _value(field: str, value, users) -> str:
         return _("yes") if value == "yes" else _("no")
     if field == "estimate":
         return _("%(points)s points", points=format_points(float(value)))
+    if field == "sprint":
+        return sprints.get(str(value)) or _("a deleted sprint")
     return str(value)
 
 
@@ -61,6 +64,8 @@ def history_entries(rows) -> list[HistoryEntry]:
     """History rows in words, with the assignees named in them looked up in one query."""
     users = users_by_id(v for r in rows if r.field == "assignee"
                         for v in (r.old_value, r.new_value) if v)
+    sprints = sprint_names(v for r in rows if r.field == "sprint"
+                           for v in (r.old_value, r.new_value) if v)
     labels = {field: str(label) for field, label in FIELD_LABELS.items()}
     moved, someone = _("Moved in the ranking"), _("someone")
     entries = []
@@ -75,8 +80,8 @@ def history_entries(rows) -> list[HistoryEntry]:
         elif row.old_value is None and row.field in ("status", "estimate"):
             summary = f"{label}: {_value(row.field, row.new_value, users)}"
         else:
-            summary = (f"{label}: {_value(row.field, row.old_value, users)} → "
-                       f"{_value(row.field, row.new_value, users)}")
+            summary = (f"{label}: {_value(row.field, row.old_value, users, sprints)} → "
+                       f"{_value(row.field, row.new_value, users, sprints)}")
         entries.append(HistoryEntry(at=row.created_at,
                                     actor=row.actor.name if row.actor else someone,
                                     field=row.field, summary=summary, note=row.note))

@@ -94,9 +94,9 @@ class Item(db.Model):
         ForeignKey("backlog_item.id", ondelete="SET NULL"), index=True)
     is_blocked: Mapped[bool] = mapped_column(default=False)
     blocked_reason: Mapped[str] = mapped_column(String(MAX_REASON), default="")
-    # The sprint the item is committed to. The sprints area owns the sprint table and adds
-    # the foreign key; until then this is a plain nullable column.
-    sprint_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The sprint the item is committed to (the sprints area owns the sprint table).
+    sprint_id: Mapped[int | None] = mapped_column(ForeignKey("sprint.id", ondelete="SET NULL"),
+                                                  index=True)
     # The municipality's acceptance record: the last acceptance, and the last rejection.
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_by_id: Mapped[int | None] = mapped_column(

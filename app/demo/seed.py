@@ -101,7 +101,14 @@ def seed_discovery(ctx: dict) -> dict:
     return step(ctx)
 
 
-SEED_STEPS = [seed_foundation, seed_backlog, seed_discovery]
+def seed_sprints(ctx: dict) -> dict:
+    """Closed sprints with history, the active sprint half-way, a planned one."""
+    from app.sprints.seed import seed_sprints as seed
+
+    return seed(ctx)
+
+
+SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery]
 
 
 def seed_all() -> dict:

@@ -45,7 +45,7 @@ def test_pages_do_not_grow_with_the_data(world, login, count_statements, url):
     large = statements(client, count_statements, url)
     assert small == large, count_statements.statements
     if "/board" in url:
-        assert large <= 12
+        assert large <= 13  # 12, and the project's active sprint (one query)
 
 
 def test_item_page_does_not_grow_with_comments_and_history(world, login, count_statements):
