@@ -49,6 +49,7 @@ def _instance_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
+    from app.decisions import bp as decisions_bp
     from app.digests import bp as digests_bp
     from app.discovery import bp as discovery_bp
     from app.discovery import roadmap_bp
@@ -60,7 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.projects import bp as projects_bp
 
     for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, backlog_bp, board_bp,
-               digests_bp, mail_bp, discovery_bp, roadmap_bp):
+               digests_bp, mail_bp, discovery_bp, roadmap_bp, decisions_bp):
         app.register_blueprint(bp)
 
 
