@@ -6,6 +6,7 @@ among them); this section reports the decisions themselves and the queue, so the
 complement each other instead of repeating the same lines.
 """
 from flask import url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -38,7 +39,7 @@ def decisions(ctx: DigestContext) -> Section | None:
                   meta=n.escalation_reason[:300] or None) for n in waiting]
     items += [Item(text=d.title, status=_("Decided"), tone="ok",
                    link=url_for("decisions.show", key=key, decision_id=d.id),
-                   meta=_("Decided on %(date)s", date=d.decided_on.isoformat())) for d in made]
+                   meta=_("Decided on %(date)s", date=format_date(d.decided_on))) for d in made]
     return Section(
         title=_("Decisions"),
         items=items[:LIMIT],
