@@ -132,7 +132,7 @@ def _check_project(project, needs, items) -> None:
                                   key=project.key))
 
 
-def _settle(decision: Decision, choice: OutcomeChoice, actor) -> DecisionOutcome:
+def _settle(title: str, choice: OutcomeChoice, actor) -> DecisionOutcome:
     """Apply one outcome to its escalated need through discovery's workflow, then take the need
     out of the queue. Refusals name the need's own form fields."""
     need = choice.need
@@ -152,7 +152,7 @@ def _settle(decision: Decision, choice: OutcomeChoice, actor) -> DecisionOutcome
         # empty one); an approval without one says where it came from.
         note = rationale
         if choice.outcome == Outcome.APPROVED and not note:
-            note = _("Decided by the steering group: %(title)s", title=decision.title)
+            note = _("Decided by the steering group: %(title)s", title=title)
         try:
             discovery.set_status(need, target, actor=actor, rationale=note)
         except RuleViolation as exc:
@@ -161,7 +161,7 @@ def _settle(decision: Decision, choice: OutcomeChoice, actor) -> DecisionOutcome
     elif choice.outcome != Outcome.APPROVED:
         raise RuleViolation(_("The need is already %(status)s.", status=str(
             discovery.STATUS_LABELS[old]).lower()), f"outcome-{need.number}", status=409)
-    discovery.withdraw_escalation(need, actor, _("Decided: %(title)s", title=decision.title))
+    discovery.withdraw_escalation(need, actor, _("Decided: %(title)s", title=title))
     return DecisionOutcome(need=need, outcome=choice.outcome, old_status=old,
                            new_status=need.status, rationale=rationale)
 
@@ -171,16 +171,18 @@ def record_decision(project, actor, *, decided_on: date | None, title: str, text
     """Record a decision of the steering group, link its needs and items, and settle the
     escalated needs it decides (each such need is linked too)."""
     title, text = _clean_fields(decided_on, title, text)
-    outcomes = list(outcomes)
+    # Settle the needs before the decision's link rows exist: those rows' foreign keys take a
+    # share lock on the needs, and two recorders each holding one while waiting for the other's
+    # row lock would deadlock. Needs are locked in id order for the same reason.
+    outcomes = sorted(outcomes, key=lambda c: c.need.id)
     needs = list(dict.fromkeys([*needs, *(c.need for c in outcomes)]))
     items = list(dict.fromkeys(items))
     _check_project(project, needs, items)
+    settled = [_settle(title, choice, actor) for choice in outcomes]
     decision = Decision(project=project, decided_on=decided_on, title=title, text=text,
                         recorded_by=actor, recorded_by_label=actor.name if actor else "",
-                        needs=needs, items=items)
+                        needs=needs, items=items, outcomes=settled)
     db.session.add(decision)
-    for choice in outcomes:
-        decision.outcomes.append(_settle(decision, choice, actor))
     db.session.flush()
     record("decision.recorded", project=project, target=decision, target_label=title[:254],
            actor=actor, decided_on=decided_on.isoformat(),
