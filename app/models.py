@@ -8,3 +8,4 @@ from app.digests.models import DigestDelivery, DigestSubscription  # noqa: F401
 from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label  # noqa: F401
 from app.board.models import WipLimit  # noqa: F401
 from app.sprints.models import Sprint  # noqa: F401
+from app.decisions.models import Decision, DecisionOutcome  # noqa: F401

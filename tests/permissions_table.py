@@ -83,6 +83,11 @@ EXPECTATIONS = {
     "discovery.withdraw_escalation": ("POST", "/p/{key}/needs/{need}/escalation/withdraw",
                                       only(Role.PRODUCT_OWNER, Role.SECRETARIAT,
                                            site_admin="403")),
+    # The decision log: every member reads it; the steering group and the secretariat record.
+    "decisions.index": ("GET", "/p/{key}/decisions", MEMBERS),
+    "decisions.record": ("POST", "/p/{key}/decisions",
+                         only(Role.STEERING, Role.SECRETARIAT, site_admin="403")),
+    "decisions.show": ("GET", "/p/{key}/decisions/{decision_id}", MEMBERS),
     # The public roadmap (the path's project publishes it; other projects answer 404).
     "roadmap.index": ("GET", "/roadmap/{key}", PUBLIC),
     "roadmap.feed": ("GET", "/roadmap/{key}/feed.atom", PUBLIC),

@@ -2,6 +2,7 @@
 import pytest
 
 from app.accounts.services import create_user
+from app.decisions.services import record_decision
 from app.digests.services import make_unsubscribe_token
 from app.discovery.services import create_need
 from app.extensions import db
@@ -44,7 +45,18 @@ def path_values(world) -> dict:
         "need": _need_of_another_municipality(world).number,
         "sprint_id": planned.id,
         "closed_sprint_id": closed.id,
+        "decision_id": _decision(world).id,
     }
+
+
+def _decision(world):
+    """A decision in project A's log (steering members and the secretariat record them)."""
+    from datetime import date
+
+    decision = record_decision(world.project_a, world.users["steering"], decided_on=date.today(),
+                               title="Vi prioriterer kontrakter")
+    db.session.commit()
+    return decision
 
 
 def _need_of_another_municipality(world):

@@ -108,7 +108,14 @@ def seed_sprints(ctx: dict) -> dict:
     return seed(ctx)
 
 
-SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery]
+def seed_decisions(ctx: dict) -> dict:
+    """The steering group's decision log in OVB (app/decisions/demo.py)."""
+    from app.decisions.demo import seed_decisions as step
+
+    return step(ctx)
+
+
+SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery, seed_decisions]
 
 
 def seed_all() -> dict:

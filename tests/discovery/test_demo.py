@@ -18,7 +18,8 @@ def test_the_demo_has_lived_in_needs(app, db, client, login):
     assert len(ovb) >= 15 and summary["needs"] == len(ovb) + len(_needs("BOOK"))
     assert {n.status for n in ovb} == set(NeedStatus)
     assert sorted(n.number for n in ovb) == list(range(1, len(ovb) + 1))
-    assert sum(n.is_escalated for n in ovb) >= 2
+    # Two are escalated; the decision log's demo settles one of them.
+    assert sum(n.is_escalated for n in ovb) >= 1
     assert len(_needs("BOOK")) >= 3
     sponsors = db.session.scalars(select(NeedCoSponsor.organisation_id).distinct()).all()
     assert len(sponsors) >= 4
