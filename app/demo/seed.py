@@ -101,7 +101,14 @@ def seed_discovery(ctx: dict) -> dict:
     return step(ctx)
 
 
-SEED_STEPS = [seed_foundation, seed_backlog, seed_discovery]
+def seed_tracing(ctx: dict) -> dict:
+    """Links between needs and backlog items (needs both the backlog and discovery steps)."""
+    from app.discovery.demo import seed_tracing as step
+
+    return step(ctx)
+
+
+SEED_STEPS = [seed_foundation, seed_backlog, seed_discovery, seed_tracing]
 
 
 def seed_all() -> dict:

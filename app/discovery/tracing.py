@@ -55,6 +55,17 @@ def find_item(project, reference) -> Item:
 def link_item(need: Need, item: Item, actor) -> NeedItemLink:
     """Record that the item serves the need (both of one project, each pair once); the need's
     status follows its items from now on."""
+    return link_items(need, [item], actor)[0]
+
+
+def link_items(need: Need, items, actor) -> list[NeedItemLink]:
+    """Link several items at once; the need's status follows once all are linked."""
+    links = [_add_link(need, item, actor) for item in items]
+    reconcile([need.id])
+    return links
+
+
+def _add_link(need: Need, item: Item, actor) -> NeedItemLink:
     project = need.project
     if item.project_id != need.project_id:
         raise RuleViolation(_("The item belongs to another project; only items of %(key)s can "
@@ -74,7 +85,6 @@ def link_item(need: Need, item: Item, actor) -> NeedItemLink:
     _log(need, "item", new=_key(item, project), actor=actor)
     _touch(need)
     db.session.flush()
-    reconcile([need.id])
     return link
 
 
