@@ -469,7 +469,7 @@ def seed_tracing(ctx: dict) -> dict:
             need = needs[need_title]
             tracing.create_item_for_need(
                 need, users[handle], need.title,
-                description=f"{need.desired_outcome}\n\nTjener behov #{need.number}.")
+                description=f"{need.desired_outcome}\n\nUnderstøtter behov #{need.number}.")
             count += 1
     db.session.flush()
     return {"need–item links": count}

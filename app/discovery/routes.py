@@ -394,9 +394,9 @@ def _item_draft(need) -> ItemFromNeedForm:
     a link back to the need."""
     form = ItemFromNeedForm(formdata=None, type=ItemType.STORY.value)
     form.title.data = need.title
-    link = f"[{_('Need #%(number)d', number=need.number)}: {need.title}]({_need_url(need)})"
-    form.description.data = (f"{need.desired_outcome}\n\n"
-                             f"{_('Serves %(link)s.', link=link)}")
+    label = _("Need #%(number)d", number=need.number)
+    link = "[%s: %s](%s)" % (label, need.title, _need_url(need))
+    form.description.data = need.desired_outcome + "\n\n" + _("Serves %(link)s.", link=link)
     return form
 
 
