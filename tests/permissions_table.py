@@ -88,6 +88,11 @@ EXPECTATIONS = {
     "decisions.record": ("POST", "/p/{key}/decisions",
                          only(Role.STEERING, Role.SECRETARIAT, site_admin="403")),
     "decisions.show": ("GET", "/p/{key}/decisions/{decision_id}", MEMBERS),
+    # Traceability: linking needs and backlog items (the item of the path is not linked).
+    "discovery.link_item": ("POST", "/p/{key}/needs/{need}/items", ITEM_EDITORS),
+    "discovery.unlink_item": ("POST", "/p/{key}/needs/{need}/items/{number}/unlink",
+                              ITEM_EDITORS),
+    "discovery.new_item": ("GET", "/p/{key}/needs/{need}/items/new", ITEM_EDITORS),
     # The public roadmap (the path's project publishes it; other projects answer 404).
     "roadmap.index": ("GET", "/roadmap/{key}", PUBLIC),
     "roadmap.feed": ("GET", "/roadmap/{key}/feed.atom", PUBLIC),

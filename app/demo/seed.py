@@ -115,7 +115,15 @@ def seed_decisions(ctx: dict) -> dict:
     return step(ctx)
 
 
-SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery, seed_decisions]
+def seed_tracing(ctx: dict) -> dict:
+    """Links between needs and backlog items (needs both the backlog and discovery steps)."""
+    from app.discovery.demo import seed_tracing as step
+
+    return step(ctx)
+
+
+SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery, seed_tracing,
+              seed_decisions]
 
 
 def seed_all() -> dict:
