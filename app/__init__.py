@@ -51,19 +51,20 @@ def _instance_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
-    from app.backlog import bp as backlog_bp
-    from app.board import bp as board_bp
+    from app.decisions import bp as decisions_bp
     from app.digests import bp as digests_bp
     from app.discovery import bp as discovery_bp
     from app.discovery import roadmap_bp
     from app.mail import bp as mail_bp
+    from app.backlog import bp as backlog_bp
+    from app.board import bp as board_bp
     from app.main import bp as main_bp
     from app.organisations import bp as organisations_bp
     from app.projects import bp as projects_bp
     from app.sprints import bp as sprints_bp
 
     for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, backlog_bp, board_bp,
-               sprints_bp, digests_bp, mail_bp, discovery_bp, roadmap_bp):
+               sprints_bp, digests_bp, mail_bp, discovery_bp, roadmap_bp, decisions_bp):
         app.register_blueprint(bp)
 
 

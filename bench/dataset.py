@@ -75,7 +75,6 @@ def seed_discovery(ctx: dict) -> None:
 
 
 def seed_sprints(ctx: dict) -> None:
-    """40 sprints with history across the projects (bench/sprints.py)."""
     from bench.sprints import seed_sprints as seed
 
     seed(ctx)

@@ -59,6 +59,22 @@ SCENARIOS = [
 ]
 
 
+def _backlog_scenarios():
+    from bench.backlog import SCENARIOS as backlog
+
+    return backlog
+
+
+def _sprint_scenarios():
+    from bench.sprints import SCENARIOS as sprints
+
+    return sprints
+
+
+SCENARIOS += _backlog_scenarios()
+SCENARIOS += _sprint_scenarios()
+
+
 def render_all_digests(app) -> dict:
     """Every weekly digest due next Monday, rendered (a dry run: nothing written or sent);
     reported per digest."""
@@ -85,14 +101,7 @@ def _backlog_scenarios():
     return backlog
 
 
-def _sprint_scenarios():
-    from bench.sprints import SCENARIOS as sprints
-
-    return sprints
-
-
 SCENARIOS += _backlog_scenarios()
-SCENARIOS += _sprint_scenarios()
 
 
 # Measurements that are not one request, e.g. sending many digests: name -> fn(app) -> dict

@@ -16,6 +16,6 @@ def actions():
         (2, "my projects", lambda rnd, s: ("GET", "/", None, OK)),
         (2, "project overview", lambda rnd, s: ("GET", f"/p/{key}/", None, OK)),
         *backlog_actions(key),
-        *sprint_actions(key),
         *discovery.actions(),
+        *sprint_actions(key),
     ]

@@ -83,6 +83,16 @@ EXPECTATIONS = {
     "discovery.withdraw_escalation": ("POST", "/p/{key}/needs/{need}/escalation/withdraw",
                                       only(Role.PRODUCT_OWNER, Role.SECRETARIAT,
                                            site_admin="403")),
+    # The decision log: every member reads it; the steering group and the secretariat record.
+    "decisions.index": ("GET", "/p/{key}/decisions", MEMBERS),
+    "decisions.record": ("POST", "/p/{key}/decisions",
+                         only(Role.STEERING, Role.SECRETARIAT, site_admin="403")),
+    "decisions.show": ("GET", "/p/{key}/decisions/{decision_id}", MEMBERS),
+    # Traceability: linking needs and backlog items (the item of the path is not linked).
+    "discovery.link_item": ("POST", "/p/{key}/needs/{need}/items", ITEM_EDITORS),
+    "discovery.unlink_item": ("POST", "/p/{key}/needs/{need}/items/{number}/unlink",
+                              ITEM_EDITORS),
+    "discovery.new_item": ("GET", "/p/{key}/needs/{need}/items/new", ITEM_EDITORS),
     # The public roadmap (the path's project publishes it; other projects answer 404).
     "roadmap.index": ("GET", "/roadmap/{key}", PUBLIC),
     "roadmap.feed": ("GET", "/roadmap/{key}/feed.atom", PUBLIC),
@@ -133,4 +143,17 @@ EXPECTATIONS = {
     "sprints.review": ("GET", "/p/{key}/sprints/{sprint_id}/review", MEMBERS),
     "sprints.retrospective": ("POST", "/p/{key}/sprints/{closed_sprint_id}/retrospective",
                               SPRINT_TEAM),
+    "digests.update_subscriptions": ("POST", "/settings/digests", EVERYONE_SIGNED_IN),
+    "digests.preview": ("GET", "/p/{key}/digest", MEMBERS),
+    # A past digest is its recipient's alone (the steering member here); others get 404.
+    "digests.delivery": ("GET", "/p/{key}/digest/{delivery_id}",
+                         rule(default="404", site_admin="404", steering="ok")),
+    "digests.admin": ("GET", "/admin/digests", SITE_ADMIN),
+    # The world's delivery was sent, so the administrator's retry is refused with 409.
+    "digests.retry_delivery": ("POST", "/admin/digests/{delivery_id}/retry", SITE_ADMIN),
+    "digests.unsubscribe": ("GET", "/unsubscribe/{unsubscribe_token}", PUBLIC),
+    "digests.unsubscribe_one_click": ("POST", "/unsubscribe/{unsubscribe_token}", PUBLIC),
+    # Development only, and only for site administrators (404 for everyone else).
+    "mail.outbox": ("GET", "/dev/outbox", rule(outsider="404", default="404")),
+    "mail.outbox_message": ("GET", "/dev/outbox/{outbox_name}", rule(outsider="404", default="404")),
 }

@@ -2,11 +2,13 @@
 import pytest
 
 from app.accounts.services import create_user
+from app.decisions.services import record_decision
 from app.digests.services import make_unsubscribe_token
 from app.discovery.services import create_need
 from app.extensions import db
 from app.mail.transport import write_to_outbox
 from app.backlog.services import create_item
+from app.digests.services import make_unsubscribe_token
 from app.extensions import db
 from app.organisations.services import create_organisation
 from app.projects.models import ParticipationKind, Role
@@ -43,7 +45,33 @@ def path_values(world) -> dict:
         "need": _need_of_another_municipality(world).number,
         "sprint_id": planned.id,
         "closed_sprint_id": closed.id,
+        "decision_id": _decision(world).id,
     }
+
+
+def _decision(world):
+    """A decision in project A's log (steering members and the secretariat record them)."""
+    from datetime import date
+
+    decision = record_decision(world.project_a, world.users["steering"], decided_on=date.today(),
+                               title="Vi prioriterer kontrakter")
+    db.session.commit()
+    return decision
+
+
+def _need_of_another_municipality(world):
+    """A need in project A submitted by Aarhus, so that Ballerup's people may co-sponsor it;
+    project A also publishes its roadmap."""
+    aarhus = create_organisation("Aarhus Kommune", "municipality", municipality_code=751)
+    add_participation(world.project_a, aarhus, ParticipationKind.MEMBER)
+    submitter = create_user("po@aarhus.test", "Aarhus PO", "correct-horse-battery", aarhus)
+    add_member(world.project_a, submitter, [Role.PRODUCT_OWNER])
+    need = create_need(world.project_a, submitter, title="Overblik over kontrakter",
+                       background="Kontrakterne ligger i regneark.",
+                       desired_outcome="Ét samlet overblik.", expected_value="Færre fejl.")
+    world.project_a.is_roadmap_public = True
+    db.session.commit()
+    return need
 
 
 def _sprints(world):
@@ -60,21 +88,6 @@ def _sprints(world):
     planned = create_sprint(world.project_a, lead, "Sprint 2", date(2026, 11, 16),
                             date(2026, 11, 27), 20)
     return planned, closed
-
-
-def _need_of_another_municipality(world):
-    """A need in project A submitted by Aarhus, so that Ballerup's people may co-sponsor it;
-    project A also publishes its roadmap."""
-    aarhus = create_organisation("Aarhus Kommune", "municipality", municipality_code=751)
-    add_participation(world.project_a, aarhus, ParticipationKind.MEMBER)
-    submitter = create_user("po@aarhus.test", "Aarhus PO", "correct-horse-battery", aarhus)
-    add_member(world.project_a, submitter, [Role.PRODUCT_OWNER])
-    need = create_need(world.project_a, submitter, title="Overblik over kontrakter",
-                       background="Kontrakterne ligger i regneark.",
-                       desired_outcome="Ét samlet overblik.", expected_value="Færre fejl.")
-    world.project_a.is_roadmap_public = True
-    db.session.commit()
-    return need
 
 
 CASES = [(endpoint, persona) for endpoint in sorted(EXPECTATIONS) for persona in PERSONAS]

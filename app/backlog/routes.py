@@ -274,7 +274,7 @@ def _item_context(project, item, form=None, comment_form=None, message=None, pre
         "comments": queries.item_comments(item),
         "history": history_entries(queries.item_history(item)),
         "children": queries.children_of(item) if item.is_epic else [],
-        "needs_count": services.needs_count_for([item])[item.id],
+        "needs": services.needs_of(item),
         "can_edit": can_edit, "can_comment": can_comment(current_user, project),
         "move_targets": move_targets(current_user, project, item.status),
         "message": message, "message_is_error": message_is_error, "preview": preview,

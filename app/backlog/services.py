@@ -40,13 +40,43 @@ class StaleItem(RuleViolation):
         self.item = item
 
 
-def needs_count_for(items) -> dict[int, int]:
-    """How many needs each item serves, by item id: the hook for the discovery area.
+# Sent after items changed in a way other areas follow (sprint, status, acceptance), with
+# `items` (a list) as keyword argument. Whoever changes an item's sprint calls
+# `items_changed_now(items)`; the discovery area listens to plan and deliver needs.
+items_changed = signals.signal("items-changed")
 
-    Needs and their links to items come from the discovery area; until it provides them
-    every count is 0. Whoever implements it must answer with ONE query for all `items`
-    (the board calls it once for up to thousands of cards)."""
-    return {item.id: 0 for item in items}
+
+def items_changed_now(items) -> None:
+    """Tell the listeners (discovery) that these items' sprint, status or acceptance changed."""
+    items = [item for item in items if item is not None]
+    if items:
+        items_changed.send(None, items=items)
+
+
+class NeedsProvider:
+    """Where the backlog asks which needs items serve. The discovery area plugs its queries in
+    at import (`needs_provider.count_for = ...`), so the backlog never imports discovery.
+    Until then items serve no needs."""
+
+    def count_for(self, items) -> dict[int, int]:
+        return {item.id: 0 for item in items}
+
+    def needs_of(self, item) -> list:
+        return []
+
+
+needs_provider = NeedsProvider()
+
+
+def needs_count_for(items) -> dict[int, int]:
+    """How many needs each item serves, by item id, in ONE query for all `items` (the board
+    asks once for up to thousands of cards)."""
+    return needs_provider.count_for(items)
+
+
+def needs_of(item) -> list:
+    """The needs the item serves (rows with number, title, status), for the item page."""
+    return needs_provider.needs_of(item)
 
 
 def format_points(value: float | None) -> str:

@@ -10,8 +10,8 @@ from app.accounts.models import User
 from app.audit.services import record
 from app.backlog.models import MAX_REASON, STATUSES, Item, ItemHistory, ItemType, Status, item_label
 from app.backlog.services import (_counter_bump, change_number, check_status, check_version,
-                                  clean_text, item_status_changed, parse_id, place_item,
-                                  record_change)
+                                  clean_text, item_status_changed, items_changed_now, parse_id,
+                                  place_item, record_change)
 from app.board.models import WipLimit
 from app.database import utcnow
 from app.extensions import db
@@ -87,6 +87,7 @@ def move_item(item: Item, actor, to_status: str, expected_version=None, reason: 
     db.session.flush()
     if moved:
         item_status_changed.send(item, old=from_status, new=to_status, actor=actor)
+        items_changed_now([item])
     return kind if moved or ranked else None
 
 

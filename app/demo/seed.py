@@ -94,13 +94,6 @@ def seed_backlog(ctx: dict) -> dict:
     return seed(ctx)
 
 
-def seed_sprints(ctx: dict) -> dict:
-    """Closed sprints with history, the active sprint half-way, a planned one."""
-    from app.sprints.seed import seed_sprints as seed
-
-    return seed(ctx)
-
-
 def seed_discovery(ctx: dict) -> dict:
     """Needs, co-sponsorships and discovery logs (app/discovery/demo.py)."""
     from app.discovery.demo import seed_discovery as step
@@ -108,7 +101,29 @@ def seed_discovery(ctx: dict) -> dict:
     return step(ctx)
 
 
-SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery]
+def seed_sprints(ctx: dict) -> dict:
+    """Closed sprints with history, the active sprint half-way, a planned one."""
+    from app.sprints.seed import seed_sprints as seed
+
+    return seed(ctx)
+
+
+def seed_decisions(ctx: dict) -> dict:
+    """The steering group's decision log in OVB (app/decisions/demo.py)."""
+    from app.decisions.demo import seed_decisions as step
+
+    return step(ctx)
+
+
+def seed_tracing(ctx: dict) -> dict:
+    """Links between needs and backlog items (needs both the backlog and discovery steps)."""
+    from app.discovery.demo import seed_tracing as step
+
+    return step(ctx)
+
+
+SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery, seed_tracing,
+              seed_decisions]
 
 
 def seed_all() -> dict:

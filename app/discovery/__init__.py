@@ -18,4 +18,6 @@ def discovery_helpers():
     }
 
 
-from app.discovery import digest, roadmap, routes  # noqa: E402,F401
+from app.discovery import digest, roadmap, routes, tracing  # noqa: E402,F401
+
+tracing.connect()

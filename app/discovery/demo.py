@@ -404,3 +404,72 @@ def seed_discovery(ctx: dict) -> dict:
     for key, value in seed_needs(projects["BOOK"], users, BOOK_NEEDS).items():
         counts[key] += value
     return counts
+
+
+# Which backlog items serve which needs, by title: delivered needs only have done (accepted)
+# items, planned needs have work under way. One planned need gets an item created from it.
+LINKS = {
+    "OVB": {
+        "Samlet overblik over databehandleraftaler pr. system": [
+            "Registrér databehandlere og underdatabehandlere",
+            "Tilknyt databehandleraftale til system og kontrakt"],
+        "Påmindelse før kontrakter udløber eller skal genforhandles": [
+            "Registrér en kontrakt med løbetid og optioner",
+            "Varsel til kontraktejeren 6 måneder før opsigelsesfrist"],
+        "Besked når en databehandler skifter underdatabehandler": [
+            "Registrér databehandlere og underdatabehandlere"],
+        "Import af systemer og kontrakter fra Kitos": [
+            "Importér systemer fra KITOS via API",
+            "Log over importkørsler med fejl og advarsler"],
+        "Systemejere og systemansvarlige med stedfortrædere": [
+            "Opret et system med ejer, leverandør og fagområde",
+            "Registrér hvilke afdelinger der bruger et system"],
+    },
+    "BOOK": {
+        "Tidsbestilling til genbrugsstationer med trailer": [
+            "Vælg genbrugsstation og tidsrum for trailerkørsel"],
+    },
+}
+NEW_ITEMS = {"OVB": {"Liste over systemer uden udpeget systemejer": "dev_nordlys"}}
+
+
+def _backdate_link(need, link, change) -> None:
+    """Date the link (and its history line) a day before the need's last status change."""
+    moment = need.status_changed_at - timedelta(days=1)
+    link.created_at = change.created_at = moment
+
+
+def seed_tracing(ctx: dict) -> dict:
+    """Link demo needs to the demo backlog items that serve them (after both are seeded)."""
+    from sqlalchemy import select
+
+    from app.backlog.models import Item
+    from app.discovery import tracing
+    from app.discovery.models import Need
+
+    projects, users = ctx["projects"], ctx["users"]
+    count = 0
+    for key, links in LINKS.items():
+        project = projects[key]
+        decider = users["po_ballerup"] if key == "OVB" else users["po_aarhus"]
+        needs = {n.title: n for n in db.session.scalars(
+            select(Need).where(Need.project_id == project.id))}
+        items = {i.title: i for i in db.session.scalars(
+            select(Item).where(Item.project_id == project.id))}
+        for need_title, item_titles in links.items():
+            need = needs[need_title]
+            touched = need.updated_at  # linking is part of the need's past, not news
+            links = tracing.link_items(need, [items[t] for t in item_titles], decider)
+            logged = [c for c in need.changes if c.field == "item"][-len(links):]
+            for link, change in zip(links, logged):
+                _backdate_link(need, link, change)
+            count += len(links)
+            need.updated_at = touched
+        for need_title, handle in NEW_ITEMS.get(key, {}).items():
+            need = needs[need_title]
+            tracing.create_item_for_need(
+                need, users[handle], need.title,
+                description=f"{need.desired_outcome}\n\nUnderstøtter behov #{need.number}.")
+            count += 1
+    db.session.flush()
+    return {"need–item links": count}

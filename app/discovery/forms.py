@@ -5,6 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.backlog.forms import TYPE_LABELS
+from app.backlog.models import MAX_TEXT, ItemType
+from app.backlog.models import MAX_TITLE as MAX_ITEM_TITLE
 from app.database import utcnow
 
 from app.discovery.services import (MAX_COSPONSOR_NOTE, MAX_LENGTH, MAX_NOTE, MAX_RATIONALE,
@@ -96,3 +99,18 @@ class EscalateForm(FlaskForm):
 class WithdrawEscalationForm(FlaskForm):
     comment = TextAreaField(_l("Comment (optional)"),
                             validators=[Optional(), at_most(MAX_RATIONALE)])
+
+
+class LinkItemForm(FlaskForm):
+    item = StringField(_l("Backlog item"), validators=[at_most(40)],
+                       description=_l("Its number, e.g. OVB-12 or 12; suggestions as you type."))
+
+
+class ItemFromNeedForm(FlaskForm):
+    """A new backlog item serving the need, pre-filled from it."""
+
+    title = StringField(_l("Title"), validators=[required(), at_most(MAX_ITEM_TITLE)])
+    type = SelectField(_l("Type"), choices=[(t.value, label) for t, label in TYPE_LABELS.items()],
+                       default=ItemType.STORY.value, validate_choice=False)
+    description = TextAreaField(_l("Description"), validators=[Optional(), at_most(MAX_TEXT)],
+                                description=MARKDOWN_HELP)

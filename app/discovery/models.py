@@ -162,3 +162,25 @@ class NeedChange(db.Model):
 
     need: Mapped[Need] = relationship(back_populates="changes")
     actor: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+class NeedItemLink(db.Model):
+    """A backlog item serving a need (many-to-many; both of one project, which the services
+    check and `project_id` records so the board and lists can ask per project)."""
+
+    __tablename__ = "need_item_link"
+    __table_args__ = (UniqueConstraint("need_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("backlog_item.id", ondelete="CASCADE"),
+                                         index=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    need: Mapped[Need] = relationship()
+    item: Mapped["Item"] = relationship()  # noqa: F821
+    created_by: Mapped["User | None"] = relationship()  # noqa: F821

@@ -2,6 +2,7 @@
 co-sponsor; product owners and the secretariat run the workflow; every member takes part."""
 from flask import g
 
+from app.backlog.permissions import can_edit_items
 from app.projects.models import Role
 from app.projects.permissions import has_any_role, is_member
 from app.projects.services import participation_of
@@ -46,3 +47,15 @@ def can_escalate_need(user, project) -> bool:
 def can_add_discovery_note(user, project) -> bool:
     """Any member, the vendor included: discovery is done together."""
     return is_member(user, project)
+
+
+def can_link_items(user, project) -> bool:
+    """Link backlog items to needs and unlink them: product owners and the secretariat, and
+    whoever shapes the backlog (developers, delivery leads)."""
+    return (has_any_role(user, project, Role.PRODUCT_OWNER, Role.SECRETARIAT)
+            or can_edit_items(user, project))
+
+
+def can_create_item_for_need(user, project) -> bool:
+    """Create a backlog item from a need: whoever may create items."""
+    return can_edit_items(user, project)

@@ -1,10 +1,11 @@
 """Read-side queries of requirement discovery: the needs list, a need's page, the roadmap."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.discovery.models import Need, NeedChange, NeedCoSponsor, NeedNote, NeedStatus
+from app.backlog.models import Item, Status
+from app.discovery.models import Need, NeedChange, NeedCoSponsor, NeedItemLink, NeedNote, NeedStatus
 from app.extensions import db
 from app.organisations.models import Organisation
 from app.projects.models import ProjectOrganisation
@@ -58,6 +59,8 @@ class NeedRow:
     need: Need
     organisation_name: str
     cosponsor_count: int
+    item_count: int = 0  # backlog items linked to the need
+    done_count: int = 0  # of which done
 
 
 @dataclass
@@ -86,14 +89,22 @@ def _escape_like(text: str) -> str:
 
 
 def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) -> NeedPage:
-    """One page of the project's needs with their municipality and co-sponsor count, in one
-    query: the counts come from an aggregate subquery, the total from a window function."""
+    """One page of the project's needs with their municipality, co-sponsor count and linked
+    items' progress, in one query: the counts come from aggregate subqueries, the total from
+    a window function."""
     counts = (select(NeedCoSponsor.need_id, func.count().label("n"))
               .group_by(NeedCoSponsor.need_id).subquery())
     cosponsor_count = func.coalesce(counts.c.n, 0)
-    stmt = (select(Need, Organisation.name, cosponsor_count, func.count().over())
+    progress = (select(NeedItemLink.need_id, func.count().label("item_count"),
+                       func.sum(case((Item.status == Status.DONE, 1), else_=0)).label("done_count"))
+                .join(Item, Item.id == NeedItemLink.item_id)
+                .where(NeedItemLink.project_id == project.id)
+                .group_by(NeedItemLink.need_id).subquery())
+    stmt = (select(Need, Organisation.name, cosponsor_count, func.count().over(),
+                   func.coalesce(progress.c.item_count, 0), func.coalesce(progress.c.done_count, 0))
             .join(Organisation, Organisation.id == Need.organisation_id)
             .outerjoin(counts, counts.c.need_id == Need.id)
+            .outerjoin(progress, progress.c.need_id == Need.id)
             .where(Need.project_id == project.id))
     if filters.status:
         stmt = stmt.where(Need.status == filters.status)
@@ -114,7 +125,8 @@ def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) ->
     stmt = stmt.order_by(*order).limit(PER_PAGE).offset((filters.page - 1) * PER_PAGE)
     result = db.session.execute(stmt).all()
     total = result[0][3] if result else 0
-    rows = [NeedRow(need, org_name, count) for need, org_name, count, _total in result]
+    rows = [NeedRow(need, org_name, count, items, done)
+            for need, org_name, count, _total, items, done in result]
     return NeedPage(rows=rows, total=total, page=filters.page, per_page=PER_PAGE, filters=filters)
 
 
@@ -178,3 +190,28 @@ def escalated_needs(project) -> list[Need]:
         select(Need).where(Need.project_id == project.id, Need.is_escalated.is_(True))
         .options(selectinload(Need.organisation))
         .order_by(Need.escalated_at, Need.number)))
+
+
+def linked_items(need: Need) -> list[Item]:
+    """The backlog items serving the need, in backlog rank order, with what their rows show
+    (acceptance by whom, and the sprint once the sprints area gives items one)."""
+    options = [selectinload(Item.accepted_by), selectinload(Item.rejected_by)]
+    if hasattr(Item, "sprint"):
+        options.append(selectinload(Item.sprint))
+    return list(db.session.scalars(
+        select(Item).join(NeedItemLink, NeedItemLink.item_id == Item.id)
+        .where(NeedItemLink.need_id == need.id).options(*options).order_by(Item.rank)))
+
+
+MAX_ITEM_CHOICES = 300
+
+
+def linkable_items(need: Need) -> list[tuple[int, str]]:
+    """(number, title) of the project's unfinished items not yet serving the need, in rank
+    order: the suggestions of the "link an item" field (any item can still be typed)."""
+    linked = select(NeedItemLink.item_id).where(NeedItemLink.need_id == need.id)
+    return [tuple(row) for row in db.session.execute(
+        select(Item.number, Item.title)
+        .where(Item.project_id == need.project_id, Item.status != Status.DONE,
+               Item.id.not_in(linked))
+        .order_by(Item.rank).limit(MAX_ITEM_CHOICES))]

@@ -7,13 +7,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from app.discovery import bp, queries, services
-from app.discovery.forms import (CoSponsorForm, EscalateForm, NeedForm, NoteForm, StatusForm,
-                                 WithdrawEscalationForm)
+from app.backlog.models import ItemType
+from app.discovery import bp, queries, services, tracing
+from app.discovery.forms import (CoSponsorForm, EscalateForm, ItemFromNeedForm, LinkItemForm,
+                                 NeedForm, NoteForm, StatusForm, WithdrawEscalationForm)
 from app.discovery.loaders import get_need_or_404
 from app.discovery.permissions import (acts_for_participating_municipality,
                                        can_add_discovery_note, can_change_need_status,
-                                       can_cosponsor_needs, can_edit_need, can_escalate_need,
+                                       can_cosponsor_needs, can_create_item_for_need,
+                                       can_edit_need, can_escalate_need, can_link_items,
                                        can_submit_need)
 from app.extensions import db
 from app.projects.loaders import get_project_or_404
@@ -78,6 +80,18 @@ def _notes_context(need, form=None) -> dict:
             "note_form": form or NoteForm(formdata=None)}
 
 
+def _links_context(need, form=None) -> dict:
+    project = need.project
+    may_link = can_link_items(current_user, project)
+    return {
+        "linked_items": queries.linked_items(need),
+        "can_link": may_link,
+        "can_create_item": can_create_item_for_need(current_user, project),
+        "link_form": form or LinkItemForm(formdata=None),
+        "item_choices": queries.linkable_items(need) if may_link else [],
+    }
+
+
 def _need_page(need, status=200, cosponsor=None, notes_form=None, **forms):
     """The need's page; a refused action passes its form back to show the errors in place."""
     project = need.project
@@ -92,6 +106,7 @@ def _need_page(need, status=200, cosponsor=None, notes_form=None, **forms):
         "escalate_form": forms.get("escalate_form") or EscalateForm(formdata=None),
         "withdraw_escalation_form": (forms.get("withdraw_escalation_form")
                                      or WithdrawEscalationForm(formdata=None)),
+        **_links_context(need, forms.get("link_form")),
     }
     return render_template("discovery/show.html", **context), status
 
@@ -329,3 +344,85 @@ def withdraw_escalation(key, number):
             flash(_("The escalation is withdrawn."), "success")
             return redirect(_need_url(need, "escalation"), 303)
     return _need_page(need, code, withdraw_escalation_form=form)
+
+
+@bp.post("/p/<key>/needs/<int:number>/items")
+@login_required
+def link_item(key, number):
+    """Link a backlog item of the project to the need (by its number, e.g. OVB-12)."""
+    need = get_need_or_404(key, number)
+    require(can_link_items(current_user, need.project))
+    form = LinkItemForm()
+    code = 422
+    if form.validate_on_submit():
+        try:
+            item = tracing.find_item(need.project, form.item.data)
+            tracing.link_item(need, item, current_user)
+        except RuleViolation as exc:
+            db.session.rollback()
+            _attach(form, exc, "item")
+            code = exc.status
+        else:
+            message = _("%(key)s now serves this need.", key=item.key_in(need.project.key))
+            db.session.commit()
+            flash(message, "success")
+            return redirect(_need_url(need, "linked-items"), 303)
+    return _need_page(need, code, link_form=form)
+
+
+@bp.post("/p/<key>/needs/<int:number>/items/<int:item_number>/unlink")
+@login_required
+def unlink_item(key, number, item_number):
+    """Remove the link between the need and one of its items."""
+    need = get_need_or_404(key, number)
+    require(can_link_items(current_user, need.project))
+    try:
+        item = tracing.find_item(need.project, item_number)
+        tracing.unlink_item(need, item, current_user)
+    except RuleViolation as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _need_page(need, exc.status)
+    message = _("%(key)s no longer serves this need.", key=item.key_in(need.project.key))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(_need_url(need, "linked-items"), 303)
+
+
+def _item_draft(need) -> ItemFromNeedForm:
+    """The new item's form, pre-filled from the need: its title, and the desired outcome with
+    a link back to the need."""
+    form = ItemFromNeedForm(formdata=None, type=ItemType.STORY.value)
+    form.title.data = need.title
+    label = _("Need #%(number)d", number=need.number)
+    link = "[%s: %s](%s)" % (label, need.title, _need_url(need))
+    form.description.data = need.desired_outcome + "\n\n" + _("Serves %(link)s.", link=link)
+    return form
+
+
+@bp.route("/p/<key>/needs/<int:number>/items/new", methods=["GET", "POST"])
+@login_required
+def new_item(key, number):
+    """Create a backlog item pre-filled from the need, linked to it."""
+    need = get_need_or_404(key, number)
+    require(can_create_item_for_need(current_user, need.project))
+    form = ItemFromNeedForm() if request.method == "POST" else _item_draft(need)
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            try:
+                item = tracing.create_item_for_need(need, current_user, form.title.data,
+                                                    form.type.data, form.description.data or "")
+            except RuleViolation as exc:
+                db.session.rollback()
+                _attach(form, exc, "title")
+                status = exc.status
+            else:
+                message = _("%(key)s is created and serves this need.",
+                            key=item.key_in(need.project.key))
+                db.session.commit()
+                flash(message, "success")
+                return redirect(_need_url(need, "linked-items"), 303)
+    return render_template("discovery/item_form.html", project=need.project, need=need,
+                           form=form), status

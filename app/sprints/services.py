@@ -7,7 +7,8 @@ the board do): on PostgreSQL that row lock serialises the project's writers, so 
 for overlapping dates and for the one active sprint read what the previous writer committed;
 and open boards see that something changed. Committing an item to a sprint, or taking it out,
 is written to the item's history (field "sprint", the sprint's id as the value): the
-burndown is computed from those rows.
+burndown is computed from those rows. Items whose sprint changed are announced through
+`app.backlog.services.items_changed_now`, so discovery can plan the needs they serve.
 """
 import math
 from datetime import date, datetime, time, timedelta
@@ -20,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.backlog.models import Item, ItemType, Status
-from app.backlog.services import _counter_bump, clean_text, parse_id, record_change
+from app.backlog.services import (_counter_bump, clean_text, items_changed_now, parse_id,
+                                  record_change)
 from app.database import utcnow
 from app.extensions import db
 from app.projects.models import Project
@@ -164,6 +166,7 @@ def delete_sprint(sprint: Sprint, actor, at: datetime | None = None) -> int:
            actor=actor, items=len(items))
     db.session.delete(sprint)
     db.session.flush()
+    items_changed_now(items)
     return len(items)
 
 
@@ -217,6 +220,7 @@ def commit_item(sprint: Sprint, actor, item: Item, at: datetime | None = None) -
                               name=sprint.name), status=409)
     _set_sprint(item, sprint, actor, change, at)
     db.session.flush()
+    items_changed_now([item])
     return True
 
 
@@ -237,6 +241,7 @@ def remove_item(sprint: Sprint, actor, item: Item, at: datetime | None = None) -
                               name=sprint.name), status=409)
     _set_sprint(item, None, actor, change, at)
     db.session.flush()
+    items_changed_now([item])
 
 
 def open_points(sprint: Sprint) -> float:
@@ -339,6 +344,7 @@ def close_sprint(sprint: Sprint, actor, unfinished: str = "backlog", expected_ve
     sprint.updated_at = at
     db.session.flush()
     _forget_active()
+    items_changed_now(moved)
     record("sprint.closed", project=sprint.project, target=sprint, target_label=sprint.name,
            actor=actor, committed=sprint.committed_points, completed=sprint.completed_points,
            unfinished=len(moved), moved_to=target.name if target else "backlog")

@@ -1,0 +1,78 @@
+"""Read-side queries of the decision log: the searchable log, one decision, a need's decisions."""
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.decisions.models import Decision, DecisionOutcome, decision_need
+from app.discovery.models import Need
+from app.extensions import db
+
+PER_PAGE = 30
+
+
+@dataclass
+class LogPage:
+    decisions: list[Decision]
+    total: int
+    page: int
+    q: str
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PER_PAGE))
+
+
+def search_term(args) -> str:
+    return " ".join(args.get("q", "").split())[:200]
+
+
+def page_number(args) -> int:
+    page = args.get("page", "1")
+    return max(1, min(int(page), 10_000)) if page.isdigit() else 1
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def decision_log(project, q: str = "", page: int = 1) -> LogPage:
+    """The project's decisions, newest first, whose title or text contains `q`."""
+    stmt = select(Decision).where(Decision.project_id == project.id)
+    if q:
+        pattern = f"%{_escape_like(q)}%"
+        stmt = stmt.where(or_(Decision.title.ilike(pattern, escape="\\"),
+                              Decision.text.ilike(pattern, escape="\\")))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    decisions = db.session.scalars(
+        stmt.options(selectinload(Decision.needs), selectinload(Decision.items),
+                     selectinload(Decision.outcomes).selectinload(DecisionOutcome.need),
+                     selectinload(Decision.recorded_by))
+        .order_by(Decision.decided_on.desc(), Decision.id.desc())
+        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return LogPage(list(decisions), total, page, q)
+
+
+def get_decision_or_404(project, decision_id: int) -> Decision:
+    """Decision <id> if it belongs to the project (already checked visible); 404 otherwise."""
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.project_id != project.id:
+        abort(404)
+    return decision
+
+
+def decisions_of_need(need: Need) -> list[Decision]:
+    """The decisions that concern the need, newest first."""
+    return list(db.session.scalars(
+        select(Decision).join(decision_need, decision_need.c.decision_id == Decision.id)
+        .where(decision_need.c.need_id == need.id)
+        .order_by(Decision.decided_on.desc(), Decision.id.desc())))
+
+
+def waiting_needs(project) -> list[Need]:
+    """The "for decision" queue: escalated needs, longest waiting first, with who escalated."""
+    return list(db.session.scalars(
+        select(Need).where(Need.project_id == project.id, Need.is_escalated.is_(True))
+        .options(selectinload(Need.organisation), selectinload(Need.escalated_by))
+        .order_by(Need.escalated_at, Need.number)))

@@ -1,0 +1,114 @@
+"""Views of the decision log: the queue, the log with its search, recording, one decision."""
+import json
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from app.database import utcnow
+from app.decisions import bp, queries, services
+from app.decisions.forms import DecisionForm
+from app.decisions.permissions import can_record_decision
+from app.discovery.services import STATUS_LABELS
+from app.extensions import db
+from app.projects.loaders import get_project_or_404
+from app.projects.permissions import require
+from app.services import RuleViolation
+from app.web import is_htmx, render_page_or_partial
+
+
+def _queue(project, formdata=None) -> list[dict]:
+    """The escalated needs with the recorder's outcome fields, as posted or at their defaults."""
+    rows = []
+    for need in queries.waiting_needs(project):
+        n = need.number
+        statuses = services.approval_statuses(need)
+        posted = formdata is not None
+        rows.append({
+            "need": need,
+            "outcome": (formdata.get(f"outcome-{n}", "") if posted else ""),
+            "status": (formdata.get(f"status-{n}", "") if posted
+                       else services.default_approval_status(need)),
+            "rationale": (formdata.get(f"rationale-{n}", "") if posted else ""),
+            "status_choices": [("", _("Keep the status (%(status)s)",
+                                      status=str(STATUS_LABELS[need.status]).lower()))]
+                              + [(s, STATUS_LABELS[s]) for s in statuses],
+        })
+    return rows
+
+
+def _choices(queue) -> list[services.OutcomeChoice]:
+    return [services.OutcomeChoice(row["need"], row["outcome"], row["status"], row["rationale"])
+            for row in queue if row["outcome"]]
+
+
+def _index(project, form=None, queue=None, errors=None, status=200):
+    """The decisions page: the queue, the recording form and the log (or, for htmx, the log)."""
+    log = queries.decision_log(project, queries.search_term(request.args),
+                               queries.page_number(request.args))
+    if form is None:
+        form = DecisionForm(formdata=None, data={"decided_on": utcnow().date()})
+    response = render_page_or_partial(
+        "decisions/index.html", "decisions/_log.html", status, project=project, log=log,
+        queue=queue if queue is not None else _queue(project), form=form,
+        errors=errors or {}, can_record=can_record_decision(current_user, project))
+    if is_htmx():
+        response.headers["HX-Trigger"] = json.dumps({"samspil:announce": ngettext(
+            "%(num)d decision found.", "%(num)d decisions found.", log.total)})
+    return response
+
+
+@bp.get("/p/<key>/decisions")
+@login_required
+def index(key):
+    """The "for decision" queue, the form to record a decision, and the searchable log."""
+    return _index(get_project_or_404(key))
+
+
+@bp.post("/p/<key>/decisions")
+@login_required
+def record(key):
+    """Record a decision of the steering group (steering members and the secretariat)."""
+    project = get_project_or_404(key)
+    require(can_record_decision(current_user, project))
+    form = DecisionForm()
+    queue = _queue(project, request.form)
+    if not form.validate_on_submit():
+        return _index(project, form, queue, status=422)
+    try:
+        decision = services.record_decision(
+            project, current_user, decided_on=form.decided_on.data, title=form.title.data,
+            text=form.text.data or "",
+            needs=services.resolve_needs(project, form.need_numbers.data),
+            items=services.resolve_items(project, form.item_numbers.data),
+            outcomes=_choices(queue))
+    except RuleViolation as exc:
+        db.session.rollback()
+        return _refused(project, form, exc)
+    db.session.commit()
+    flash(_("The decision is recorded."), "success")
+    return redirect(url_for("decisions.show", key=project.key, decision_id=decision.id), 303)
+
+
+def _refused(project, form, exc: RuleViolation):
+    """The page again with the service's reason beside the field it concerns; nothing saved."""
+    field = getattr(form, exc.field or "", None)
+    errors = {}
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+    elif exc.field:
+        errors[exc.field] = exc.message
+    else:
+        form.form_errors.append(exc.message)
+    # The rollback expired the needs; read the queue and the posted choices afresh.
+    return _index(project, form, _queue(project, request.form), errors, status=exc.status)
+
+
+@bp.get("/p/<key>/decisions/<int:decision_id>")
+@login_required
+def show(key, decision_id):
+    """One decision of the log, with the needs and items it concerns and its outcomes."""
+    project = get_project_or_404(key)
+    decision = queries.get_decision_or_404(project, decision_id)
+    return render_template("decisions/show.html", project=project, decision=decision)
