@@ -11,8 +11,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     config_class = config_class or config_from_env()
     if issubclass(config_class, ProductionConfig):
         config_class.validate()
-    app = Flask(__name__, static_folder="../static", template_folder="../templates",
-                instance_path=str(_instance_dir()))
+    from app.web import SamspilFlask
+
+    app = SamspilFlask(__name__, static_folder="../static", template_folder="../templates",
+                       instance_path=str(_instance_dir()))
     app.config.from_object(config_class)
     _instance_dir().mkdir(exist_ok=True)
 
@@ -49,11 +51,12 @@ def _instance_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
+    from app.audit.routes import bp as audit_bp
     from app.main import bp as main_bp
     from app.organisations import bp as organisations_bp
     from app.projects import bp as projects_bp
 
-    for bp in (main_bp, accounts_bp, organisations_bp, projects_bp):
+    for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, audit_bp):
         app.register_blueprint(bp)
 
 

@@ -53,4 +53,6 @@ EXPECTATIONS = {
     "projects.add_organisation": ("POST", "/p/{key}/organisations", only(Role.SECRETARIAT)),
     "projects.remove_organisation": ("POST", "/p/{key}/organisations/{organisation_id}/remove",
                                      only(Role.SECRETARIAT)),
+    "audit.index": ("GET", "/audit", SITE_ADMIN),
+    "audit.project": ("GET", "/p/{key}/audit", only(Role.SECRETARIAT)),
 }

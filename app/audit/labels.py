@@ -1,0 +1,57 @@
+"""Readable, translated names for audit actions and their details.
+
+Areas register their own actions at import time:
+
+    from app.audit.labels import register_actions
+    register_actions({"item.accepted": _l("Item accepted")})
+"""
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    "account.signed_in": _l("Signed in"),
+    "account.sign_in_failed": _l("Failed sign-in"),
+    "account.signed_out": _l("Signed out"),
+    "account.password_changed": _l("Password changed"),
+    "organisation.created": _l("Organisation registered"),
+    "project.created": _l("Project created"),
+    "participation.added": _l("Organisation added to the project"),
+    "participation.removed": _l("Organisation removed from the project"),
+    "membership.added": _l("Member added"),
+    "membership.removed": _l("Member removed"),
+    "membership.roles_changed": _l("Roles changed"),
+}
+
+DETAIL_LABELS = {
+    "email": _l("E-mail"),
+    "reason": _l("Reason"),
+    "roles": _l("Roles"),
+    "added": _l("Added"),
+    "removed": _l("Removed"),
+    "kind": _l("Kind"),
+    "old": _l("Before"),
+    "new": _l("After"),
+}
+
+REASON_LABELS = {
+    "unknown_account": _l("no account has this e-mail address"),
+    "wrong_password": _l("wrong password"),
+    "inactive_account": _l("the account is deactivated"),
+}
+
+
+def register_actions(labels: dict) -> None:
+    """Add readable names for an area's actions (action name → lazy-translated label)."""
+    ACTION_LABELS.update(labels)
+
+
+def register_details(labels: dict) -> None:
+    """Add readable names for an area's detail keys."""
+    DETAIL_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def detail_label(key: str) -> str:
+    return DETAIL_LABELS.get(key, key)
