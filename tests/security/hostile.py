@@ -14,8 +14,9 @@ Reusable by every area's tests:
         probe(client, requests, label="backlog.create")
 
 `requests` yields (url, data) pairs; `data` is sent as the form body (or the query string with
-method="GET"). Each request goes out once plainly and once as htmx, at random. The number of
-inputs tried is added to TRIED[label] and printed at the end of the test run.
+method="GET"). Each request goes out either plainly or as htmx (HX-Request), drawn at random.
+The number of inputs tried is added to TRIED[label] (and the statuses answered to OUTCOMES)
+and printed at the end of the test run. HOSTILE_EXAMPLES=n changes the examples per call.
 """
 import os
 from collections import Counter
