@@ -30,7 +30,7 @@ db: setup
 	$(FLASK) demo seed
 
 run: db
-	$(FLASK) run --host 127.0.0.1 --port 5000 --debug
+	SAMSPIL_DEV_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port 5000 --debug
 
 test: setup
 	@if command -v npm >/dev/null 2>&1 && [ ! -f node_modules/axe-core/axe.min.js ]; then \

@@ -3,6 +3,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+DEV_SECRET_KEY = "dev-only-not-secret"
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
@@ -22,9 +23,6 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-DEV_SECRET_KEY = "dev-only-not-secret"
 
 
 class Config:
@@ -77,6 +75,17 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Samspil <samspil@localhost>")
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))
+
+    # Digests: local send time and weekly day in Europe/Copenhagen (02:00-03:00 is refused:
+    # those hours are skipped or repeated when the clocks change).
+    DIGEST_SEND_TIME = os.environ.get("DIGEST_SEND_TIME", "07:00")
+    DIGEST_WEEKLY_DAY = os.environ.get("DIGEST_WEEKLY_DAY", "monday")
+    DIGEST_SEND_EMPTY = env_bool("DIGEST_SEND_EMPTY", False)
+    DIGEST_MAX_ATTEMPTS = int(os.environ.get("DIGEST_MAX_ATTEMPTS", "8"))
+    DIGEST_RETRY_BASE_SECONDS = int(os.environ.get("DIGEST_RETRY_BASE_SECONDS", "120"))
+    DIGEST_CLAIM_SECONDS = int(os.environ.get("DIGEST_CLAIM_SECONDS", "600"))
+    DIGEST_POLL_MINUTES = int(os.environ.get("DIGEST_POLL_MINUTES", "5"))
 
 
 class TestConfig(Config):
@@ -92,6 +101,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing: tests create many users
     BASE_URL = "http://samspil.test"
+    MAIL_SERVER = ""
+    MAIL_OUTBOX_DIR = str(INSTANCE_DIR / "test-outbox")
+    MAIL_TIMEOUT = 5.0
 
 
 class ProductionConfig(Config):

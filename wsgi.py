@@ -1,4 +1,12 @@
 """WSGI entry point: `gunicorn wsgi:app`."""
+import os
+
 from app import create_app
 
 app = create_app()
+
+if os.environ.get("SAMSPIL_DEV_SCHEDULER") == "1":
+    # `make run` only: the scheduler inside the development server (see app/scheduler.py).
+    from app.scheduler import start_dev_scheduler
+
+    start_dev_scheduler(app)

@@ -52,17 +52,24 @@ def _instance_dir():
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.audit.routes import bp as audit_bp
+    from app.digests import bp as digests_bp
+    from app.mail import bp as mail_bp
     from app.main import bp as main_bp
     from app.organisations import bp as organisations_bp
     from app.projects import bp as projects_bp
 
-    for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, audit_bp):
+    for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, audit_bp, digests_bp,
+               mail_bp):
         app.register_blueprint(bp)
 
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.demo.cli import demo_cli
+    from app.digests.cli import digests_cli
+    from app.scheduler import scheduler_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(digests_cli)
+    app.cli.add_command(scheduler_cli)

@@ -8,8 +8,10 @@ from app.extensions import babel
 
 def select_locale() -> str:
     """The user's chosen language, else the best match for Accept-Language, else Danish."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale

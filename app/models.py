@@ -3,3 +3,4 @@ from app.accounts.models import User  # noqa: F401
 from app.organisations.models import Organisation  # noqa: F401
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401
+from app.digests.models import DigestDelivery, DigestSubscription  # noqa: F401

@@ -1,7 +1,10 @@
 """Every route × every persona, from the expectations table."""
 import pytest
 
+from app.digests.services import make_unsubscribe_token
+from app.mail.transport import write_to_outbox
 from app.projects.services import membership_of
+from tests.digests.helpers import make_delivery, make_test_message
 from tests.permissions_table import EXPECTATIONS, PERSONAS
 
 OK_STATUSES = {200, 201, 204, 302, 303, 304, 400, 409, 422}
@@ -18,10 +21,14 @@ def test_every_route_has_an_access_rule(app):
 def path_values(world) -> dict:
     """Values for the placeholders in the table's paths; extended by later areas."""
     observer = world.users["observer"]
+    steering = world.users["steering"]
     return {
         "key": world.project_a.key,
         "membership_id": membership_of(world.project_a, observer.id).id,
         "organisation_id": world.vendor.id,
+        "delivery_id": make_delivery(steering, world.project_a).id,
+        "unsubscribe_token": make_unsubscribe_token(steering.id, world.project_a.id),
+        "outbox_name": write_to_outbox(make_test_message()).name,
     }
 
 

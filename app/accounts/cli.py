@@ -29,12 +29,14 @@ def create_user_command(email, name, organisation, org_kind, municipality_code, 
     """Create a user (and their organisation if it does not exist yet)."""
     try:
         org = db.session.scalar(select(Organisation).where(Organisation.name == organisation))
-        if org is None:
+        created_org = org is None
+        if created_org:
             org = create_organisation(organisation, org_kind, municipality_code, cvr)
-            click.echo(f"Created organisation {org.name} ({org.kind}).")
         user = create_user(email, name, password, org, is_site_admin=admin)
     except RuleViolation as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from exc
     db.session.commit()
+    if created_org:
+        click.echo(f"Created organisation {org.name} ({org.kind}).")
     click.echo(f"Created user {user.email}{' (site administrator)' if admin else ''}.")

@@ -10,11 +10,11 @@ acted on, a dot, and a past-tense verb phrase in snake_case. Existing and reserv
     account.signed_in            account.sign_in_failed       account.signed_out
     account.password_changed     organisation.created         project.created
     participation.added          participation.removed
-    membership.added             membership.removed           membership.roles_changed
+    project.member_added         project.member_removed       project.roles_changed
     item.accepted                item.rejected                (board / backlog)
     need.status_changed          need.escalated               need.co_sponsored  (discovery)
     decision.recorded                                          (decisions)
-    digest.unsubscribed                                        (digests)
+    digest.retry                                               (digests)
 
 Keep `details` small, JSON-serialisable and free of secrets (never a password or a token):
 e.g. `record("need.status_changed", project=p, target=need, old="submitted", new="ready")`.

@@ -16,9 +16,10 @@ ACTION_LABELS = {
     "project.created": _l("Project created"),
     "participation.added": _l("Organisation added to the project"),
     "participation.removed": _l("Organisation removed from the project"),
-    "membership.added": _l("Member added"),
-    "membership.removed": _l("Member removed"),
-    "membership.roles_changed": _l("Roles changed"),
+    "project.member_added": _l("Member added"),
+    "project.member_removed": _l("Member removed"),
+    "project.roles_changed": _l("Roles changed"),
+    "digest.retry": _l("Digest sent again"),
 }
 
 DETAIL_LABELS = {

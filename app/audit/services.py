@@ -17,8 +17,6 @@ def record(action: str, *, project=None, target=None, target_label: str = "", ac
         actor = current_user._get_current_object()
     if not target_label and target is not None:
         target_label = str(getattr(target, "name", "") or getattr(target, "title", "") or "")
-        if getattr(target, "email", None):  # people are found by name or by e-mail address
-            target_label = f"{target_label} ({target.email})"
     event = AuditEvent(
         action=action[:_ACTION_MAX],
         actor=actor,
@@ -41,8 +39,8 @@ def events_query(*, project=None, project_id: int | None = None, action: str | N
                  actor: str | None = None):
     """A select of audit events, newest first, narrowed by the given filters.
 
-    `actor` matches the actor's or the target's label (an e-mail address, part of one, or a
-    name), so a search for an account also finds the failed sign-ins aimed at it.
+    `actor` matches part of a name or e-mail address: of the actor, or of the person acted on
+    (so a search for an account also finds the failed sign-ins and role changes aimed at it).
     """
     stmt = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     if project is not None:
@@ -52,9 +50,17 @@ def events_query(*, project=None, project_id: int | None = None, action: str | N
     if action:
         stmt = stmt.where(AuditEvent.action == action)
     if actor:
+        from app.accounts.models import User  # here: every area's services import this module
+
         needle = actor.strip().lower()
-        stmt = stmt.where(or_(func.lower(AuditEvent.actor_label).contains(needle, autoescape=True),
-                              func.lower(AuditEvent.target_label).contains(needle, autoescape=True)))
+        people = select(User.id).where(or_(
+            func.lower(User.email).contains(needle, autoescape=True),
+            func.lower(User.name).contains(needle, autoescape=True)))
+        stmt = stmt.where(or_(
+            func.lower(AuditEvent.actor_label).contains(needle, autoescape=True),
+            func.lower(AuditEvent.target_label).contains(needle, autoescape=True),
+            AuditEvent.actor_id.in_(people),
+            (AuditEvent.target_type == "User") & AuditEvent.target_id.in_(people)))
     return stmt
 
 

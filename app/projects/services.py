@@ -101,7 +101,7 @@ def add_member(project: Project, user, roles) -> Membership:
     db.session.add(membership)
     db.session.flush()
     forget_roles()
-    record("membership.added", project=project, target=user, roles=sorted(roles))
+    record("project.member_added", project=project, target=user, roles=sorted(roles))
     return membership
 
 
@@ -124,14 +124,14 @@ def set_roles(membership: Membership, roles) -> tuple[set[str], set[str]]:
     db.session.flush()
     forget_roles()
     if added or removed:
-        record("membership.roles_changed", project=membership.project, target=membership.user,
+        record("project.roles_changed", project=membership.project, target=membership.user,
                added=sorted(added), removed=sorted(removed))
     return added, removed
 
 
 def remove_member(membership: Membership) -> None:
     """End a membership and every role held through it."""
-    record("membership.removed", project=membership.project, target=membership.user,
+    record("project.member_removed", project=membership.project, target=membership.user,
            roles=sorted(membership.role_names))
     db.session.delete(membership)
     db.session.flush()

@@ -105,7 +105,7 @@ def test_user_names_are_escaped(world, client, login, factory, db):
     assert_inert_page(html)
     for name in names:
         assert str(escape(name.strip())) in html, name
-    _assert_audit_pages_inert(client, "/p/ALPHA/audit?action=membership.added", names)
+    _assert_audit_pages_inert(client, "/p/ALPHA/audit?action=project.member_added", names)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS[:12])

@@ -1,0 +1,30 @@
+"""`flask digests send [--project KEY] [--dry-run]`."""
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.digests.delivery import send_due
+from app.extensions import db
+from app.projects.models import Project
+
+digests_cli = AppGroup("digests", help="Digest e-mails.")
+
+
+@digests_cli.command("send")
+@click.option("--project", "project_key", help="Only this project (its key, e.g. OVB).")
+@click.option("--dry-run", is_flag=True, help="List recipients and subjects; write and send nothing.")
+def send_command(project_key, dry_run):
+    """Send the digests that are due now (the scheduler does this by itself)."""
+    if project_key and db.session.scalar(select(Project.id).where(Project.key == project_key)) is None:
+        raise click.ClickException(f"No project has the key {project_key}.")
+    report = send_due(project_key=project_key, dry_run=dry_run)
+    if report.locked_out:
+        raise click.ClickException("Another process is sending digests right now; try again shortly.")
+    if dry_run:
+        for email, key, subject in report.planned:
+            click.echo(f"{email}\t{key}\t{subject}")
+        click.echo(f"{len(report.planned)} digest(s) would be sent, {report.skipped} have nothing "
+                   "to say. Nothing was written or sent.")
+        return
+    click.echo(f"{report.created} new digest(s) ({report.skipped} with nothing to say); "
+               f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}.")

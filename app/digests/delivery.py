@@ -1,0 +1,289 @@
+"""Sending digests: find what is due, write one row per period, claim it, send it once.
+
+The order matters for "never twice, never silently lost":
+1. a job takes a PostgreSQL advisory lock (`pg_try_advisory_xact_lock`; no-op on SQLite) so
+   that parallel scheduler processes do not even try the same work;
+2. each due digest is rendered and its delivery row (unique per recipient, project and
+   period) is committed BEFORE anything is sent; a second sender's insert fails and it moves on;
+3. a row is claimed with a conditional UPDATE (still pending/retrying, claim free or expired),
+   so only one sender hands it to the mail server;
+4. the outcome is written back: sent; retrying with exponential backoff after a temporary
+   failure (connection refused, timeout, 4xx); failed after a permanent one (5xx) or too many
+   attempts — failures are shown to administrators on /admin/digests.
+"""
+import hashlib
+import logging
+import os
+import socket
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import User
+from app.database import utcnow
+from app.digests import services
+from app.digests.models import DeliveryState, DigestDelivery, DigestSubscription, Frequency
+from app.digests.schedule import DuePeriod, SendSettings, due_period
+from app.extensions import db
+from app.mail.transport import MailError, send_message
+from app.projects.models import Membership, Project
+
+log = logging.getLogger(__name__)
+CLAIMABLE = (DeliveryState.PENDING, DeliveryState.RETRYING)
+
+
+@dataclass
+class Due:
+    user: User
+    project: Project
+    roles: frozenset[str]
+    frequency: Frequency
+    period: DuePeriod
+
+
+@dataclass
+class SendReport:
+    locked_out: bool = False
+    created: int = 0
+    skipped: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    planned: list[tuple[str, str, str]] = field(default_factory=list)  # (e-mail, project, subject)
+
+    def add(self, state: str) -> None:
+        setattr(self, state, getattr(self, state) + 1)
+
+
+def _lock_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def job_lock(name: str):
+    """Yield True when this process may run the job `name` now; on PostgreSQL, a transaction-
+    scoped advisory lock held on a connection of its own for the whole job."""
+    if db.engine.dialect.name != "postgresql":
+        yield True
+        return
+    with db.engine.connect() as conn:
+        with conn.begin() as transaction:
+            acquired = conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"),
+                                    {"key": _lock_key(name)}).scalar()
+            try:
+                yield bool(acquired)
+            finally:
+                transaction.rollback()
+
+
+def plan_due(now: datetime, project_key: str | None = None) -> list[Due]:
+    """Every (member, project) whose digest period is due at `now` and has no delivery row yet."""
+    settings = SendSettings.from_config(current_app.config)
+    query = (
+        select(Membership, DigestSubscription.frequency)
+        .join(Membership.user).join(Membership.project)
+        .outerjoin(DigestSubscription, and_(DigestSubscription.user_id == Membership.user_id,
+                                            DigestSubscription.project_id == Membership.project_id))
+        .where(User.is_active.is_(True))
+        .order_by(Project.key, User.email)
+    )
+    if project_key:
+        query = query.where(Project.key == project_key)
+    due = []
+    for membership, explicit in db.session.execute(query):
+        frequency = Frequency(explicit) if explicit else services.default_frequency(membership.role_names)
+        period = due_period(frequency, now, settings)
+        if period is not None:
+            due.append(Due(membership.user, membership.project, membership.role_names, frequency,
+                           period))
+    return _without_existing(due)
+
+
+def _without_existing(due: list[Due]) -> list[Due]:
+    keys = {d.period.key for d in due}
+    if not keys:
+        return due
+    existing = set(db.session.execute(
+        select(DigestDelivery.user_id, DigestDelivery.project_id, DigestDelivery.period_key)
+        .where(DigestDelivery.period_key.in_(keys))).tuples())
+    return [d for d in due if (d.user.id, d.project.id, d.period.key) not in existing]
+
+
+def create_delivery(due: Due, now: datetime) -> DigestDelivery | None:
+    """Render the digest and commit its delivery row; None when another sender was first."""
+    start = services.period_start_for(due.user.id, due.project.id, due.frequency, now)
+    rendered = services.render_digest(due.user, due.project, due.roles, due.frequency, start, now)
+    has_content = bool(rendered.sections) or current_app.config["DIGEST_SEND_EMPTY"]
+    delivery = DigestDelivery(
+        user_id=due.user.id, project_id=due.project.id, frequency=due.frequency,
+        period_key=due.period.key, period_start=start, period_end=now,
+        state=DeliveryState.PENDING if has_content else DeliveryState.SKIPPED,
+        next_attempt_at=now, recipient=due.user.email, locale=rendered.locale,
+        message_id=services.new_message_id(), subject=rendered.subject[:255],
+        body_text=rendered.text, body_html=rendered.html,
+        content=[s.to_dict() for s in rendered.sections])
+    try:
+        with db.session.begin_nested():
+            db.session.add(delivery)
+    except IntegrityError:
+        db.session.commit()
+        return None
+    db.session.commit()
+    return delivery
+
+
+def claimable_ids(now: datetime, project_ids=None) -> list[int]:
+    query = select(DigestDelivery.id).where(
+        DigestDelivery.state.in_(CLAIMABLE), DigestDelivery.next_attempt_at <= now,
+        or_(DigestDelivery.claimed_until.is_(None), DigestDelivery.claimed_until < now),
+    ).order_by(DigestDelivery.id)
+    if project_ids is not None:
+        query = query.where(DigestDelivery.project_id.in_(project_ids))
+    return list(db.session.scalars(query))
+
+
+def claim(delivery_id: int, claimant: str, now: datetime) -> bool:
+    """Take the row for sending, if nobody else has it; committed at once."""
+    until = now + timedelta(seconds=current_app.config["DIGEST_CLAIM_SECONDS"])
+    result = db.session.execute(
+        update(DigestDelivery)
+        .where(DigestDelivery.id == delivery_id, DigestDelivery.state.in_(CLAIMABLE),
+               DigestDelivery.next_attempt_at <= now,
+               or_(DigestDelivery.claimed_until.is_(None), DigestDelivery.claimed_until < now))
+        .values(claimed_by=claimant, claimed_until=until, attempts=DigestDelivery.attempts + 1,
+                updated_at=now)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def build_email(delivery: DigestDelivery, now: datetime) -> EmailMessage:
+    """The multipart/alternative message of a stored delivery, with the list headers."""
+    message = EmailMessage()
+    message["Subject"] = delivery.subject
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = Address(display_name=delivery.user.name, addr_spec=delivery.recipient)
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = delivery.message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = delivery.locale
+    message["List-Unsubscribe"] = f"<{services.unsubscribe_url(delivery.user_id, delivery.project_id)}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(delivery.body_text)
+    message.add_alternative(delivery.body_html, subtype="html")
+    return message
+
+
+def _still_member(delivery: DigestDelivery) -> bool:
+    return delivery.user.is_active and db.session.scalar(
+        select(Membership.id).where(Membership.user_id == delivery.user_id,
+                                    Membership.project_id == delivery.project_id)) is not None
+
+
+def _finish(delivery_id: int, claimant: str, **values) -> None:
+    # Only the claimant writes the outcome: if its claim expired and another sender took
+    # the row over, this write changes nothing.
+    db.session.execute(
+        update(DigestDelivery)
+        .where(DigestDelivery.id == delivery_id, DigestDelivery.claimed_by == claimant)
+        .values(claimed_by=None, claimed_until=None, **values)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def deliver(delivery_id: int, claimant: str, now: datetime) -> str:
+    """Send one claimed delivery and record the outcome; returns the new state."""
+    delivery = db.session.get(DigestDelivery, delivery_id, populate_existing=True)
+    if not _still_member(delivery):
+        _finish(delivery_id, claimant, state=DeliveryState.SKIPPED, updated_at=now,
+                last_error="The recipient is no longer a member of the project.")
+        return DeliveryState.SKIPPED
+    try:
+        message = build_email(delivery, now)
+        db.session.commit()  # no transaction stays open while we talk to the mail server
+        send_message(message)
+    except MailError as exc:
+        return _record_failure(delivery, claimant, exc, now)
+    except Exception as exc:  # noqa: BLE001 - a bug must not leave the row claimed and silent
+        db.session.rollback()
+        log.exception("digest %s: unexpected error while sending", delivery_id)
+        return _record_failure(delivery, claimant,
+                               MailError(f"{type(exc).__name__}: {exc}", temporary=False), now)
+    _finish(delivery_id, claimant, state=DeliveryState.SENT, sent_at=now, updated_at=now)
+    return DeliveryState.SENT
+
+
+def _record_failure(delivery: DigestDelivery, claimant: str, exc: MailError, now: datetime) -> str:
+    give_up = not exc.temporary or delivery.attempts >= current_app.config["DIGEST_MAX_ATTEMPTS"]
+    state = DeliveryState.FAILED if give_up else DeliveryState.RETRYING
+    next_attempt = now if give_up else now + services.retry_delay(delivery.attempts)
+    (log.error if give_up else log.warning)(
+        "digest %s to %s: attempt %s %s: %s", delivery.id, delivery.recipient,
+        delivery.attempts, "failed" if give_up else "will be retried", exc)
+    _finish(delivery.id, claimant, state=state, last_error=str(exc)[:2000],
+            next_attempt_at=next_attempt, updated_at=now)
+    return state
+
+
+def send_claimable(now: datetime, project_ids=None, report: SendReport | None = None) -> SendReport:
+    """Claim and send every pending or retry-due delivery."""
+    report = report or SendReport()
+    claimant = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:64]
+    for delivery_id in claimable_ids(now, project_ids):
+        if claim(delivery_id, claimant, now):
+            report.add(deliver(delivery_id, claimant, now))
+    return report
+
+
+def send_due(now: datetime | None = None, project_key: str | None = None,
+             dry_run: bool = False) -> SendReport:
+    """The scheduler's job (and `flask digests send`): create and send what is due now."""
+    now = now or utcnow()
+    with job_lock("samspil.digests.send_due") as acquired:
+        if not acquired:
+            return SendReport(locked_out=True)
+        due = plan_due(now, project_key)
+        if dry_run:
+            return _dry_run(due, now)
+        report = SendReport()
+        for item in due:
+            delivery = create_delivery(item, now)
+            if delivery is not None:
+                report.created += 1
+                if delivery.state == DeliveryState.SKIPPED:
+                    report.skipped += 1
+        project_ids = None
+        if project_key:
+            project_ids = list(db.session.scalars(select(Project.id).where(Project.key == project_key)))
+        return send_claimable(now, project_ids, report)
+
+
+def _dry_run(due: list[Due], now: datetime) -> SendReport:
+    report = SendReport()
+    for item in due:
+        start = services.period_start_for(item.user.id, item.project.id, item.frequency, now)
+        rendered = services.render_digest(item.user, item.project, item.roles, item.frequency,
+                                          start, now)
+        if rendered.sections or current_app.config["DIGEST_SEND_EMPTY"]:
+            report.planned.append((item.user.email, item.project.key, rendered.subject))
+        else:
+            report.skipped += 1
+    db.session.rollback()
+    return report
+
+
+def send_retries(now: datetime | None = None) -> SendReport:
+    """The scheduler's retry job: deliveries whose next attempt has come."""
+    now = now or utcnow()
+    with job_lock("samspil.digests.retry") as acquired:
+        if not acquired:
+            return SendReport(locked_out=True)
+        return send_claimable(now)

@@ -1,0 +1,86 @@
+"""Digest subscriptions and deliveries."""
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class Frequency(StrEnum):
+    OFF = "off"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"      # written, not tried yet
+    RETRYING = "retrying"    # a temporary failure; tried again at next_attempt_at
+    SENT = "sent"
+    FAILED = "failed"        # a permanent failure, or too many temporary ones
+    SKIPPED = "skipped"      # nothing to say, or the recipient left before it went out
+
+
+class DigestSubscription(db.Model):
+    """A user's explicit choice for a project; without a row the role's default applies."""
+
+    __tablename__ = "digest_subscription"
+    __table_args__ = (
+        UniqueConstraint("user_id", "project_id"),
+        CheckConstraint("frequency IN ('off', 'daily', 'weekly')", name="frequency"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    frequency: Mapped[str] = mapped_column(String(10))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    user: Mapped["User"] = relationship()  # noqa: F821
+    project: Mapped["Project"] = relationship()  # noqa: F821
+
+
+class DigestDelivery(db.Model):
+    """One digest for one recipient, project and period, written (committed) before sending.
+
+    The unique (user, project, period_key) row is what makes sending idempotent: however many
+    scheduler processes run, only one can create it and only one can claim it.
+    """
+
+    __tablename__ = "digest_delivery"
+    __table_args__ = (
+        UniqueConstraint("user_id", "project_id", "period_key"),
+        CheckConstraint("state IN ('pending', 'retrying', 'sent', 'failed', 'skipped')",
+                        name="state"),
+        Index("ix_digest_delivery_state_next_attempt_at", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    frequency: Mapped[str] = mapped_column(String(10))
+    period_key: Mapped[str] = mapped_column(String(12))
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(10), default=DeliveryState.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    recipient: Mapped[str] = mapped_column(String(254))
+    locale: Mapped[str] = mapped_column(String(5))
+    message_id: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    # The sections as data, so the browser archive renders them with page templates.
+    content: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped["User"] = relationship()  # noqa: F821
+    project: Mapped["Project"] = relationship()  # noqa: F821

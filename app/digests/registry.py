@@ -1,0 +1,159 @@
+"""The digest section registry: every area contributes the sections it knows about.
+
+A digest is a list of sections. Each area (backlog, board, sprints, discovery, decisions…)
+registers builders for its own sections; this package only collects, orders, renders and
+delivers them, so it never imports those areas.
+
+How an area adds a section (e.g. in `app/backlog/digest.py`, imported from
+`app/backlog/__init__.py` so that it registers when the blueprint is loaded)::
+
+    from flask import url_for
+    from flask_babel import gettext as _
+    from app.digests.registry import Item, Section, digest_section
+    from app.projects.models import Role
+
+    @digest_section("blocked_items", roles={Role.STEERING, Role.DEVELOPER,
+                                            Role.DELIVERY_LEAD}, order=50)
+    def blocked_items(ctx):
+        items = ...  # query scoped to ctx.project, e.g. blocked in [ctx.period_start, ctx.period_end)
+        if not items:
+            return None                      # nothing to say: the section is left out
+        return Section(
+            title=_("Blocked items"),
+            items=[Item(text=f"{i.key} {i.title}",
+                        link=url_for("backlog.item", key=ctx.project.key, number=i.number),
+                        status=_("Blocked"), tone="danger", meta=i.blocked_reason)
+                   for i in items],
+            figures=[Figure(_("Blocked"), len(items))],
+        )
+
+Rules for builders:
+- `ctx` is a `DigestContext`: the recipient (`ctx.user`), `ctx.project`, the recipient's
+  `ctx.roles` there, the period `ctx.period_start`–`ctx.period_end` (UTC, start inclusive, end
+  exclusive), `ctx.locale` and `ctx.frequency`. Use `ctx.user`, never `current_user`: digests
+  are built by the scheduler, outside any request of that user.
+- Only show what the recipient may see in the project (they are a member with `ctx.roles`).
+- Builders run under the recipient's locale (`force_locale`): call `gettext` (`_`), not the
+  lazy `_l`, so titles and texts are plain strings that can be stored with the delivery.
+- `link` is a path from `url_for(...)` (not `_external`): the e-mail makes it absolute from
+  `BASE_URL`, the page uses it as is.
+- `roles` limits who gets the section (any of them; None means every member); `order` places
+  it (lower first). Return None, or a Section without items and figures, when there is nothing
+  to say: when every section is empty no digest is sent (unless `DIGEST_SEND_EMPTY`).
+- `Figure(label, value, total=None)`: a key figure; with `total` it is drawn as a progress bar
+  (a table in the e-mail, no images), e.g. points done of points committed.
+"""
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from flask import current_app
+
+from app.extensions import db
+
+
+@dataclass(frozen=True)
+class DigestContext:
+    user: object
+    project: object
+    roles: frozenset[str]
+    period_start: datetime
+    period_end: datetime
+    locale: str
+    frequency: str
+
+
+@dataclass
+class Item:
+    text: str
+    link: str | None = None
+    status: str | None = None
+    meta: str | None = None
+    tone: str | None = None  # "ok", "warn" or "danger": colours the status
+
+
+@dataclass
+class Figure:
+    label: str
+    value: int | float | str
+    total: int | float | None = None
+
+    @property
+    def percent(self) -> int | None:
+        """The value as a share of the total, 0–100, for progress bars."""
+        if not self.total or not isinstance(self.value, (int, float)):
+            return None
+        return max(0, min(100, round(100 * self.value / self.total)))
+
+
+@dataclass
+class Section:
+    title: str
+    items: list[Item] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    summary: str | None = None
+    more_link: str | None = None
+    key: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.items and not self.figures
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Section":
+        return cls(title=data.get("title", ""), key=data.get("key", ""),
+                   summary=data.get("summary"), more_link=data.get("more_link"),
+                   items=[Item(**i) for i in data.get("items", [])],
+                   figures=[Figure(**f) for f in data.get("figures", [])])
+
+
+Builder = Callable[[DigestContext], Section | None]
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str
+    builder: Builder
+    roles: frozenset[str] | None
+    order: int
+
+    def applies_to(self, roles: Iterable[str]) -> bool:
+        return self.roles is None or bool(self.roles & set(roles))
+
+
+SECTIONS: dict[str, SectionSpec] = {}
+
+
+def digest_section(key: str, roles: Iterable[str] | None = None, order: int = 100):
+    """Register a section builder under a unique key (registering the key again replaces it)."""
+
+    def register(builder: Builder) -> Builder:
+        SECTIONS[key] = SectionSpec(key, builder, frozenset(str(r) for r in roles)
+                                    if roles is not None else None, order)
+        return builder
+
+    return register
+
+
+def build_sections(ctx: DigestContext) -> list[Section]:
+    """The non-empty sections for this recipient, in order. A failing builder is logged and
+    left out, so one area's bug does not stop everybody's digest."""
+    sections = []
+    for spec in sorted(SECTIONS.values(), key=lambda s: (s.order, s.key)):
+        if not spec.applies_to(ctx.roles):
+            continue
+        try:
+            # A savepoint, so a failed query does not abort the whole transaction on PostgreSQL.
+            with db.session.begin_nested():
+                section = spec.builder(ctx)
+        except Exception:  # noqa: BLE001 - see the docstring
+            current_app.logger.exception("digest section %s failed for user %s in %s",
+                                         spec.key, ctx.user.id, ctx.project.key)
+            continue
+        if section is not None and not section.is_empty:
+            section.key = section.key or spec.key
+            sections.append(section)
+    return sections

@@ -1,0 +1,98 @@
+"""The sections the digest can build from the foundation's data: who joined, which
+organisations joined, and changes to people and roles (from the audit log).
+
+They come last (order 900+); the areas' own sections (sprints, backlog, needs, decisions)
+come first. See app/digests/registry.py for how to add one.
+"""
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import User
+from app.audit.models import AuditEvent
+from app.digests.registry import DigestContext, Figure, Item, Section, digest_section
+from app.extensions import db
+from app.projects.forms import PARTICIPATION_LABELS, ROLE_LABELS
+from app.projects.models import Membership, ProjectOrganisation, Role
+
+GOVERNANCE_ROLES = {Role.STEERING, Role.SECRETARIAT, Role.PRODUCT_OWNER, Role.DELIVERY_LEAD}
+PEOPLE_ACTIONS = ("project.roles_changed", "project.member_removed")
+
+
+def role_list(roles) -> str:
+    return ", ".join(str(ROLE_LABELS.get(r, r)) for r in sorted(roles))
+
+
+def _in_period(column, ctx: DigestContext):
+    return (column >= ctx.period_start) & (column < ctx.period_end)
+
+
+@digest_section("members_joined", order=900)
+def members_joined(ctx: DigestContext) -> Section | None:
+    """People who became members of the project in the period."""
+    joined = db.session.scalars(
+        select(Membership).where(Membership.project_id == ctx.project.id,
+                                 _in_period(Membership.created_at, ctx))
+        .options(selectinload(Membership.user).selectinload(User.organisation))
+        .order_by(Membership.created_at)).all()
+    if not joined:
+        return None
+    return Section(
+        title=_("New members"),
+        items=[Item(text=f"{m.user.name} ({m.user.organisation.name})",
+                    meta=role_list(m.role_names)) for m in joined],
+        figures=[Figure(_("Joined"), len(joined))],
+        more_link=url_for("projects.members", key=ctx.project.key),
+    )
+
+
+@digest_section("organisations_joined", order=910)
+def organisations_joined(ctx: DigestContext) -> Section | None:
+    """Organisations that started taking part in the project in the period."""
+    parts = db.session.scalars(
+        select(ProjectOrganisation).where(ProjectOrganisation.project_id == ctx.project.id,
+                                          _in_period(ProjectOrganisation.created_at, ctx))
+        .options(selectinload(ProjectOrganisation.organisation))
+        .order_by(ProjectOrganisation.created_at)).all()
+    if not parts:
+        return None
+    return Section(
+        title=_("New organisations taking part"),
+        items=[Item(text=p.organisation.name, status=str(PARTICIPATION_LABELS.get(p.kind, p.kind)))
+               for p in parts],
+        more_link=url_for("projects.overview", key=ctx.project.key),
+    )
+
+
+def _describe(event: AuditEvent) -> Item:
+    name = event.target_label or _("A former user")
+    by = event.actor.name if event.actor else event.actor_label
+    if event.action == "project.member_removed":
+        text = _("%(name)s is no longer a member", name=name)
+        detail = role_list(event.details.get("roles", []))
+    else:
+        text = _("%(name)s has new roles", name=name)
+        changes = []
+        if event.details.get("added"):
+            changes.append(_("added: %(roles)s", roles=role_list(event.details["added"])))
+        if event.details.get("removed"):
+            changes.append(_("removed: %(roles)s", roles=role_list(event.details["removed"])))
+        detail = "; ".join(changes)
+    meta = _("%(detail)s (by %(actor)s)", detail=detail, actor=by) if by else detail
+    return Item(text=text, meta=meta)
+
+
+@digest_section("people_changes", roles=GOVERNANCE_ROLES, order=920)
+def people_changes(ctx: DigestContext) -> Section | None:
+    """Roles changed and members removed in the period, from the audit log."""
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.project_id == ctx.project.id,
+                                 AuditEvent.action.in_(PEOPLE_ACTIONS),
+                                 _in_period(AuditEvent.created_at, ctx))
+        .options(selectinload(AuditEvent.actor))
+        .order_by(AuditEvent.created_at)).all()
+    if not events:
+        return None
+    return Section(title=_("Changes to people and roles"), items=[_describe(e) for e in events],
+                   more_link=url_for("projects.members", key=ctx.project.key))

@@ -1,0 +1,262 @@
+"""Digest rules: who subscribes to what, unsubscribe tokens, and rendering a digest."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, render_template
+from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from app.database import utcnow
+from app.digests.models import DeliveryState, DigestDelivery, DigestSubscription, Frequency
+from app.digests.registry import DigestContext, Section, build_sections
+from app.digests.schedule import SendSettings, default_period_length, next_send_at
+from app.extensions import db
+from app.projects.models import Membership, Project, Role
+from app.services import RuleViolation
+
+UNSUBSCRIBE_SALT = "digest-unsubscribe"
+WEEKLY_BY_DEFAULT = frozenset({Role.STEERING, Role.PRODUCT_OWNER})
+
+
+def default_frequency(roles) -> Frequency:
+    """Steering members and product owners get the weekly digest unless they choose otherwise."""
+    return Frequency.WEEKLY if WEEKLY_BY_DEFAULT & set(roles) else Frequency.OFF
+
+
+def subscription_of(user_id: int, project_id: int) -> DigestSubscription | None:
+    return db.session.scalar(select(DigestSubscription).where(
+        DigestSubscription.user_id == user_id, DigestSubscription.project_id == project_id))
+
+
+def effective_frequency(user, project, roles) -> tuple[Frequency, bool]:
+    """The user's frequency for the project and whether it is the role's default."""
+    row = subscription_of(user.id, project.id)
+    if row is None:
+        return default_frequency(roles), True
+    return Frequency(row.frequency), False
+
+
+@dataclass
+class SubscriptionRow:
+    project: Project
+    roles: frozenset[str]
+    frequency: Frequency
+    is_default: bool
+
+
+def subscriptions_for(user) -> list[SubscriptionRow]:
+    """One row per project the user is a member of, with the frequency in force."""
+    memberships = db.session.scalars(
+        select(Membership).join(Membership.project).where(Membership.user_id == user.id)
+        .order_by(Project.name)).all()
+    explicit = {s.project_id: s for s in db.session.scalars(
+        select(DigestSubscription).where(DigestSubscription.user_id == user.id))}
+    rows = []
+    for m in memberships:
+        row = explicit.get(m.project_id)
+        frequency = Frequency(row.frequency) if row else default_frequency(m.role_names)
+        rows.append(SubscriptionRow(m.project, m.role_names, frequency, row is None))
+    return rows
+
+
+def set_subscription(user, project, frequency: str) -> DigestSubscription:
+    """Record the user's choice for a project (an explicit row, even when it equals the default)."""
+    if frequency not in set(Frequency):
+        raise RuleViolation(_("Choose off, daily or weekly."), "frequency")
+    row = subscription_of(user.id, project.id)
+    if row is None:
+        row = DigestSubscription(user_id=user.id, project_id=project.id, frequency=frequency)
+        db.session.add(row)
+    else:
+        row.frequency = frequency
+    db.session.flush()
+    return row
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+
+
+def make_unsubscribe_token(user_id: int, project_id: int) -> str:
+    """A signed token naming the user and project; it never expires, like the e-mail it is in."""
+    return _serializer().dumps([user_id, project_id])
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, int]:
+    """The (user id, project id) of a token; RuleViolation (400) when it was tampered with."""
+    try:
+        data = _serializer().loads(token)
+    except BadSignature as exc:
+        raise RuleViolation(_("This unsubscribe link is not valid. Copy the whole link from the "
+                              "e-mail, or change your digests under Settings."), status=400) from exc
+    if (not isinstance(data, list) or len(data) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in data)):
+        raise RuleViolation(_("This unsubscribe link is not valid."), status=400)
+    return data[0], data[1]
+
+
+def unsubscribe(user_id: int, project_id: int) -> bool:
+    """Turn the digest off for the user and project; idempotent. False when they no longer exist."""
+    from app.accounts.models import User
+
+    if db.session.get(User, user_id) is None or db.session.get(Project, project_id) is None:
+        return False
+    row = subscription_of(user_id, project_id)
+    if row is None:
+        db.session.add(DigestSubscription(user_id=user_id, project_id=project_id,
+                                          frequency=Frequency.OFF))
+    elif row.frequency != Frequency.OFF:
+        row.frequency = Frequency.OFF
+    db.session.flush()
+    return True
+
+
+def previous_sent(user_id: int, project_id: int) -> DigestDelivery | None:
+    return db.session.scalar(
+        select(DigestDelivery).where(DigestDelivery.user_id == user_id,
+                                     DigestDelivery.project_id == project_id,
+                                     DigestDelivery.state == DeliveryState.SENT)
+        .order_by(DigestDelivery.period_end.desc()).limit(1))
+
+
+def period_start_for(user_id: int, project_id: int, frequency: str, end: datetime) -> datetime:
+    """Since the previous digest sent, or one period back for the first one."""
+    previous = previous_sent(user_id, project_id)
+    if previous is not None and previous.period_end < end:
+        return previous.period_end
+    return end - default_period_length(frequency)
+
+
+def user_locale(user) -> str:
+    languages = current_app.config["LANGUAGES"]
+    return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def absolute_url(path: str | None) -> str | None:
+    """A path made absolute from BASE_URL (links in e-mails must work outside the app)."""
+    if not path:
+        return None
+    if urlsplit(path).scheme:
+        return path
+    base = urlsplit(current_app.config["BASE_URL"])
+    return f"{base.scheme}://{base.netloc}{path}"
+
+
+@dataclass
+class RenderedDigest:
+    subject: str
+    text: str
+    html: str
+    sections: list[Section]
+    locale: str
+
+
+def _rendering_context():
+    """A request context on BASE_URL, so url_for works when the scheduler renders."""
+    if has_request_context():
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return current_app.test_request_context("/", base_url=current_app.config["BASE_URL"])
+
+
+def collect_sections(user, project, roles, frequency, start, end) -> list[Section]:
+    """The sections this user would get for the period, built under their locale."""
+    locale = user_locale(user)
+    ctx = DigestContext(user=user, project=project, roles=frozenset(roles), period_start=start,
+                        period_end=end, locale=locale, frequency=str(frequency))
+    with _rendering_context(), force_locale(locale):
+        return build_sections(ctx)
+
+
+def render_digest(user, project, roles, frequency, start, end) -> RenderedDigest:
+    """The digest e-mail (subject, text and HTML) in the recipient's language."""
+    locale = user_locale(user)
+    sections = collect_sections(user, project, roles, frequency, start, end)
+    with _rendering_context(), force_locale(locale):
+        subject = digest_subject(project, frequency, end)
+        context = dict(user=user, project=project, sections=sections, subject=subject,
+                       frequency=str(frequency), period_start=start, period_end=end,
+                       absolute_url=absolute_url, locale=locale,
+                       project_url=absolute_url(f"/p/{project.key}/digest"),
+                       settings_url=absolute_url("/settings"),
+                       unsubscribe_url=unsubscribe_url(user.id, project.id))
+        text = render_template("email/digest.txt", **context)
+        html = render_template("email/digest.html", **context)
+    return RenderedDigest(subject, text, html, sections, locale)
+
+
+def digest_subject(project, frequency, end: datetime) -> str:
+    day = format_date(end, "long")
+    if frequency == Frequency.DAILY:
+        return _("%(project)s: daily digest, %(date)s", project=project.name, date=day)
+    return _("%(project)s: weekly digest, %(date)s", project=project.name, date=day)
+
+
+def unsubscribe_url(user_id: int, project_id: int) -> str:
+    return absolute_url(f"/unsubscribe/{make_unsubscribe_token(user_id, project_id)}")
+
+
+def new_message_id() -> str:
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "samspil.localhost"
+    return make_msgid("digest", domain=domain)
+
+
+@dataclass
+class Preview:
+    frequency: Frequency
+    is_default: bool
+    period_start: datetime
+    period_end: datetime
+    sections: list[Section]
+    next_send_at: datetime | None
+
+
+def preview(user, project, roles, now: datetime | None = None) -> Preview:
+    """My next digest as it would be sent now (for the browser)."""
+    now = now or utcnow()
+    frequency, is_default = effective_frequency(user, project, roles)
+    shown = frequency if frequency != Frequency.OFF else Frequency.WEEKLY
+    start = period_start_for(user.id, project.id, shown, now)
+    sections = collect_sections(user, project, roles, shown, start, now)
+    settings = SendSettings.from_config(current_app.config)
+    return Preview(frequency, is_default, start, now, sections,
+                   next_send_at(frequency, now, settings))
+
+
+def deliveries_of(user, project, limit: int = 50) -> list[DigestDelivery]:
+    """My past digests for the project (those with something in them), newest first."""
+    return list(db.session.scalars(
+        select(DigestDelivery).where(DigestDelivery.user_id == user.id,
+                                     DigestDelivery.project_id == project.id,
+                                     DigestDelivery.state != DeliveryState.SKIPPED)
+        .order_by(DigestDelivery.period_end.desc()).limit(limit)))
+
+
+def format_period(start: datetime, end: datetime) -> str:
+    return _("%(start)s to %(end)s", start=format_datetime(start, "short"),
+             end=format_datetime(end, "short"))
+
+
+def retry_failed(delivery: DigestDelivery, now: datetime | None = None) -> None:
+    """An administrator sends a failed digest again (e.g. after fixing the mail settings)."""
+    from app.audit.services import record
+
+    if delivery.state != DeliveryState.FAILED:
+        raise RuleViolation(_("Only failed digests can be sent again."), status=409)
+    delivery.state = DeliveryState.RETRYING
+    delivery.next_attempt_at = now or utcnow()
+    delivery.claimed_by = delivery.claimed_until = None
+    record("digest.retry", project=delivery.project, target=delivery,
+           target_label=f"{delivery.recipient} {delivery.period_key}")
+    db.session.flush()
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the n-th failed attempt, capped at six hours."""
+    base = current_app.config["DIGEST_RETRY_BASE_SECONDS"]
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))

@@ -1,0 +1,179 @@
+"""`make bench`: seed a large data set, measure pages in-process, then load gunicorn over HTTP.
+
+PostgreSQL when BENCH_DATABASE_URL is set, SQLite (bench/work/bench.db) otherwise.
+Results: bench/results/<timestamp>.md and .json, and the table printed.
+"""
+import argparse
+import json
+import os
+import statistics
+import time
+from datetime import datetime
+from pathlib import Path
+
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db
+from bench import dataset, load, scenarios, workload
+from bench.stats import StatementCounter, summarise
+from config import Config, database_url
+
+HERE = Path(__file__).resolve().parent
+
+
+def bench_config(url: str):
+    return type("BenchConfig", (Config,), {
+        "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
+        "SHOW_DEMO_ACCOUNTS": False, "DEBUG": False, "TESTING": False,
+    })
+
+
+def prepare_database(app, scale: float) -> None:
+    with app.app_context():
+        upgrade()
+        if dataset.is_seeded():
+            print("Bench data set already present; reusing it.")
+            return
+        started = time.perf_counter()
+        dataset.seed_dataset(scale)
+        print(f"Seeded the bench data set in {time.perf_counter() - started:.0f} s.")
+
+
+def measure_in_process(app, runs_factor: float) -> list[dict]:
+    rows = []
+    clients = {}
+    with app.app_context():
+        engine = db.engine
+        for scenario in scenarios.SCENARIOS:
+            make = scenario.prepare({})
+            db.session.remove()
+            samples, counts, statuses = [], [], set()
+            runs = max(5, int(scenario.runs * runs_factor))
+            for i in range(runs + 3):
+                email, method, path, data = make()
+                client = clients.get(email)
+                if client is None:
+                    client = clients[email] = _signed_in_client(app, email)
+                with StatementCounter(engine) as counter:
+                    started = time.perf_counter()
+                    response = client.open(path, method=method, data=data)
+                    elapsed = (time.perf_counter() - started) * 1000
+                statuses.add(response.status_code)
+                if i >= 3:  # warm-up runs are not counted
+                    samples.append(elapsed)
+                    counts.append(counter.count)
+            row = {"scenario": scenario.name, **summarise(samples),
+                   "statements": int(statistics.median(counts)), "statuses": sorted(statuses),
+                   "target_ms": scenario.target_ms, "target_statements": scenario.target_statements,
+                   **scenario.extra}
+            row["meets_target"] = _meets(row)
+            rows.append(row)
+            print(f"  {scenario.name}: median {row['median_ms']} ms, p95 {row['p95_ms']} ms, "
+                  f"{row['statements']} statements")
+    return rows
+
+
+def _meets(row) -> bool | None:
+    checks = []
+    if row["target_ms"] is not None:
+        checks.append(row["median_ms"] <= row["target_ms"])
+    if row["target_statements"] is not None:
+        checks.append(row["statements"] <= row["target_statements"])
+    return all(checks) if checks else None
+
+
+def _signed_in_client(app, email):
+    from sqlalchemy import select
+
+    from app.accounts.models import User
+
+    user = db.session.scalar(select(User).where(User.email == email))
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return client
+
+
+def measure_http(url: str, seconds: int, users: int, workers: int, threads: int) -> dict:
+    work = HERE / "work"
+    with load.Gunicorn(url, workers, threads, work / "gunicorn.log") as server:
+        people = [(f"bench{i}@bench.example", dataset.PASSWORD) for i in range(1, users * 10, 10)]
+        mixed = load.run_load(server.port, people, workload.actions, seconds)
+        ceiling = load.run_load(server.port, [None] * users, _healthz_actions, seconds)
+    mixed["ratio_to_healthz"] = round(mixed["rps"] / ceiling["rps"], 3) if ceiling["rps"] else None
+    return {"workers": workers, "threads": threads, "virtual_users": users, "mixed": mixed,
+            "healthz": ceiling}
+
+
+def _healthz_actions():
+    return [(1, "healthz", lambda rnd, s: ("GET", "/healthz", None, {200}))]
+
+
+def write_report(results: dict) -> str:
+    lines = [f"# Samspil benchmark, {results['when']} ({results['database']})", "",
+             "| scenario | median ms | p95 ms | SQL statements | target | met |",
+             "| --- | ---: | ---: | ---: | --- | --- |"]
+    for row in results["in_process"]:
+        target = " / ".join(filter(None, [
+            f"≤ {row['target_ms']:g} ms" if row["target_ms"] is not None else "",
+            f"≤ {row['target_statements']} stmts" if row["target_statements"] is not None else ""]))
+        met = {True: "yes", False: "**no**", None: "—"}[row["meets_target"]]
+        lines.append(f"| {row['scenario']} | {row['median_ms']} | {row['p95_ms']} | "
+                     f"{row['statements']} | {target or '—'} | {met} |")
+    for name, value in results.get("batch", {}).items():
+        lines.append(f"| {name} | {value.get('ms', '')} | | {value.get('statements', '')} | "
+                     f"{value.get('target', '—')} | {value.get('met', '—')} |")
+    http = results.get("http")
+    if http:
+        m, h = http["mixed"], http["healthz"]
+        lines += ["", f"HTTP: gunicorn {http['workers']} workers × {http['threads']} threads, "
+                  f"{http['virtual_users']} virtual users, {m['seconds']} s each run", "",
+                  "| workload | req/s | p50 ms | p95 ms | p99 ms | errors | statuses |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+                  f"| mixed (signed in) | {m['rps']} | {m['p50_ms']} | {m['p95_ms']} | {m['p99_ms']} "
+                  f"| {m['errors']} | {m['statuses']} |",
+                  f"| /healthz ceiling | {h['rps']} | {h['p50_ms']} | {h['p95_ms']} | {h['p99_ms']} "
+                  f"| {h['errors']} | {h['statuses']} |", "",
+                  f"Mixed workload = {m['ratio_to_healthz']:.0%} of the /healthz ceiling "
+                  "(target ≥ 35%, p99 ≤ 300 ms, no errors)."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench")
+    parser.add_argument("--scale", type=float, default=1.0, help="shrink the data set (0.1 = quick)")
+    parser.add_argument("--runs", type=float, default=1.0, help="factor on the number of runs")
+    parser.add_argument("--no-http", action="store_true", help="skip the gunicorn load test")
+    parser.add_argument("--seconds", type=int, default=30, help="length of each load run")
+    parser.add_argument("--users", type=int, default=16, help="virtual users in the load test")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args(argv)
+
+    (HERE / "work").mkdir(exist_ok=True)
+    url = database_url(os.environ.get("BENCH_DATABASE_URL"), f"sqlite:///{HERE / 'work' / 'bench.db'}")
+    app = create_app(bench_config(url))
+    prepare_database(app, args.scale)
+    results = {"when": datetime.now().isoformat(timespec="seconds"),
+               "database": url.split(":")[0].split("+")[0],
+               "in_process": measure_in_process(app, args.runs)}
+    with app.app_context():
+        results["batch"] = {name: fn(app) for name, fn in scenarios.BATCH.items()}
+    if not args.no_http:
+        print("HTTP load test …")
+        results["http"] = measure_http(url, args.seconds, args.users, args.workers, args.threads)
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    report = write_report(results)
+    (out / f"{stamp}.md").write_text(report, encoding="utf-8")
+    (out / f"{stamp}.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    print()
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""The large, realistic data set, seeded through the project's own services.
+
+80 municipalities, a vendor, 5 projects, 400 users; areas add their parts (items, sprints,
+needs) in later steps of DATASET_STEPS. `scale` shrinks everything for a quick run.
+"""
+import random
+
+from sqlalchemy import select
+
+from app.accounts.services import create_user
+from app.extensions import db
+from app.organisations.municipalities import MUNICIPALITY_CODES
+from app.organisations.services import create_organisation
+from app.projects.models import ParticipationKind, Project, Role
+from app.projects.services import add_member, add_participation, create_project
+
+MARKER_KEY = "BIG"
+PROJECTS = [("BIG", "Stort fællesprojekt", 0.30), ("KIT", "Kitos-lignende", 0.25),
+            ("BOG", "Bogføring", 0.15), ("HJM", "Hjemmepleje", 0.15), ("SKO", "Skoleportal", 0.15)]
+PASSWORD = "bench-password-123"
+
+
+def is_seeded() -> bool:
+    return db.session.scalar(select(Project.id).where(Project.key == MARKER_KEY)) is not None
+
+
+def seed_people(ctx: dict) -> None:
+    """Organisations, projects, participations and 400 users with roles."""
+    rnd = ctx["random"]
+    codes = sorted(MUNICIPALITY_CODES)[: max(4, int(80 * ctx["scale"]))]
+    munis = [create_organisation(f"{MUNICIPALITY_CODES[c]} Kommune", "municipality",
+                                 municipality_code=c) for c in codes]
+    vendor = create_organisation("Bench Leverandør A/S", "vendor", cvr="31000009")
+    projects = [create_project(key, name, f"Benchmarkprojekt {name}") for key, name, _ in PROJECTS]
+    for project in projects:
+        add_participation(project, vendor, ParticipationKind.VENDOR)
+        for muni in munis:
+            add_participation(project, muni, ParticipationKind.MEMBER)
+    users, steering = [], []
+    n_users = max(20, int(400 * ctx["scale"]))
+    for i in range(n_users):
+        is_vendor = i % 8 == 0
+        org = vendor if is_vendor else munis[i % len(munis)]
+        user = create_user(f"bench{i}@bench.example", f"Bruger {i}", PASSWORD, org,
+                           check_password=False)
+        users.append(user)
+        for project in projects:
+            if is_vendor:
+                roles = [Role.DEVELOPER] if i % 16 else [Role.DEVELOPER, Role.DELIVERY_LEAD]
+            elif i % 10 == 1:
+                roles = [Role.PRODUCT_OWNER]
+            elif i % 25 == 2:
+                roles = [Role.STEERING]
+            else:
+                roles = [rnd.choice([Role.CONTRIBUTOR, Role.OBSERVER])]
+            add_member(project, user, roles)
+            if Role.STEERING in roles and project.key == MARKER_KEY:
+                steering.append(user)
+        if i % 50 == 0:
+            db.session.flush()
+    ctx.update(munis=munis, vendor=vendor, projects=projects, users=users, steering=steering)
+
+
+DATASET_STEPS = [seed_people]
+
+
+def seed_dataset(scale: float = 1.0, seed: int = 7) -> dict:
+    """Run every dataset step; commits once at the end of each step."""
+    ctx = {"scale": scale, "random": random.Random(seed)}
+    for step in DATASET_STEPS:
+        step(ctx)
+        db.session.commit()
+    return ctx

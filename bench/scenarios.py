@@ -1,0 +1,85 @@
+"""In-process scenarios: (name, request to make, target). Areas add theirs to SCENARIOS.
+
+Each scenario's `prepare(app)` returns (user email, method, path, data) or a callable that
+does that freshly per run (for moves, which change state)."""
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.projects.models import Membership, MembershipRole, Project
+
+
+@dataclass
+class Scenario:
+    name: str
+    prepare: Callable  # (ctx) -> Callable[[], (email, method, path, data)]
+    target_ms: float | None = None
+    target_statements: int | None = None
+    notes: str = ""
+    runs: int = 50
+    extra: dict = field(default_factory=dict)
+
+
+def _any_member(role: str, key: str = "BIG") -> str:
+    return db.session.scalar(
+        select(User.email).join(Membership, Membership.user_id == User.id)
+        .join(Project, Project.id == Membership.project_id)
+        .join(MembershipRole, MembershipRole.membership_id == Membership.id)
+        .where(Project.key == key, MembershipRole.role == role).limit(1))
+
+
+def my_projects(ctx):
+    email = _any_member("product_owner")
+    return lambda: (email, "GET", "/", None)
+
+
+def project_overview(ctx):
+    email = _any_member("product_owner")
+    return lambda: (email, "GET", "/p/BIG/", None)
+
+
+def members_page(ctx):
+    email = _any_member("product_owner")
+    return lambda: (email, "GET", "/p/BIG/members", None)
+
+
+def digest_preview(ctx):
+    email = _any_member("steering")
+    return lambda: (email, "GET", "/p/BIG/digest", None)
+
+
+SCENARIOS = [
+    Scenario("My projects", my_projects),
+    Scenario("Project overview", project_overview),
+    Scenario("Members page (all users of the project)", members_page, runs=20),
+    Scenario("My next digest (steering)", digest_preview, runs=20),
+]
+
+
+def render_all_digests(app) -> dict:
+    """Every weekly digest due next Monday, rendered (a dry run: nothing written or sent);
+    reported per digest."""
+    import time as _time
+    from datetime import datetime, timedelta
+
+    from app.digests.delivery import send_due
+    from app.digests.schedule import TZ
+    from bench.stats import StatementCounter
+
+    today = datetime.now(TZ).date()
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+    with app.app_context(), StatementCounter(db.engine) as counter:
+        started = _time.perf_counter()
+        report = send_due(now=datetime(monday.year, monday.month, monday.day, 7, 5, tzinfo=TZ),
+                          dry_run=True)
+        elapsed = _time.perf_counter() - started
+    count = max(1, len(report.planned) + report.skipped)
+    return {"ms": round(1000 * elapsed / count, 1), "statements": round(counter.count / count),
+            "digests": count, "seconds": round(elapsed, 2)}
+
+
+# Measurements that are not one request, e.g. sending many digests: name -> fn(app) -> dict
+BATCH: dict = {"One weekly digest, rendered (mean over all due)": render_all_digests}

@@ -1,0 +1,15 @@
+"""The mixed workload of signed-in users for the HTTP load test. Areas add their actions.
+
+An action is (weight, name, make) where make(rnd, session) returns
+(method, path, form or None, statuses that count as success)."""
+from bench.dataset import MARKER_KEY
+
+OK = {200}
+
+
+def actions():
+    key = MARKER_KEY
+    return [
+        (2, "my projects", lambda rnd, s: ("GET", "/", None, OK)),
+        (2, "project overview", lambda rnd, s: ("GET", f"/p/{key}/", None, OK)),
+    ]

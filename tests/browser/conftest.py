@@ -1,0 +1,174 @@
+"""Browser tests: a real server process on a fresh, seeded SQLite database, driven through
+Playwright in the system Chromium, with axe-core checking each page visited."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+DEMO_PASSWORD = "samspil-demo"
+
+
+def _missing_requirement() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if not AXE.exists():
+        return "axe-core not installed (npm install)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = _missing_requirement()
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+            if reason and os.environ.get("REQUIRE_BROWSER") != "1":
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def _browser_requirements():
+    reason = _missing_requirement()
+    if reason:
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, _browser_requirements):
+    """Base URL of a real Samspil server on a fresh SQLite file with the demo data."""
+    workdir = tmp_path_factory.mktemp("live")
+    env = {
+        **os.environ,
+        "SAMSPIL_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{workdir / 'live.db'}",
+        "MAIL_OUTBOX_DIR": str(workdir / "outbox"),
+        "RATELIMIT_ENABLED": "0",
+        "FLASK_APP": "wsgi",
+    }
+    env.pop("TEST_DATABASE_URL", None)
+    flask = [sys.executable, "-m", "flask"]
+    for command in (["db", "upgrade"], ["demo", "seed"]):
+        subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
+    port = _free_port()
+    log = (workdir / "server.log").open("w")
+    server = subprocess.Popen(flask + ["run", "--port", str(port), "--no-reload", "--no-debugger",
+                                       "--with-threads"],
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            pytest.fail("the live server did not start:\n" + (workdir / "server.log").read_text())
+        time.sleep(0.2)
+    yield base_url
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(_browser_requirements):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh browser context and page; fails the test on CSP violations or page errors."""
+    context = browser.new_context(base_url=live_server, locale="da-DK",
+                                  timezone_id="Europe/Copenhagen",
+                                  viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda msg: problems.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text else None)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    yield page
+    artifacts = ROOT / "test-artifacts"
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        artifacts.mkdir(exist_ok=True)
+        page.screenshot(path=str(artifacts / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert not problems, f"browser reported: {problems}"
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the login form as a person would."""
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def axe_check(page, context: str = "") -> None:
+    """Run axe-core on the current page; fail on any WCAG 2.0/2.1 A or AA violation."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            resultTypes: ['violations']})"""
+    )
+    violations = [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+    assert not violations, f"axe violations on {context or page.url}:\n" + json.dumps(
+        violations, indent=2, ensure_ascii=False)
+
+
+@pytest.fixture(name="sign_in")
+def sign_in_fixture():
+    return sign_in
+
+
+@pytest.fixture(name="axe_check")
+def axe_check_fixture():
+    return axe_check
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(ROOT / "test-artifacts", ignore_errors=True) if exitstatus == 0 else None
