@@ -1,5 +1,7 @@
 """Hostile input over every form and endpoint of the foundation: always a success or a 4xx with
 a reason, never a 500, and nothing changed on refusal. The harness is tests/security/hostile.py."""
+from urllib.parse import quote
+
 from hypothesis import strategies as st
 
 from app.projects.models import Role
@@ -124,3 +126,40 @@ def test_oversized_body_is_refused_with_a_reason(world, client, login):
                                                    "kind": "community"})
     assert response.status_code == 413
     assert 'class="error-page"' in response.get_data(as_text=True)
+
+
+_TEXT_SAFE = st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",))
+
+
+# The digests area's endpoints, through the same harness (it is meant for every area).
+
+def test_digest_subscriptions(world, client, login):
+    user = world.users["steering"]
+    login(user)
+    form = hostile_form({
+        f"digests-project_{world.project_a.id}": st.sampled_from(["off", "daily", "weekly", "x"]),
+        f"digests-project_{world.project_b.id}": st.sampled_from(["daily"])})  # not my project
+    probe(client, st.tuples(st.just("/settings/digests"), form), label="digests.update_subscriptions")
+
+
+def test_digest_retry(world, client, login):
+    from app.digests.models import DeliveryState
+    from tests.digests.helpers import make_delivery
+
+    failed = make_delivery(world.users["steering"], world.project_a, state=DeliveryState.FAILED)
+    sent = make_delivery(world.users["outsider"], world.project_b, period_key="2026-W02")
+    login(world.users["site_admin"])
+    urls = st.builds("/admin/digests/{}/retry".format, path_segments(failed.id, sent.id))
+    form = hostile_form({"state": st.sampled_from(["failed", "sent", "bogus"])})
+    probe(client, st.tuples(urls, form), label="digests.retry_delivery")
+
+
+def test_digest_one_click_unsubscribe(world, client):
+    from app.digests.services import make_unsubscribe_token
+
+    good = make_unsubscribe_token(world.users["steering"].id, world.project_a.id)
+    tokens = st.one_of(st.just(good), st.just(good[:-3] + "abc"), st.just(good + "x"),
+                       st.text(_TEXT_SAFE, min_size=1, max_size=120))
+    urls = tokens.map(lambda t: "/unsubscribe/" + quote(t, safe=""))
+    form = hostile_form({"List-Unsubscribe": st.just("One-Click")})
+    probe(client, st.tuples(urls, form), label="digests.unsubscribe_one_click")
