@@ -54,12 +54,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.routes import bp as audit_bp
     from app.digests import bp as digests_bp
     from app.mail import bp as mail_bp
+    from app.backlog import bp as backlog_bp
+    from app.board import bp as board_bp
     from app.main import bp as main_bp
     from app.organisations import bp as organisations_bp
     from app.projects import bp as projects_bp
 
-    for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, audit_bp, digests_bp,
-               mail_bp):
+    for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, audit_bp, backlog_bp,
+               board_bp, digests_bp, mail_bp):
         app.register_blueprint(bp)
 
 

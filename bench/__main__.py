@@ -55,6 +55,7 @@ def measure_in_process(app, runs_factor: float) -> list[dict]:
                 client = clients.get(email)
                 if client is None:
                     client = clients[email] = _signed_in_client(app, email)
+                _fresh_request_state()
                 with StatementCounter(engine) as counter:
                     started = time.perf_counter()
                     response = client.open(path, method=method, data=data)
@@ -72,6 +73,17 @@ def measure_in_process(app, runs_factor: float) -> list[dict]:
             print(f"  {scenario.name}: median {row['median_ms']} ms, p95 {row['p95_ms']} ms, "
                   f"{row['statements']} statements")
     return rows
+
+
+def _fresh_request_state() -> None:
+    """Each measured request starts as in production: no session, no memoised user or roles
+    (the runs share one app context, so `g` and the session would otherwise carry over, and a
+    user object detached by an earlier commit breaks the next request)."""
+    from flask import g
+
+    db.session.remove()
+    for name in list(g):
+        g.pop(name)
 
 
 def _meets(row) -> bool | None:

@@ -61,7 +61,13 @@ def seed_people(ctx: dict) -> None:
     ctx.update(munis=munis, vendor=vendor, projects=projects, users=users, steering=steering)
 
 
-DATASET_STEPS = [seed_people]
+def seed_backlog(ctx: dict) -> None:
+    from bench.backlog import seed_items
+
+    seed_items(ctx)
+
+
+DATASET_STEPS = [seed_people, seed_backlog]
 
 
 def seed_dataset(scale: float = 1.0, seed: int = 7) -> dict:

@@ -32,6 +32,12 @@ PUBLIC = rule(anonymous="ok", outsider="ok")
 MEMBERS = rule()
 SITE_ADMIN = rule(outsider="403", default="403")
 
+ITEM_EDITORS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, Role.SECRETARIAT,
+                    site_admin="403")
+COMMENTERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, Role.SECRETARIAT,
+                  Role.CONTRIBUTOR, site_admin="403")
+CARD_MOVERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
+
 # endpoint: (method, path, expectations). Paths are formatted with the world's values.
 EXPECTATIONS = {
     "static": ("GET", "/static/css/samspil.css", PUBLIC),
@@ -68,4 +74,24 @@ EXPECTATIONS = {
     # Development only, and only for site administrators (404 for everyone else).
     "mail.outbox": ("GET", "/dev/outbox", rule(outsider="404", default="404")),
     "mail.outbox_message": ("GET", "/dev/outbox/{outbox_name}", rule(outsider="404", default="404")),
+    # Backlog and board (app/backlog/permissions.py, app/board/permissions.py). Site
+    # administrators see every project but take no part in its work.
+    "backlog.index": ("GET", "/p/{key}/backlog", MEMBERS),
+    "backlog.create": ("POST", "/p/{key}/backlog/items", ITEM_EDITORS),
+    "backlog.item": ("GET", "/p/{key}/items/{number}", MEMBERS),
+    "backlog.update": ("POST", "/p/{key}/items/{number}", ITEM_EDITORS),
+    "backlog.edit": ("GET", "/p/{key}/items/{number}/edit", ITEM_EDITORS),
+    "backlog.row": ("GET", "/p/{key}/items/{number}/row", MEMBERS),
+    "backlog.edit_field": ("GET", "/p/{key}/items/{number}/fields/title", ITEM_EDITORS),
+    "backlog.update_field": ("POST", "/p/{key}/items/{number}/fields/title", ITEM_EDITORS),
+    "backlog.rank": ("POST", "/p/{key}/items/{number}/rank",
+                     only(Role.PRODUCT_OWNER, site_admin="403")),
+    "backlog.preview": ("POST", "/p/{key}/items/preview", COMMENTERS),
+    "backlog.comment": ("POST", "/p/{key}/items/{number}/comments", COMMENTERS),
+    "board.index": ("GET", "/p/{key}/board", MEMBERS),
+    "board.changes": ("GET", "/p/{key}/board/changes", MEMBERS),
+    "board.move_form": ("GET", "/p/{key}/items/{number}/move", CARD_MOVERS),
+    "board.move": ("POST", "/p/{key}/items/{number}/move", CARD_MOVERS),
+    "board.wip": ("POST", "/p/{key}/board/wip",
+                  only(Role.SECRETARIAT, Role.PRODUCT_OWNER, site_admin="403")),
 }

@@ -3,6 +3,8 @@ import pytest
 
 from app.digests.services import make_unsubscribe_token
 from app.mail.transport import write_to_outbox
+from app.backlog.services import create_item
+from app.extensions import db
 from app.projects.services import membership_of
 from tests.digests.helpers import make_delivery, make_test_message
 from tests.permissions_table import EXPECTATIONS, PERSONAS
@@ -22,6 +24,8 @@ def path_values(world) -> dict:
     """Values for the placeholders in the table's paths; extended by later areas."""
     observer = world.users["observer"]
     steering = world.users["steering"]
+    item = create_item(world.project_a, world.users["product_owner"], "Et punkt i backloggen")
+    db.session.commit()
     return {
         "key": world.project_a.key,
         "membership_id": membership_of(world.project_a, observer.id).id,
@@ -29,6 +33,7 @@ def path_values(world) -> dict:
         "delivery_id": make_delivery(steering, world.project_a).id,
         "unsubscribe_token": make_unsubscribe_token(steering.id, world.project_a.id),
         "outbox_name": write_to_outbox(make_test_message()).name,
+        "number": item.number,
     }
 
 

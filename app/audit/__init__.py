@@ -11,7 +11,7 @@ acted on, a dot, and a past-tense verb phrase in snake_case. Existing and reserv
     account.password_changed     organisation.created         project.created
     participation.added          participation.removed
     project.member_added         project.member_removed       project.roles_changed
-    item.accepted                item.rejected                (board / backlog)
+    item.accepted                item.rejected                item.reopened  (board)
     need.status_changed          need.escalated               need.co_sponsored  (discovery)
     decision.recorded                                          (decisions)
     digest.retry                                               (digests)

@@ -20,6 +20,9 @@ ACTION_LABELS = {
     "project.member_removed": _l("Member removed"),
     "project.roles_changed": _l("Roles changed"),
     "digest.retry": _l("Digest sent again"),
+    "item.accepted": _l("Item accepted"),
+    "item.rejected": _l("Item rejected"),
+    "item.reopened": _l("Item reopened"),
 }
 
 DETAIL_LABELS = {

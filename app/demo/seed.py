@@ -87,7 +87,14 @@ def seed_foundation(ctx: dict) -> dict:
     return {"organisations": len(orgs), "projects": len(projects), "users": len(users)}
 
 
-SEED_STEPS = [seed_foundation]
+def seed_backlog(ctx: dict) -> dict:
+    """Backlogs, boards and their history for OVB and BOOK."""
+    from app.backlog.seed import seed_backlog as seed
+
+    return seed(ctx)
+
+
+SEED_STEPS = [seed_foundation, seed_backlog]
 
 
 def seed_all() -> dict:

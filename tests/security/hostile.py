@@ -19,6 +19,7 @@ The number of inputs tried is added to TRIED[label] (and the statuses answered t
 and printed at the end of the test run. HOSTILE_EXAMPLES=n changes the examples per call.
 """
 import os
+import re
 from collections import Counter
 from urllib.parse import quote
 
@@ -124,7 +125,14 @@ def snapshot(ignore=()) -> dict:
     return state
 
 
-REASON_MARKERS = ('class="errors"', 'role="alert"', 'class="error-page"', "flash--error")
+# How a page says why it refused: a field's error list, an alert, an error message or page
+# (any class ending in "--error"), or for htmx an announcement in HX-Trigger.
+REASON = re.compile(r'class="[^"]*\b(?:errors|error-page|[a-z-]+--error)\b[^"]*"|role="alert"')
+
+
+def has_reason(response) -> bool:
+    return bool(REASON.search(response.get_data(as_text=True))) or (
+        "samspil:announce" in response.headers.get("HX-Trigger", ""))
 
 
 def check_answer(response, before: dict, after: dict, what: str) -> None:
@@ -132,9 +140,7 @@ def check_answer(response, before: dict, after: dict, what: str) -> None:
     status = response.status_code
     assert status < 500, f"{what}: {status}"
     if status >= 400:
-        body = response.get_data(as_text=True)
-        assert any(marker in body for marker in REASON_MARKERS), (
-            f"{what}: {status} without a visible reason")
+        assert has_reason(response), f"{what}: {status} without a visible reason"
         changed = sorted(name for name in before if before[name] != after.get(name))
         assert not changed, f"{what}: refused with {status} but changed {changed}"
 

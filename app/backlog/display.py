@@ -1,0 +1,113 @@
+"""Turning stored values into what people read: item keys, labels of types and statuses,
+history rows in words."""
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from babel.dates import format_datetime
+from flask import g
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
+
+from app.backlog.forms import FIELD_LABELS, STATUS_LABELS, TYPE_LABELS
+from app.backlog.models import STATUSES, ItemType
+from app.backlog.queries import users_by_id
+from app.backlog.services import format_points
+
+
+def status_label(status: str) -> str:
+    return _labels("status", STATUS_LABELS).get(status, status)
+
+
+def type_label(item_type: str) -> str:
+    return _labels("type", TYPE_LABELS).get(item_type, item_type)
+
+
+def _labels(name: str, lazy: dict) -> dict:
+    """Lazy labels made into strings once per request (and language)."""
+    cache = g.setdefault("_backlog_labels", {})
+    if name not in cache:
+        cache[name] = {key: str(label) for key, label in lazy.items()}
+    return cache[name]
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    actor: str
+    field: str
+    summary: str  # e.g. "Status: Ready → In progress"
+    note: str = ""
+
+
+def _value(field: str, value, users) -> str:
+    if value in (None, ""):
+        return "—"
+    if field == "status":
+        return status_label(value)
+    if field == "type":
+        return type_label(value)
+    if field == "assignee":
+        user = users.get(int(value)) if str(value).isdigit() else None
+        return user.name if user else _("a former member")
+    if field == "is_blocked":
+        return _("yes") if value == "yes" else _("no")
+    if field == "estimate":
+        return _("%(points)s points", points=format_points(float(value)))
+    return str(value)
+
+
+def history_entries(rows) -> list[HistoryEntry]:
+    """History rows in words, with the assignees named in them looked up in one query."""
+    users = users_by_id(v for r in rows if r.field == "assignee"
+                        for v in (r.old_value, r.new_value) if v)
+    labels = {field: str(label) for field, label in FIELD_LABELS.items()}
+    moved, someone = _("Moved in the ranking"), _("someone")
+    entries = []
+    for row in rows:
+        label = labels.get(row.field, row.field)
+        if row.field == "created":
+            summary = _("Created as %(type)s", type=type_label(row.new_value).lower())
+        elif row.field == "rank":
+            summary = moved
+        elif row.field in ("description", "acceptance_criteria"):
+            summary = _("%(field)s changed", field=label)
+        elif row.old_value is None and row.field in ("status", "estimate"):
+            summary = f"{label}: {_value(row.field, row.new_value, users)}"
+        else:
+            summary = (f"{label}: {_value(row.field, row.old_value, users)} → "
+                       f"{_value(row.field, row.new_value, users)}")
+        entries.append(HistoryEntry(at=row.created_at,
+                                    actor=row.actor.name if row.actor else someone,
+                                    field=row.field, summary=summary, note=row.note))
+    return entries
+
+
+def row_words() -> dict:
+    """The translated words of backlog rows, looked up once per request (patterns keep their
+    %(key)s for the template's `format`): fifty rows would otherwise cost ~1,000 lookups."""
+    words = g.get("_backlog_row_words")
+    if words is None:
+        words = g._backlog_row_words = {
+            "types": {t.value: type_label(t) for t in ItemType},
+            "statuses": {s: status_label(s) for s in STATUSES},
+            "drag": _("Drag to rank"), "edit": _("Edit"), "blocked": _("Blocked"),
+            "edit_title": _("title of %(key)s"), "edit_estimate": _("estimate of %(key)s"),
+            "edit_assignee": _("assignee of %(key)s"),
+            "top": _("To the top"), "up": _("Up"), "down": _("Down"), "bottom": _("To the bottom"),
+            "move_top": _("Move %(key)s to the top"), "move_up": _("Move %(key)s up"),
+            "move_down": _("Move %(key)s down"), "move_bottom": _("Move %(key)s to the bottom"),
+        }
+    return words
+
+
+def short_datetimes():
+    """A formatter for many timestamps on one page (comments, history): the locale and time
+    zone are looked up once, not once per timestamp."""
+    locale, zone = get_locale(), get_timezone()
+
+    @lru_cache(maxsize=512)
+    def by_minute(minute: datetime) -> str:
+        return format_datetime(minute, "short", tzinfo=zone, locale=locale)
+
+    return lambda value: by_minute(value.replace(second=0, microsecond=0)) if value else ""

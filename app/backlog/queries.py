@@ -1,0 +1,209 @@
+"""Reading the backlog: filters from the URL, keyset pages by rank, an item with everything its
+page shows. Each function issues a fixed number of statements, whatever the data size."""
+from dataclasses import dataclass, field
+
+from flask import abort
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.accounts.models import User
+from app.backlog.models import Comment, Item, ItemHistory, ItemType, Label, Status, item_label
+from app.backlog.services import MAX_ID, parse_id
+from app.extensions import db
+from app.projects.models import Membership, Project
+
+PAGE_SIZE = 50
+MAX_SHOWN = 5000
+MAX_QUERY = 200
+
+
+@dataclass
+class BacklogFilters:
+    """The backlog's filters, as they stand in the URL (so a view can be bookmarked)."""
+
+    q: str = ""
+    type: str = ""
+    status: str = ""
+    assignee: str = ""  # a user id, "none" or "me"
+    label: str = ""  # a label id
+    epic: str = ""  # an epic's id or "none"
+    blocked: bool = False
+    invalid: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args) -> "BacklogFilters":
+        """Read the filters; unknown values are dropped and noted in `invalid`."""
+        f = cls(q=" ".join(args.get("q", "").split())[:MAX_QUERY])
+        f.type = _choice(args.get("type", ""), set(ItemType), f, "type")
+        f.status = _choice(args.get("status", ""), set(Status) | {"open"}, f, "status")
+        assignee = args.get("assignee", "")
+        f.assignee = assignee if assignee in ("none", "me") else _id(assignee, f, "assignee")
+        f.label = _id(args.get("label", ""), f, "label")
+        epic = args.get("epic", "")
+        f.epic = epic if epic == "none" else _id(epic, f, "epic")
+        f.blocked = args.get("blocked", "") in ("1", "y", "on", "true")
+        return f
+
+    def as_args(self) -> dict:
+        """The filters that are set, for url_for."""
+        args = {"q": self.q, "type": self.type, "status": self.status, "assignee": self.assignee,
+                "label": self.label, "epic": self.epic, "blocked": "1" if self.blocked else ""}
+        return {k: v for k, v in args.items() if v}
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.as_args())
+
+    def apply(self, stmt: Select, user) -> Select:
+        """Add the WHERE clauses of the set filters to a query over Item."""
+        if self.q:
+            stmt = stmt.where(_text_match(self.q))
+        if self.type:
+            stmt = stmt.where(Item.type == self.type)
+        if self.status == "open":
+            stmt = stmt.where(Item.status != Status.DONE)
+        elif self.status:
+            stmt = stmt.where(Item.status == self.status)
+        if self.assignee == "none":
+            stmt = stmt.where(Item.assignee_id.is_(None))
+        elif self.assignee == "me":
+            stmt = stmt.where(Item.assignee_id == user.id)
+        elif self.assignee:
+            stmt = stmt.where(Item.assignee_id == int(self.assignee))
+        if self.label:
+            stmt = stmt.where(Item.id.in_(
+                select(item_label.c.item_id).where(item_label.c.label_id == int(self.label))))
+        if self.epic == "none":
+            stmt = stmt.where(Item.parent_id.is_(None))
+        elif self.epic:
+            stmt = stmt.where(Item.parent_id == int(self.epic))
+        if self.blocked:
+            stmt = stmt.where(Item.is_blocked.is_(True))
+        return stmt
+
+
+def _choice(value: str, allowed: set, f: BacklogFilters, name: str) -> str:
+    if value and value not in allowed:
+        f.invalid.append(name)
+        return ""
+    return value
+
+
+def _id(value: str, f: BacklogFilters, name: str) -> str:
+    if not value:
+        return ""
+    number = parse_id(value)
+    if number is None:
+        f.invalid.append(name)
+        return ""
+    return str(number)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _text_match(q: str):
+    """Search over key, title and description; "OVB-12" or "12" also finds the item by key."""
+    pattern = _like_pattern(q)
+    conditions = [Item.title.ilike(pattern, escape="\\"),
+                  Item.description.ilike(pattern, escape="\\")]
+    number = q.rsplit("-", 1)[-1]
+    if number.isdigit() and int(number) <= MAX_ID:
+        conditions.append(Item.number == int(number))
+    return or_(*conditions)
+
+
+def backlog_page(project: Project, filters: BacklogFilters, user, after: str | None = None,
+                 limit: int = PAGE_SIZE) -> tuple[list[Item], str | None]:
+    """One page of the ranked backlog after the rank `after`; returns (items, next cursor)."""
+    stmt = (select(Item).where(Item.project_id == project.id)
+            .options(joinedload(Item.assignee), joinedload(Item.parent),
+                     selectinload(Item.labels))
+            .order_by(Item.rank).limit(min(limit, MAX_SHOWN) + 1))
+    if after:
+        stmt = stmt.where(Item.rank > after)
+    items = list(db.session.scalars(filters.apply(stmt, user)).unique())
+    more = len(items) > limit
+    items = items[:limit]
+    return items, (items[-1].rank if more and items else None)
+
+
+def backlog_count(project: Project, filters: BacklogFilters, user) -> int:
+    stmt = select(func.count(Item.id)).where(Item.project_id == project.id)
+    return db.session.scalar(filters.apply(stmt, user))
+
+
+def previous_in_view(item: Item, filters: BacklogFilters, user) -> Item | None:
+    """The item just above this one in the filtered backlog."""
+    stmt = (select(Item).where(Item.project_id == item.project_id, Item.rank < item.rank)
+            .order_by(Item.rank.desc()).limit(1))
+    return db.session.scalar(filters.apply(stmt, user))
+
+
+def next_in_view(item: Item, filters: BacklogFilters, user) -> Item | None:
+    stmt = (select(Item).where(Item.project_id == item.project_id, Item.rank > item.rank)
+            .order_by(Item.rank).limit(1))
+    return db.session.scalar(filters.apply(stmt, user))
+
+
+def members(project: Project) -> list[User]:
+    """The project's members, by name (for assignee choices and filters)."""
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.project_id == project.id).order_by(User.name)))
+
+
+def labels(project: Project) -> list[Label]:
+    return list(db.session.scalars(
+        select(Label).where(Label.project_id == project.id).order_by(Label.name)))
+
+
+def epics(project: Project) -> list[Item]:
+    """The project's epics in rank order (for parent choices, filters and swimlanes)."""
+    return list(db.session.scalars(
+        select(Item).where(Item.project_id == project.id, Item.type == ItemType.EPIC)
+        .order_by(Item.rank)))
+
+
+def get_item_or_404(project: Project, number, lean: bool = False) -> Item:
+    """The item `<KEY>-<number>` of this (already visible) project; 404 otherwise. `lean`
+    skips loading what only its page shows (for moves and rank changes)."""
+    if not isinstance(number, int) or not 0 < number <= MAX_ID:
+        abort(404)
+    stmt = select(Item).where(Item.project_id == project.id, Item.number == number)
+    if not lean:
+        stmt = stmt.options(joinedload(Item.assignee), joinedload(Item.parent),
+                            selectinload(Item.labels))
+    item = db.session.scalar(stmt)
+    if item is None:
+        abort(404)
+    return item
+
+
+def item_comments(item: Item) -> list[Comment]:
+    return list(db.session.scalars(
+        select(Comment).where(Comment.item_id == item.id)
+        .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)))
+
+
+def item_history(item: Item) -> list[ItemHistory]:
+    """The item's history, newest first, with who made each change."""
+    return list(db.session.scalars(
+        select(ItemHistory).where(ItemHistory.item_id == item.id)
+        .options(joinedload(ItemHistory.actor)).order_by(ItemHistory.id.desc())))
+
+
+def users_by_id(ids) -> dict[int, User]:
+    """Users named in history rows (assignees), in one query."""
+    wanted = {parse_id(i) for i in ids} - {None}
+    if not wanted:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}
+
+
+def children_of(epic: Item) -> list[Item]:
+    return list(db.session.scalars(
+        select(Item).where(Item.parent_id == epic.id).options(joinedload(Item.assignee))
+        .order_by(Item.rank)))

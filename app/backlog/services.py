@@ -1,0 +1,457 @@
+"""The backlog's rules: numbering, creating and editing items, ranking, labels, comments and
+the field-by-field history. Every function flushes and never commits.
+
+Every change to an item bumps the project's change number (one small row, `backlog_counter`)
+before it touches the item. On PostgreSQL that row lock also serialises concurrent writers
+of one project, so rank neighbours are read after the previous writer has committed.
+"""
+import math
+from datetime import datetime
+
+from blinker import Namespace
+from flask_babel import gettext as _
+from fractional_indexing import FIError, generate_key_between
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.backlog.models import (MAX_LABEL, MAX_REASON, MAX_TEXT, MAX_TITLE, RANK_LENGTH,
+                                BacklogCounter, Comment, Item, ItemHistory, ItemType, Label,
+                                Status)
+from app.database import utcnow
+from app.extensions import db
+from app.projects.models import Membership, Project
+from app.services import RuleViolation
+
+MAX_ESTIMATE = 999
+MAX_ID = 2**31 - 1  # ids and numbers beyond a 32-bit integer cannot exist; never query them
+MAX_LABELS_PER_ITEM = 10
+
+signals = Namespace()
+# Sent after an item's status changed (sender: the item; old, new, actor as keyword
+# arguments). The discovery area listens to deliver needs whose items are all done.
+item_status_changed = signals.signal("item-status-changed")
+
+
+class StaleItem(RuleViolation):
+    """The item changed since the client saw it; nothing was written."""
+
+    def __init__(self, item: Item):
+        super().__init__(_("Someone else changed this item meanwhile."), status=409)
+        self.item = item
+
+
+def needs_count_for(items) -> dict[int, int]:
+    """How many needs each item serves, by item id: the hook for the discovery area.
+
+    Needs and their links to items come from the discovery area; until it provides them
+    every count is 0. Whoever implements it must answer with ONE query for all `items`
+    (the board calls it once for up to thousands of cards)."""
+    return {item.id: 0 for item in items}
+
+
+def format_points(value: float | None) -> str:
+    """3.0 → "3", 2.5 → "2.5", None → ""."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def parse_estimate(value) -> float | None:
+    """Story points from a form: empty for none, else a non-negative multiple of ½."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip().replace(",", ".")
+    try:
+        points = float(text)
+    except ValueError:
+        raise RuleViolation(_("The estimate must be a number of story points, e.g. 3 or 2.5."),
+                            "estimate") from None
+    if not math.isfinite(points) or points < 0 or points > MAX_ESTIMATE:
+        raise RuleViolation(_("The estimate must be between 0 and %(max)d points.",
+                              max=MAX_ESTIMATE), "estimate")
+    if not (points * 2).is_integer():
+        raise RuleViolation(_("Estimate in whole or half points."), "estimate")
+    return points
+
+
+def clean_title(title) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise RuleViolation(_("The item needs a title."), "title")
+    if len(title) > MAX_TITLE:
+        raise RuleViolation(_("The title can have at most %(n)d characters.", n=MAX_TITLE), "title")
+    return title
+
+
+def clean_text(value, field: str, limit: int = MAX_TEXT) -> str:
+    value = (value or "").replace("\r\n", "\n").strip()
+    if len(value) > limit:
+        raise RuleViolation(_("The text can have at most %(n)d characters.", n=limit), field)
+    return value
+
+
+def check_type(value) -> str:
+    if value not in set(ItemType):
+        raise RuleViolation(_("Unknown item type."), "type")
+    return str(value)
+
+
+def check_status(value) -> str:
+    if value not in set(Status):
+        raise RuleViolation(_("Unknown status."), "status")
+    return str(value)
+
+
+def _counter_bump(project_id: int, new_item: bool = False) -> tuple[int, int]:
+    """Bump the project's change number (and the item number for a new item); returns
+    (last item number, change number). The UPDATE takes the row lock that serialises writers."""
+    table = BacklogCounter.__table__
+    values = {"change_number": table.c.change_number + 1}
+    if new_item:
+        values["last_number"] = table.c.last_number + 1
+    stmt = (table.update().where(table.c.project_id == project_id).values(**values)
+            .returning(table.c.last_number, table.c.change_number))
+    row = db.session.execute(stmt).one_or_none()
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(table.insert().values(
+                    project_id=project_id, change_number=0,
+                    last_number=_highest_number(project_id)))
+        except IntegrityError:
+            pass  # another transaction created it first; its row is now visible
+        row = db.session.execute(stmt).one()
+    return row.last_number, row.change_number
+
+
+def _highest_number(project_id: int) -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.max(Item.number), 0)).where(Item.project_id == project_id))
+
+
+def change_number(project: Project) -> int:
+    """The project's current change number (0 before the first change)."""
+    return db.session.scalar(select(BacklogCounter.change_number)
+                             .where(BacklogCounter.project_id == project.id)) or 0
+
+
+def record_change(item: Item, field: str, old, new, actor, change: int, at: datetime,
+                  note: str = "") -> ItemHistory:
+    """Add a history row for one changed field."""
+    row = ItemHistory(item=item, project_id=item.project_id, actor=actor, field=field,
+                      old_value=None if old is None else str(old),
+                      new_value=None if new is None else str(new),
+                      note=note, change_number=change, created_at=at)
+    db.session.add(row)
+    return row
+
+
+def check_version(item: Item, expected_version) -> None:
+    """Refuse with 409 when the client saw an older version of the item."""
+    if expected_version in (None, ""):
+        return
+    expected = parse_id(expected_version)
+    if expected is None:
+        raise RuleViolation(_("Invalid version."), "version", status=400)
+    if expected != item.version_id:
+        raise StaleItem(item)
+
+
+def parse_id(value) -> int | None:
+    """A database id from a form or URL: a positive 32-bit integer, else None."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def project_member(project: Project, user_id) -> "User | None":  # noqa: F821
+    """The user with this id if they are a member of the project, else RuleViolation."""
+    from app.accounts.models import User
+
+    if user_id in (None, "", 0, "0"):
+        return None
+    user_id = parse_id(user_id)
+    if user_id is None:
+        raise RuleViolation(_("Choose a member of the project."), "assignee")
+    user = db.session.scalar(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.project_id == project.id, User.id == user_id))
+    if user is None:
+        raise RuleViolation(_("The assignee must be a member of the project."), "assignee")
+    return user
+
+
+def project_epic(project: Project, epic_id, item: Item | None = None) -> Item | None:
+    """The epic with this id in the project, else RuleViolation."""
+    if epic_id in (None, "", 0, "0"):
+        return None
+    epic_id = parse_id(epic_id)
+    if epic_id is None:
+        raise RuleViolation(_("Choose an epic of this project."), "parent")
+    epic = db.session.get(Item, epic_id)
+    if epic is None or epic.project_id != project.id or not epic.is_epic:
+        raise RuleViolation(_("The parent must be an epic of this project."), "parent")
+    if item is not None and (epic.id == item.id or item.is_epic):
+        raise RuleViolation(_("An epic cannot belong to an epic."), "parent")
+    return epic
+
+
+def labels_from_names(project: Project, names) -> list[Label]:
+    """The project's labels with these names, creating the missing ones."""
+    if isinstance(names, str):
+        names = names.split(",")
+    wanted: dict[str, str] = {}
+    for name in names or ():
+        name = " ".join(str(name).split())
+        if not name:
+            continue
+        if len(name) > MAX_LABEL:
+            raise RuleViolation(_("A label can have at most %(n)d characters.", n=MAX_LABEL),
+                                "labels")
+        wanted.setdefault(name.casefold(), name)
+    if len(wanted) > MAX_LABELS_PER_ITEM:
+        raise RuleViolation(_("An item can have at most %(n)d labels.", n=MAX_LABELS_PER_ITEM),
+                            "labels")
+    if not wanted:
+        return []
+    existing = {label.name.casefold(): label for label in db.session.scalars(
+        select(Label).where(Label.project_id == project.id))}
+    labels = []
+    for folded, name in wanted.items():
+        label = existing.get(folded)
+        if label is None:
+            label = Label(project_id=project.id, name=name)
+            db.session.add(label)
+        labels.append(label)
+    return sorted(labels, key=lambda label: label.name.casefold())
+
+
+def create_item(project: Project, actor, title: str, type: str = ItemType.STORY,
+                position: str = "bottom", estimate=None, description: str = "",
+                acceptance_criteria: str = "", assignee_id=None, parent_id=None,
+                labels=(), status: str = Status.BACKLOG, at: datetime | None = None) -> Item:
+    """Create an item at the top or bottom of the backlog. Its creation is recorded in the
+    history, status and estimate included, so burndowns can be computed from history alone."""
+    at = at or utcnow()
+    title = clean_title(title)
+    type = check_type(type)
+    status = check_status(status)
+    points = parse_estimate(estimate)
+    description = clean_text(description, "description")
+    acceptance_criteria = clean_text(acceptance_criteria, "acceptance_criteria")
+    assignee = project_member(project, assignee_id)
+    parent = project_epic(project, parent_id)
+    if parent is not None and type == ItemType.EPIC:
+        raise RuleViolation(_("An epic cannot belong to an epic."), "parent")
+    label_rows = labels_from_names(project, labels)
+    if position not in ("top", "bottom"):
+        raise RuleViolation(_("Create at the top or the bottom."), "position")
+    number, change = _counter_bump(project.id, new_item=True)
+    lo, hi = (None, _edge_rank(project.id, first=True)) if position == "top" \
+        else (_edge_rank(project.id, first=False), None)
+    item = Item(project_id=project.id, number=number, type=type, title=title,
+                description=description, acceptance_criteria=acceptance_criteria,
+                estimate=points, status=status, rank=generate_key_between(lo, hi),
+                assignee=assignee, parent=parent, labels=label_rows, created_by=actor,
+                created_at=at, updated_at=at)
+    db.session.add(item)
+    record_change(item, "created", None, type, actor, change, at)
+    record_change(item, "status", None, status, actor, change, at)
+    if points is not None:
+        record_change(item, "estimate", None, format_points(points), actor, change, at)
+    db.session.flush()
+    return item
+
+
+EDITABLE = ("title", "type", "description", "acceptance_criteria", "estimate", "assignee",
+            "parent", "labels", "is_blocked", "blocked_reason")
+
+
+def _clean_changes(item: Item, changes: dict) -> dict:
+    """Validate the requested changes; returns {field: (history old, history new, apply)}."""
+    project = item.project
+    out = {}
+    for field, value in changes.items():
+        if field == "title":
+            new = clean_title(value)
+            out[field] = (item.title, new, lambda v=new: setattr(item, "title", v))
+        elif field == "type":
+            new = check_type(value)
+            if new == ItemType.EPIC and item.parent_id:
+                raise RuleViolation(_("An epic cannot belong to an epic."), "type")
+            if item.is_epic and new != ItemType.EPIC and item.children:
+                raise RuleViolation(_("This epic still has items; move them out first."), "type")
+            out[field] = (item.type, new, lambda v=new: setattr(item, "type", v))
+        elif field in ("description", "acceptance_criteria"):
+            new = clean_text(value, field)
+            out[field] = (getattr(item, field), new, lambda f=field, v=new: setattr(item, f, v))
+        elif field == "estimate":
+            new = parse_estimate(value)
+            out[field] = (format_points(item.estimate) or None, format_points(new) or None,
+                          lambda v=new: setattr(item, "estimate", v))
+        elif field == "assignee":
+            user = project_member(project, value)
+            out[field] = (item.assignee_id, user.id if user else None,
+                          lambda u=user: setattr(item, "assignee", u))
+        elif field == "parent":
+            epic = project_epic(project, value, item)
+            out[field] = (item.parent.key_in(project.key) if item.parent else None,
+                          epic.key_in(project.key) if epic else None,
+                          lambda e=epic: setattr(item, "parent", e))
+        elif field == "labels":
+            rows = labels_from_names(project, value)
+            out[field] = (", ".join(label.name for label in item.labels) or None,
+                          ", ".join(label.name for label in rows) or None,
+                          lambda r=rows: setattr(item, "labels", r))
+        elif field == "is_blocked":
+            new = bool(value) and value not in ("0", "false", "n")
+            out[field] = ("yes" if item.is_blocked else "no", "yes" if new else "no",
+                          lambda v=new: setattr(item, "is_blocked", v))
+        elif field == "blocked_reason":
+            new = clean_text(value, field, MAX_REASON)
+            out[field] = (item.blocked_reason or None, new or None,
+                          lambda v=new: setattr(item, "blocked_reason", v))
+        else:
+            raise RuleViolation(_("This field cannot be changed here."), status=400)
+    return out
+
+
+def update_item(item: Item, actor, changes: dict, expected_version=None,
+                at: datetime | None = None) -> list[str]:
+    """Change some of the item's fields (see EDITABLE); returns the fields that changed.
+    A field left as it was writes nothing; a stale version raises StaleItem (409)."""
+    check_version(item, expected_version)
+    cleaned = _clean_changes(item, changes)
+    if "is_blocked" in cleaned and cleaned["is_blocked"][1] == "no":
+        # Unblocking forgets the reason.
+        cleaned["blocked_reason"] = (item.blocked_reason or None, None,
+                                     lambda: setattr(item, "blocked_reason", ""))
+    changed = {f: c for f, c in cleaned.items() if c[0] != c[1]}
+    if not changed:
+        return []
+    if "is_blocked" in changed and changed["is_blocked"][1] == "yes":
+        reason = cleaned.get("blocked_reason", (None, item.blocked_reason or None))[1]
+        if not reason:
+            raise RuleViolation(_("Say what blocks the item."), "blocked_reason")
+    at = at or utcnow()
+    change = _counter_bump(item.project_id)[1]
+    for field, (old, new, apply) in changed.items():
+        apply()
+        if field in ("description", "acceptance_criteria"):
+            old, new = None, None  # long texts: the row says that it changed, not how
+        record_change(item, field, old, new, actor, change, at)
+    item.updated_at = at
+    db.session.flush()
+    return list(changed)
+
+
+def _edge_rank(project_id: int, first: bool, exclude_id: int | None = None) -> str | None:
+    stmt = select(func.min(Item.rank) if first else func.max(Item.rank)).where(
+        Item.project_id == project_id)
+    if exclude_id is not None:
+        stmt = stmt.where(Item.id != exclude_id)
+    return db.session.scalar(stmt)
+
+
+def _rank_after(project_id: int, rank: str, exclude_id: int) -> str | None:
+    """The next rank after `rank` in the project (the moved item left out)."""
+    return db.session.scalar(select(func.min(Item.rank)).where(
+        Item.project_id == project_id, Item.rank > rank, Item.id != exclude_id))
+
+
+def _rank_before(project_id: int, rank: str, exclude_id: int) -> str | None:
+    return db.session.scalar(select(func.max(Item.rank)).where(
+        Item.project_id == project_id, Item.rank < rank, Item.id != exclude_id))
+
+
+def neighbour(project: Project, item_id, field: str) -> Item | None:
+    """An item named as a rank neighbour: it must belong to the same project."""
+    if item_id in (None, ""):
+        return None
+    item_id = parse_id(item_id)
+    if item_id is None:
+        raise RuleViolation(_("Invalid neighbour."), field, status=400)
+    other = db.session.get(Item, item_id)
+    if other is None or other.project_id != project.id:
+        raise RuleViolation(_("The neighbour is not an item of this project."), field)
+    return other
+
+
+def _gap(item: Item, where: str, anchor: Item | None) -> tuple[str | None, str | None]:
+    """The ranks the item must go between: ("top"|"bottom", None) or ("after"|"before", anchor)."""
+    pid = item.project_id
+    if where == "top":
+        return None, _edge_rank(pid, first=True, exclude_id=item.id)
+    if where == "bottom":
+        return _edge_rank(pid, first=False, exclude_id=item.id), None
+    if anchor is None or anchor.id == item.id:
+        raise RuleViolation(_("Choose where to move the item."), "position")
+    if where == "after":
+        return anchor.rank, _rank_after(pid, anchor.rank, item.id)
+    if where == "before":
+        return _rank_before(pid, anchor.rank, item.id), anchor.rank
+    raise RuleViolation(_("Choose where to move the item."), "position")
+
+
+def place_item(item: Item, actor, where: str, anchor: Item | None = None, change: int | None = None,
+               at: datetime | None = None) -> bool:
+    """Give the item a rank key between its new neighbours (one row written, plus history).
+    Returns False when it already stands there. The caller checks the version and rights."""
+    at = at or utcnow()
+    if anchor is not None and anchor.project_id != item.project_id:
+        raise RuleViolation(_("The neighbour is not an item of this project."), "position")
+    for _attempt in range(3):
+        lo, hi = _gap(item, where, anchor)
+        if (lo is None or item.rank > lo) and (hi is None or item.rank < hi):
+            return False
+        try:
+            key = generate_key_between(lo, hi)
+        except FIError:
+            raise RuleViolation(_("The order changed meanwhile; reload and try again."),
+                                status=409) from None
+        if len(key) > RANK_LENGTH:
+            raise RuleViolation(_("The backlog needs re-ranking before this move."), status=409)
+        if change is None:
+            change = _counter_bump(item.project_id)[1]
+        old, version = item.rank, item.version_id
+        try:
+            with db.session.begin_nested():
+                item.rank = key
+                item.updated_at = at
+                db.session.flush()
+        except IntegrityError:
+            # Another writer took this key; read the neighbours again (the savepoint expired
+            # the item, so a concurrent change to the item itself shows as a new version).
+            if item.version_id != version:
+                raise StaleItem(item) from None
+            continue
+        record_change(item, "rank", old, key, actor, change, at)
+        db.session.flush()
+        return True
+    raise RuleViolation(_("The order changed meanwhile; reload and try again."), status=409)
+
+
+def rank_item(item: Item, actor, where: str, anchor: Item | None = None, expected_version=None,
+              at: datetime | None = None) -> bool:
+    """Move the item to the top or bottom of the backlog, or just after or before another."""
+    check_version(item, expected_version)
+    return place_item(item, actor, where, anchor, at=at)
+
+
+def position_of(item: Item) -> int:
+    """The item's 1-based place in its project's backlog."""
+    return 1 + db.session.scalar(select(func.count(Item.id)).where(
+        Item.project_id == item.project_id, Item.rank < item.rank))
+
+
+def add_comment(item: Item, author, body: str, at: datetime | None = None) -> Comment:
+    """Comment on an item (Markdown)."""
+    body = clean_text(body, "body")
+    if not body:
+        raise RuleViolation(_("Write a comment first."), "body")
+    comment = Comment(item=item, author=author, body=body, created_at=at or utcnow())
+    db.session.add(comment)
+    db.session.flush()
+    return comment

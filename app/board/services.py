@@ -1,0 +1,345 @@
+"""The board's rules: moving cards between columns (accept and reject included), WIP limits,
+what the board shows, and which columns changed since a given change number."""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, literal, or_, select
+
+from app.accounts.models import User
+from app.audit.services import record
+from app.backlog.models import MAX_REASON, STATUSES, Item, ItemHistory, ItemType, Status, item_label
+from app.backlog.services import (_counter_bump, change_number, check_status, check_version,
+                                  clean_text, item_status_changed, parse_id, place_item,
+                                  record_change)
+from app.board.models import WipLimit
+from app.database import utcnow
+from app.extensions import db
+from app.projects.models import Project
+from app.services import RuleViolation
+
+# When no sprint is active the board shows every open item, and done items for this long.
+RECENTLY_DONE = timedelta(days=14)
+MAX_WIP = 999
+# A poll further behind than this many changes re-renders every column instead of asking
+# the history which ones changed.
+MAX_CHANGES_PER_POLL = 200
+
+S = Status
+
+
+def active_sprint_id(project: Project) -> int | None:
+    """The active sprint of the project, if any: the hook for the sprints area.
+
+    Until sprints exist there is none, and the board shows all open items. The sprints
+    area replaces this with one query for the project's active sprint."""
+    return None
+
+
+def transition(from_status: str, to_status: str) -> str:
+    """The kind of move: "move", "accept", "reject" or "reopen" (raises for moves the
+    workflow does not allow, whoever asks)."""
+    if from_status == to_status:
+        return "move"
+    if from_status == S.ACCEPTANCE:
+        if to_status == S.DONE:
+            return "accept"
+        if to_status == S.IN_PROGRESS:
+            return "reject"
+        raise RuleViolation(_("An item in acceptance is either accepted (done) or rejected "
+                              "back to in progress."), "status")
+    if from_status == S.DONE:
+        if to_status == S.IN_PROGRESS:
+            return "reopen"
+        raise RuleViolation(_("A done item can only be reopened to in progress."), "status")
+    if to_status == S.DONE:
+        raise RuleViolation(_("Only an item in acceptance can be accepted as done."), "status")
+    return "move"
+
+
+def move_item(item: Item, actor, to_status: str, expected_version=None, reason: str = "",
+              where: str | None = None, anchor: Item | None = None,
+              at: datetime | None = None) -> str | None:
+    """Move the item to a column and, if `where` is given, to a place in the ranking.
+    Writes the item and its history rows, nothing else (besides the change counter);
+    returns the kind of move made, or None when nothing changed. Rights are the caller's."""
+    check_version(item, expected_version)
+    to_status = check_status(to_status)
+    from_status = item.status
+    kind = transition(from_status, to_status)
+    reason = clean_text(reason, "reason", MAX_REASON)
+    if kind in ("reject", "reopen") and not reason:
+        raise RuleViolation(_("Say why the item goes back; the vendor sees the reason."),
+                            "reason")
+    if from_status == to_status and where is None:
+        return None
+    at = at or utcnow()
+    change = _counter_bump(item.project_id)[1]
+    moved = from_status != to_status
+    if moved:
+        item.status = to_status
+        item.updated_at = at
+        _record_acceptance(item, actor, kind, reason, at)
+        record_change(item, "status", from_status, to_status, actor, change, at,
+                      note=reason if kind in ("reject", "reopen") else "")
+    ranked = where is not None and place_item(item, actor, where, anchor, change=change, at=at)
+    db.session.flush()
+    if moved:
+        item_status_changed.send(item, old=from_status, new=to_status, actor=actor)
+    return kind if moved or ranked else None
+
+
+def _record_acceptance(item: Item, actor, kind: str, reason: str, at: datetime) -> None:
+    project = item.project
+    label = f"{project.key}-{item.number} {item.title}"[:254]
+    if kind == "accept":
+        item.accepted_at, item.accepted_by = at, actor
+        record("item.accepted", project=project, target=item, target_label=label, actor=actor)
+    elif kind in ("reject", "reopen"):
+        item.rejected_at, item.rejected_by, item.rejected_reason = at, actor, reason
+        item.accepted_at, item.accepted_by = None, None
+        record("item.rejected" if kind == "reject" else "item.reopened", project=project,
+               target=item, target_label=label, actor=actor, reason=reason)
+
+
+def wip_limits(project: Project) -> dict[str, int]:
+    return dict(db.session.execute(
+        select(WipLimit.status, WipLimit.max_items).where(WipLimit.project_id == project.id)).all())
+
+
+def set_wip_limits(project: Project, limits: dict) -> dict[str, int]:
+    """Set the WIP limit per column; empty or 0 removes a column's limit."""
+    clean: dict[str, int | None] = {}
+    for status, value in limits.items():
+        check_status(status)
+        value = (str(value) if value is not None else "").strip()
+        if not value or value == "0":
+            clean[status] = None
+            continue
+        if not value.isdigit() or not 0 < int(value) <= MAX_WIP:
+            raise RuleViolation(_("A WIP limit is a whole number from 1 to %(max)d.", max=MAX_WIP),
+                                f"wip_{status}")
+        clean[status] = int(value)
+    existing = {w.status: w for w in db.session.scalars(
+        select(WipLimit).where(WipLimit.project_id == project.id))}
+    for status, value in clean.items():
+        row = existing.get(status)
+        if value is None and row is not None:
+            db.session.delete(row)
+        elif value is not None and row is None:
+            db.session.add(WipLimit(project_id=project.id, status=status, max_items=value))
+        elif value is not None:
+            row.max_items = value
+    _counter_bump(project.id)  # the board shows the limits: let open boards refresh
+    db.session.flush()
+    return wip_limits(project)
+
+
+@dataclass
+class BoardFilters:
+    """The board's filters, as they stand in the URL."""
+
+    mine: bool = False
+    assignee: str = ""
+    label: str = ""
+    epic: str = ""
+    lanes: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> "BoardFilters":
+        def ident(name):
+            value = args.get(name, "")
+            if value == "none" and name in ("assignee", "epic"):
+                return value
+            number = parse_id(value) if value else None
+            return str(number) if number else ""
+
+        return cls(mine=args.get("mine") in ("1", "y", "on"), assignee=ident("assignee"),
+                   label=ident("label"), epic=ident("epic"), lanes=args.get("lanes") == "epic")
+
+    def as_args(self) -> dict:
+        args = {"mine": "1" if self.mine else "", "assignee": self.assignee, "label": self.label,
+                "epic": self.epic, "lanes": "epic" if self.lanes else ""}
+        return {k: v for k, v in args.items() if v}
+
+    @property
+    def narrows(self) -> bool:
+        """Does a filter hide cards (so column counts must be counted apart)?"""
+        return bool(self.mine or self.assignee or self.label or self.epic)
+
+    def condition(self, user):
+        """The filters as one SQL condition (None when nothing is filtered)."""
+        conditions = []
+        if self.mine:
+            conditions.append(Item.assignee_id == user.id)
+        if self.assignee == "none":
+            conditions.append(Item.assignee_id.is_(None))
+        elif self.assignee:
+            conditions.append(Item.assignee_id == int(self.assignee))
+        if self.label:
+            conditions.append(Item.id.in_(
+                select(item_label.c.item_id).where(item_label.c.label_id == int(self.label))))
+        if self.epic == "none":
+            conditions.append(Item.parent_id.is_(None))
+        elif self.epic:
+            conditions.append(Item.parent_id == int(self.epic))
+        return and_(*conditions) if conditions else None
+
+
+_ASK = object()
+
+
+def board_scope(project: Project, now: datetime | None = None, sprint_id=_ASK) -> list:
+    """Which items the board shows: the active sprint's, or (no sprint active) every open
+    item plus those done in the last 14 days. Epics are containers, not cards: they show as
+    swimlanes and filters instead."""
+    conditions = [Item.project_id == project.id, Item.type != ItemType.EPIC]
+    if sprint_id is _ASK:
+        sprint_id = active_sprint_id(project)
+    if sprint_id is not None:
+        conditions.append(Item.sprint_id == sprint_id)
+    else:
+        cutoff = (now or utcnow()) - RECENTLY_DONE
+        conditions.append(or_(Item.status != S.DONE, Item.updated_at >= cutoff))
+    return conditions
+
+
+CARD_COLUMNS = (Item.id, Item.number, Item.type, Item.title, Item.estimate, Item.status,
+                Item.rank, Item.version_id, Item.is_blocked, Item.blocked_reason, Item.parent_id,
+                Item.assignee_id, User.name.label("assignee_name"))
+
+
+def board_cards(project: Project, filters: BoardFilters, user, statuses=None,
+                sprint_id=_ASK) -> list:
+    """The cards in rank order (light rows, not ORM objects: a board may hold thousands).
+    With filters, every card of the board comes back with `shown` saying whether it passes
+    them: the column counts that WIP limits need cost no second query."""
+    condition = filters.condition(user)
+    shown = (case((condition, True), else_=False) if condition is not None
+             else literal(True)).label("shown")
+    stmt = (select(*CARD_COLUMNS, shown).outerjoin(User, User.id == Item.assignee_id)
+            .where(*board_scope(project, sprint_id=sprint_id)).order_by(Item.rank))
+    if statuses is not None:
+        stmt = stmt.where(Item.status.in_(list(statuses)))
+    return db.session.execute(stmt).all()
+
+
+@dataclass
+class Column:
+    status: str
+    count: int = 0
+    points: float = 0.0
+    shown: int = 0
+    wip_limit: int | None = None
+
+    @property
+    def is_over_limit(self) -> bool:
+        return self.wip_limit is not None and self.count > self.wip_limit
+
+    @property
+    def is_at_limit(self) -> bool:
+        return self.wip_limit is not None and self.count == self.wip_limit
+
+
+@dataclass
+class Lane:
+    id: str  # "all", "none" or the epic's id
+    epic: Item | None = None
+    cells: dict[str, list] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(len(cards) for cards in self.cells.values())
+
+
+@dataclass
+class Board:
+    columns: list[Column]
+    lanes: list[Lane]
+    change_number: int
+    sprint_id: int | None = None  # the active sprint shown, if any
+
+
+def build_board(project: Project, filters: BoardFilters, user, epics: list[Item],
+                statuses=None) -> Board:
+    """The board, or only some of its columns, grouped into swimlanes when asked."""
+    statuses = [s for s in STATUSES if statuses is None or s in statuses]
+    sprint_id = active_sprint_id(project)
+    rows = board_cards(project, filters, user, statuses, sprint_id)
+    limits = wip_limits(project)
+    columns = {s: Column(status=s, wip_limit=limits.get(s)) for s in statuses}
+    cards = []
+    for card in rows:
+        column = columns[card.status]
+        column.count += 1
+        column.points += card.estimate or 0
+        if card.shown:
+            column.shown += 1
+            cards.append(card)
+    lanes = _lanes(cards, filters, epics, statuses)
+    return Board(columns=[columns[s] for s in statuses], lanes=lanes,
+                 change_number=change_number(project), sprint_id=sprint_id)
+
+
+def _lanes(cards, filters: BoardFilters, epics: list[Item], statuses) -> list[Lane]:
+    if not filters.lanes:
+        lane = Lane(id="all", cells={s: [] for s in statuses})
+        for card in cards:
+            lane.cells[card.status].append(card)
+        return [lane]
+    by_epic = {str(e.id): Lane(id=str(e.id), epic=e, cells={s: [] for s in statuses})
+               for e in epics}
+    loose = Lane(id="none", cells={s: [] for s in statuses})
+    for card in cards:
+        lane = by_epic.get(str(card.parent_id), loose) if card.parent_id else loose
+        lane.cells[card.status].append(card)
+    lanes = [lane for lane in by_epic.values() if lane.count]
+    return lanes + [loose]
+
+
+def changed_statuses(project: Project, since: int, current: int) -> set[str] | None:
+    """The columns touched by changes after change number `since` up to `current`; None means
+    "all of them" (too far behind, or the limits changed)."""
+    if since >= current:
+        return set() if since == current else None
+    if current - since > MAX_CHANGES_PER_POLL:
+        return None
+    rows = db.session.execute(
+        select(ItemHistory.field, ItemHistory.old_value, ItemHistory.new_value, Item.status)
+        .join(Item, Item.id == ItemHistory.item_id)
+        .where(ItemHistory.project_id == project.id, ItemHistory.change_number > since)).all()
+    changed: set[str] = set()
+    for row in rows:
+        changed.add(row.status)
+        if row.field == "status":
+            changed.update(v for v in (row.old_value, row.new_value) if v)
+    if not rows:
+        return None  # a change without history: the WIP limits; refresh everything
+    return changed
+
+
+def last_mover(item: Item) -> tuple[User | None, datetime | None]:
+    """Who changed the item last, and when (for "someone else moved this")."""
+    row = db.session.execute(
+        select(ItemHistory.actor_id, ItemHistory.created_at).where(ItemHistory.item_id == item.id)
+        .order_by(ItemHistory.id.desc()).limit(1)).first()
+    if row is None:
+        return None, None
+    return (db.session.get(User, row.actor_id) if row.actor_id else None), row.created_at
+
+
+def move_targets(user, project: Project, status: str) -> list[tuple[str, str]]:
+    """Where the user may move an item that is in `status`: (status, kind) in board order."""
+    from app.board.permissions import can_move_between
+
+    targets = []
+    for target in STATUSES:
+        if target == status:
+            continue
+        try:
+            kind = transition(status, target)
+        except RuleViolation:
+            continue
+        if can_move_between(user, project, status, target):
+            targets.append((target, kind))
+    return targets

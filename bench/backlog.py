@@ -1,0 +1,166 @@
+"""The backlog's and the board's part of the benchmark: 10,000 items (3,000 in BIG, of which
+1,000 are open and on its board), one item with 50 comments and 200 history entries, and the
+scenarios and load actions of issue 8 (board, backlog, item page, card move, rank change)."""
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+
+from app.accounts.models import User
+from app.backlog.models import Item
+from app.backlog.services import add_comment, create_item, update_item
+from app.database import utcnow
+from app.extensions import db
+from app.projects.models import Project
+from bench.scenarios import Scenario, _any_member
+
+OPEN_NUMBERS = Path(__file__).resolve().parent / "work" / "open_items.json"
+ITEMS = {"BIG": 3000, "KIT": 2500, "BOG": 1500, "HJM": 1500, "SKO": 1500}
+OPEN_IN_BIG = 1000
+# Open items by column, in proportion.
+OPEN_MIX = [("backlog", 40), ("ready", 20), ("in_progress", 15), ("review", 10), ("acceptance", 15)]
+TYPES = ["story"] * 6 + ["bug"] * 2 + ["task"] * 2
+
+
+def seed_items(ctx: dict) -> None:
+    """Items per project through the backlog's own services; old done items fill the rest."""
+    rnd, scale = ctx["random"], ctx["scale"]
+    users = ctx["users"]
+    long_ago = utcnow() - timedelta(days=120)
+    for project in ctx["projects"]:
+        total = max(30, int(ITEMS[project.key] * scale))
+        open_count = max(20, int(OPEN_IN_BIG * scale)) if project.key == "BIG" else total // 3
+        po = next(u for u in users if u.email == _any_member_email(project))
+        epics = [create_item(project, po, f"Epos {n} i {project.name}", "epic", at=long_ago)
+                 for n in range(20)]
+        statuses = [s for s, weight in OPEN_MIX for _ in range(weight)]
+        for n in range(total - len(epics)):
+            is_open = n >= total - len(epics) - open_count
+            at = long_ago + timedelta(minutes=n) if not is_open else utcnow() - timedelta(days=3)
+            create_item(project, po, f"Punkt {n}: {rnd.choice(WORDS)} {rnd.choice(WORDS)}",
+                        rnd.choice(TYPES), estimate=rnd.choice([1, 2, 3, 5, 8, None]),
+                        status=rnd.choice(statuses) if is_open else "done",
+                        assignee_id=rnd.choice(users[::8]).id if rnd.random() < .6 else None,
+                        parent_id=rnd.choice(epics).id, labels=rnd.sample(LABELS, 2),
+                        description="Beskrivelse af punktet med **Markdown**.", at=at)
+            if n % 200 == 0:
+                db.session.flush()
+        db.session.commit()
+    _busy_item(ctx)
+    numbers = db.session.scalars(select(Item.number).join(Project).where(
+        Project.key == "BIG", Item.status.in_(["backlog", "ready", "in_progress", "review"]),
+        Item.type != "epic")).all()
+    if db.engine.dialect.name == "postgresql":
+        # What autovacuum would do soon after a bulk load: fresh statistics, and the project
+        # counters (updated once per seeded item) cleared of their dead row versions.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    OPEN_NUMBERS.parent.mkdir(exist_ok=True)
+    OPEN_NUMBERS.write_text(json.dumps(sorted(numbers)))
+
+
+def _any_member_email(project) -> str:
+    return _any_member("product_owner", project.key)
+
+
+def _busy_item(ctx) -> None:
+    """One item in BIG with 50 comments and 200 history entries, for the item page."""
+    big = db.session.scalar(select(Project).where(Project.key == "BIG"))
+    po = db.session.scalar(select(User).where(User.email == _any_member("product_owner")))
+    dev = db.session.scalar(select(User).where(User.email == _any_member("developer")))
+    item = create_item(big, po, "Travlt punkt med lang historik", estimate=3, position="top")
+    for n in range(198):
+        update_item(item, dev if n % 2 else po, {"title": f"Travlt punkt, version {n}"})
+    for n in range(50):
+        add_comment(item, dev if n % 2 else po, f"Kommentar {n}: vi har **testet** det igen.")
+    db.session.commit()
+
+
+def _item_number(title_prefix: str) -> int:
+    return db.session.scalar(select(Item.number).join(Project, Project.id == Item.project_id)
+                             .where(Project.key == "BIG", Item.title.like(title_prefix + "%")))
+
+
+def board_page(ctx):
+    email = _any_member("developer")
+    return lambda: (email, "GET", "/p/BIG/board", None)
+
+
+def backlog_page(ctx):
+    email = _any_member("product_owner")
+    return lambda: (email, "GET", "/p/BIG/backlog", None)
+
+
+def item_page(ctx):
+    email = _any_member("developer")
+    number = _item_number("Travlt punkt")
+    return lambda: (email, "GET", f"/p/BIG/items/{number}", None)
+
+
+def card_move(ctx):
+    """Move one open card back and forth between ready and in progress (with its version)."""
+    email = _any_member("developer")
+    number = db.session.scalar(select(func.max(Item.number)).join(Project).where(
+        Project.key == "BIG", Item.status.in_(["ready", "in_progress"])))
+    state = {"to": "in_progress"}
+
+    def make():
+        version = db.session.scalar(select(Item.version_id).join(Project).where(
+            Project.key == "BIG", Item.number == number))
+        state["to"] = "ready" if state["to"] == "in_progress" else "in_progress"
+        return email, "POST", f"/p/BIG/items/{number}/move", {"status": state["to"],
+                                                              "version": version}
+    return make
+
+
+def rank_change(ctx):
+    """A product owner moves one item to the top and back to the bottom of 3,000."""
+    email = _any_member("product_owner")
+    number = _item_number("Punkt 1500:")
+    state = {"where": "top"}
+
+    def make():
+        state["where"] = "bottom" if state["where"] == "top" else "top"
+        return email, "POST", f"/p/BIG/items/{number}/rank", {"where": state["where"]}
+    return make
+
+
+SCENARIOS = [
+    Scenario("Board of a project, 1,000 open cards", board_page, target_ms=80,
+             target_statements=12, runs=20),
+    Scenario("Backlog, first page of 3,000 items", backlog_page, target_ms=25),
+    Scenario("Item page, 50 comments and 200 history entries", item_page, target_ms=25),
+    Scenario("Card move (one item row and its history written)", card_move, target_ms=10),
+    Scenario("Backlog rank change (one item row and its history)", rank_change, target_ms=10),
+]
+
+
+def actions(key: str):
+    """Load actions on the board, backlog and items of project `key` (the load users are
+    product owners, who may move cards and comment)."""
+    # Open items of BIG, written when the data set was seeded (moves among them succeed).
+    numbers = json.loads(OPEN_NUMBERS.read_text()) if OPEN_NUMBERS.exists() else [21, 22, 23]
+
+    def item(rnd):
+        return rnd.choice(numbers)
+
+    return [
+        (4, "board", lambda rnd, s: ("GET", f"/p/{key}/board", None, {200})),
+        (4, "backlog", lambda rnd, s: ("GET", f"/p/{key}/backlog", None, {200})),
+        (4, "item", lambda rnd, s: ("GET", f"/p/{key}/items/{item(rnd)}", None, {200})),
+        (1, "backlog search", lambda rnd, s: ("GET", f"/p/{key}/backlog?q=punkt+{rnd.randint(1, 99)}",
+                                              None, {200})),
+        (2, "card move", lambda rnd, s: (
+            "POST", f"/p/{key}/items/{item(rnd)}/move",
+            {"status": rnd.choice(["backlog", "ready"])}, {303})),
+        (1, "comment", lambda rnd, s: (
+            "POST", f"/p/{key}/items/{item(rnd)}/comments",
+            {"body": "Kommentar fra belastningstesten"}, {303})),
+    ]
+
+
+WORDS = ["kontrakt", "system", "leverandør", "databehandler", "integration", "eksport", "rapport",
+         "budget", "tilsyn", "varsel", "søgning", "adgang", "brugerflade", "import", "arkiv"]
+LABELS = ["gdpr", "sikkerhed", "økonomi", "integration", "tilgængelighed", "drift", "rapport",
+          "kontrakt", "import", "fejlrettelse"]

@@ -1,0 +1,168 @@
+// The board: drag-and-drop with SortableJS (following htmx's sortable example: set up in
+// htmx.onLoad, a form posted when a drag ends), the lazy "Move to…" menu, and polling that
+// sends the last ETag so an unchanged board costs a 304.
+(function () {
+  "use strict";
+
+  // htmx "settles" a swapped element by first copying the old element's attributes to the
+  // new one; SortableJS leaves inline styles on the elements it animated, and setting a style
+  // attribute breaks the strict CSP. Settle classes and sizes only.
+  htmx.config.attributesToSettle = ["class", "width", "height"];
+
+  var dragging = false;
+  var lastDrag = null;
+
+  function moveForm() { return document.getElementById("board-move-form"); }
+
+  function cardId(el) { return el && el.classList.contains("card") ? el.dataset.id : ""; }
+
+  function targetsOf(cell) { return (cell.dataset.targets || "").split(" ").filter(Boolean); }
+
+  function setUpCell(cell) {
+    if (cell._sortable) return;
+    var grid = cell.closest(".board");
+    var canRank = grid && grid.dataset.canRank === "true";
+    if (!targetsOf(cell).length && !canRank) return;
+    cell._sortable = new Sortable(cell, {
+      group: { name: "lane-" + cell.dataset.lane, pull: true,
+               put: function (to, from) { return targetsOf(from.el).indexOf(to.el.dataset.status) >= 0; } },
+      sort: canRank,
+      animation: 150,
+      forceFallback: true,
+      fallbackTolerance: 4,
+      filter: ".move-menu",
+      preventOnFilter: false,
+      onStart: function () { dragging = true; },
+      onEnd: function (evt) {
+        dragging = false;
+        if (evt.from === evt.to && evt.oldIndex === evt.newIndex) return;
+        lastDrag = { item: evt.item, from: evt.from, index: evt.oldIndex };
+        var form = moveForm();
+        htmx.ajax("POST", form.dataset.urlBase + evt.item.dataset.number + "/move", {
+          source: form, swap: "none",
+          values: {
+            status: evt.to.dataset.status, from_status: evt.from.dataset.status,
+            version: evt.item.dataset.version, context: "board",
+            after: cardId(evt.item.previousElementSibling),
+            before: cardId(evt.item.nextElementSibling)
+          }
+        });
+      }
+    });
+  }
+
+  htmx.onLoad(function (content) {
+    if (typeof Sortable === "undefined" || !content.querySelectorAll) return;
+    if (content.matches && content.matches(".board-cell")) setUpCell(content);
+    content.querySelectorAll(".board-cell").forEach(setUpCell);
+  });
+
+  // A refused drag (403, or the server unreachable) puts the card back where it was; 409 and
+  // 422 answers carry the true state of the columns themselves.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.elt !== moveForm() || !lastDrag) return;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (!event.detail.successful && status !== 409 && status !== 422 && lastDrag.item.parentNode) {
+      lastDrag.from.insertBefore(lastDrag.item, lastDrag.from.children[lastDrag.index] || null);
+    }
+    lastDrag = null;
+  });
+
+  // The lazy "Move to…" menu: fetched when opened, so a board of a thousand cards stays light.
+  function closeMenus(except) {
+    document.querySelectorAll(".card__menu").forEach(function (slot) {
+      if (slot === except) return;
+      var link = slot.previousElementSibling;
+      slot.remove();
+      if (link) link.setAttribute("aria-expanded", "false");
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.js-move-menu");
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    var slot = link.nextElementSibling;
+    if (slot && slot.classList.contains("card__menu")) {
+      closeMenus();
+      link.focus();
+      return;
+    }
+    closeMenus();
+    slot = document.createElement("div");
+    slot.className = "card__menu";
+    slot.id = "menu-slot-" + link.closest(".card").dataset.number;
+    link.after(slot);
+    link.setAttribute("aria-expanded", "true");
+    link.setAttribute("aria-controls", slot.id);
+    var filters = new URLSearchParams(new FormData(moveForm()));
+    filters.delete("csrf_token");
+    var query = filters.toString();
+    htmx.ajax("GET", link.getAttribute("href") + (query ? "?" + query : ""),
+              { source: link, target: "#" + slot.id, swap: "innerHTML" })
+      .then(function () {
+        var first = slot.querySelector("button, textarea");
+        if (first) first.focus();
+      });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var slot = event.target.closest && event.target.closest(".card__menu");
+    if (!slot) return;
+    var link = slot.previousElementSibling;
+    closeMenus();
+    if (link) link.focus();
+  });
+
+  // Polling: send the ETag we have; skip while someone is dragging or has a menu or dialog open.
+  function poller() { return document.getElementById("board-poller"); }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.elt === poller() && poller().dataset.etag) {
+      event.detail.headers["If-None-Match"] = poller().dataset.etag;
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt !== poller()) return;
+    var dialog = document.getElementById("item-dialog");
+    if (dragging || document.querySelector(".card__menu") || (dialog && dialog.open) ||
+        document.hidden) {
+      event.preventDefault();
+    }
+  });
+
+  var focusedId = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.elt !== poller()) return;
+    var active = document.activeElement;
+    focusedId = active && active.id && active.closest(".board") ? active.id : null;
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.elt !== poller() || !event.detail.xhr) return;
+    var etag = event.detail.xhr.getResponseHeader("ETag");
+    if (etag) poller().dataset.etag = etag;
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.elt !== poller() || !focusedId) return;
+    var again = document.getElementById(focusedId);
+    if (again && document.activeElement === document.body) again.focus();
+    focusedId = null;
+  });
+
+  // Changes made in the item dialog show on the board once it closes.
+  document.addEventListener("close", function (event) {
+    var el = poller();
+    if (event.target.id === "item-dialog" && el) htmx.trigger(el, "board:refresh");
+  }, true);
+
+  // Messages after a move show for a while, then step aside.
+  document.addEventListener("htmx:afterSettle", function () {
+    var box = document.getElementById("board-message");
+    if (!box || box.hidden || box._timer) return;
+    box._timer = window.setTimeout(function () { box.hidden = true; }, 10000);
+  });
+})();

@@ -1,0 +1,251 @@
+"""The board as people use it: columns and cards, moves with out-of-band updates, 409 on a
+stale version, accept and reject, WIP limits, filters and polling with ETags."""
+import json
+import re
+
+from sqlalchemy import select
+
+from app.backlog.models import Item, ItemHistory
+from app.board.services import move_item, set_wip_limits
+from app.extensions import db
+
+HX = {"HX-Request": "true"}
+
+
+def card_ids_in(html: str, status: str) -> list[str]:
+    """The card numbers inside the column cell of one status."""
+    match = re.search(rf'<ol class="board-cell" id="cell-all-{status}".*?</ol>', html, re.S)
+    return re.findall(r'id="card-(\d+)"', match.group(0)) if match else []
+
+
+def to_acceptance(item, dev):
+    for status in ("ready", "in_progress", "review", "acceptance"):
+        move_item(item, dev, status)
+    db.session.commit()
+
+
+def test_board_shows_a_column_per_status_with_cards(world, login, make_item):
+    dev = world.users["developer"]
+    a = make_item("Kort A", estimate=3, assignee_id=dev.id)
+    make_item("Kort B")
+    make_item("Et epos", type="epic")
+    move_item(a, dev, "ready")
+    db.session.commit()
+    response = login(world.users["observer"]).get("/p/ALPHA/board")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for status in ("backlog", "ready", "in_progress", "review", "acceptance", "done"):
+        assert f'id="cell-all-{status}"' in html
+    assert card_ids_in(html, "ready") == ["1"] and card_ids_in(html, "backlog") == ["2"]
+    assert "A developer" in html and "3 pt" in html and "0 needs" in html
+    assert "Et epos" not in html.split('id="board-grid"')[1].split("board-poller")[0]
+    assert "js-move-menu" not in html  # observers only look
+
+
+def test_move_with_htmx_updates_both_columns_out_of_band(world, login, make_item):
+    item = make_item("Flyt mig")
+    response = login(world.users["developer"]).post(
+        f"/p/ALPHA/items/{item.number}/move", headers=HX,
+        data={"status": "in_progress", "version": item.version_id, "from_status": "backlog",
+              "focus": "1"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="cell-all-backlog" data-status="backlog"' in html
+    assert card_ids_in(html, "in_progress") == [str(item.number)]
+    assert 'id="head-in_progress"' in html and html.count('hx-swap-oob="true"') >= 4
+    assert 'id="cell-all-review"' not in html  # untouched columns stay as they are
+    assert "In progress" in json.loads(response.headers["HX-Trigger"])["samspil:announce"]
+    assert response.headers["HX-Trigger-After-Settle"] == '{"samspil:focus": "card-link-1"}'
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).status == "in_progress"
+    row = db.session.scalar(select(ItemHistory).where(ItemHistory.field == "status",
+                                                      ItemHistory.old_value == "backlog"))
+    assert row.new_value == "in_progress" and row.actor_id == world.users["developer"].id
+
+
+def test_move_without_javascript_redirects_to_the_board(world, login, make_item):
+    item = make_item("Flyt mig")
+    client = login(world.users["delivery_lead"])
+    page = client.get(f"/p/ALPHA/items/{item.number}/move")
+    assert page.status_code == 200 and 'value="ready"' in page.get_data(as_text=True)
+    response = client.post(f"/p/ALPHA/items/{item.number}/move",
+                           data={"status": "ready", "version": item.version_id})
+    assert response.status_code == 303 and response.headers["Location"] == "/p/ALPHA/board"
+
+
+def test_a_stale_move_answers_409_with_the_column_and_who_moved_it(world, login, make_item):
+    item = make_item("Omstridt")
+    seen = item.version_id
+    move_item(item, world.users["delivery_lead"], "review")
+    db.session.commit()
+    response = login(world.users["developer"]).post(
+        f"/p/ALPHA/items/{item.number}/move", headers=HX,
+        data={"status": "in_progress", "version": seen, "from_status": "backlog"})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "A delivery_lead" in html
+    assert card_ids_in(html, "review") == [str(item.number)]
+    assert card_ids_in(html, "in_progress") == [] and card_ids_in(html, "backlog") == []
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).status == "review"
+
+
+def test_developers_cannot_accept(world, login, make_item):
+    item = make_item("Til accept")
+    to_acceptance(item, world.users["developer"])
+    response = login(world.users["developer"]).post(
+        f"/p/ALPHA/items/{item.number}/move", headers=HX,
+        data={"status": "done", "version": item.version_id})
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).status == "acceptance"
+
+
+def test_observers_and_contributors_cannot_move(world, login, make_item):
+    item = make_item("x")
+    for role in ("observer", "contributor", "steering", "secretariat"):
+        response = login(world.users[role]).post(f"/p/ALPHA/items/{item.number}/move",
+                                                 headers=HX, data={"status": "ready"})
+        assert response.status_code == 403, role
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).status == "backlog"
+
+
+def test_product_owner_accepts_and_rejects(world, login, make_item):
+    a, b = make_item("Godkend mig"), make_item("Afvis mig")
+    to_acceptance(a, world.users["developer"])
+    to_acceptance(b, world.users["developer"])
+    client = login(world.users["product_owner"])
+    accepted = client.post(f"/p/ALPHA/items/{a.number}/move", headers=HX,
+                           data={"status": "done", "version": a.version_id})
+    assert accepted.status_code == 200 and "accepted" in accepted.headers["HX-Trigger"]
+    no_reason = client.post(f"/p/ALPHA/items/{b.number}/move", headers=HX,
+                            data={"status": "in_progress", "version": b.version_id})
+    assert no_reason.status_code == 422
+    assert "Say why" in no_reason.get_data(as_text=True)
+    assert card_ids_in(no_reason.get_data(as_text=True), "acceptance") == [str(b.number)]
+    rejected = client.post(f"/p/ALPHA/items/{b.number}/move", headers=HX,
+                           data={"status": "in_progress", "version": b.version_id,
+                                 "reason": "Eksporten mangler kolonnen CVR"})
+    assert rejected.status_code == 200
+    db.session.expire_all()
+    a, b = db.session.get(Item, a.id), db.session.get(Item, b.id)
+    assert a.status == "done" and a.accepted_by_id == world.users["product_owner"].id
+    assert b.status == "in_progress" and b.rejected_reason == "Eksporten mangler kolonnen CVR"
+    page = client.get(f"/p/ALPHA/items/{b.number}").get_data(as_text=True)
+    assert "Eksporten mangler kolonnen CVR" in page
+
+
+def test_accept_from_the_item_page_answers_with_the_item(world, login, make_item):
+    item = make_item("Punkt")
+    to_acceptance(item, world.users["developer"])
+    client = login(world.users["product_owner"])
+    page = client.get(f"/p/ALPHA/items/{item.number}").get_data(as_text=True)
+    assert "Accept (done)" in page and "Why is it rejected?" in page
+    response = client.post(f"/p/ALPHA/items/{item.number}/move", headers=HX,
+                           data={"status": "done", "version": item.version_id,
+                                 "context": "item"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="item-detail"' in html
+    assert "is accepted" in html
+
+
+def test_bad_moves_change_nothing(world, login, make_item):
+    item = make_item("x")
+    foreign = make_item("y", project=world.project_b, actor=world.users["outsider"])
+    client = login(world.users["product_owner"])
+    for data, status in (({"status": "finished"}, 422), ({"status": "done"}, 422),
+                         ({"status": "ready", "version": "abc"}, 400),
+                         ({"status": "ready", "after": foreign.id}, 422),
+                         ({"status": "ready", "before": "-1"}, 400)):
+        response = client.post(f"/p/ALPHA/items/{item.number}/move", headers=HX, data=data)
+        assert response.status_code == status, data
+    assert client.post("/p/ALPHA/items/4242/move", data={"status": "ready"}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).status == "backlog"
+
+
+def test_product_owners_drop_cards_at_a_place(world, login, make_item):
+    a, b, c = make_item("a"), make_item("b"), make_item("c")
+    for item in (a, b):
+        move_item(item, world.users["developer"], "ready")
+    db.session.commit()
+    login(world.users["product_owner"]).post(
+        f"/p/ALPHA/items/{c.number}/move", headers=HX,
+        data={"status": "ready", "version": c.version_id, "after": a.id, "before": b.id})
+    titles = list(db.session.scalars(select(Item.title).where(Item.status == "ready")
+                                     .order_by(Item.rank)))
+    assert titles == ["a", "c", "b"]
+
+
+def test_developers_moves_keep_the_rank(world, login, make_item):
+    a, b = make_item("a"), make_item("b")
+    move_item(a, world.users["developer"], "ready")
+    db.session.commit()
+    login(world.users["developer"]).post(
+        f"/p/ALPHA/items/{b.number}/move", headers=HX,
+        data={"status": "ready", "version": b.version_id, "before": a.id})
+    titles = list(db.session.scalars(select(Item.title).where(Item.status == "ready")
+                                     .order_by(Item.rank)))
+    assert titles == ["a", "b"]
+
+
+def test_wip_limit_exceeded_is_shown(world, login, make_item):
+    set_wip_limits(world.project_a, {"in_progress": "1"})
+    for title in ("a", "b"):
+        move_item(make_item(title), world.users["developer"], "in_progress")
+    db.session.commit()
+    html = login(world.users["developer"]).get("/p/ALPHA/board").get_data(as_text=True)
+    assert "column-head--over" in html and "Over the WIP limit: 2 of 1" in html
+
+
+def test_secretariat_sets_wip_limits(world, login):
+    client = login(world.users["secretariat"])
+    response = client.post("/p/ALPHA/board/wip", data={"wip_in_progress": "4", "wip_review": ""})
+    assert response.status_code == 303
+    bad = client.post("/p/ALPHA/board/wip", data={"wip_in_progress": "-4"})
+    assert bad.status_code == 422 and "whole number" in bad.get_data(as_text=True)
+    from app.board.services import wip_limits
+    assert wip_limits(world.project_a) == {"in_progress": 4}
+    assert login(world.users["developer"]).post("/p/ALPHA/board/wip",
+                                                data={"wip_review": "1"}).status_code == 403
+
+
+def test_filters_and_swimlanes(world, login, make_item):
+    dev = world.users["developer"]
+    epic = make_item("Kontraktstyring", type="epic")
+    make_item("Mit kort", assignee_id=dev.id, parent_id=epic.id)
+    make_item("Andres kort")
+    client = login(dev)
+    html = client.get("/p/ALPHA/board?mine=1").get_data(as_text=True)
+    assert "Mit kort" in html and "Andres kort" not in html and "(1 shown)" in html
+    html = client.get(f"/p/ALPHA/board?epic={epic.id}", headers=HX).get_data(as_text=True)
+    assert "Mit kort" in html and "Andres kort" not in html and "<html" not in html
+    html = client.get("/p/ALPHA/board?lanes=epic").get_data(as_text=True)
+    assert f'id="cell-{epic.id}-backlog"' in html and 'id="cell-none-backlog"' in html
+    assert client.get("/p/ALPHA/board?assignee=zz&label=-3").status_code == 200
+
+
+def test_polling_costs_a_304_until_something_changes(world, login, make_item, count_statements):
+    item = make_item("x")
+    client = login(world.users["observer"])
+    first = client.get("/p/ALPHA/board/changes", headers=HX)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-store"
+    with count_statements:
+        same = client.get("/p/ALPHA/board/changes", headers={**HX, "If-None-Match": etag})
+    assert same.status_code == 304 and same.get_data() == b""
+    assert count_statements.count <= 6
+    move_item(item, world.users["developer"], "review")
+    db.session.commit()
+    changed = client.get("/p/ALPHA/board/changes", headers={**HX, "If-None-Match": etag})
+    html = changed.get_data(as_text=True)
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert card_ids_in(html, "review") == [str(item.number)]
+    assert 'id="cell-all-backlog"' in html and 'id="cell-all-ready"' not in html
+
+
+def test_the_board_page_sends_vary(world, login):
+    response = login(world.users["developer"]).get("/p/ALPHA/board", headers=HX)
+    assert "HX-Request" in response.headers["Vary"]
+    assert "<html" not in response.get_data(as_text=True)
