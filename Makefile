@@ -42,7 +42,7 @@ bench: setup
 
 # Translations: extract new strings into the template, merge them into both catalogues.
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output --no-wrap -o app/translations/messages.pot . >/dev/null
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k N_ -k Nn_:1,2 --no-location --sort-output --no-wrap -o app/translations/messages.pot . >/dev/null
 
 update-messages: extract-messages
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-wrap --no-fuzzy-matching >/dev/null

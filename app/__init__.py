@@ -18,7 +18,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     _instance_dir().mkdir(exist_ok=True)
 
-    from app import database, database_events, i18n, markdown, models, security, web  # noqa: F401
+    from app import (database, database_events, form_messages, i18n, markdown, models,  # noqa: F401
+                     security, web)
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -32,6 +33,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     database_events.init_app(app)
     web.init_app(app)
     markdown.init_app(app)
+    form_messages.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     if not app.debug and not app.testing:
@@ -53,6 +55,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.audit.routes import bp as audit_bp
     from app.digests import bp as digests_bp
+    from app.discovery import bp as discovery_bp
+    from app.discovery import roadmap_bp
     from app.mail import bp as mail_bp
     from app.backlog import bp as backlog_bp
     from app.board import bp as board_bp
@@ -61,7 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.projects import bp as projects_bp
 
     for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, audit_bp, backlog_bp,
-               board_bp, digests_bp, mail_bp):
+               board_bp, digests_bp, mail_bp, discovery_bp, roadmap_bp):
         app.register_blueprint(bp)
 
 

@@ -1,5 +1,5 @@
 """Language and time zone: the user's setting, then the browser's, then Danish."""
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -13,6 +13,8 @@ def select_locale() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and scheduled jobs
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or current_app.config[

@@ -67,7 +67,14 @@ def seed_backlog(ctx: dict) -> None:
     seed_items(ctx)
 
 
-DATASET_STEPS = [seed_people, seed_backlog]
+def seed_discovery(ctx: dict) -> None:
+    """Needs, co-sponsorships and discovery notes (bench/discovery.py)."""
+    from bench.discovery import seed_needs
+
+    seed_needs(ctx)
+
+
+DATASET_STEPS = [seed_people, seed_backlog, seed_discovery]
 
 
 def seed_dataset(scale: float = 1.0, seed: int = 7) -> dict:

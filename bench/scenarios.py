@@ -90,3 +90,8 @@ SCENARIOS += _backlog_scenarios()
 
 # Measurements that are not one request, e.g. sending many digests: name -> fn(app) -> dict
 BATCH: dict = {"One weekly digest, rendered (mean over all due)": render_all_digests}
+
+
+from bench import discovery  # noqa: E402 - its scenarios need the helpers above
+
+SCENARIOS += discovery.scenarios()

@@ -3,6 +3,7 @@
 An action is (weight, name, make) where make(rnd, session) returns
 (method, path, form or None, statuses that count as success)."""
 from bench.backlog import actions as backlog_actions
+from bench import discovery
 from bench.dataset import MARKER_KEY
 
 OK = {200}
@@ -14,4 +15,5 @@ def actions():
         (2, "my projects", lambda rnd, s: ("GET", "/", None, OK)),
         (2, "project overview", lambda rnd, s: ("GET", f"/p/{key}/", None, OK)),
         *backlog_actions(key),
+        *discovery.actions(),
     ]

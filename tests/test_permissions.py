@@ -1,11 +1,16 @@
 """Every route × every persona, from the expectations table."""
 import pytest
 
+from app.accounts.services import create_user
 from app.digests.services import make_unsubscribe_token
+from app.discovery.services import create_need
+from app.extensions import db
 from app.mail.transport import write_to_outbox
 from app.backlog.services import create_item
 from app.extensions import db
-from app.projects.services import membership_of
+from app.organisations.services import create_organisation
+from app.projects.models import ParticipationKind, Role
+from app.projects.services import add_member, add_participation, membership_of
 from tests.digests.helpers import make_delivery, make_test_message
 from tests.permissions_table import EXPECTATIONS, PERSONAS
 
@@ -34,7 +39,23 @@ def path_values(world) -> dict:
         "unsubscribe_token": make_unsubscribe_token(steering.id, world.project_a.id),
         "outbox_name": write_to_outbox(make_test_message()).name,
         "number": item.number,
+        "need": _need_of_another_municipality(world).number,
     }
+
+
+def _need_of_another_municipality(world):
+    """A need in project A submitted by Aarhus, so that Ballerup's people may co-sponsor it;
+    project A also publishes its roadmap."""
+    aarhus = create_organisation("Aarhus Kommune", "municipality", municipality_code=751)
+    add_participation(world.project_a, aarhus, ParticipationKind.MEMBER)
+    submitter = create_user("po@aarhus.test", "Aarhus PO", "correct-horse-battery", aarhus)
+    add_member(world.project_a, submitter, [Role.PRODUCT_OWNER])
+    need = create_need(world.project_a, submitter, title="Overblik over kontrakter",
+                       background="Kontrakterne ligger i regneark.",
+                       desired_outcome="Ét samlet overblik.", expected_value="Færre fejl.")
+    world.project_a.is_roadmap_public = True
+    db.session.commit()
+    return need
 
 
 CASES = [(endpoint, persona) for endpoint in sorted(EXPECTATIONS) for persona in PERSONAS]

@@ -6,6 +6,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "N_": None, "Nn_": (1, 2),
             "pgettext": ((1, "c"), 2)}
 
 

@@ -12,7 +12,8 @@ acted on, a dot, and a past-tense verb phrase in snake_case. Existing and reserv
     participation.added          participation.removed
     project.member_added         project.member_removed       project.roles_changed
     item.accepted                item.rejected                item.reopened  (board)
-    need.status_changed          need.escalated               need.co_sponsored  (discovery)
+    need.status_changed          need.cosponsored             need.cosponsorship_withdrawn
+    need.escalated               need.escalation_withdrawn                       (discovery)
     decision.recorded                                          (decisions)
     digest.retry                                               (digests)
 

@@ -23,6 +23,11 @@ ACTION_LABELS = {
     "item.accepted": _l("Item accepted"),
     "item.rejected": _l("Item rejected"),
     "item.reopened": _l("Item reopened"),
+    "need.status_changed": _l("Need status changed"),
+    "need.cosponsored": _l("Need co-sponsored"),
+    "need.cosponsorship_withdrawn": _l("Co-sponsorship withdrawn"),
+    "need.escalated": _l("Need escalated to the steering group"),
+    "need.escalation_withdrawn": _l("Escalation withdrawn"),
 }
 
 DETAIL_LABELS = {
@@ -34,6 +39,11 @@ DETAIL_LABELS = {
     "kind": _l("Kind"),
     "old": _l("Before"),
     "new": _l("After"),
+    "rationale": _l("Rationale"),
+    "organisation": _l("Organisation"),
+    "cofund": _l("Willing to co-fund"),
+    "test_municipality": _l("Willing to be a test municipality"),
+    "by_system": _l("Done automatically"),
 }
 
 REASON_LABELS = {

@@ -94,7 +94,14 @@ def seed_backlog(ctx: dict) -> dict:
     return seed(ctx)
 
 
-SEED_STEPS = [seed_foundation, seed_backlog]
+def seed_discovery(ctx: dict) -> dict:
+    """Needs, co-sponsorships and discovery logs (app/discovery/demo.py)."""
+    from app.discovery.demo import seed_discovery as step
+
+    return step(ctx)
+
+
+SEED_STEPS = [seed_foundation, seed_backlog, seed_discovery]
 
 
 def seed_all() -> dict:

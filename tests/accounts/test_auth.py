@@ -81,3 +81,11 @@ def test_invalid_language_is_refused_with_a_reason(client, login, person):
     response = client.post("/settings", data={"locale": "xx"})
     assert response.status_code == 422
     assert "valg" in response.text.lower() or "choice" in response.text.lower()
+
+
+def test_builtin_validation_messages_are_danish_and_english(client):
+    danish = client.post("/login", data={"email": "", "password": ""})
+    assert danish.status_code == 422 and "Feltet skal udfyldes." in danish.text
+    english = client.post("/login", data={"email": "", "password": ""},
+                          headers={"Accept-Language": "en"})
+    assert "This field is required." in english.text

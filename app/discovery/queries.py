@@ -1,0 +1,180 @@
+"""Read-side queries of requirement discovery: the needs list, a need's page, the roadmap."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.discovery.models import Need, NeedChange, NeedCoSponsor, NeedNote, NeedStatus
+from app.extensions import db
+from app.organisations.models import Organisation
+from app.projects.models import ProjectOrganisation
+
+SORTS = ("newest", "cosponsors", "untouched")
+PER_PAGE = 25
+
+
+@dataclass
+class NeedFilters:
+    """The needs list's filters as they appear in the URL (?status=&org=&ours=1&sort=&q=&page=)."""
+
+    status: str = ""
+    organisation_id: int | None = None
+    ours: bool = False
+    sort: str = "newest"
+    q: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "NeedFilters":
+        """Read the filters leniently: an unknown value means "no filter", never an error."""
+        status = args.get("status", "")
+        sort = args.get("sort", "newest")
+        org = args.get("org", "")
+        page = args.get("page", "1")
+        return cls(
+            status=status if status in set(NeedStatus) else "",
+            organisation_id=int(org) if org.isdigit() else None,
+            ours=args.get("ours") == "1",
+            sort=sort if sort in SORTS else "newest",
+            q=" ".join(args.get("q", "").split())[:200],
+            page=max(1, min(int(page), 10_000)) if page.isdigit() else 1,
+        )
+
+    def args(self, **overrides) -> dict:
+        """The filters as URL arguments (defaults left out), with some values replaced."""
+        values = {"status": self.status, "org": self.organisation_id or "",
+                  "ours": "1" if self.ours else "", "sort": self.sort, "q": self.q,
+                  "page": self.page, **overrides}
+        defaults = {"sort": "newest", "page": 1}
+        return {k: v for k, v in values.items() if v not in ("", None) and defaults.get(k) != v}
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.status or self.organisation_id or self.ours or self.q)
+
+
+@dataclass
+class NeedRow:
+    need: Need
+    organisation_name: str
+    cosponsor_count: int
+
+
+@dataclass
+class NeedPage:
+    rows: list[NeedRow]
+    total: int
+    page: int
+    per_page: int = PER_PAGE
+    filters: NeedFilters = field(default_factory=NeedFilters)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) -> NeedPage:
+    """One page of the project's needs with their municipality and co-sponsor count, in one
+    query: the counts come from an aggregate subquery, the total from a window function."""
+    counts = (select(NeedCoSponsor.need_id, func.count().label("n"))
+              .group_by(NeedCoSponsor.need_id).subquery())
+    cosponsor_count = func.coalesce(counts.c.n, 0)
+    stmt = (select(Need, Organisation.name, cosponsor_count, func.count().over())
+            .join(Organisation, Organisation.id == Need.organisation_id)
+            .outerjoin(counts, counts.c.need_id == Need.id)
+            .where(Need.project_id == project.id))
+    if filters.status:
+        stmt = stmt.where(Need.status == filters.status)
+    if filters.organisation_id:
+        stmt = stmt.where(Need.organisation_id == filters.organisation_id)
+    if filters.ours:
+        stmt = stmt.where(exists().where(NeedCoSponsor.need_id == Need.id,
+                                         NeedCoSponsor.organisation_id == my_organisation_id))
+    if filters.q:
+        pattern = f"%{_escape_like(filters.q)}%"
+        stmt = stmt.where(or_(*(column.ilike(pattern, escape="\\") for column in
+                                (Need.title, Need.background, Need.desired_outcome))))
+    order = {
+        "newest": (Need.created_at.desc(), Need.number.desc()),
+        "cosponsors": (cosponsor_count.desc(), Need.created_at.desc(), Need.number.desc()),
+        "untouched": (Need.updated_at.asc(), Need.number.asc()),
+    }[filters.sort]
+    stmt = stmt.order_by(*order).limit(PER_PAGE).offset((filters.page - 1) * PER_PAGE)
+    result = db.session.execute(stmt).all()
+    total = result[0][3] if result else 0
+    rows = [NeedRow(need, org_name, count) for need, org_name, count, _total in result]
+    return NeedPage(rows=rows, total=total, page=filters.page, per_page=PER_PAGE, filters=filters)
+
+
+def participating_municipalities(project) -> list[Organisation]:
+    """The municipalities taking part in the project, by name (the list's municipality filter)."""
+    return list(db.session.scalars(
+        select(Organisation).join(ProjectOrganisation,
+                                  ProjectOrganisation.organisation_id == Organisation.id)
+        .where(ProjectOrganisation.project_id == project.id, Organisation.kind == "municipality")
+        .order_by(Organisation.name)))
+
+
+def need_by_number(project, number: int) -> Need | None:
+    return db.session.scalar(select(Need).where(Need.project_id == project.id,
+                                                 Need.number == number))
+
+
+def cosponsors_of(need: Need) -> list[NeedCoSponsor]:
+    """The need's co-sponsors with their organisation and the person who signed up, oldest first."""
+    return list(db.session.scalars(
+        select(NeedCoSponsor).where(NeedCoSponsor.need_id == need.id)
+        .options(selectinload(NeedCoSponsor.organisation), selectinload(NeedCoSponsor.created_by))
+        .order_by(NeedCoSponsor.created_at, NeedCoSponsor.id)))
+
+
+def notes_of(need: Need) -> list[NeedNote]:
+    """The discovery log, newest first."""
+    return list(db.session.scalars(
+        select(NeedNote).where(NeedNote.need_id == need.id)
+        .options(selectinload(NeedNote.author))
+        .order_by(NeedNote.occurred_on.desc(), NeedNote.created_at.desc(), NeedNote.id.desc())))
+
+
+def history_of(need: Need) -> list[NeedChange]:
+    """The need's history, newest first."""
+    return list(db.session.scalars(
+        select(NeedChange).where(NeedChange.need_id == need.id)
+        .options(selectinload(NeedChange.actor))
+        .order_by(NeedChange.created_at.desc(), NeedChange.id.desc())))
+
+
+ROADMAP_STATUSES = (NeedStatus.PLANNED, NeedStatus.DELIVERED)
+
+
+def roadmap_needs(project) -> list[Need]:
+    """What the public may see: planned and delivered needs, and declined needs whose rationale
+    was marked public. Newest status change first."""
+    return list(db.session.scalars(
+        select(Need).where(
+            Need.project_id == project.id,
+            or_(Need.status.in_(ROADMAP_STATUSES),
+                and_(Need.status == NeedStatus.DECLINED, Need.is_rationale_public.is_(True))))
+        .options(selectinload(Need.organisation),
+                 selectinload(Need.cosponsors).selectinload(NeedCoSponsor.organisation))
+        .order_by(Need.status_changed_at.desc(), Need.number.desc())))
+
+
+def escalated_needs(project) -> list[Need]:
+    """The steering group's "for decision" queue: escalated needs, longest waiting first."""
+    return list(db.session.scalars(
+        select(Need).where(Need.project_id == project.id, Need.is_escalated.is_(True))
+        .options(selectinload(Need.organisation))
+        .order_by(Need.escalated_at, Need.number)))

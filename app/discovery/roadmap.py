@@ -1,0 +1,134 @@
+"""The public roadmap and its Atom feed: what a project plans and has delivered, for anyone.
+
+Only public facts leave here: titles, desired outcomes, municipalities and months. No people,
+no discovery notes, no internal rationale (a declined need appears only when its rationale was
+marked public)."""
+import re
+import xml.etree.ElementTree as ET
+from datetime import timezone
+from itertools import groupby
+
+from flask import abort, make_response, render_template, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.discovery import roadmap_bp
+from app.discovery.models import NeedStatus
+from app.discovery.queries import roadmap_needs
+from app.discovery.services import STATUS_LABELS
+from app.extensions import db
+from app.markdown import render_markdown
+from app.projects.models import Project
+
+ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ET.register_namespace("", ATOM)
+_NOT_XML = re.compile(r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _public_project_or_404(key: str) -> Project:
+    """The project if it publishes its roadmap; 404 otherwise, for members and strangers alike."""
+    project = db.session.scalar(select(Project).where(Project.key == key))
+    if project is None or not project.is_roadmap_public:
+        abort(404)
+    return project
+
+
+def delivery_month(need) -> str:
+    """The month a need was delivered ("november 2026"), in the reader's language and time zone."""
+    return format_date(need.delivered_at, "LLLL y") if need.delivered_at else ""
+
+
+def _sections(needs):
+    planned = [n for n in needs if n.status == NeedStatus.PLANNED]
+    delivered = sorted((n for n in needs if n.status == NeedStatus.DELIVERED),
+                       key=lambda n: n.delivered_at, reverse=True)
+    by_month = [(month, list(group)) for month, group in groupby(delivered, key=delivery_month)]
+    declined = [n for n in needs if n.status == NeedStatus.DECLINED]
+    return planned, by_month, declined
+
+
+def _public(response):
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+@roadmap_bp.get("/roadmap/<key>")
+def index(key):
+    """The project's public roadmap: planned and delivered needs (no login needed)."""
+    project = _public_project_or_404(key)
+    planned, delivered, declined = _sections(roadmap_needs(project))
+    return _public(make_response(render_template(
+        "roadmap/index.html", project=project, planned=planned, delivered=delivered,
+        declined=declined, delivery_month=delivery_month)))
+
+
+def _text(value: str) -> str:
+    return _NOT_XML.sub("", value or "")
+
+
+def _iso(moment) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _sub(parent, tag, text=None, **attributes):
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}",
+                            {k: _text(v) for k, v in attributes.items()})
+    if text is not None:
+        element.text = _text(text)
+    return element
+
+
+def _summary(need) -> str:
+    if need.status == NeedStatus.DELIVERED:
+        state = _("Delivered %(month)s", month=delivery_month(need))
+    else:
+        state = str(STATUS_LABELS[need.status])
+    parts = [state, _("Submitted by %(org)s", org=need.organisation.name)]
+    if need.cosponsors:
+        parts.append(_("Co-sponsored by %(orgs)s",
+                       orgs=", ".join(sorted(c.organisation.name for c in need.cosponsors))))
+    return " · ".join(parts)
+
+
+def _entry(feed, need, page_url):
+    entry = _sub(feed, "entry")
+    anchor = f"{page_url}#need-{need.number}"
+    _sub(entry, "id", anchor)
+    _sub(entry, "title", f"#{need.number} {need.title}")
+    _sub(entry, "updated", _iso(need.status_changed_at))
+    _sub(entry, "published", _iso(need.created_at))
+    _sub(entry, "link", rel="alternate", type="text/html", href=anchor)
+    _sub(entry, "category", term=need.status, label=str(STATUS_LABELS[need.status]))
+    _sub(entry, "summary", _summary(need))
+    body = render_markdown(need.desired_outcome)
+    if need.status == NeedStatus.DECLINED:
+        body += render_markdown(need.status_rationale)
+    _sub(entry, "content", str(body), type="html")
+
+
+@roadmap_bp.get("/roadmap/<key>/feed.atom")
+def feed(key):
+    """The public roadmap as an Atom feed."""
+    project = _public_project_or_404(key)
+    needs = roadmap_needs(project)
+    page_url = url_for("roadmap.index", key=project.key, _external=True)
+    root = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: str(get_locale())})
+    _sub(root, "id", page_url)
+    _sub(root, "title", _("%(project)s – public roadmap", project=project.name))
+    _sub(root, "subtitle", _("Needs the municipalities have planned and delivered together."))
+    updated = max((n.status_changed_at for n in needs), default=project.created_at)
+    _sub(root, "updated", _iso(updated))
+    _sub(root, "link", rel="self", type="application/atom+xml",
+         href=url_for("roadmap.feed", key=project.key, _external=True))
+    _sub(root, "link", rel="alternate", type="text/html", href=page_url)
+    _sub(_sub(root, "author"), "name", project.name)
+    _sub(root, "generator", "Samspil")
+    for need in needs:
+        _entry(root, need, page_url)
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    response = make_response(body)
+    response.content_type = "application/atom+xml; charset=utf-8"
+    return _public(response)

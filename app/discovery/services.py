@@ -1,0 +1,381 @@
+"""The rules of requirement discovery: submitting and editing needs, the status workflow,
+co-sponsorship by municipalities, the discovery log and escalation to the steering group.
+
+Every function flushes and never commits. `set_status` is also the entry point for automatic
+changes (a linked backlog item entering a sprint, all linked items accepted): call it with
+`by_system=True`; it then follows SYSTEM_TRANSITIONS and records the change as the system's.
+"""
+import re
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.services import record
+from app.database import utcnow
+from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedNote,
+                                  NeedStatus, NoteKind)
+from app.extensions import db
+from app.projects.services import participation_of
+from app.services import RuleViolation
+
+S = NeedStatus
+
+# What people (product owners, the secretariat) may do. Delivered can be reopened to planned
+# when a delivery turns out incomplete; declined can be reconsidered; parked can be picked up.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.SUBMITTED: frozenset({S.IN_DISCOVERY, S.DECLINED, S.PARKED}),
+    S.IN_DISCOVERY: frozenset({S.READY, S.DECLINED, S.PARKED}),
+    S.READY: frozenset({S.PLANNED, S.IN_DISCOVERY, S.DECLINED, S.PARKED}),
+    S.PLANNED: frozenset({S.DELIVERED, S.READY}),
+    S.DELIVERED: frozenset({S.PLANNED}),
+    S.DECLINED: frozenset({S.SUBMITTED}),
+    S.PARKED: frozenset({S.SUBMITTED, S.IN_DISCOVERY}),
+}
+
+# What the system may do when linked backlog items change: plan and deliver any open need, and
+# undo that when items leave their sprint or are reopened. Declined and parked needs stay as
+# people left them.
+SYSTEM_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.SUBMITTED: frozenset({S.PLANNED, S.DELIVERED}),
+    S.IN_DISCOVERY: frozenset({S.PLANNED, S.DELIVERED}),
+    S.READY: frozenset({S.PLANNED, S.DELIVERED}),
+    S.PLANNED: frozenset({S.DELIVERED, S.READY}),
+    S.DELIVERED: frozenset({S.PLANNED}),
+    S.DECLINED: frozenset(),
+    S.PARKED: frozenset(),
+}
+
+RATIONALE_REQUIRED = frozenset({S.DECLINED, S.PARKED})
+# Co-sponsoring a need that is closed (declined or delivered) backs nothing.
+CLOSED = frozenset({S.DECLINED, S.DELIVERED})
+
+STATUS_LABELS = {
+    S.SUBMITTED: _l("Submitted"),
+    S.IN_DISCOVERY: _l("In discovery"),
+    S.READY: _l("Ready"),
+    S.PLANNED: _l("Planned"),
+    S.DELIVERED: _l("Delivered"),
+    S.DECLINED: _l("Declined"),
+    S.PARKED: _l("Parked"),
+}
+
+NOTE_KIND_LABELS = {
+    NoteKind.NOTE: _l("Note"),
+    NoteKind.WORKSHOP: _l("Workshop"),
+    NoteKind.QUESTION: _l("Question"),
+    NoteKind.ANSWER: _l("Answer"),
+}
+
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "background": _l("Background"),
+    "desired_outcome": _l("Desired outcome"),
+    "expected_value": _l("Expected value"),
+    "assumptions": _l("Assumptions"),
+    "risks": _l("Risks"),
+    "out_of_scope": _l("Out of scope"),
+}
+REQUIRED_FIELDS = ("title", "background", "desired_outcome", "expected_value")
+MAX_LENGTH = {"title": 200, "background": 20000, "desired_outcome": 20000,
+              "expected_value": 20000, "assumptions": 20000, "risks": 20000,
+              "out_of_scope": 20000}
+MAX_RATIONALE = 4000
+MAX_COSPONSOR_NOTE = 2000
+MAX_NOTE = 20000
+
+# Characters XML 1.0 cannot carry (the Atom feed) and nobody means to type.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean_text(value: str | None) -> str:
+    """Strip surrounding space, stray control characters and Windows line ends."""
+    return _CONTROL.sub("", (value or "").replace("\r\n", "\n")).strip()
+
+
+def _check_length(field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise RuleViolation(
+            _("At most %(n)d characters (this is %(len)d).", n=limit, len=len(value)), field)
+
+
+def _clean_need_fields(fields: dict) -> dict:
+    cleaned = {}
+    for name, value in fields.items():
+        if name not in MAX_LENGTH:
+            raise ValueError(f"not a field of a need: {name}")
+        value = clean_text(value)
+        if name == "title":
+            value = " ".join(value.split())
+        if name in REQUIRED_FIELDS and not value:
+            raise RuleViolation(_("%(field)s is required.", field=FIELD_LABELS[name]), name)
+        _check_length(name, value, MAX_LENGTH[name])
+        cleaned[name] = value
+    return cleaned
+
+
+def _actor_label(actor) -> str:
+    return actor.name if actor is not None else ""
+
+
+def _log(need: Need, field: str, old="", new="", *, actor=None, comment="", by_system=False):
+    need.changes.append(NeedChange(
+        field=field, old_value=str(old or ""), new_value=str(new or ""), comment=comment or "",
+        actor=actor, actor_label=_actor_label(actor), is_by_system=by_system))
+
+
+def _touch(need: Need) -> None:
+    """Mark the need as worked on now (the list's "oldest untouched" sort reads this)."""
+    need.updated_at = utcnow()
+
+
+def submitting_municipality_problem(project, user) -> str | None:
+    """Why the user's organisation cannot act as a municipality in the project, if it cannot."""
+    org = user.organisation
+    if not org.is_municipality:
+        return _("Only municipalities submit and co-sponsor needs.")
+    if participation_of(project, org.id) is None:
+        return _("%(org)s does not take part in the project.", org=org.name)
+    return None
+
+
+def _next_number(project_id: int) -> int:
+    """Take the project's next need number. The UPDATE locks the counter row until commit, so
+    concurrent submissions queue up instead of reading the same maximum."""
+    bump = (update(NeedCounter).where(NeedCounter.project_id == project_id)
+            .values(last_number=NeedCounter.last_number + 1)
+            .returning(NeedCounter.last_number)
+            .execution_options(synchronize_session=False))
+    number = db.session.execute(bump).scalar()
+    if number is None:
+        start = db.session.scalar(
+            select(func.coalesce(func.max(Need.number), 0)).where(Need.project_id == project_id))
+        dialect = db.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        db.session.execute(insert(NeedCounter).values(project_id=project_id, last_number=start)
+                           .on_conflict_do_nothing(index_elements=["project_id"]))
+        number = db.session.execute(bump).scalar_one()
+    return number
+
+
+def create_need(project, submitter, **fields) -> Need:
+    """Submit a need on behalf of the submitter's municipality; it starts as submitted."""
+    problem = submitting_municipality_problem(project, submitter)
+    if problem:
+        raise RuleViolation(problem, status=403)
+    for optional in ("assumptions", "risks", "out_of_scope"):
+        fields.setdefault(optional, "")
+    for required in REQUIRED_FIELDS:
+        fields.setdefault(required, "")
+    cleaned = _clean_need_fields(fields)
+    need = Need(project=project, number=_next_number(project.id),
+                organisation=submitter.organisation, submitter=submitter,
+                status=S.SUBMITTED, **cleaned)
+    db.session.add(need)
+    _log(need, "created", new=cleaned["title"], actor=submitter)
+    db.session.flush()
+    return need
+
+
+def update_need(need: Need, actor, **fields) -> list[str]:
+    """Change a need's texts; each changed field goes into the history. Returns those fields."""
+    cleaned = _clean_need_fields(fields)
+    changed = []
+    for name, value in cleaned.items():
+        old = getattr(need, name)
+        if value != old:
+            setattr(need, name, value)
+            _log(need, name, old, value, actor=actor)
+            changed.append(name)
+    if changed:
+        _touch(need)
+    db.session.flush()
+    return changed
+
+
+def _lock(need: Need) -> None:
+    """Lock the need's row until commit, and refuse when someone changed its status or
+    escalation since it was loaded: two people deciding at once must not both win."""
+    row = db.session.execute(select(Need.status, Need.is_escalated)
+                             .where(Need.id == need.id).with_for_update()).one()
+    if (row.status, row.is_escalated) != (need.status, need.is_escalated):
+        raise RuleViolation(_("Someone else changed the need just now. Reload the page and "
+                              "try again."), status=409)
+
+
+def allowed_statuses(need: Need, by_system: bool = False) -> list[str]:
+    """The statuses the need may move to next, in lifecycle order."""
+    graph = SYSTEM_TRANSITIONS if by_system else TRANSITIONS
+    return [s for s in S if s in graph[need.status]]
+
+
+def set_status(need: Need, status: str, actor=None, rationale: str | None = None,
+               by_system: bool = False, rationale_public: bool = False) -> NeedChange | None:
+    """Move a need along its lifecycle. Declining and parking need a rationale, which everyone
+    sees; `rationale_public` puts a declined need and its rationale on the public roadmap.
+    A system change to the status the need already has does nothing (returns None), so item
+    events may call this freely."""
+    if not status:
+        raise RuleViolation(_("Choose the new status."), "status")
+    if status not in set(S):
+        raise RuleViolation(_("Unknown status."), "status")
+    if status == need.status:
+        if by_system:
+            return None
+        raise RuleViolation(_("The need is already %(status)s.",
+                              status=str(STATUS_LABELS[status]).lower()), "status", status=409)
+    graph = SYSTEM_TRANSITIONS if by_system else TRANSITIONS
+    if status not in graph[need.status]:
+        raise RuleViolation(
+            _("A need cannot go from %(old)s to %(new)s.",
+              old=str(STATUS_LABELS[need.status]).lower(), new=str(STATUS_LABELS[status]).lower()),
+            "status")
+    rationale = clean_text(rationale)
+    _lock(need)
+    if status in RATIONALE_REQUIRED and not rationale:
+        raise RuleViolation(
+            _("Give the reason for this decision; everyone in the project sees it."), "rationale")
+    _check_length("rationale", rationale, MAX_RATIONALE)
+    old = need.status
+    now = utcnow()
+    need.status = status
+    need.status_rationale = rationale
+    # Only a declined need can appear on the public roadmap because of its rationale.
+    need.is_rationale_public = bool(rationale_public and rationale and status == S.DECLINED)
+    need.status_changed_at = now
+    need.delivered_at = now if status == S.DELIVERED else None
+    _touch(need)
+    actor = None if by_system else actor
+    _log(need, "status", old, status, actor=actor, comment=rationale, by_system=by_system)
+    record("need.status_changed", project=need.project, target=need, target_label=need.label,
+           actor=actor, actor_label="system" if by_system else None,
+           old=old, new=status, rationale=rationale or None, by_system=by_system or None)
+    db.session.flush()
+    return need.changes[-1]
+
+
+def cosponsorship_of(need: Need, organisation_id: int) -> NeedCoSponsor | None:
+    return db.session.scalar(select(NeedCoSponsor).where(
+        NeedCoSponsor.need_id == need.id, NeedCoSponsor.organisation_id == organisation_id))
+
+
+def _already_cosponsoring(org) -> RuleViolation:
+    return RuleViolation(_("%(org)s already co-sponsors this need.", org=org.name), status=409)
+
+
+def cosponsor(need: Need, user, note: str = "", is_willing_to_cofund: bool = False,
+              is_willing_to_test: bool = False) -> NeedCoSponsor:
+    """Co-sponsor the need on behalf of the user's municipality (one co-sponsorship each)."""
+    problem = submitting_municipality_problem(need.project, user)
+    if problem:
+        raise RuleViolation(problem, status=403)
+    org = user.organisation
+    if org.id == need.organisation_id:
+        raise RuleViolation(_("%(org)s submitted this need, so it cannot also co-sponsor it.",
+                              org=org.name))
+    if need.status in CLOSED:
+        raise RuleViolation(_("The need is %(status)s and takes no more co-sponsors.",
+                              status=str(STATUS_LABELS[need.status]).lower()), status=409)
+    note = clean_text(note)
+    _check_length("note", note, MAX_COSPONSOR_NOTE)
+    if cosponsorship_of(need, org.id) is not None:
+        raise _already_cosponsoring(org)
+    sponsorship = NeedCoSponsor(need_id=need.id, organisation=org, created_by=user, note=note,
+                                is_willing_to_cofund=bool(is_willing_to_cofund),
+                                is_willing_to_test=bool(is_willing_to_test))
+    try:
+        # A colleague's simultaneous click passes the check above too; the unique constraint
+        # decides, and the savepoint keeps the rest of the transaction usable.
+        with db.session.begin_nested():
+            db.session.add(sponsorship)
+            db.session.flush()
+    except IntegrityError:
+        raise _already_cosponsoring(org) from None
+    _log(need, "cosponsor", new=org.name, actor=user, comment=note)
+    _touch(need)
+    record("need.cosponsored", project=need.project, target=need, target_label=need.label,
+           actor=user, organisation=org.name, cofund=sponsorship.is_willing_to_cofund or None,
+           test_municipality=sponsorship.is_willing_to_test or None)
+    db.session.flush()
+    db.session.expire(need, ["cosponsors"])
+    return sponsorship
+
+
+def withdraw_cosponsorship(need: Need, user) -> None:
+    """Withdraw the co-sponsorship of the user's municipality."""
+    sponsorship = cosponsorship_of(need, user.organisation_id)
+    if sponsorship is None:
+        raise RuleViolation(_("%(org)s does not co-sponsor this need.",
+                              org=user.organisation.name), status=409)
+    org_name = sponsorship.organisation.name
+    db.session.delete(sponsorship)
+    _log(need, "cosponsor", old=org_name, actor=user)
+    _touch(need)
+    record("need.cosponsorship_withdrawn", project=need.project, target=need,
+           target_label=need.label, actor=user, organisation=org_name)
+    db.session.flush()
+    db.session.expire(need, ["cosponsors"])
+
+
+def add_note(need: Need, author, kind: str, body: str, occurred_on: date | None = None) -> NeedNote:
+    """Add a dated entry to the discovery log."""
+    if kind not in set(NoteKind):
+        raise RuleViolation(_("Choose what kind of entry this is."), "kind")
+    body = clean_text(body)
+    if not body:
+        raise RuleViolation(_("Write the note."), "body")
+    _check_length("body", body, MAX_NOTE)
+    today = utcnow().date()
+    occurred_on = occurred_on or today
+    # A day's slack: "today" in Copenhagen can be tomorrow in UTC.
+    if (occurred_on - today).days > 1:
+        raise RuleViolation(_("The date cannot be in the future."), "occurred_on")
+    if occurred_on.year < 2000:
+        raise RuleViolation(_("Give a date after the year 2000."), "occurred_on")
+    note = NeedNote(need=need, author=author, kind=kind, body=body, occurred_on=occurred_on)
+    db.session.add(note)
+    _touch(need)
+    db.session.flush()
+    return note
+
+
+def escalate(need: Need, actor, reason: str) -> None:
+    """Put the need in the steering group's "for decision" queue, with the reason why."""
+    _lock(need)
+    if need.is_escalated:
+        raise RuleViolation(_("The need is already escalated to the steering group."), status=409)
+    reason = clean_text(reason)
+    if not reason:
+        raise RuleViolation(_("Say what the steering group should decide."), "reason")
+    _check_length("reason", reason, MAX_RATIONALE)
+    need.is_escalated = True
+    need.escalated_at = utcnow()
+    need.escalated_by = actor
+    need.escalation_reason = reason
+    _touch(need)
+    _log(need, "escalation", "", "escalated", actor=actor, comment=reason)
+    record("need.escalated", project=need.project, target=need, target_label=need.label,
+           actor=actor, reason=reason)
+    db.session.flush()
+
+
+def withdraw_escalation(need: Need, actor, comment: str = "") -> None:
+    """Take the need out of the steering group's queue (decided, or no longer needed)."""
+    _lock(need)
+    if not need.is_escalated:
+        raise RuleViolation(_("The need is not escalated."), status=409)
+    comment = clean_text(comment)
+    _check_length("comment", comment, MAX_RATIONALE)
+    need.is_escalated = False
+    need.escalated_at = None
+    need.escalated_by = None
+    need.escalation_reason = ""
+    _touch(need)
+    _log(need, "escalation", "escalated", "", actor=actor, comment=comment)
+    record("need.escalation_withdrawn", project=need.project, target=need,
+           target_label=need.label, actor=actor, comment=comment or None)
+    db.session.flush()
