@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.backlog.models import Item, ItemType, Status
-from app.backlog.services import _counter_bump, clean_text, parse_id, record_change
+from app.backlog.services import (_counter_bump, clean_text, items_changed_now, parse_id,
+                                  record_change)
 from app.database import utcnow
 from app.extensions import db
 from app.projects.models import Project
@@ -177,6 +178,8 @@ def _set_sprint(item: Item, sprint: Sprint | None, actor, change: int, at: datet
     item.sprint_id = sprint.id if sprint is not None else None
     item.updated_at = at
     record_change(item, "sprint", old, item.sprint_id, actor, change, at)
+    # Needs served by the item follow it: entering a sprint plans them (app/discovery).
+    items_changed_now([item])
 
 
 def project_item(project: Project, item_id) -> Item:
