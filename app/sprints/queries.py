@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload
 
+from app.accounts.models import User
 from app.backlog.models import Item, ItemType, Status
 from app.backlog.services import MAX_ID
 from app.extensions import db
@@ -82,15 +82,23 @@ def plannable(project: Project):
             Item.type != ItemType.EPIC)
 
 
+# The planning lists are light rows, not ORM objects: a sprint may hold hundreds of items.
+PLAN_COLUMNS = (Item.id, Item.number, Item.type, Item.title, Item.estimate, Item.status,
+                Item.rank, User.name.label("assignee_name"))
+
+
+def _plan_rows():
+    return select(*PLAN_COLUMNS).outerjoin(User, User.id == Item.assignee_id)
+
+
 def plannable_page(project: Project, after: str | None = None,
-                   limit: int = PLAN_PAGE) -> tuple[list[Item], str | None]:
-    """One page of the ranked backlog a sprint can take from; returns (items, next cursor)."""
+                   limit: int = PLAN_PAGE) -> tuple[list, str | None]:
+    """One page of the ranked backlog a sprint can take from; returns (rows, next cursor)."""
     limit = max(1, min(limit, MAX_PLAN_SHOWN))
-    stmt = (select(Item).where(*plannable(project)).options(joinedload(Item.assignee))
-            .order_by(Item.rank).limit(limit + 1))
+    stmt = _plan_rows().where(*plannable(project)).order_by(Item.rank).limit(limit + 1)
     if after:
         stmt = stmt.where(Item.rank > after)
-    items = list(db.session.scalars(stmt))
+    items = list(db.session.execute(stmt))
     more = len(items) > limit
     items = items[:limit]
     return items, (items[-1].rank if more and items else None)
@@ -100,11 +108,10 @@ def plannable_count(project: Project) -> int:
     return db.session.scalar(select(func.count(Item.id)).where(*plannable(project)))
 
 
-def items_of(sprint: Sprint) -> list[Item]:
-    """The sprint's items now, in rank order, with their assignees."""
-    return list(db.session.scalars(
-        select(Item).where(Item.sprint_id == sprint.id).options(joinedload(Item.assignee))
-        .order_by(Item.rank)))
+def items_of(sprint: Sprint) -> list:
+    """The sprint's items now (light rows), in rank order, with their assignees' names."""
+    return list(db.session.execute(
+        _plan_rows().where(Item.sprint_id == sprint.id).order_by(Item.rank)))
 
 
 @dataclass
@@ -124,7 +131,7 @@ class PlanTotals:
         return max(self.points - self.velocity, 0.0) if self.velocity is not None else 0.0
 
 
-def plan_totals(sprint: Sprint, items: list[Item]) -> PlanTotals:
+def plan_totals(sprint: Sprint, items: list) -> PlanTotals:
     """The sprint's points against its capacity and the recent velocity."""
     return PlanTotals(points=sum(i.estimate or 0 for i in items), items=len(items),
                       unestimated=sum(1 for i in items if i.estimate is None),

@@ -1,5 +1,7 @@
+"""Sprint pages: the list with the velocity, a sprint's planning, burndown, close and
+retrospective, and the review. Thin views: load (404), check (403), call a service, commit."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,6 +19,7 @@ from app.sprints.forms import CloseForm, RetrospectiveForm, SprintForm
 from app.sprints.permissions import can_plan_sprints, can_write_retrospective
 from app.web import is_htmx, render_page_or_partial
 
+
 def _sprint_url(project, sprint, **kwargs):
     return url_for("sprints.show", key=project.key, sprint_id=sprint.id, **kwargs)
 
@@ -27,23 +30,23 @@ def _field_error(form, exc: RuleViolation, fallback: str) -> None:
     field.errors = [*field.errors, exc.message]
 
 
-def _new_form(project) -> SprintForm:
-    lists = queries.sprint_lists(project)
+def _new_form(project, lists, average) -> SprintForm:
+    """The form for the next sprint: its number, the two weeks after the last sprint, and
+    the recent velocity as the capacity."""
     count = len(lists.planned) + len(lists.closed) + (1 if lists.active else 0)
     start, end = services.suggested_dates(project)
-    average = services.average_velocity(project)
-    form = SprintForm(formdata=None, name=_("Sprint %(n)d", n=count + 1), start_date=start,
+    return SprintForm(formdata=None, name=_("Sprint %(n)d", n=count + 1), start_date=start,
                       end_date=end, capacity=format_points(round(average)) if average else "")
-    return form
 
 
 def _index_page(project, form=None, status=200):
     can_plan = can_plan_sprints(current_user, project)
-    rows = reports.velocity(project)
+    rows, lists = reports.velocity(project), queries.sprint_lists(project)
     average = services.average_velocity(project)
+    if can_plan and form is None:
+        form = _new_form(project, lists, average)
     return render_template(
-        "sprints/index.html", project=project, lists=queries.sprint_lists(project),
-        can_plan=can_plan, form=form or (_new_form(project) if can_plan else None),
+        "sprints/index.html", project=project, lists=lists, can_plan=can_plan, form=form,
         velocity=rows, average=average,
         chart=charts.velocity_chart(rows, average) if rows else None), status
 
@@ -78,19 +81,20 @@ def create(key):
     return redirect(_sprint_url(project, sprint), 303)
 
 
-def _planning_context(project, sprint, shown=queries.PLAN_PAGE, message=None):
+def _planning_context(project, sprint, shown=queries.PLAN_PAGE, message=None, after=None):
     can_plan = can_plan_sprints(current_user, project) and not sprint.is_closed
     items = queries.items_of(sprint)
     backlog, cursor, available = [], None, 0
     if can_plan:
-        backlog, cursor = queries.plannable_page(project, limit=max(shown, queries.PLAN_PAGE))
+        backlog, cursor = queries.plannable_page(project, after,
+                                                 limit=max(shown, queries.PLAN_PAGE))
         available = queries.plannable_count(project)
     return {"project": project, "sprint": sprint, "items": items, "backlog": backlog,
-            "cursor": cursor, "available": available, "can_plan": can_plan,
+            "cursor": cursor, "available": available, "can_plan": can_plan, "after": after,
             "totals": queries.plan_totals(sprint, items), "message": message}
 
 
-def _show_page(project, sprint, status=200, message=None, **forms):
+def _show_page(project, sprint, status=200, message=None, after=None, **forms):
     can_plan = can_plan_sprints(current_user, project)
     data = reports.burndown(sprint)
     committed, completed = reports.committed_and_completed(sprint)
@@ -105,7 +109,7 @@ def _show_page(project, sprint, status=200, message=None, **forms):
         forms["retro_form"] = RetrospectiveForm(
             formdata=None, went_well=sprint.retro_went_well, to_improve=sprint.retro_to_improve,
             actions=sprint.retro_actions, version=sprint.version_id)
-    context = _planning_context(project, sprint)
+    context = _planning_context(project, sprint, after=after)
     context.update(
         page_message=message, can_manage=can_plan, can_retro=can_retro,
         committed=committed, completed=completed, burndown=data,
@@ -132,7 +136,7 @@ def show(key, sprint_id):
         shown = request.args.get("shown", type=int) or queries.PLAN_PAGE
         return render_page_or_partial("sprints/show.html", "sprints/_planning.html",
                                       **_planning_context(project, sprint, shown))
-    return _show_page(project, sprint)
+    return _show_page(project, sprint, after=after)
 
 
 @bp.post("/p/<key>/sprints/<int:sprint_id>")
@@ -182,8 +186,9 @@ def delete(key, sprint_id):
         db.session.commit()
     except (RuleViolation, StaleDataError) as exc:
         db.session.rollback()
-        return _show_page(project, queries.get_sprint_or_404(project, sprint_id),
-                          _as_violation(exc).status, _as_violation(exc).message)
+        exc = _as_violation(exc)
+        return _show_page(project, queries.get_sprint_or_404(project, sprint_id), exc.status,
+                          exc.message)
     flash(_("%(name)s is deleted; its items are back in the backlog.", name=name), "success")
     return redirect(url_for("sprints.index", key=key), 303)
 
@@ -290,9 +295,10 @@ def close(key, sprint_id):
             return _show_page(project, sprint, exc.status, close_form=form)
         return _show_page(project, sprint, exc.status, exc.message)
     where = sprint.carried_to.name if sprint.carried_to else _("the backlog")
-    flash(_("%(name)s is closed: %(done)s points completed; %(n)d unfinished items moved to "
-            "%(where)s.", name=sprint.name, done=decimal(sprint.completed_points),
-            n=len(moved), where=where), "success")
+    flash(ngettext("%(name)s is closed: %(done)s points completed; %(num)d unfinished item "
+                   "moved to %(where)s.", "%(name)s is closed: %(done)s points completed; "
+                   "%(num)d unfinished items moved to %(where)s.", len(moved), name=sprint.name,
+                   done=decimal(sprint.completed_points), where=where), "success")
     return redirect(_sprint_url(project, sprint), 303)
 
 

@@ -153,10 +153,11 @@ def update_sprint(sprint: Sprint, actor, changes: dict, expected_version=None) -
 
 def delete_sprint(sprint: Sprint, actor, at: datetime | None = None) -> int:
     """Delete a planned sprint; its items go back to the backlog. Returns how many went back."""
+    _number, change = _counter_bump(sprint.project_id)
+    db.session.refresh(sprint)  # as the previous writer of the project left it
     if not sprint.is_planned:
         raise RuleViolation(_("Only a planned sprint can be deleted."), status=409)
     at = at or utcnow()
-    _number, change = _counter_bump(sprint.project_id)
     items = sprint_items(sprint)
     for item in items:
         _set_sprint(item, None, actor, change, at)
@@ -213,6 +214,10 @@ def commit_item(sprint: Sprint, actor, item: Item, at: datetime | None = None) -
                               name=other.name if other else "?"), status=409)
     at = at or utcnow()
     _number, change = _counter_bump(sprint.project_id)
+    db.session.refresh(sprint)  # closed meanwhile?
+    if sprint.is_closed:
+        raise RuleViolation(_("%(name)s is closed; nothing can be added to it.",
+                              name=sprint.name), status=409)
     _set_sprint(item, sprint, actor, change, at)
     db.session.flush()
     return True
@@ -229,6 +234,10 @@ def remove_item(sprint: Sprint, actor, item: Item, at: datetime | None = None) -
         raise RuleViolation(_("The item is not in this sprint (any more)."), status=409)
     at = at or utcnow()
     _number, change = _counter_bump(sprint.project_id)
+    db.session.refresh(sprint)  # closed meanwhile?
+    if sprint.is_closed:
+        raise RuleViolation(_("%(name)s is closed; its items stay as they were.",
+                              name=sprint.name), status=409)
     _set_sprint(item, None, actor, change, at)
     db.session.flush()
 
@@ -270,10 +279,11 @@ def _forget_active() -> None:
 def start_sprint(sprint: Sprint, actor, at: datetime | None = None) -> None:
     """Planned → active: the board shows its items from now on; its open points are frozen
     as the commitment the burndown starts from."""
+    _counter_bump(sprint.project_id)
+    db.session.refresh(sprint)  # as the previous writer of the project left it
     if not sprint.is_planned:
         raise RuleViolation(_("%(name)s has been started already.", name=sprint.name),
                             status=409)
-    _counter_bump(sprint.project_id)
     _forget_active()
     running = active_sprint(sprint.project)
     if running is not None:
@@ -308,6 +318,8 @@ def close_sprint(sprint: Sprint, actor, unfinished: str = "backlog", expected_ve
                  at: datetime | None = None) -> list[Item]:
     """Active → closed: the unfinished items go back to the backlog (keeping their rank) or
     into the next planned sprint; the completed points are frozen. Returns the moved items."""
+    _number, change = _counter_bump(sprint.project_id)
+    db.session.refresh(sprint)  # as the previous writer of the project left it
     if sprint.is_closed:
         raise RuleViolation(_("%(name)s is closed already.", name=sprint.name), status=409)
     if not sprint.is_active:
@@ -320,7 +332,6 @@ def close_sprint(sprint: Sprint, actor, unfinished: str = "backlog", expected_ve
         raise RuleViolation(_("There is no planned sprint to move the unfinished items to."),
                             "unfinished")
     at = at or utcnow()
-    _number, change = _counter_bump(sprint.project_id)
     moved = [item for item in sprint_items(sprint) if item.status != Status.DONE]
     sprint.completed_points = done_points(sprint)
     for item in moved:

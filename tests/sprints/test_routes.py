@@ -492,6 +492,10 @@ def test_planning_backlog_pages_with_show_more(world, people, login, sprint, mak
     fragment = more.get_data(as_text=True)
     assert "Punkt 50" in fragment and "Punkt 54" in fragment and "<html" not in fragment
     assert "plan-more" not in fragment
+    # Without JavaScript the link opens the page further down the backlog.
+    page = client.get(f"/p/ALPHA/sprints/{sprint.id}?after={cursor}", headers=EN)
+    html = page.get_data(as_text=True)
+    assert "Punkt 50" in html and "Punkt 49" not in html and "Back to the top" in html
     # After a commit the region keeps as many rows as were loaded.
     response = client.post(f"/p/ALPHA/sprints/{sprint.id}/items",
                            data={"item": items[0].id, "shown": "55"}, headers=HX)

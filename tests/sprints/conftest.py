@@ -1,0 +1,1 @@
+from tests.backlog.conftest import count_statements  # noqa: F401
