@@ -58,6 +58,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long-open boards keep working
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
@@ -116,6 +119,7 @@ class ProductionConfig(Config):
     def validate(cls) -> None:
         """Refuse to start with the development secret or a missing one."""
         key = os.environ.get("SECRET_KEY", "")
+        # Compared with the literal default: Config.SECRET_KEY already holds the environment's.
         if len(key) < 32 or key == DEV_SECRET_KEY:
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production."

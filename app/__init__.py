@@ -11,8 +11,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     config_class = config_class or config_from_env()
     if issubclass(config_class, ProductionConfig):
         config_class.validate()
-    app = Flask(__name__, static_folder="../static", template_folder="../templates",
-                instance_path=str(_instance_dir()))
+    from app.web import SamspilFlask
+
+    app = SamspilFlask(__name__, static_folder="../static", template_folder="../templates",
+                       instance_path=str(_instance_dir()))
     app.config.from_object(config_class)
     _instance_dir().mkdir(exist_ok=True)
 
@@ -52,6 +54,7 @@ def _instance_dir():
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.decisions import bp as decisions_bp
+    from app.audit.routes import bp as audit_bp
     from app.digests import bp as digests_bp
     from app.discovery import bp as discovery_bp
     from app.discovery import roadmap_bp
@@ -63,8 +66,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.projects import bp as projects_bp
     from app.sprints import bp as sprints_bp
 
-    for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, backlog_bp, board_bp,
-               sprints_bp, digests_bp, mail_bp, discovery_bp, roadmap_bp, decisions_bp):
+    for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, audit_bp, backlog_bp,
+               board_bp, sprints_bp, digests_bp, mail_bp, discovery_bp, roadmap_bp, decisions_bp):
         app.register_blueprint(bp)
 
 

@@ -1,10 +1,14 @@
-"""Security baseline applied to every response: headers, CSP, request ids, the login loader."""
+"""Security baseline applied to every request and response: headers, CSP, request ids, the
+login loader, hostile-input guards (NUL bytes, out-of-range ids) and the trusted proxy."""
 import logging
 import secrets
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, login_manager
 
@@ -24,6 +28,30 @@ CSP = "; ".join(
 )
 
 
+# Ids in URLs are database integers: a larger number can name nothing, and PostgreSQL would
+# answer "integer out of range" (a 500) where the right answer is 404.
+MAX_ID = 2**31 - 1
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:…>` that only matches 0 … MAX_ID, so forged huge ids answer 404."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def request_id() -> str:
+    """This request's id, shown on error pages and put on every log line about it."""
+    if "request_id" not in g:
+        g.request_id = secrets.token_hex(6)
+    return g.request_id
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in vals if isinstance(v, str))
+               for key, vals in values.lists())
+
+
 class RequestIdFilter(logging.Filter):
     """Put the request id on every log record so support can find a user's error."""
 
@@ -35,6 +63,17 @@ class RequestIdFilter(logging.Filter):
 
 
 def init_app(app: Flask) -> None:
+    # Before any blueprint adds its rules, so every <int:…> in the app is bounded.
+    app.url_map.converters["int"] = BoundedIntegerConverter
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
+    if proxies:
+        # Behind a reverse proxy remote_addr is the proxy's: without this the per-address
+        # sign-in limit would be one limit for everybody, and the audit log would say "127.0.0.1".
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    if app.config.get("ENV_NAME") == "production" and str(
+            app.config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://"):
+        app.logger.warning("RATELIMIT_STORAGE_URI is memory://: each worker keeps its own "
+                           "sign-in limits. Set it to a shared store such as redis://.")
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
@@ -56,7 +95,17 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def assign_request_id():
-        g.request_id = secrets.token_hex(6)
+        g.pop("request_id", None)
+        request_id()
+
+    @app.before_request
+    def refuse_nul_bytes():
+        # No text a person types contains NUL, and PostgreSQL refuses to store it (a 500).
+        if "\x00" in request.path or _has_nul(request.args) or (
+                request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+                and _has_nul(request.form)):
+            abort(400, description=_("The request contains a character that is not allowed "
+                                     "(a NUL byte). Nothing was saved."))
 
     @app.after_request
     def security_headers(response):
@@ -69,7 +118,7 @@ def init_app(app: Flask) -> None:
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config.get("HSTS"):
             h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        h["X-Request-ID"] = g.get("request_id", "")
+        h["X-Request-ID"] = request_id()
         return response
 
     handler_filter = RequestIdFilter()

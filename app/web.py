@@ -1,9 +1,19 @@
 """Shared web plumbing: htmx-aware rendering, error pages and template helpers."""
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.security import request_id
+
+
+class SamspilFlask(Flask):
+    """Flask, logging each unhandled exception once, with the request id the error page shows."""
+
+    def log_exception(self, exc_info) -> None:
+        self.logger.error("Unhandled error [request %s] on %s %s", request_id(), request.method,
+                          request.path, exc_info=exc_info)
 
 
 def is_htmx() -> bool:
@@ -65,11 +75,25 @@ def init_app(app: Flask) -> None:
         return _error_page(429, _("Too many attempts"),
                            _("Too many attempts. Wait a few minutes and try again."))
 
+    @app.errorhandler(IntegrityError)
+    def conflict(error):
+        # A uniqueness rule the services check first can still lose a race with another
+        # request; the database's constraint then decides, and the person hears why.
+        db.session.rollback()
+        app.logger.error("Integrity error [request %s] on %s %s", request_id(),
+                         request.method, request.path, exc_info=error)
+        return _error_page(409, _("Conflict"),
+                           _("This clashes with something that already exists, perhaps saved "
+                             "by someone else a moment ago. Nothing was saved."))
+
     @app.errorhandler(500)
     def server_error(error):
+        # An unhandled exception was already logged by SamspilFlask.log_exception; an explicit
+        # abort(500) was not. The page never shows the exception, only the request id.
         db.session.rollback()
-        app.logger.error("Unhandled error [request %s]", g.get("request_id", "-"),
-                         exc_info=getattr(error, "original_exception", None))
+        if getattr(error, "original_exception", None) is None:
+            app.logger.error("Error 500 [request %s] on %s %s", request_id(), request.method,
+                             request.path)
         return _error_page(500, _("Something went wrong"),
                            _("The error has been logged. Nothing was saved."))
 
@@ -77,5 +101,5 @@ def init_app(app: Flask) -> None:
     def template_helpers():
         return {
             "has_endpoint": lambda name: name in app.view_functions,
-            "request_id": g.get("request_id", ""),
+            "request_id": request_id(),
         }

@@ -61,6 +61,8 @@ EXPECTATIONS = {
     "projects.add_organisation": ("POST", "/p/{key}/organisations", only(Role.SECRETARIAT)),
     "projects.remove_organisation": ("POST", "/p/{key}/organisations/{organisation_id}/remove",
                                      only(Role.SECRETARIAT)),
+    "audit.index": ("GET", "/audit", SITE_ADMIN),
+    "audit.project": ("GET", "/p/{key}/audit", only(Role.SECRETARIAT)),
     # Requirement discovery. The path's need was submitted by another municipality (Aarhus).
     "discovery.index": ("GET", "/p/{key}/needs", MEMBERS),
     "discovery.new": ("GET", "/p/{key}/needs/new",

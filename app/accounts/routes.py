@@ -1,3 +1,4 @@
+import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -7,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.accounts import bp
 from app.accounts.forms import LanguageForm, LoginForm, PasswordForm
 from app.accounts.services import authenticate, change_password, normalise_email
+from app.audit.services import record
 from app.extensions import db, limiter
 from app.services import RuleViolation
 
@@ -33,10 +35,33 @@ def _login_account_key() -> str:
     return "account:" + normalise_email(request.form.get("email", ""))[:254]
 
 
+def _failed_sign_in(response) -> bool:
+    """Only refused attempts count: a town hall signs in from one address every morning."""
+    return response.status_code >= 400
+
+
+def _login_page(form, status: int, throttled: bool = False):
+    demo = DEMO_ACCOUNTS if current_app.config["SHOW_DEMO_ACCOUNTS"] else []
+    return render_template("accounts/login.html", form=form, demo_accounts=demo,
+                           throttled=throttled), status
+
+
+@bp.errorhandler(429)
+def too_many_sign_ins(error):
+    """Throttled sign-in: the login form again with the reason, the same for every account."""
+    current_app.logger.warning("Sign-in throttled (limit %s)", getattr(error, "description", ""))
+    response = current_app.make_response(_login_page(LoginForm(), 429, throttled=True))
+    limit = limiter.current_limit
+    if limit is not None:
+        response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_failed_sign_in)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_login_account_key)
+               key_func=_login_account_key, deduct_when=_failed_sign_in)
 def login():
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
@@ -49,18 +74,21 @@ def login():
             login_user(user, remember=form.remember.data)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or url_for("main.index"), 303)
+        db.session.commit()  # the audit event of the failed attempt
         form.password.errors.append(_("Wrong e-mail or password."))
         status = 422
     elif form.is_submitted():
         status = 422
-    demo = DEMO_ACCOUNTS if current_app.config["SHOW_DEMO_ACCOUNTS"] else []
-    return render_template("accounts/login.html", form=form, demo_accounts=demo), status
+    return _login_page(form, status)
 
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
     """Sign out (GET asks for confirmation, so a link elsewhere cannot sign anyone out)."""
     if request.method == "POST":
+        if current_user.is_authenticated:
+            record("account.signed_out", target=current_user._get_current_object())
+            db.session.commit()
         logout_user()
         flash(_("You are signed out."), "info")
         return redirect(url_for("accounts.login"), 303)
@@ -96,7 +124,10 @@ def password():
             getattr(form, exc.field or "password").errors.append(exc.message)
         else:
             db.session.commit()
-            login_user(current_user._get_current_object())
+            # Sign this session in again under the new nonce; keep remember-me if it was on.
+            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(current_user._get_current_object(),
+                       remember=remember_cookie in request.cookies)
             flash(_("Your password is changed. Other sessions have been signed out."), "success")
             return redirect(url_for("accounts.settings"), 303)
     return render_template("accounts/settings.html", form=LanguageForm(locale=current_user.locale or ""),

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import User
+from app.audit.services import record
 from app.database import utcnow
 from app.extensions import db
 from app.services import RuleViolation
@@ -69,23 +70,39 @@ def create_user(
     return user
 
 
-# A real hash, checked when the e-mail is unknown so that both answers take the same time.
-_dummy_hash: list[str] = []
+# Real hashes (one per hashing method), checked when the e-mail is unknown so that both
+# answers cost the same work.
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_password_hash() -> str:
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _dummy_hashes[method]
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None; same cost either way."""
+    """The active user with this e-mail and password, or None; same work either way.
+
+    Every attempt is audited: a sign-in, or a failed one with the e-mail tried (never the
+    password) and why it failed, which only site administrators see.
+    """
     user = get_user_by_email(email)
-    if user is None or not user.is_active:
-        if not _dummy_hash:
-            method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-            _dummy_hash.append(generate_password_hash(secrets.token_hex(16), method=method))
-        check_password_hash(_dummy_hash[0], password)
-        return None
-    if not user.check_password(password):
-        return None
-    user.last_login_at = utcnow()
-    return user
+    usable = user is not None and user.is_active
+    # One hash check on every path: an unknown e-mail must not answer faster than a known one.
+    password_ok = check_password_hash(user.password_hash if usable else _dummy_password_hash(),
+                                      password)
+    if usable and password_ok:
+        user.last_login_at = utcnow()
+        record("account.signed_in", actor=user, target=user)
+        return user
+    reason = ("unknown_account" if user is None else
+              "inactive_account" if not user.is_active else "wrong_password")
+    tried = normalise_email(email)[:254]
+    record("account.sign_in_failed", actor=None, actor_label="", target=user, target_label=tried,
+           email=tried, reason=reason)
+    return None
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -94,4 +111,5 @@ def change_password(user: User, current: str, new: str) -> None:
         raise RuleViolation(_("The current password is not correct."), "current_password")
     check_new_password(new)
     user.set_password(new)
+    record("account.password_changed", actor=user, target=user)
     db.session.flush()

@@ -1,1 +1,30 @@
-"""The audit log: who did what, when and from where."""
+"""The audit log: who did what, when and from where.
+
+Any area records a governance- or security-relevant change with
+`app.audit.services.record(action, project=..., target=..., **details)` in the same
+transaction as the change itself (record() adds the row; the caller's flush/commit saves it).
+
+Action names are `<subject>.<what happened>`: a singular lower-case noun for the kind of thing
+acted on, a dot, and a past-tense verb phrase in snake_case. Existing and reserved names:
+
+    account.signed_in            account.sign_in_failed       account.signed_out
+    account.password_changed     organisation.created         project.created
+    participation.added          participation.removed
+    project.member_added         project.member_removed       project.roles_changed
+    item.accepted                item.rejected                item.reopened  (board)
+    need.status_changed          need.cosponsored             need.cosponsorship_withdrawn
+    need.escalated               need.escalation_withdrawn                       (discovery)
+    decision.recorded                                          (decisions)
+    digest.retry                                               (digests)
+
+Keep `details` small, JSON-serialisable and free of secrets (never a password or a token):
+e.g. `record("need.status_changed", project=p, target=need, old="submitted", new="ready")`.
+Give each new action a readable label with `app.audit.labels.register_actions({...})` at
+import time of your area so the audit pages show it in the user's language.
+"""
+from flask import Blueprint
+
+# The views are imported by create_app (`from app.audit.routes import bp`), not here: every
+# area's services import app.audit.services, and the views import the projects area, so
+# importing them from this package would make an import cycle.
+bp = Blueprint("audit", __name__)

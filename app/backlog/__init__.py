@@ -14,4 +14,4 @@ def backlog_helpers():
             "statuses": STATUSES, "row_words": row_words}
 
 
-from app.backlog import routes  # noqa: E402,F401
+from app.backlog import digest, routes  # noqa: E402,F401

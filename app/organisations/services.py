@@ -1,7 +1,8 @@
 """Rules for creating and changing organisations."""
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
+from app.audit.services import record
 from app.extensions import db
 from app.organisations.models import Organisation, OrganisationKind
 from app.organisations.municipalities import MUNICIPALITY_CODES, is_valid_cvr
@@ -15,7 +16,9 @@ def create_organisation(
     name = name.strip()
     if kind not in set(OrganisationKind):
         raise RuleViolation(_("Unknown kind of organisation."), "kind")
-    if db.session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == name.lower())):
+    # SQLite's lower() folds only ASCII: compare exactly too, so "Ærø" is found as "Ærø".
+    if db.session.scalar(select(Organisation.id).where(or_(
+            Organisation.name == name, func.lower(Organisation.name) == name.lower()))):
         raise RuleViolation(_("An organisation with this name already exists."), "name")
     if kind == OrganisationKind.MUNICIPALITY:
         if municipality_code not in MUNICIPALITY_CODES:
@@ -40,4 +43,5 @@ def create_organisation(
     org = Organisation(name=name, kind=kind, municipality_code=municipality_code, cvr=cvr)
     db.session.add(org)
     db.session.flush()
+    record("organisation.created", target=org, kind=kind)
     return org

@@ -14,3 +14,20 @@ def get_project_or_404(key: str) -> Project:
     if project is None or not can_view_project(current_user, project):
         abort(404)
     return project
+
+
+def get_by_id(model, ident):
+    """The row of `model` with this id, or None (an id no database integer holds names nothing)."""
+    from app.security import MAX_ID
+
+    if not isinstance(ident, int) or isinstance(ident, bool) or not 0 < ident <= MAX_ID:
+        return None
+    return db.session.get(model, ident)
+
+
+def get_in_project_or_404(model, project: Project, ident):
+    """A row of a project-owned `model` by id; another project's row answers 404 like no row."""
+    obj = get_by_id(model, ident)
+    if obj is None or obj.project_id != project.id:
+        abort(404)
+    return obj

@@ -11,7 +11,7 @@ from app.organisations.models import Organisation
 from app.projects import bp, services
 from app.projects.forms import (PARTICIPATION_LABELS, ROLE_LABELS, AddMemberForm,
                                 AddOrganisationForm, ProjectForm, RolesForm)
-from app.projects.loaders import get_project_or_404
+from app.projects.loaders import get_by_id, get_in_project_or_404, get_project_or_404
 from app.projects.models import Membership, ProjectOrganisation
 from app.projects.permissions import (can_administer_site, can_manage_members, require,
                                       roles_in)
@@ -110,10 +110,7 @@ def add_member(key):
 
 
 def _membership_or_404(project, membership_id) -> Membership:
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.project_id != project.id:
-        abort(404)
-    return membership
+    return get_in_project_or_404(Membership, project, membership_id)
 
 
 @bp.post("/p/<key>/members/<int:membership_id>/roles")
@@ -159,7 +156,7 @@ def add_organisation(key):
     require(can_manage_members(current_user, project))
     form = AddOrganisationForm(prefix="org")
     if form.validate_on_submit():
-        org = db.session.get(Organisation, form.organisation_id.data)
+        org = get_by_id(Organisation, form.organisation_id.data)
         try:
             if org is None:
                 raise RuleViolation(_("Choose an organisation."), "organisation_id")
@@ -179,7 +176,7 @@ def remove_organisation(key, organisation_id):
     """Remove an organisation that no longer takes part."""
     project = get_project_or_404(key)
     require(can_manage_members(current_user, project))
-    org = db.session.get(Organisation, organisation_id)
+    org = get_by_id(Organisation, organisation_id)
     if org is None:
         abort(404)
     try:

@@ -17,17 +17,18 @@ PROJECT_KEY = re.compile(r"^[A-Z]{2,10}$")
 def create_project(key: str, name: str, description: str = "",
                    is_roadmap_public: bool = False) -> Project:
     """Create a project with a unique key of 2–10 capital letters."""
-    key = key.strip()
+    key = (key or "").strip()
     if not PROJECT_KEY.match(key):
         raise RuleViolation(_("The key must be 2 to 10 capital letters (A–Z)."), "key")
     if db.session.scalar(select(Project.id).where(Project.key == key)):
         raise RuleViolation(_("The key %(key)s is already in use.", key=key), "key")
-    if not name.strip():
+    if not (name or "").strip():
         raise RuleViolation(_("The project needs a name."), "name")
-    project = Project(key=key, name=name.strip(), description=description.strip(),
+    project = Project(key=key, name=name.strip(), description=(description or "").strip(),
                       is_roadmap_public=is_roadmap_public)
     db.session.add(project)
     db.session.flush()
+    record("project.created", project=project, target=project, key=project.key)
     return project
 
 
@@ -52,6 +53,7 @@ def add_participation(project: Project, organisation, kind: str) -> ProjectOrgan
     part = ProjectOrganisation(project=project, organisation=organisation, kind=kind)
     db.session.add(part)
     db.session.flush()
+    record("participation.added", project=project, target=organisation, kind=str(kind))
     return part
 
 
@@ -70,6 +72,7 @@ def remove_participation(project: Project, organisation) -> None:
         raise RuleViolation(
             _("Remove the %(n)d members from %(org)s first.", n=remaining, org=organisation.name)
         )
+    record("participation.removed", project=project, target=organisation, kind=part.kind)
     db.session.delete(part)
     db.session.flush()
 
@@ -127,6 +130,7 @@ def set_roles(membership: Membership, roles) -> tuple[set[str], set[str]]:
 
 
 def remove_member(membership: Membership) -> None:
+    """End a membership and every role held through it."""
     record("project.member_removed", project=membership.project, target=membership.user,
            roles=sorted(membership.role_names))
     db.session.delete(membership)

@@ -24,6 +24,9 @@
     var xhr = event.detail.xhr;
     var text = document.body.dataset.errorMessage;
     if (xhr && xhr.status === 403) text = xhr.getResponseHeader("X-Samspil-Message") || text;
+    // Give support the request id the server logged the error under.
+    var reference = xhr && xhr.status >= 500 && xhr.getResponseHeader("X-Request-ID");
+    if (reference) text += " " + (document.body.dataset.referenceLabel || "Reference:") + " " + reference;
     showError(text);
   });
   document.addEventListener("htmx:sendError", function () {

@@ -1,0 +1,71 @@
+"""Readable, translated names for audit actions and their details.
+
+Areas register their own actions at import time:
+
+    from app.audit.labels import register_actions
+    register_actions({"item.accepted": _l("Item accepted")})
+"""
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    "account.signed_in": _l("Signed in"),
+    "account.sign_in_failed": _l("Failed sign-in"),
+    "account.signed_out": _l("Signed out"),
+    "account.password_changed": _l("Password changed"),
+    "organisation.created": _l("Organisation registered"),
+    "project.created": _l("Project created"),
+    "participation.added": _l("Organisation added to the project"),
+    "participation.removed": _l("Organisation removed from the project"),
+    "project.member_added": _l("Member added"),
+    "project.member_removed": _l("Member removed"),
+    "project.roles_changed": _l("Roles changed"),
+    "digest.retry": _l("Digest sent again"),
+    "item.accepted": _l("Item accepted"),
+    "item.rejected": _l("Item rejected"),
+    "item.reopened": _l("Item reopened"),
+    "need.status_changed": _l("Need status changed"),
+    "need.cosponsored": _l("Need co-sponsored"),
+    "need.cosponsorship_withdrawn": _l("Co-sponsorship withdrawn"),
+    "need.escalated": _l("Need escalated to the steering group"),
+    "need.escalation_withdrawn": _l("Escalation withdrawn"),
+}
+
+DETAIL_LABELS = {
+    "email": _l("E-mail"),
+    "reason": _l("Reason"),
+    "roles": _l("Roles"),
+    "added": _l("Added"),
+    "removed": _l("Removed"),
+    "kind": _l("Kind"),
+    "old": _l("Before"),
+    "new": _l("After"),
+    "rationale": _l("Rationale"),
+    "organisation": _l("Organisation"),
+    "cofund": _l("Willing to co-fund"),
+    "test_municipality": _l("Willing to be a test municipality"),
+    "by_system": _l("Done automatically"),
+}
+
+REASON_LABELS = {
+    "unknown_account": _l("no account has this e-mail address"),
+    "wrong_password": _l("wrong password"),
+    "inactive_account": _l("the account is deactivated"),
+}
+
+
+def register_actions(labels: dict) -> None:
+    """Add readable names for an area's actions (action name → lazy-translated label)."""
+    ACTION_LABELS.update(labels)
+
+
+def register_details(labels: dict) -> None:
+    """Add readable names for an area's detail keys."""
+    DETAIL_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def detail_label(key: str) -> str:
+    return DETAIL_LABELS.get(key, key)

@@ -1,0 +1,128 @@
+"""The XSS corpus renders inert in Markdown and in every plain field shown on a page."""
+import pytest
+from markupsafe import escape
+
+from app.markdown import render_markdown
+from app.projects.models import Role
+from tests.security.xss_corpus import (PAYLOADS, assert_inert_fragment, assert_inert_page,
+                                       assert_links_are_safe, problems)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_markdown_renders_every_payload_inert(app, payload):
+    html = render_markdown(payload)
+    assert_inert_fragment(html)
+    assert_links_are_safe(html)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_markdown_payload_inside_a_document_stays_inert(app, payload):
+    html = render_markdown(f"# Behov\n\nSe [OS2](https://os2.eu) og *dette*:\n\n{payload}\n\n- punkt")
+    assert_inert_fragment(html)
+    assert_links_are_safe(html)
+
+
+def test_markdown_keeps_safe_links_with_rel():
+    html = render_markdown("[Kitos](https://os2.eu/produkt/os2kitos) og <https://example.org> "
+                           "og [skriv](mailto:kitos@os2.eu)")
+    assert html.count("<a ") == 3
+    assert_links_are_safe(html)
+    assert 'href="https://os2.eu/produkt/os2kitos"' in html
+
+
+def test_the_checker_itself_catches_live_markup():
+    # The corpus checks must fail on the things they look for, or they prove nothing.
+    for live in ('<script>alert(1)</script>', '<a href="javascript:alert(1)">x</a>',
+                 '<a href=" &#106;avascript:alert(1)">x</a>', '<img src=x onerror=alert(1)>',
+                 '<svg onload=alert(1)>', '<p style="color:red">x</p>',
+                 '<a href="data:text/html,x">x</a>', '<iframe src="https://x"></iframe>'):
+        assert problems(live), live
+
+
+def _unique(payloads, limit=120):
+    """Payloads cut to a field's length, made distinct (names are unique ignoring case)."""
+    return [f"{i} {p}"[:limit] for i, p in enumerate(payloads)]
+
+
+def test_organisation_names_are_escaped(world, client, login, factory, db):
+    names = _unique(PAYLOADS)
+    for name in names:
+        factory.community(name)
+    db.session.commit()
+    login(world.users["site_admin"])
+    html = client.get("/organisations").get_data(as_text=True)
+    assert_inert_page(html)
+    for name in names:
+        assert str(escape(name.strip())) in html, name
+
+
+def test_organisation_names_in_a_project_are_escaped(world, client, login, factory, db):
+    from app.projects.services import add_participation
+
+    names = _unique(PAYLOADS)
+    for name in names:
+        add_participation(world.project_a, factory.community(name), "member")
+    db.session.commit()
+    login(world.users["secretariat"])
+    for url in ("/p/ALPHA/", "/p/ALPHA/members"):
+        html = client.get(url).get_data(as_text=True)
+        assert_inert_page(html)
+        for name in names:
+            assert str(escape(name.strip())) in html, (url, name)
+    _assert_audit_pages_inert(client, "/p/ALPHA/audit?action=participation.added", names)
+
+
+def _assert_audit_pages_inert(client, url, texts):
+    """Every page of an audit listing is inert and together they show every text."""
+    html_pages = [client.get(f"{url}&page={n}").get_data(as_text=True) for n in (1, 2)]
+    for html in html_pages:
+        assert_inert_page(html)
+    for text in texts:
+        assert any(str(escape(text.strip())) in html for html in html_pages), text
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_project_name_and_description_are_escaped(world, client, login, factory, db, payload):
+    project = factory.project("XSS", payload[:120].strip() or "x", [world.muni_a],
+                              description=payload)
+    user = factory.user(world.muni_a, roles=[Role.SECRETARIAT], project=project)
+    db.session.commit()
+    login(user)
+    for url in ("/", "/p/XSS/", "/p/XSS/members", "/p/XSS/audit"):
+        html = client.get(url).get_data(as_text=True)
+        assert_inert_page(html)
+        assert str(escape(project.name)) in html, url
+    assert str(escape(payload.strip())) in client.get("/p/XSS/").get_data(as_text=True)
+
+
+def test_user_names_are_escaped(world, client, login, factory, db):
+    names = _unique(PAYLOADS)
+    for name in names:
+        factory.user(world.muni_a, name=name, roles=[Role.CONTRIBUTOR], project=world.project_a)
+    db.session.commit()
+    login(world.users["secretariat"])
+    html = client.get("/p/ALPHA/members").get_data(as_text=True)
+    assert_inert_page(html)
+    for name in names:
+        assert str(escape(name.strip())) in html, name
+    _assert_audit_pages_inert(client, "/p/ALPHA/audit?action=project.member_added", names)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS[:12])
+def test_own_name_in_the_header_is_escaped(world, client, login, factory, db, payload):
+    user = factory.user(world.muni_a, name=payload[:120], roles=[Role.OBSERVER],
+                        project=world.project_a)
+    db.session.commit()
+    login(user)
+    html = client.get("/settings").get_data(as_text=True)
+    assert_inert_page(html, payload[:120].strip())
+
+
+def test_e_mail_tried_at_sign_in_is_escaped_in_the_audit_log(world, client, login):
+    tried = [p[:200] for p in PAYLOADS]
+    for email in tried:
+        client.post("/login", data={"email": email, "password": "wrong-password-here"})
+    login(world.users["site_admin"])
+    html = client.get("/audit?action=account.sign_in_failed").get_data(as_text=True)
+    assert_inert_page(html)
+    assert html.count("&lt;script&gt;") >= 3
