@@ -58,13 +58,14 @@ def test_only_one_of_sprints_started_together_becomes_active(app, world):
                                   start + timedelta(days=11), 20).id
            for n, start in enumerate(starts)]
     db.session.commit()
+    lead_id = lead.id  # read here: the test's session must not be used by the threads
 
     def work(i):
-        services.start_sprint(db.session.get(Sprint, ids[i]), db.session.get(User, lead.id))
+        services.start_sprint(db.session.get(Sprint, ids[i]), db.session.get(User, lead_id))
 
     outcomes = run_threads(app, 4, work)
-    assert sum(o is None for o in outcomes) == 1
-    assert all(isinstance(o, RuleViolation) and o.status == 409 for o in outcomes if o)
+    assert sum(o is None for o in outcomes) == 1, outcomes
+    assert all(isinstance(o, RuleViolation) and o.status == 409 for o in outcomes if o), outcomes
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Sprint.id)).where(Sprint.state == "active")) == 1
 
@@ -89,10 +90,10 @@ def test_a_sprint_closed_twice_at_once_is_closed_once(app, world):
     services.commit_item(sprint, lead, item)
     services.start_sprint(sprint, lead)
     db.session.commit()
-    sprint_id, version = sprint.id, sprint.version_id
+    sprint_id, version, lead_id = sprint.id, sprint.version_id, lead.id
 
     def work(i):
-        services.close_sprint(db.session.get(Sprint, sprint_id), db.session.get(User, lead.id),
+        services.close_sprint(db.session.get(Sprint, sprint_id), db.session.get(User, lead_id),
                               expected_version=version)
 
     outcomes = run_threads(app, 3, work)
