@@ -7,7 +7,8 @@ the board do): on PostgreSQL that row lock serialises the project's writers, so 
 for overlapping dates and for the one active sprint read what the previous writer committed;
 and open boards see that something changed. Committing an item to a sprint, or taking it out,
 is written to the item's history (field "sprint", the sprint's id as the value): the
-burndown is computed from those rows.
+burndown is computed from those rows. Items whose sprint changed are announced through
+`app.backlog.services.items_changed_now`, so discovery can plan the needs they serve.
 """
 import math
 from datetime import date, datetime, time, timedelta
@@ -165,6 +166,7 @@ def delete_sprint(sprint: Sprint, actor, at: datetime | None = None) -> int:
            actor=actor, items=len(items))
     db.session.delete(sprint)
     db.session.flush()
+    items_changed_now(items)
     return len(items)
 
 
@@ -179,8 +181,6 @@ def _set_sprint(item: Item, sprint: Sprint | None, actor, change: int, at: datet
     item.sprint_id = sprint.id if sprint is not None else None
     item.updated_at = at
     record_change(item, "sprint", old, item.sprint_id, actor, change, at)
-    # Needs served by the item follow it: entering a sprint plans them (app/discovery).
-    items_changed_now([item])
 
 
 def project_item(project: Project, item_id) -> Item:
@@ -220,6 +220,7 @@ def commit_item(sprint: Sprint, actor, item: Item, at: datetime | None = None) -
                               name=sprint.name), status=409)
     _set_sprint(item, sprint, actor, change, at)
     db.session.flush()
+    items_changed_now([item])
     return True
 
 
@@ -240,6 +241,7 @@ def remove_item(sprint: Sprint, actor, item: Item, at: datetime | None = None) -
                               name=sprint.name), status=409)
     _set_sprint(item, None, actor, change, at)
     db.session.flush()
+    items_changed_now([item])
 
 
 def open_points(sprint: Sprint) -> float:
@@ -342,6 +344,7 @@ def close_sprint(sprint: Sprint, actor, unfinished: str = "backlog", expected_ve
     sprint.updated_at = at
     db.session.flush()
     _forget_active()
+    items_changed_now(moved)
     record("sprint.closed", project=sprint.project, target=sprint, target_label=sprint.name,
            actor=actor, committed=sprint.committed_points, completed=sprint.completed_points,
            unfinished=len(moved), moved_to=target.name if target else "backlog")
