@@ -51,10 +51,6 @@ def run_threads(app, count, work) -> list:
     return outcomes
 
 
-@pytest.mark.xfail(reason="on PostgreSQL the losing threads currently fail with SQLAlchemy's "
-                   "'session is provisioning a new connection' instead of a 409; under "
-                   "investigation (the partial unique index still keeps one sprint active)",
-                   strict=False)
 def test_only_one_of_sprints_started_together_becomes_active(app, world):
     lead = world.users["delivery_lead"]
     starts = [date(2026, 11, 2) + timedelta(days=14 * n) for n in range(4)]
