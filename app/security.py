@@ -7,6 +7,7 @@ from flask import Flask, abort, g, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -88,7 +89,9 @@ def init_app(app: Flask) -> None:
         user_id, _, nonce = login_id.partition(":")
         if not user_id.isdigit() or not nonce:
             return None
-        user = db.session.scalar(select(User).where(User.id == int(user_id)))
+        # The organisation comes along: every page's header names it.
+        user = db.session.scalar(select(User).options(joinedload(User.organisation))
+                                 .where(User.id == int(user_id)))
         if user is None or not user.is_active or not secrets.compare_digest(user.session_nonce, nonce):
             return None
         return user

@@ -7,7 +7,7 @@ from flask import abort, g
 from sqlalchemy import select
 
 from app.extensions import db
-from app.projects.models import Membership, Project, Role
+from app.projects.models import Membership, MembershipRole, Project, Role
 
 
 def roles_in(user, project: Project) -> frozenset[str]:
@@ -17,12 +17,10 @@ def roles_in(user, project: Project) -> frozenset[str]:
     cache = g.setdefault("_project_roles", {})
     key = (user.id, project.id)
     if key not in cache:
-        membership = db.session.scalar(
-            select(Membership).where(
-                Membership.project_id == project.id, Membership.user_id == user.id
-            )
-        )
-        cache[key] = membership.role_names if membership else frozenset()
+        # One statement: the role names themselves (a membership without roles is none).
+        cache[key] = frozenset(db.session.scalars(
+            select(MembershipRole.role).join(Membership)
+            .where(Membership.project_id == project.id, Membership.user_id == user.id)))
     return cache[key]
 
 
