@@ -58,7 +58,7 @@ class NeedsProvider:
     at import (`needs_provider.count_for = ...`), so the backlog never imports discovery.
     Until then items serve no needs."""
 
-    def count_for(self, items) -> dict[int, int]:
+    def count_for(self, project, items) -> dict[int, int]:
         return {item.id: 0 for item in items}
 
     def needs_of(self, item) -> list:
@@ -68,10 +68,10 @@ class NeedsProvider:
 needs_provider = NeedsProvider()
 
 
-def needs_count_for(items) -> dict[int, int]:
-    """How many needs each item serves, by item id, in ONE query for all `items` (the board
-    asks once for up to thousands of cards)."""
-    return needs_provider.count_for(items)
+def needs_count_for(project, items) -> dict[int, int]:
+    """How many needs each of the project's `items` serves, by item id, in ONE query however
+    many items there are (the board asks once for up to thousands of cards)."""
+    return needs_provider.count_for(project, items)
 
 
 def needs_of(item) -> list:

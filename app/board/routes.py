@@ -12,6 +12,7 @@ from app.backlog import routes as item_views  # the item page renders moves made
 from app.backlog.services import StaleItem, format_points, needs_count_for, neighbour
 from app.backlog.permissions import can_rank
 from app.board import bp
+from app.board.cards import cards_renderer
 from app.board.permissions import can_move_between, can_move_cards, can_set_wip_limits
 from app.board.services import (BoardFilters, build_board, change_number, changed_statuses,
                                 move_item, move_targets, set_wip_limits, wip_limits)
@@ -26,15 +27,15 @@ def _board_context(project, filters, statuses=None):
     epics = queries.epics(project)
     board = build_board(project, filters, current_user, epics, statuses)
     cards = [card for lane in board.lanes for cells in lane.cells.values() for card in cells]
-    needs = needs_count_for(cards)
+    needs = needs_count_for(project, cards)
+    item_base = url_for("backlog.item", key=project.key, number=1)[:-1]
     return {
         "project": project, "filters": filters, "board": board, "epics": epics,
-        "needs": needs, "words": card_words(cards, needs),
+        "cards_html": cards_renderer(card_words(cards, needs), needs, item_base,
+                                     f"{project.key}-"),
         "targets": {s: [t for t, _kind in move_targets(current_user, project, s)]
                     for s in STATUSES},
-        "can_rank": can_rank(current_user, project),
-        "item_base": url_for("backlog.item", key=project.key, number=1)[:-1],
-        "key_prefix": f"{project.key}-",
+        "can_rank": can_rank(current_user, project), "item_base": item_base,
     }
 
 

@@ -289,7 +289,7 @@ def test_board_cards_count_the_needs_they_serve(disc, login):
     item, lonely = _item(disc), _item(disc, "Ensomt punkt")
     _link(disc, item)
     _link(disc, item, need=other)
-    assert needs_count_for([item, lonely]) == {item.id: 2, lonely.id: 0}
+    assert needs_count_for(item.project, [item, lonely]) == {item.id: 2, lonely.id: 0}
     html = login(disc.developer).get("/p/ALPHA/board").get_data(as_text=True)
     assert "2 needs" in html and "0 needs" in html
 
