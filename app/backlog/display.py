@@ -83,7 +83,7 @@ def history_entries(rows) -> list[HistoryEntry]:
             summary = (f"{label}: {_value(row.field, row.old_value, users, sprints)} → "
                        f"{_value(row.field, row.new_value, users, sprints)}")
         entries.append(HistoryEntry(at=row.created_at,
-                                    actor=row.actor.name if row.actor else someone,
+                                    actor=row.actor_name or someone,
                                     field=row.field, summary=summary, note=row.note))
     return entries
 
