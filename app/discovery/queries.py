@@ -92,7 +92,10 @@ def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) ->
     """One page of the project's needs with their municipality, co-sponsor count and linked
     items' progress, in one query: the counts come from aggregate subqueries, the total from
     a window function."""
+    # Co-sponsorships of this project's needs only: the whole site's would grow with every
+    # other project.
     counts = (select(NeedCoSponsor.need_id, func.count().label("n"))
+              .join(Need, Need.id == NeedCoSponsor.need_id).where(Need.project_id == project.id)
               .group_by(NeedCoSponsor.need_id).subquery())
     cosponsor_count = func.coalesce(counts.c.n, 0)
     progress = (select(NeedItemLink.need_id, func.count().label("item_count"),
