@@ -48,7 +48,7 @@ def measure_in_process(app, runs_factor: float) -> list[dict]:
         for scenario in scenarios.SCENARIOS:
             make = scenario.prepare({})
             db.session.remove()
-            samples, counts, statuses = [], [], set()
+            samples, counts, statuses, writes = [], [], set(), {}
             runs = max(5, int(scenario.runs * runs_factor))
             for i in range(runs + 3):
                 email, method, path, data = make()
@@ -64,10 +64,11 @@ def measure_in_process(app, runs_factor: float) -> list[dict]:
                 if i >= 3:  # warm-up runs are not counted
                     samples.append(elapsed)
                     counts.append(counter.count)
+                    writes = counter.writes
             row = {"scenario": scenario.name, **summarise(samples),
                    "statements": int(statistics.median(counts)), "statuses": sorted(statuses),
                    "target_ms": scenario.target_ms, "target_statements": scenario.target_statements,
-                   **scenario.extra}
+                   "rows_written": writes, **scenario.extra}
             row["meets_target"] = _meets(row)
             rows.append(row)
             print(f"  {scenario.name}: median {row['median_ms']} ms, p95 {row['p95_ms']} ms, "
@@ -137,6 +138,12 @@ def write_report(results: dict) -> str:
     for name, value in results.get("batch", {}).items():
         lines.append(f"| {name} | {value.get('ms', '')} | | {value.get('statements', '')} | "
                      f"{value.get('target', '—')} | {value.get('met', '—')} |")
+    written = [row for row in results["in_process"] if row.get("rows_written")]
+    if written:
+        lines += ["", "Rows written by one request of each writing scenario (the last measured run):",
+                  ""] + [f"- {row['scenario']}: " + ", ".join(
+                      f"{name} × {n}" for name, n in sorted(row["rows_written"].items()))
+                         for row in written] + [""]
     http = results.get("http")
     if http:
         m, h = http["mixed"], http["healthz"]
@@ -149,7 +156,11 @@ def write_report(results: dict) -> str:
                   f"| /healthz ceiling | {h['rps']} | {h['p50_ms']} | {h['p95_ms']} | {h['p99_ms']} "
                   f"| {h['errors']} | {h['statuses']} |", "",
                   f"Mixed workload = {m['ratio_to_healthz']:.0%} of the /healthz ceiling "
-                  "(target ≥ 35%, p99 ≤ 300 ms, no errors)."]
+                  "(target ≥ 35%, p99 ≤ 300 ms, no errors).", "",
+                  "| action in the mix | requests | p50 ms | p95 ms | p99 ms |",
+                  "| --- | ---: | ---: | ---: | ---: |"]
+        lines += [f"| {name} | {a['requests']} | {a['p50_ms']} | {a['p95_ms']} | {a['p99_ms']} |"
+                  for name, a in m.get("actions", {}).items()]
     return "\n".join(lines) + "\n"
 
 

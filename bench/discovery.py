@@ -1,6 +1,7 @@
 """Requirement discovery's part of the benchmark: needs in the big project, with co-sponsors
 and discovery notes, the pages that read them, and the load-test actions."""
 from collections import defaultdict
+from urllib.parse import quote
 
 from sqlalchemy import select
 
@@ -116,6 +117,6 @@ def actions():
     return [
         (2, "needs list", lambda rnd, s: ("GET", f"/p/{key}/needs", None, OK)),
         (1, "needs search", lambda rnd, s: (
-            "GET", f"/p/{key}/needs?q={rnd.choice(WORDS)}&sort=cosponsors", None, OK)),
+            "GET", f"/p/{key}/needs?q={quote(rnd.choice(WORDS))}&sort=cosponsors", None, OK)),
         (2, "need page", lambda rnd, s: ("GET", f"/p/{key}/needs/{rnd.randint(1, 30)}", None, OK)),
     ]
