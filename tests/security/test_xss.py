@@ -126,3 +126,25 @@ def test_e_mail_tried_at_sign_in_is_escaped_in_the_audit_log(world, client, logi
     html = client.get("/audit?action=account.sign_in_failed").get_data(as_text=True)
     assert_inert_page(html)
     assert html.count("&lt;script&gt;") >= 3
+
+
+def test_cards_rows_and_member_choices_show_hostile_text_as_text(world, client, login, factory,
+                                                                  db):
+    # The board's cards and the member choices are written in Python for speed
+    # (app/board/cards.py, app/web.member_options), outside Jinja's autoescaping.
+    from app.backlog.services import create_item, update_item
+
+    payloads = _unique(PAYLOADS[:20])
+    po = world.users["product_owner"]
+    for i, text in enumerate(payloads):
+        person = factory.user(world.muni_a, name=text, roles=[Role.DEVELOPER],
+                              project=world.project_a)
+        item = create_item(world.project_a, po, text[:200], assignee_id=person.id)
+        update_item(item, po, {"is_blocked": True, "blocked_reason": text})
+    db.session.commit()
+    login(po)
+    for url in ("/p/ALPHA/board", "/p/ALPHA/board?lanes=epic", "/p/ALPHA/backlog"):
+        html = client.get(url).get_data(as_text=True)
+        assert_inert_page(html)
+        for text in payloads:
+            assert str(escape(text.strip())) in html, (url, text)
