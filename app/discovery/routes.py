@@ -36,6 +36,25 @@ def _attach(form, exc: RuleViolation, default_field: str) -> None:
     field.errors = [*field.errors, exc.message]
 
 
+def _submit_need_form(need, form, form_name: str, field: str, anchor: str, act):
+    """A form on the need's page: when valid, `act()` runs the service and returns the
+    message to flash, then the page is shown again at `anchor`; a refusal is shown beside
+    `field` (422 for an invalid form, the rule's status otherwise) with nothing saved."""
+    code = 422
+    if form.validate_on_submit():
+        try:
+            message = act()
+        except RuleViolation as exc:
+            db.session.rollback()
+            _attach(form, exc, field)
+            code = exc.status
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(_need_url(need, anchor), 303)
+    return _need_page(need, code, **{form_name: form})
+
+
 def _need_url(need, anchor=None) -> str:
     return url_for("discovery.show", key=need.project.key, number=need.number, _anchor=anchor)
 
@@ -309,19 +328,11 @@ def escalate(key, number):
     need = get_need_or_404(key, number)
     require(can_escalate_need(current_user, need.project))
     form = EscalateForm()
-    code = 422
-    if form.validate_on_submit():
-        try:
-            services.escalate(need, current_user, form.reason.data)
-        except RuleViolation as exc:
-            db.session.rollback()
-            _attach(form, exc, "reason")
-            code = exc.status
-        else:
-            db.session.commit()
-            flash(_("The need is escalated to the steering group."), "success")
-            return redirect(_need_url(need, "escalation"), 303)
-    return _need_page(need, code, escalate_form=form)
+
+    def escalate_need():
+        services.escalate(need, current_user, form.reason.data)
+        return _("The need is escalated to the steering group.")
+    return _submit_need_form(need, form, "escalate_form", "reason", "escalation", escalate_need)
 
 
 @bp.post("/p/<key>/needs/<int:number>/escalation/withdraw")
@@ -331,19 +342,12 @@ def withdraw_escalation(key, number):
     need = get_need_or_404(key, number)
     require(can_escalate_need(current_user, need.project))
     form = WithdrawEscalationForm()
-    code = 422
-    if form.validate_on_submit():
-        try:
-            services.withdraw_escalation(need, current_user, form.comment.data)
-        except RuleViolation as exc:
-            db.session.rollback()
-            _attach(form, exc, "comment")
-            code = exc.status
-        else:
-            db.session.commit()
-            flash(_("The escalation is withdrawn."), "success")
-            return redirect(_need_url(need, "escalation"), 303)
-    return _need_page(need, code, withdraw_escalation_form=form)
+
+    def withdraw():
+        services.withdraw_escalation(need, current_user, form.comment.data)
+        return _("The escalation is withdrawn.")
+    return _submit_need_form(need, form, "withdraw_escalation_form", "comment", "escalation",
+                             withdraw)
 
 
 @bp.post("/p/<key>/needs/<int:number>/items")
@@ -353,21 +357,12 @@ def link_item(key, number):
     need = get_need_or_404(key, number)
     require(can_link_items(current_user, need.project))
     form = LinkItemForm()
-    code = 422
-    if form.validate_on_submit():
-        try:
-            item = tracing.find_item(need.project, form.item.data)
-            tracing.link_item(need, item, current_user)
-        except RuleViolation as exc:
-            db.session.rollback()
-            _attach(form, exc, "item")
-            code = exc.status
-        else:
-            message = _("%(key)s now serves this need.", key=item.key_in(need.project.key))
-            db.session.commit()
-            flash(message, "success")
-            return redirect(_need_url(need, "linked-items"), 303)
-    return _need_page(need, code, link_form=form)
+
+    def link():
+        item = tracing.find_item(need.project, form.item.data)
+        tracing.link_item(need, item, current_user)
+        return _("%(key)s now serves this need.", key=item.key_in(need.project.key))
+    return _submit_need_form(need, form, "link_form", "item", "linked-items", link)
 
 
 @bp.post("/p/<key>/needs/<int:number>/items/<int:item_number>/unlink")

@@ -214,45 +214,45 @@ def _totals_text(sprint) -> str:
              points=decimal(totals.points), capacity=decimal(totals.capacity))
 
 
-@bp.post("/p/<key>/sprints/<int:sprint_id>/items")
-@login_required
-def commit(key, sprint_id):
-    """Commit a backlog item to the sprint (by drag-and-drop or its button)."""
+def _plan_change(key, sprint_id, change):
+    """Commit an item to the sprint or take it out: `change(project, sprint, item)` runs the
+    service and returns the message; the planning view answers with it and the new totals,
+    or with the refusal and nothing saved."""
     project = get_project_or_404(key)
     require(can_plan_sprints(current_user, project))
     sprint = queries.get_sprint_or_404(project, sprint_id)
     try:
         item = services.project_item(project, request.form.get("item"))
-        added = services.commit_item(sprint, current_user, item)
+        message = change(project, sprint, item)
         db.session.commit()
     except (RuleViolation, StaleDataError) as exc:
         db.session.rollback()
         return _plan_answer(project, sprint, _as_violation(exc).status, _as_violation(exc).message)
-    key_text = item.key_in(project.key)
-    message = (_("%(key)s is committed to %(name)s.", key=key_text, name=sprint.name) if added
-               else _("%(key)s is in %(name)s already.", key=key_text, name=sprint.name))
     return _plan_answer(project, sprint, 200, f"{message} {_totals_text(sprint)}",
                         request.form.get("focus"))
+
+
+@bp.post("/p/<key>/sprints/<int:sprint_id>/items")
+@login_required
+def commit(key, sprint_id):
+    """Commit a backlog item to the sprint (by drag-and-drop or its button)."""
+    def commit_item(project, sprint, item):
+        added = services.commit_item(sprint, current_user, item)
+        key_text = item.key_in(project.key)
+        return (_("%(key)s is committed to %(name)s.", key=key_text, name=sprint.name) if added
+                else _("%(key)s is in %(name)s already.", key=key_text, name=sprint.name))
+    return _plan_change(key, sprint_id, commit_item)
 
 
 @bp.post("/p/<key>/sprints/<int:sprint_id>/items/remove")
 @login_required
 def remove(key, sprint_id):
     """Take an item out of the sprint, back to the backlog (by drag-and-drop or its button)."""
-    project = get_project_or_404(key)
-    require(can_plan_sprints(current_user, project))
-    sprint = queries.get_sprint_or_404(project, sprint_id)
-    try:
-        item = services.project_item(project, request.form.get("item"))
+    def remove_item(project, sprint, item):
         services.remove_item(sprint, current_user, item)
-        db.session.commit()
-    except (RuleViolation, StaleDataError) as exc:
-        db.session.rollback()
-        return _plan_answer(project, sprint, _as_violation(exc).status, _as_violation(exc).message)
-    message = _("%(key)s is taken out of %(name)s and back in the backlog.",
-                key=item.key_in(project.key), name=sprint.name)
-    return _plan_answer(project, sprint, 200, f"{message} {_totals_text(sprint)}",
-                        request.form.get("focus"))
+        return _("%(key)s is taken out of %(name)s and back in the backlog.",
+                 key=item.key_in(project.key), name=sprint.name)
+    return _plan_change(key, sprint_id, remove_item)
 
 
 @bp.post("/p/<key>/sprints/<int:sprint_id>/start")
