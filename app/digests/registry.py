@@ -40,6 +40,9 @@ Rules for builders:
 - `roles` limits who gets the section (any of them; None means every member); `order` places
   it (lower first). Return None, or a Section without items and figures, when there is nothing
   to say: when every section is empty no digest is sent (unless `DIGEST_SEND_EMPTY`).
+- Load only what the section shows: a count for each figure and at most a screenful of rows
+  (`first_rows` gives both in one statement), so a digest costs the same however much
+  history the project has.
 - `Figure(label, value, total=None)`: a key figure; with `total` it is drawn as a progress bar
   (a table in the e-mail, no images), e.g. points done of points committed.
 """
@@ -48,6 +51,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import Select, func, select
 
 from app.extensions import db
 
@@ -136,6 +140,16 @@ def digest_section(key: str, roles: Iterable[str] | None = None, order: int = 10
         return builder
 
     return register
+
+
+def first_rows(stmt: Select, limit: int) -> tuple[list, int]:
+    """The first `limit` entities of an ORM select and how many it matches in all, in one
+    statement (a window count), so a section loads no more rows than it shows."""
+    if limit <= 0:
+        return [], db.session.scalar(select(func.count()).select_from(
+            stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.add_columns(func.count().over()).limit(limit)).all()
+    return [row[0] for row in rows], (rows[0][-1] if rows else 0)
 
 
 def build_sections(ctx: DigestContext) -> list[Section]:
