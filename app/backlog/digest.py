@@ -26,7 +26,7 @@ def _in_period(column, ctx: DigestContext):
     return (column >= ctx.period_start) & (column < ctx.period_end)
 
 
-@digest_section("acceptance", roles={Role.STEERING, Role.PRODUCT_OWNER}, order=20)
+@digest_section("acceptance", roles={Role.STEERING, Role.PRODUCT_OWNER}, order=20, shared=True)
 def acceptance(ctx: DigestContext) -> Section | None:
     """Items accepted and rejected in the period, and those awaiting acceptance now."""
     base = select(Item).where(Item.project_id == ctx.project.id).order_by(Item.number)
@@ -52,7 +52,7 @@ def acceptance(ctx: DigestContext) -> Section | None:
 
 
 @digest_section("blocked_items", roles={Role.STEERING, Role.PRODUCT_OWNER, Role.DEVELOPER,
-                                        Role.DELIVERY_LEAD}, order=50)
+                                        Role.DELIVERY_LEAD}, order=50, shared=True)
 def blocked_items(ctx: DigestContext) -> Section | None:
     """Items blocked right now, with the reason."""
     items, count = first_rows(

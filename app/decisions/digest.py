@@ -27,7 +27,7 @@ def _made(ctx: DigestContext, limit: int) -> tuple[list[Decision], int]:
         .order_by(Decision.decided_on, Decision.id), limit)
 
 
-@digest_section("decisions", roles={Role.STEERING, Role.SECRETARIAT}, order=45)
+@digest_section("decisions", roles={Role.STEERING, Role.SECRETARIAT}, order=45, shared=True)
 def decisions(ctx: DigestContext) -> Section | None:
     """Needs waiting for the steering group's decision, and decisions recorded in the period."""
     waiting, n_waiting = first_rows(waiting_needs_query(ctx.project), LIMIT)

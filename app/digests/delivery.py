@@ -31,6 +31,7 @@ from app.accounts.models import User
 from app.database import utcnow
 from app.digests import services
 from app.digests.models import DeliveryState, DigestDelivery, DigestSubscription, Frequency
+from app.digests.registry import SectionCache
 from app.digests.schedule import DuePeriod, SendSettings, due_period
 from app.extensions import db
 from app.mail.transport import MailError, send_message
@@ -117,10 +118,12 @@ def _without_existing(due: list[Due]) -> list[Due]:
     return [d for d in due if (d.user.id, d.project.id, d.period.key) not in existing]
 
 
-def create_delivery(due: Due, now: datetime) -> DigestDelivery | None:
+def create_delivery(due: Due, now: datetime,
+                    cache: SectionCache | None = None) -> DigestDelivery | None:
     """Render the digest and commit its delivery row; None when another sender was first."""
     start = services.period_start_for(due.user.id, due.project.id, due.frequency, now)
-    rendered = services.render_digest(due.user, due.project, due.roles, due.frequency, start, now)
+    rendered = services.render_digest(due.user, due.project, due.roles, due.frequency, start, now,
+                                      cache)
     has_content = bool(rendered.sections) or current_app.config["DIGEST_SEND_EMPTY"]
     delivery = DigestDelivery(
         user_id=due.user.id, project_id=due.project.id, frequency=due.frequency,
@@ -254,8 +257,9 @@ def send_due(now: datetime | None = None, project_key: str | None = None,
         if dry_run:
             return _dry_run(due, now)
         report = SendReport()
+        cache = SectionCache()  # shared sections: built once per project and period
         for item in due:
-            delivery = create_delivery(item, now)
+            delivery = create_delivery(item, now, cache)
             if delivery is not None:
                 report.created += 1
                 if delivery.state == DeliveryState.SKIPPED:
@@ -268,10 +272,11 @@ def send_due(now: datetime | None = None, project_key: str | None = None,
 
 def _dry_run(due: list[Due], now: datetime) -> SendReport:
     report = SendReport()
+    cache = SectionCache()
     for item in due:
         start = services.period_start_for(item.user.id, item.project.id, item.frequency, now)
         rendered = services.render_digest(item.user, item.project, item.roles, item.frequency,
-                                          start, now)
+                                          start, now, cache)
         if rendered.sections or current_app.config["DIGEST_SEND_EMPTY"]:
             report.planned.append((item.user.email, item.project.key, rendered.subject))
         else:

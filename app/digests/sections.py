@@ -28,7 +28,7 @@ def _in_period(column, ctx: DigestContext):
     return (column >= ctx.period_start) & (column < ctx.period_end)
 
 
-@digest_section("members_joined", order=900)
+@digest_section("members_joined", order=900, shared=True)
 def members_joined(ctx: DigestContext) -> Section | None:
     """People who became members of the project in the period."""
     joined = db.session.scalars(
@@ -47,7 +47,7 @@ def members_joined(ctx: DigestContext) -> Section | None:
     )
 
 
-@digest_section("organisations_joined", order=910)
+@digest_section("organisations_joined", order=910, shared=True)
 def organisations_joined(ctx: DigestContext) -> Section | None:
     """Organisations that started taking part in the project in the period."""
     parts = db.session.scalars(
@@ -83,7 +83,7 @@ def _describe(event: AuditEvent) -> Item:
     return Item(text=text, meta=meta)
 
 
-@digest_section("people_changes", roles=GOVERNANCE_ROLES, order=920)
+@digest_section("people_changes", roles=GOVERNANCE_ROLES, order=920, shared=True)
 def people_changes(ctx: DigestContext) -> Section | None:
     """Roles changed and members removed in the period, from the audit log."""
     events = db.session.scalars(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.database import utcnow
 from app.digests.models import DeliveryState, DigestDelivery, DigestSubscription, Frequency
-from app.digests.registry import DigestContext, Section, build_sections
+from app.digests.registry import DigestContext, Section, SectionCache, build_sections
 from app.digests.schedule import SendSettings, default_period_length, next_send_at
 from app.extensions import db
 from app.projects.models import Membership, Project, Role
@@ -164,19 +164,22 @@ def _rendering_context():
     return current_app.test_request_context("/", base_url=current_app.config["BASE_URL"])
 
 
-def collect_sections(user, project, roles, frequency, start, end) -> list[Section]:
-    """The sections this user would get for the period, built under their locale."""
+def collect_sections(user, project, roles, frequency, start, end,
+                     cache: SectionCache | None = None) -> list[Section]:
+    """The sections this user would get for the period, built under their locale (shared
+    sections from `cache` when a run already built them for the project)."""
     locale = user_locale(user)
     ctx = DigestContext(user=user, project=project, roles=frozenset(roles), period_start=start,
                         period_end=end, locale=locale, frequency=str(frequency))
     with _rendering_context(), force_locale(locale):
-        return build_sections(ctx)
+        return build_sections(ctx, cache)
 
 
-def render_digest(user, project, roles, frequency, start, end) -> RenderedDigest:
+def render_digest(user, project, roles, frequency, start, end,
+                  cache: SectionCache | None = None) -> RenderedDigest:
     """The digest e-mail (subject, text and HTML) in the recipient's language."""
     locale = user_locale(user)
-    sections = collect_sections(user, project, roles, frequency, start, end)
+    sections = collect_sections(user, project, roles, frequency, start, end, cache)
     with _rendering_context(), force_locale(locale):
         subject = digest_subject(project, frequency, end)
         context = dict(user=user, project=project, sections=sections, subject=subject,

@@ -81,7 +81,7 @@ def _decisions(ctx, limit: int) -> list[NeedChange]:
         .options(joinedload(NeedChange.need)).order_by(per_need.c.first)).all()
 
 
-@digest_section("needs", roles=READERS, order=40)
+@digest_section("needs", roles=READERS, order=40, shared=True)
 def needs(ctx: DigestContext) -> Section | None:
     """New needs, new co-sponsorships and decisions on needs in the period."""
     n_new, n_sponsorships, n_sponsored, n_decided = _counts(ctx)
