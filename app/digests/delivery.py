@@ -26,6 +26,7 @@ from email.utils import format_datetime
 from flask import current_app
 from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from app.accounts.models import User
 from app.database import utcnow
@@ -94,6 +95,8 @@ def plan_due(now: datetime, project_key: str | None = None) -> list[Due]:
         .outerjoin(DigestSubscription, and_(DigestSubscription.user_id == Membership.user_id,
                                             DigestSubscription.project_id == Membership.project_id))
         .where(User.is_active.is_(True))
+        # The joined user and project fill the relationships: no query per member.
+        .options(contains_eager(Membership.user), contains_eager(Membership.project))
         .order_by(Project.key, User.email)
     )
     if project_key:
