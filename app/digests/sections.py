@@ -48,9 +48,15 @@ def members_joined(ctx: DigestContext) -> Section | None:
         text, roles = joined.setdefault(membership_id, (f"{name} ({organisation})", set()))
         if role is not None:
             roles.add(role)
+    metas: dict[frozenset[str], str] = {}  # a few role combinations: translate each once
+    items = []
+    for text, roles in joined.values():
+        key = frozenset(roles)
+        if key not in metas:
+            metas[key] = role_list(key)
+        items.append(Item(text=text, meta=metas[key]))
     return Section(
-        title=_("New members"),
-        items=[Item(text=text, meta=role_list(roles)) for text, roles in joined.values()],
+        title=_("New members"), items=items,
         figures=[Figure(_("Joined"), len(joined))],
         more_link=url_for("projects.members", key=ctx.project.key),
     )
@@ -67,10 +73,10 @@ def organisations_joined(ctx: DigestContext) -> Section | None:
         .order_by(ProjectOrganisation.created_at, ProjectOrganisation.id)).all()
     if not parts:
         return None
+    labels = {kind: str(PARTICIPATION_LABELS.get(kind, kind)) for _name, kind in parts}
     return Section(
         title=_("New organisations taking part"),
-        items=[Item(text=name, status=str(PARTICIPATION_LABELS.get(kind, kind)))
-               for name, kind in parts],
+        items=[Item(text=name, status=labels[kind]) for name, kind in parts],
         more_link=url_for("projects.overview", key=ctx.project.key),
     )
 
