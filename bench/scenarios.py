@@ -95,13 +95,6 @@ def render_all_digests(app) -> dict:
     count = max(1, len(report.planned) + report.skipped)
     return {"ms": round(1000 * elapsed / count, 1), "statements": round(counter.count / count),
             "digests": count, "seconds": round(elapsed, 2)}
-def _backlog_scenarios():
-    from bench.backlog import SCENARIOS as backlog
-
-    return backlog
-
-
-SCENARIOS += _backlog_scenarios()
 
 
 # Measurements that are not one request, e.g. sending many digests: name -> fn(app) -> dict
