@@ -134,9 +134,15 @@ def write_report(results: dict) -> str:
         met = {True: "yes", False: "**no**", None: "—"}[row["meets_target"]]
         lines.append(f"| {row['scenario']} | {row['median_ms']} | {row['p95_ms']} | "
                      f"{row['statements']} | {target or '—'} | {met} |")
+    notes = []
     for name, value in results.get("batch", {}).items():
         lines.append(f"| {name} | {value.get('ms', '')} | | {value.get('statements', '')} | "
                      f"{value.get('target', '—')} | {value.get('met', '—')} |")
+        details = {k: v for k, v in value.items() if k not in ("ms", "statements", "target", "met")}
+        notes.append(f"- {name}: " + ", ".join(f"{k.replace('_', ' ')} {v}"
+                                                for k, v in details.items()))
+    if notes:
+        lines += [""] + notes
     http = results.get("http")
     if http:
         m, h = http["mixed"], http["healthz"]
