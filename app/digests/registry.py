@@ -50,9 +50,8 @@ Rules for builders:
 - `Figure(label, value, total=None)`: a key figure; with `total` it is drawn as a progress bar
   (a table in the e-mail, no images), e.g. points done of points committed.
 """
-import copy
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
@@ -109,7 +108,11 @@ class Section:
         return not self.items and not self.figures
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # What asdict() gives, without its deep copy of every value: this runs for each
+        # section of each digest stored.
+        return {"title": self.title, "items": [dict(vars(i)) for i in self.items],
+                "figures": [dict(vars(f)) for f in self.figures], "summary": self.summary,
+                "more_link": self.more_link, "key": self.key}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Section":
@@ -162,7 +165,9 @@ def first_rows(stmt: Select, limit: int) -> tuple[list, int]:
 class SectionCache:
     """Shared sections built once per run: every recipient of a project gets the same
     "Needs" or "New members" for the same period and language, so `send_due` builds each
-    of those once and hands each recipient a copy. Personal sections are never cached."""
+    of those once. The recipients share the very same Section objects (copying hundreds of
+    items per recipient cost more than building them): nothing changes a section once it is
+    built. Personal sections are never cached."""
 
     def __init__(self):
         self._built: dict[tuple, Section | None] = {}
@@ -173,16 +178,11 @@ class SectionCache:
                 ctx.frequency)
 
     def get(self, spec: SectionSpec, ctx: DigestContext) -> tuple[bool, Section | None]:
-        found = self._built.get(self.key(spec, ctx), _MISSING)
-        if found is _MISSING:
-            return False, None
-        return True, copy.deepcopy(found)
+        key = self.key(spec, ctx)
+        return (True, self._built[key]) if key in self._built else (False, None)
 
     def put(self, spec: SectionSpec, ctx: DigestContext, section: Section | None) -> None:
-        self._built[self.key(spec, ctx)] = copy.deepcopy(section)
-
-
-_MISSING = object()
+        self._built[self.key(spec, ctx)] = section
 
 
 def _build(spec: SectionSpec, ctx: DigestContext) -> tuple[bool, Section | None]:

@@ -1,4 +1,5 @@
 """Areas plug their sections into the digest through the registry."""
+from dataclasses import asdict
 from datetime import timedelta
 
 import pytest
@@ -67,6 +68,7 @@ def test_sections_survive_the_round_trip_through_json():
     section = Section(title="T", items=[Item("a", link="/x", status="s", meta="m", tone="ok")],
                       figures=[Figure("f", 1, total=2)], summary="sum", more_link="/more", key="k")
     assert Section.from_dict(section.to_dict()) == section
+    assert section.to_dict() == asdict(section)  # its fast path says what asdict() says
 
 
 def test_a_send_run_builds_shared_sections_once_per_project_and_language(
