@@ -55,11 +55,9 @@ class CountingHandler:
 
     def __init__(self):
         self.messages = 0
-        self.recipients: set[str] = set()
 
     async def handle_DATA(self, server, session, envelope):
         self.messages += 1
-        self.recipients.update(envelope.rcpt_tos)
         return "250 Message accepted for delivery"
 
 
@@ -115,20 +113,22 @@ def send_digests(app) -> dict:
         key = _period_key(now)
         _clean_up(key, [])  # what an interrupted earlier run may have left
         added = _subscribe_until(now, SEND_COUNT)
-        due = len(plan_due(now))
         saved = {k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
                                              "MAIL_USE_SSL", "MAIL_USERNAME")}
-        controller.start()
         try:
-            app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
-                              MAIL_USE_TLS=False, MAIL_USE_SSL=False, MAIL_USERNAME="")
-            db.session.remove()
-            with StatementCounter(db.engine) as counter:
-                started = time.perf_counter()
-                report = send_due(now=now)
-                elapsed = time.perf_counter() - started
+            due = len(plan_due(now))
+            controller.start()
+            try:
+                app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
+                                  MAIL_USE_TLS=False, MAIL_USE_SSL=False, MAIL_USERNAME="")
+                db.session.remove()
+                with StatementCounter(db.engine) as counter:
+                    started = time.perf_counter()
+                    report = send_due(now=now)
+                    elapsed = time.perf_counter() - started
+            finally:
+                controller.stop()
         finally:
-            controller.stop()
             app.config.update(saved)
             _clean_up(key, added)
     sent = max(1, report.sent)
