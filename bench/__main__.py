@@ -34,6 +34,9 @@ def prepare_database(app, scale: float) -> None:
         upgrade()
         if dataset.is_seeded():
             print("Bench data set already present; reusing it.")
+            # A reused database may have been seeded by a version of the bench that analysed
+            # only part of it, and this machine runs PostgreSQL without autovacuum.
+            dataset.refresh_statistics()
             return
         started = time.perf_counter()
         dataset.seed_dataset(scale)
@@ -135,9 +138,15 @@ def write_report(results: dict) -> str:
         met = {True: "yes", False: "**no**", None: "—"}[row["meets_target"]]
         lines.append(f"| {row['scenario']} | {row['median_ms']} | {row['p95_ms']} | "
                      f"{row['statements']} | {target or '—'} | {met} |")
+    notes = []
     for name, value in results.get("batch", {}).items():
         lines.append(f"| {name} | {value.get('ms', '')} | | {value.get('statements', '')} | "
                      f"{value.get('target', '—')} | {value.get('met', '—')} |")
+        details = {k: v for k, v in value.items() if k not in ("ms", "statements", "target", "met")}
+        notes.append(f"- {name}: " + ", ".join(f"{k.replace('_', ' ')} {v}"
+                                                for k, v in details.items()))
+    if notes:
+        lines += [""] + notes
     written = [row for row in results["in_process"] if row.get("rows_written")]
     if written:
         lines += ["", "Rows written by one request of each writing scenario (the last measured run):",

@@ -89,11 +89,15 @@ def seed_dataset(scale: float = 1.0, seed: int = 7) -> dict:
     for step in DATASET_STEPS:
         step(ctx)
         db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        # What autovacuum would do soon after a bulk load: fresh statistics (without them the
-        # planner guessed one need where there were 344, and the needs search took 42 ms
-        # instead of 7), and the counters updated once per seeded row cleared of their dead
-        # row versions.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
+    refresh_statistics(vacuum=True)
     return ctx
+
+
+def refresh_statistics(vacuum: bool = False) -> None:
+    """What autovacuum would do soon after a bulk load (PostgreSQL): fresh planner statistics
+    for every table. Without them the planner takes the tables seeded after the last ANALYZE
+    (needs, co-sponsorships, need history) for empty and joins them row by row."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if vacuum else "ANALYZE"))

@@ -75,6 +75,9 @@ class Item(db.Model):
                         "'done')", name="status"),
         CheckConstraint("estimate IS NULL OR estimate >= 0", name="estimate"),
         Index("ix_backlog_item_project_id_status_rank", "project_id", "status", "rank"),
+        # The digest's "accepted / rejected in the period": a range, not every done item.
+        Index("ix_backlog_item_project_id_accepted_at", "project_id", "accepted_at"),
+        Index("ix_backlog_item_project_id_rejected_at", "project_id", "rejected_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,27 +11,28 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.decisions.models import Decision
-from app.decisions.queries import waiting_needs
-from app.digests.registry import DigestContext, Figure, Item, Section, digest_section
+from app.decisions.queries import waiting_needs_query
+from app.digests.registry import DigestContext, Figure, Item, Section, digest_section, first_rows
 from app.extensions import db
 from app.projects.models import Role
 
 LIMIT = 15
 
 
-def _made(ctx: DigestContext) -> list[Decision]:
-    return list(db.session.scalars(
+def _made(ctx: DigestContext, limit: int) -> tuple[list[Decision], int]:
+    return first_rows(
         select(Decision).where(Decision.project_id == ctx.project.id,
                                Decision.created_at >= ctx.period_start,
                                Decision.created_at < ctx.period_end)
-        .order_by(Decision.decided_on, Decision.id)))
+        .order_by(Decision.decided_on, Decision.id), limit)
 
 
-@digest_section("decisions", roles={Role.STEERING, Role.SECRETARIAT}, order=45)
+@digest_section("decisions", roles={Role.STEERING, Role.SECRETARIAT}, order=45, shared=True)
 def decisions(ctx: DigestContext) -> Section | None:
     """Needs waiting for the steering group's decision, and decisions recorded in the period."""
-    waiting, made = waiting_needs(ctx.project), _made(ctx)
-    if not (waiting or made):
+    waiting, n_waiting = first_rows(waiting_needs_query(ctx.project), LIMIT)
+    made, n_made = _made(ctx, LIMIT - len(waiting))
+    if not (n_waiting or n_made):
         return None
     key = ctx.project.key
     items = [Item(text=f"#{n.number} {n.title}", status=_("Waiting for a decision"), tone="warn",
@@ -40,12 +41,13 @@ def decisions(ctx: DigestContext) -> Section | None:
     items += [Item(text=d.title, status=_("Decided"), tone="ok",
                    link=url_for("decisions.show", key=key, decision_id=d.id),
                    meta=_("Decided on %(date)s", date=format_date(d.decided_on))) for d in made]
+    total = n_waiting + n_made
     return Section(
         title=_("Decisions"),
-        items=items[:LIMIT],
-        figures=[Figure(_("Waiting for a decision"), len(waiting)),
-                 Figure(_("Decisions made"), len(made))],
-        summary=(_("%(n)d more in the decision log.", n=len(items) - LIMIT)
-                 if len(items) > LIMIT else None),
+        items=items,
+        figures=[Figure(_("Waiting for a decision"), n_waiting),
+                 Figure(_("Decisions made"), n_made)],
+        summary=(_("%(n)d more in the decision log.", n=total - LIMIT)
+                 if total > LIMIT else None),
         more_link=url_for("decisions.index", key=key),
     )

@@ -70,9 +70,13 @@ def decisions_of_need(need: Need) -> list[Decision]:
         .order_by(Decision.decided_on.desc(), Decision.id.desc())))
 
 
+def waiting_needs_query(project):
+    """The "for decision" queue as a select: escalated needs, longest waiting first."""
+    return (select(Need).where(Need.project_id == project.id, Need.is_escalated.is_(True))
+            .order_by(Need.escalated_at, Need.number))
+
+
 def waiting_needs(project) -> list[Need]:
     """The "for decision" queue: escalated needs, longest waiting first, with who escalated."""
-    return list(db.session.scalars(
-        select(Need).where(Need.project_id == project.id, Need.is_escalated.is_(True))
-        .options(selectinload(Need.organisation), selectinload(Need.escalated_by))
-        .order_by(Need.escalated_at, Need.number)))
+    return list(db.session.scalars(waiting_needs_query(project).options(
+        selectinload(Need.organisation), selectinload(Need.escalated_by))))

@@ -26,11 +26,13 @@ from email.utils import format_datetime
 from flask import current_app
 from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from app.accounts.models import User
 from app.database import utcnow
 from app.digests import services
 from app.digests.models import DeliveryState, DigestDelivery, DigestSubscription, Frequency
+from app.digests.registry import SectionCache
 from app.digests.schedule import DuePeriod, SendSettings, due_period
 from app.extensions import db
 from app.mail.transport import MailError, send_message
@@ -93,6 +95,8 @@ def plan_due(now: datetime, project_key: str | None = None) -> list[Due]:
         .outerjoin(DigestSubscription, and_(DigestSubscription.user_id == Membership.user_id,
                                             DigestSubscription.project_id == Membership.project_id))
         .where(User.is_active.is_(True))
+        # The joined user and project fill the relationships: no query per member.
+        .options(contains_eager(Membership.user), contains_eager(Membership.project))
         .order_by(Project.key, User.email)
     )
     if project_key:
@@ -117,15 +121,17 @@ def _without_existing(due: list[Due]) -> list[Due]:
     return [d for d in due if (d.user.id, d.project.id, d.period.key) not in existing]
 
 
-def create_delivery(due: Due, now: datetime) -> DigestDelivery | None:
-    """Render the digest and commit its delivery row; None when another sender was first."""
+def create_delivery(due: Due, now: datetime, cache: SectionCache | None = None) -> str | None:
+    """Render the digest and commit its delivery row; its state (pending, or skipped when
+    there is nothing to say), or None when another sender was first."""
     start = services.period_start_for(due.user.id, due.project.id, due.frequency, now)
-    rendered = services.render_digest(due.user, due.project, due.roles, due.frequency, start, now)
+    rendered = services.render_digest(due.user, due.project, due.roles, due.frequency, start, now,
+                                      cache)
     has_content = bool(rendered.sections) or current_app.config["DIGEST_SEND_EMPTY"]
+    state = DeliveryState.PENDING if has_content else DeliveryState.SKIPPED
     delivery = DigestDelivery(
         user_id=due.user.id, project_id=due.project.id, frequency=due.frequency,
-        period_key=due.period.key, period_start=start, period_end=now,
-        state=DeliveryState.PENDING if has_content else DeliveryState.SKIPPED,
+        period_key=due.period.key, period_start=start, period_end=now, state=state,
         next_attempt_at=now, recipient=due.user.email, locale=rendered.locale,
         message_id=services.new_message_id(), subject=rendered.subject[:255],
         body_text=rendered.text, body_html=rendered.html,
@@ -137,7 +143,9 @@ def create_delivery(due: Due, now: datetime) -> DigestDelivery | None:
         db.session.commit()
         return None
     db.session.commit()
-    return delivery
+    # The state as written: reading delivery.state now would reload the whole row (both
+    # bodies and the sections) after the commit expired it.
+    return state
 
 
 def claimable_ids(now: datetime, project_ids=None) -> list[int]:
@@ -201,7 +209,11 @@ def _finish(delivery_id: int, claimant: str, **values) -> None:
 
 def deliver(delivery_id: int, claimant: str, now: datetime) -> str:
     """Send one claimed delivery and record the outcome; returns the new state."""
-    delivery = db.session.get(DigestDelivery, delivery_id, populate_existing=True)
+    # Fresh from the database with its recipient, but without the stored sections (only the
+    # browser archive reads those).
+    delivery = db.session.get(DigestDelivery, delivery_id, populate_existing=True,
+                              options=[defer(DigestDelivery.content),
+                                       joinedload(DigestDelivery.user)])
     if not _still_member(delivery):
         _finish(delivery_id, claimant, state=DeliveryState.SKIPPED, updated_at=now,
                 last_error="The recipient is no longer a member of the project.")
@@ -254,11 +266,12 @@ def send_due(now: datetime | None = None, project_key: str | None = None,
         if dry_run:
             return _dry_run(due, now)
         report = SendReport()
+        cache = SectionCache()  # shared sections: built once per project and period
         for item in due:
-            delivery = create_delivery(item, now)
-            if delivery is not None:
+            state = create_delivery(item, now, cache)
+            if state is not None:
                 report.created += 1
-                if delivery.state == DeliveryState.SKIPPED:
+                if state == DeliveryState.SKIPPED:
                     report.skipped += 1
         project_ids = None
         if project_key:
@@ -268,10 +281,11 @@ def send_due(now: datetime | None = None, project_key: str | None = None,
 
 def _dry_run(due: list[Due], now: datetime) -> SendReport:
     report = SendReport()
+    cache = SectionCache()
     for item in due:
         start = services.period_start_for(item.user.id, item.project.id, item.frequency, now)
         rendered = services.render_digest(item.user, item.project, item.roles, item.frequency,
-                                          start, now)
+                                          start, now, cache)
         if rendered.sections or current_app.config["DIGEST_SEND_EMPTY"]:
             report.planned.append((item.user.email, item.project.key, rendered.subject))
         else:

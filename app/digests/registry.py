@@ -40,14 +40,22 @@ Rules for builders:
 - `roles` limits who gets the section (any of them; None means every member); `order` places
   it (lower first). Return None, or a Section without items and figures, when there is nothing
   to say: when every section is empty no digest is sent (unless `DIGEST_SEND_EMPTY`).
+- Load only what the section shows: a count for each figure and at most a screenful of rows
+  (`first_rows` gives both in one statement), so a digest costs the same however much
+  history the project has.
+- `shared=True` when the section says the same to every recipient of the project for the
+  period, language and frequency (it never reads `ctx.user` or `ctx.roles`): a run of
+  `send_due` then builds it once per project and period and reuses it for each recipient
+  (see `SectionCache`). Leave it False for anything personal, such as "my items".
 - `Figure(label, value, total=None)`: a key figure; with `total` it is drawn as a progress bar
   (a table in the e-mail, no images), e.g. points done of points committed.
 """
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import Select, func, select
 
 from app.extensions import db
 
@@ -100,7 +108,11 @@ class Section:
         return not self.items and not self.figures
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # What asdict() gives, without its deep copy of every value: this runs for each
+        # section of each digest stored.
+        return {"title": self.title, "items": [dict(vars(i)) for i in self.items],
+                "figures": [dict(vars(f)) for f in self.figures], "summary": self.summary,
+                "more_link": self.more_link, "key": self.key}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Section":
@@ -119,6 +131,7 @@ class SectionSpec:
     builder: Builder
     roles: frozenset[str] | None
     order: int
+    shared: bool = False
 
     def applies_to(self, roles: Iterable[str]) -> bool:
         return self.roles is None or bool(self.roles & set(roles))
@@ -127,33 +140,82 @@ class SectionSpec:
 SECTIONS: dict[str, SectionSpec] = {}
 
 
-def digest_section(key: str, roles: Iterable[str] | None = None, order: int = 100):
+def digest_section(key: str, roles: Iterable[str] | None = None, order: int = 100,
+                   shared: bool = False):
     """Register a section builder under a unique key (registering the key again replaces it)."""
 
     def register(builder: Builder) -> Builder:
         SECTIONS[key] = SectionSpec(key, builder, frozenset(str(r) for r in roles)
-                                    if roles is not None else None, order)
+                                    if roles is not None else None, order, shared)
         return builder
 
     return register
 
 
-def build_sections(ctx: DigestContext) -> list[Section]:
-    """The non-empty sections for this recipient, in order. A failing builder is logged and
-    left out, so one area's bug does not stop everybody's digest."""
+def first_rows(stmt: Select, limit: int) -> tuple[list, int]:
+    """The first `limit` entities of an ORM select and how many it matches in all, in one
+    statement (a window count), so a section loads no more rows than it shows."""
+    if limit <= 0:
+        return [], db.session.scalar(select(func.count()).select_from(
+            stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.add_columns(func.count().over()).limit(limit)).all()
+    return [row[0] for row in rows], (rows[0][-1] if rows else 0)
+
+
+class SectionCache:
+    """Shared sections built once per run: every recipient of a project gets the same
+    "Needs" or "New members" for the same period and language, so `send_due` builds each
+    of those once. The recipients share the very same Section objects (copying hundreds of
+    items per recipient cost more than building them): nothing changes a section once it is
+    built. Personal sections are never cached."""
+
+    def __init__(self):
+        self._built: dict[tuple, Section | None] = {}
+
+    @staticmethod
+    def key(spec: SectionSpec, ctx: DigestContext) -> tuple:
+        return (spec.key, ctx.project.id, ctx.period_start, ctx.period_end, ctx.locale,
+                ctx.frequency)
+
+    def get(self, spec: SectionSpec, ctx: DigestContext) -> tuple[bool, Section | None]:
+        key = self.key(spec, ctx)
+        return (True, self._built[key]) if key in self._built else (False, None)
+
+    def put(self, spec: SectionSpec, ctx: DigestContext, section: Section | None) -> None:
+        self._built[self.key(spec, ctx)] = section
+
+
+def _build(spec: SectionSpec, ctx: DigestContext) -> tuple[bool, Section | None]:
+    """Run one builder; (False, None) when it failed (logged: one area's bug does not stop
+    everybody's digest)."""
+    try:
+        # A savepoint, so a failed query does not abort the whole transaction on PostgreSQL.
+        with db.session.begin_nested():
+            section = spec.builder(ctx)
+    except Exception:  # noqa: BLE001 - see the docstring
+        current_app.logger.exception("digest section %s failed for user %s in %s",
+                                     spec.key, ctx.user.id, ctx.project.key)
+        return False, None
+    if section is not None and not section.is_empty:
+        section.key = section.key or spec.key
+        return True, section
+    return True, None
+
+
+def build_sections(ctx: DigestContext, cache: SectionCache | None = None) -> list[Section]:
+    """The non-empty sections for this recipient, in order; shared ones come from `cache`
+    when another recipient of the same project and period already had them built. A
+    failing builder is left out (and not cached, so the next recipient tries again)."""
     sections = []
     for spec in sorted(SECTIONS.values(), key=lambda s: (s.order, s.key)):
         if not spec.applies_to(ctx.roles):
             continue
-        try:
-            # A savepoint, so a failed query does not abort the whole transaction on PostgreSQL.
-            with db.session.begin_nested():
-                section = spec.builder(ctx)
-        except Exception:  # noqa: BLE001 - see the docstring
-            current_app.logger.exception("digest section %s failed for user %s in %s",
-                                         spec.key, ctx.user.id, ctx.project.key)
-            continue
-        if section is not None and not section.is_empty:
-            section.key = section.key or spec.key
+        use_cache = cache is not None and spec.shared
+        found, section = cache.get(spec, ctx) if use_cache else (False, None)
+        if not found:
+            ok, section = _build(spec, ctx)
+            if ok and use_cache:
+                cache.put(spec, ctx, section)
+        if section is not None:
             sections.append(section)
     return sections

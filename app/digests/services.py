@@ -9,10 +9,11 @@ from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from app.database import utcnow
 from app.digests.models import DeliveryState, DigestDelivery, DigestSubscription, Frequency
-from app.digests.registry import DigestContext, Section, build_sections
+from app.digests.registry import DigestContext, Section, SectionCache, build_sections
 from app.digests.schedule import SendSettings, default_period_length, next_send_at
 from app.extensions import db
 from app.projects.models import Membership, Project, Role
@@ -115,19 +116,21 @@ def unsubscribe(user_id: int, project_id: int) -> bool:
     return True
 
 
-def previous_sent(user_id: int, project_id: int) -> DigestDelivery | None:
+def previous_sent_end(user_id: int, project_id: int) -> datetime | None:
+    """Where the previous digest sent to the user for the project ended (only that column:
+    a delivery row carries the whole e-mail)."""
     return db.session.scalar(
-        select(DigestDelivery).where(DigestDelivery.user_id == user_id,
-                                     DigestDelivery.project_id == project_id,
-                                     DigestDelivery.state == DeliveryState.SENT)
+        select(DigestDelivery.period_end).where(DigestDelivery.user_id == user_id,
+                                                DigestDelivery.project_id == project_id,
+                                                DigestDelivery.state == DeliveryState.SENT)
         .order_by(DigestDelivery.period_end.desc()).limit(1))
 
 
 def period_start_for(user_id: int, project_id: int, frequency: str, end: datetime) -> datetime:
     """Since the previous digest sent, or one period back for the first one."""
-    previous = previous_sent(user_id, project_id)
-    if previous is not None and previous.period_end < end:
-        return previous.period_end
+    previous_end = previous_sent_end(user_id, project_id)
+    if previous_end is not None and previous_end < end:
+        return previous_end
     return end - default_period_length(frequency)
 
 
@@ -164,19 +167,22 @@ def _rendering_context():
     return current_app.test_request_context("/", base_url=current_app.config["BASE_URL"])
 
 
-def collect_sections(user, project, roles, frequency, start, end) -> list[Section]:
-    """The sections this user would get for the period, built under their locale."""
+def collect_sections(user, project, roles, frequency, start, end,
+                     cache: SectionCache | None = None) -> list[Section]:
+    """The sections this user would get for the period, built under their locale (shared
+    sections from `cache` when a run already built them for the project)."""
     locale = user_locale(user)
     ctx = DigestContext(user=user, project=project, roles=frozenset(roles), period_start=start,
                         period_end=end, locale=locale, frequency=str(frequency))
     with _rendering_context(), force_locale(locale):
-        return build_sections(ctx)
+        return build_sections(ctx, cache)
 
 
-def render_digest(user, project, roles, frequency, start, end) -> RenderedDigest:
+def render_digest(user, project, roles, frequency, start, end,
+                  cache: SectionCache | None = None) -> RenderedDigest:
     """The digest e-mail (subject, text and HTML) in the recipient's language."""
     locale = user_locale(user)
-    sections = collect_sections(user, project, roles, frequency, start, end)
+    sections = collect_sections(user, project, roles, frequency, start, end, cache)
     with _rendering_context(), force_locale(locale):
         subject = digest_subject(project, frequency, end)
         context = dict(user=user, project=project, sections=sections, subject=subject,
@@ -229,11 +235,14 @@ def preview(user, project, roles, now: datetime | None = None) -> Preview:
 
 
 def deliveries_of(user, project, limit: int = 50) -> list[DigestDelivery]:
-    """My past digests for the project (those with something in them), newest first."""
+    """My past digests for the project (those with something in them), newest first; only
+    the columns the archive lists, not the stored e-mails."""
     return list(db.session.scalars(
         select(DigestDelivery).where(DigestDelivery.user_id == user.id,
                                      DigestDelivery.project_id == project.id,
                                      DigestDelivery.state != DeliveryState.SKIPPED)
+        .options(load_only(DigestDelivery.subject, DigestDelivery.period_start,
+                           DigestDelivery.period_end, DigestDelivery.state))
         .order_by(DigestDelivery.period_end.desc()).limit(limit)))
 
 

@@ -2,8 +2,8 @@
 decisions taken on needs in the period (see app/digests/registry.py)."""
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.digests.registry import DigestContext, Figure, Item, Section, digest_section
 from app.discovery.models import Need, NeedChange, NeedCoSponsor, NeedStatus
@@ -26,36 +26,71 @@ def _link(ctx, need) -> str:
     return url_for("discovery.show", key=ctx.project.key, number=need.number)
 
 
-def _new_needs(ctx) -> list[Need]:
+def _counts(ctx):
+    """The section's figures in one statement: new needs, new co-sponsorships and the needs
+    they back, and the needs decided on in the period."""
+    new = (select(func.count()).select_from(Need)
+           .where(Need.project_id == ctx.project.id, _in_period(Need.created_at, ctx))
+           .scalar_subquery())
+    sponsorships = (select(func.count().label("rows"),
+                           func.count(distinct(NeedCoSponsor.need_id)).label("needs"))
+                    .join(Need, Need.id == NeedCoSponsor.need_id)
+                    .where(Need.project_id == ctx.project.id,
+                           _in_period(NeedCoSponsor.created_at, ctx)).subquery())
+    decided = (select(func.count(distinct(NeedChange.need_id)))
+               .join(Need, Need.id == NeedChange.need_id).where(*_decision_filter(ctx))
+               .scalar_subquery())
+    return db.session.execute(select(new, sponsorships.c.rows, sponsorships.c.needs, decided)
+                              .select_from(sponsorships)).one()
+
+
+def _decision_filter(ctx) -> tuple:
+    return (Need.project_id == ctx.project.id, NeedChange.field == "status",
+            NeedChange.new_value.in_(DECISIONS), _in_period(NeedChange.created_at, ctx))
+
+
+def _new_needs(ctx, limit: int) -> list[Need]:
     return db.session.scalars(
         select(Need).where(Need.project_id == ctx.project.id, _in_period(Need.created_at, ctx))
-        .options(selectinload(Need.organisation)).order_by(Need.number)).all()
+        .options(joinedload(Need.organisation)).order_by(Need.number).limit(limit)).all()
 
 
-def _new_cosponsorships(ctx) -> list[NeedCoSponsor]:
+def _new_cosponsorships(ctx, limit: int) -> list[NeedCoSponsor]:
+    """The period's co-sponsorships of the first `limit` needs (by number) that got any."""
+    in_period = (Need.project_id == ctx.project.id, _in_period(NeedCoSponsor.created_at, ctx))
+    first_needs = (select(NeedCoSponsor.need_id).join(Need, Need.id == NeedCoSponsor.need_id)
+                   .where(*in_period).group_by(NeedCoSponsor.need_id, Need.number)
+                   .order_by(Need.number).limit(limit))
     return db.session.scalars(
         select(NeedCoSponsor).join(Need, Need.id == NeedCoSponsor.need_id)
-        .where(Need.project_id == ctx.project.id, _in_period(NeedCoSponsor.created_at, ctx))
-        .options(selectinload(NeedCoSponsor.need), selectinload(NeedCoSponsor.organisation))
-        .order_by(Need.number, NeedCoSponsor.created_at)).all()
+        .where(*in_period, NeedCoSponsor.need_id.in_(first_needs))
+        .options(contains_eager(NeedCoSponsor.need), joinedload(NeedCoSponsor.organisation))
+        .order_by(Need.number, NeedCoSponsor.created_at, NeedCoSponsor.id)).all()
 
 
-def _decisions(ctx) -> list[NeedChange]:
-    """The latest decision per need in the period (planned, delivered, declined, parked)."""
-    changes = db.session.scalars(
-        select(NeedChange).join(Need, Need.id == NeedChange.need_id)
-        .where(Need.project_id == ctx.project.id, NeedChange.field == "status",
-               NeedChange.new_value.in_(DECISIONS), _in_period(NeedChange.created_at, ctx))
-        .options(selectinload(NeedChange.need)).order_by(NeedChange.id)).all()
-    return list({c.need_id: c for c in changes}.values())
+def _decisions(ctx, limit: int) -> list[NeedChange]:
+    """The latest decision per need in the period (planned, delivered, declined, parked), in
+    the order the needs were first decided on; the first `limit` of them."""
+    per_need = (select(func.min(NeedChange.id).label("first"),
+                       func.max(NeedChange.id).label("last"))
+                .join(Need, Need.id == NeedChange.need_id).where(*_decision_filter(ctx))
+                .group_by(NeedChange.need_id).order_by(func.min(NeedChange.id)).limit(limit)
+                .subquery())
+    return db.session.scalars(
+        select(NeedChange).join(per_need, per_need.c.last == NeedChange.id)
+        .options(joinedload(NeedChange.need)).order_by(per_need.c.first)).all()
 
 
-@digest_section("needs", roles=READERS, order=40)
+@digest_section("needs", roles=READERS, order=40, shared=True)
 def needs(ctx: DigestContext) -> Section | None:
     """New needs, new co-sponsorships and decisions on needs in the period."""
-    new, sponsorships, decisions = _new_needs(ctx), _new_cosponsorships(ctx), _decisions(ctx)
-    if not (new or sponsorships or decisions):
+    n_new, n_sponsorships, n_sponsored, n_decided = _counts(ctx)
+    if not (n_new or n_sponsorships or n_decided):
         return None
+    # Only the rows that fit in the section are loaded: new needs first, then co-sponsored
+    # needs, then decisions, LIMIT lines in all.
+    new = _new_needs(ctx, LIMIT)
+    sponsorships = _new_cosponsorships(ctx, LIMIT - len(new))
     items = [Item(text=f"#{n.number} {n.title}", link=_link(ctx, n), status=_("New"),
                   meta=_("Submitted by %(org)s", org=n.organisation.name)) for n in new]
     by_need: dict[int, list[NeedCoSponsor]] = {}
@@ -66,17 +101,19 @@ def needs(ctx: DigestContext) -> Section | None:
                    meta=_("Co-sponsored by %(orgs)s",
                           orgs=", ".join(s.organisation.name for s in group)))
               for group in by_need.values()]
+    decisions = _decisions(ctx, LIMIT - len(items))
     items += [Item(text=f"#{c.need.number} {c.need.title}", link=_link(ctx, c.need),
                    status=str(STATUS_LABELS[c.new_value]), tone=TONES.get(c.new_value),
                    meta=c.comment or None)
               for c in decisions]
+    total = n_new + n_sponsored + n_decided
     return Section(
         title=_("Needs"),
-        items=items[:LIMIT],
-        figures=[Figure(_("New needs"), len(new)),
-                 Figure(_("New co-sponsorships"), len(sponsorships)),
-                 Figure(_("Decisions on needs"), len(decisions))],
-        summary=(_("%(n)d more in the needs list.", n=len(items) - LIMIT)
-                 if len(items) > LIMIT else None),
+        items=items,
+        figures=[Figure(_("New needs"), n_new),
+                 Figure(_("New co-sponsorships"), n_sponsorships),
+                 Figure(_("Decisions on needs"), n_decided)],
+        summary=(_("%(n)d more in the needs list.", n=total - LIMIT)
+                 if total > LIMIT else None),
         more_link=url_for("discovery.index", key=ctx.project.key),
     )

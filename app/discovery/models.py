@@ -146,6 +146,8 @@ class NeedChange(db.Model):
     """One line of a need's history: who changed which field (or the status) from what to what."""
 
     __tablename__ = "need_change"
+    # The digest's decisions of the period: a range, not the whole history of every project.
+    __table_args__ = (Index("ix_need_change_created_at", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)

@@ -4,6 +4,7 @@ With `MAIL_SERVER` set, messages go over SMTP (STARTTLS with `MAIL_USE_TLS`, imp
 with `MAIL_USE_SSL`). Without it (development), they are written to `MAIL_OUTBOX_DIR` as
 `.eml` files that `/dev/outbox` lists.
 """
+import functools
 import re
 import smtplib
 import socket
@@ -52,16 +53,22 @@ def send_message(message: EmailMessage) -> None:
         raise MailError(f"{type(exc).__name__}: {exc}", temporary=True) from exc
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context per process: building it loads the system's CA certificates, about
+    20 ms, which sending a digest to each of hundreds of recipients would pay every time."""
+    return ssl.create_default_context()
+
+
 def _send_smtp(message: EmailMessage, config) -> None:
     host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
-    context = ssl.create_default_context()
     if config.get("MAIL_USE_SSL"):
-        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=_tls_context())
     else:
         smtp = smtplib.SMTP(host, port, timeout=timeout)
     with smtp:
         if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
-            smtp.starttls(context=context)
+            smtp.starttls(context=_tls_context())
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
         smtp.send_message(message)

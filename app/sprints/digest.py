@@ -16,7 +16,7 @@ from app.sprints.models import Sprint, SprintState
 from app.sprints.services import local_date
 
 
-@digest_section("sprint_progress", roles={Role.STEERING}, order=10)
+@digest_section("sprint_progress", roles={Role.STEERING}, order=10, shared=True)
 def sprint_progress(ctx: DigestContext) -> Section | None:
     """The sprint under way and the sprints closed in the period."""
     sprints = list(db.session.scalars(
