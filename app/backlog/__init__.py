@@ -6,12 +6,13 @@ bp = Blueprint("backlog", __name__)
 
 @bp.app_context_processor
 def backlog_helpers():
-    from app.backlog.display import row_words, status_label, type_label
+    from app.backlog.display import status_label, type_label
     from app.backlog.models import STATUSES
+    from app.backlog.rows import backlog_row, backlog_rows
     from app.backlog.services import format_points
 
     return {"status_label": status_label, "type_label": type_label, "points": format_points,
-            "statuses": STATUSES, "row_words": row_words}
+            "statuses": STATUSES, "backlog_rows": backlog_rows, "backlog_row": backlog_row}
 
 
 from app.backlog import digest, routes  # noqa: E402,F401

@@ -131,16 +131,22 @@ def test_e_mail_tried_at_sign_in_is_escaped_in_the_audit_log(world, client, logi
 def test_cards_rows_and_member_choices_show_hostile_text_as_text(world, client, login, factory,
                                                                   db):
     # The board's cards and the member choices are written in Python for speed
-    # (app/board/cards.py, app/web.member_options), outside Jinja's autoescaping.
+    # (app/board/cards.py, app/web.member_options), outside Jinja's autoescaping; backlog rows
+    # likewise (app/backlog/rows.py), in every state a row can be shown in.
+    from app.backlog.models import MAX_LABEL
     from app.backlog.services import create_item, update_item
 
     payloads = _unique(PAYLOADS[:20])
     po = world.users["product_owner"]
+    items = []
     for i, text in enumerate(payloads):
         person = factory.user(world.muni_a, name=text, roles=[Role.DEVELOPER],
                               project=world.project_a)
-        item = create_item(world.project_a, po, text[:200], assignee_id=person.id)
+        epic = create_item(world.project_a, po, f"{i} {text}"[:200], type="epic")
+        item = create_item(world.project_a, po, text[:200], assignee_id=person.id,
+                           parent_id=epic.id, labels=[f"{i} {text}".replace(",", " ")[:MAX_LABEL]])
         update_item(item, po, {"is_blocked": True, "blocked_reason": text})
+        items.append(item)
     db.session.commit()
     login(po)
     for url in ("/p/ALPHA/board", "/p/ALPHA/board?lanes=epic", "/p/ALPHA/backlog"):
@@ -148,3 +154,14 @@ def test_cards_rows_and_member_choices_show_hostile_text_as_text(world, client, 
         assert_inert_page(html)
         for text in payloads:
             assert str(escape(text.strip())) in html, (url, text)
+    backlog = client.get("/p/ALPHA/backlog").get_data(as_text=True)
+    assert backlog.count('class="label-tag"') >= len(payloads)
+    htmx = {"HX-Request": "true"}
+    for item in items[:6]:
+        base = f"/p/ALPHA/items/{item.number}"
+        for url in (f"{base}/row", f"{base}/fields/title", f"{base}/fields/assignee"):
+            response = client.get(url, headers=htmx)
+            assert response.status_code == 200, url
+            html = response.get_data(as_text=True)
+            assert_inert_page(html)
+            assert str(escape(item.title)) in html, url
