@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CSRF_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 MAX_REQUESTS_PER_USER = 100_000
 CSRF_WITHIN = 8192
+SIGN_IN_TIMEOUT = 120
 
 
 class Session:
@@ -67,12 +68,19 @@ class Session:
         self.request("GET", "/")
 
 
-def _user_loop(port, user, actions, deadline, results, lock, seed):
+def _user_loop(port, user, actions, seconds, start, results, lock, seed):
     rnd = random.Random(seed)
     latencies, errors, statuses, by_action = [], 0, {}, {}
     session = Session(port)
-    if user is not None:
-        session.sign_in(*user)
+    try:
+        if user is not None:
+            session.sign_in(*user)
+    except BaseException:
+        start.abort()  # the others stop waiting; the run fails with this error
+        raise
+    # Everyone signs in first (scrypt, by design slow): the clock starts when all are in.
+    start.wait(SIGN_IN_TIMEOUT)
+    deadline = time.monotonic() + seconds
     weights = [a[0] for a in actions]
     for _ in range(MAX_REQUESTS_PER_USER):
         if time.monotonic() >= deadline:
@@ -97,30 +105,37 @@ def _user_loop(port, user, actions, deadline, results, lock, seed):
         results.append((latencies, errors, statuses, by_action))
 
 
-def _process_main(port, users, actions_factory, seconds, queue, seed):
+def _process_main(port, users, actions_factory, seconds, start, queue, seed):
     actions = actions_factory()
-    deadline = time.monotonic() + seconds
     results, lock, threads = [], threading.Lock(), []
     for i, user in enumerate(users):
         t = threading.Thread(target=_user_loop,
-                             args=(port, user, actions, deadline, results, lock, seed + i))
+                             args=(port, user, actions, seconds, start, results, lock, seed + i))
         t.start()
         threads.append(t)
     for t in threads:
-        t.join(seconds + 60)
+        t.join(SIGN_IN_TIMEOUT + seconds + 60)
     queue.put(results)
 
 
 def run_load(port, users, actions_factory, seconds, processes=2) -> dict:
-    """Run the virtual users (spread over processes) for `seconds`; return the figures."""
+    """Run the virtual users (spread over processes) for `seconds` once all have signed in;
+    return the figures of that window."""
     queue = multiprocessing.Queue()
+    start = multiprocessing.Barrier(len(users) + 1)
     chunks = [users[i::processes] for i in range(processes)]
-    procs = [multiprocessing.Process(target=_process_main,
-                                     args=(port, chunk, actions_factory, seconds, queue, 1000 * i))
+    procs = [multiprocessing.Process(target=_process_main, args=(
+                 port, chunk, actions_factory, seconds, start, queue, 1000 * i))
              for i, chunk in enumerate(chunks) if chunk]
-    started = time.perf_counter()
     for p in procs:
         p.start()
+    try:
+        start.wait(SIGN_IN_TIMEOUT)
+    except threading.BrokenBarrierError:
+        for p in procs:
+            p.terminate()
+        raise RuntimeError("the virtual users could not all sign in (see the gunicorn log)")
+    started = time.perf_counter()
     collected = [queue.get(timeout=seconds + 120) for _ in procs]
     for p in procs:
         p.join(30)

@@ -183,12 +183,14 @@ def sprint_review(ctx):
 
 
 def commit_item(ctx):
-    """A product owner commits one backlog item to BIG's planned sprint and takes it out."""
+    """A product owner commits one backlog item to BIG's planned sprint and takes it out (an
+    ordinary item: not the item page's, whose page would then show it in the sprint)."""
     email = _any_member("product_owner")
     sprint_id = _sprint_id("BIG", SprintState.PLANNED)
     item_id = db.session.scalar(
         select(Item.id).join(Project, Project.id == Item.project_id)
-        .where(Project.key == "BIG", Item.status == Status.BACKLOG, Item.sprint_id.is_(None))
+        .where(Project.key == "BIG", Item.status == Status.BACKLOG, Item.sprint_id.is_(None),
+               Item.title.like("Punkt %"))
         .order_by(Item.rank).limit(1))
     state = {"action": "remove"}
 
