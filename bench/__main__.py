@@ -218,8 +218,12 @@ def main(argv=None) -> int:
     parser.add_argument("--no-http", action="store_true", help="skip the gunicorn load test")
     parser.add_argument("--seconds", type=int, default=30, help="length of each load run")
     parser.add_argument("--users", type=int, default=16, help="virtual users in the load test")
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    # Sync workers, 2 × cores + 1: gthread workers keep each keep-alive connection, and with
+    # 16 connections one worker was seen idle (7% CPU) while two shared the rest, the
+    # throughput of a run swinging between ~45 and ~85 requests/s by how they happened to
+    # be dealt out. Sync workers take one request at a time, so an idle one takes the next.
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
 
     (HERE / "work").mkdir(exist_ok=True)
