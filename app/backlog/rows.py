@@ -113,7 +113,7 @@ class RowRenderer:
             parts.append(f' <span class="badge badge--danger">{self.words.blocked}</span>')
         if self.can_edit:
             parts.append(self._edit_link("title", n, base, key))
-        if error:
+        if error and not editing:  # an open field shows its error beside itself
             parts.append(f' <p class="errors">{error}</p>')
         return "".join(parts)
 

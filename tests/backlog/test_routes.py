@@ -166,7 +166,11 @@ def test_inline_estimate_refuses_bad_values(world, login, make_item):
         response = client.post(f"/p/ALPHA/items/{item.number}/fields/estimate", headers=HX,
                                data={"value": value, "version": item.version_id})
         assert response.status_code == 422
-        assert 'class="errors"' in response.get_data(as_text=True)
+        html = response.get_data(as_text=True)
+        # Said once, beside the open field and tied to it for screen readers.
+        assert html.count('class="errors"') == 1
+        assert f'<p class="errors" id="inline-error-{item.number}">' in html
+        assert f'aria-describedby="inline-error-{item.number}"' in html
     db.session.expire_all()
     assert db.session.get(Item, item.id).estimate == 3
 
