@@ -19,7 +19,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.projects.models import Membership, MembershipRole, Project, Role
 from bench import dataset, load, scenarios, workload
-from bench.stats import StatementCounter, summarise
+from bench.stats import StatementCounter, machine_speed_ms, summarise
 from config import Config, database_url
 
 HERE = Path(__file__).resolve().parent
@@ -166,7 +166,10 @@ def _healthz_actions():
 
 
 def write_report(results: dict) -> str:
+    speed = results["machine_speed_ms"]
     lines = [f"# Samspil benchmark, {results['when']} ({results['database']})", "",
+             f"Machine speed (a fixed pure-Python loop, lower is faster): {speed['before']} ms "
+             f"before the in-process runs, {speed['after']} ms after.", "",
              "| scenario | median ms | p95 ms | SQL statements | target | met |",
              "| --- | ---: | ---: | ---: | --- | --- |"]
     for row in results["in_process"]:
@@ -232,7 +235,9 @@ def main(argv=None) -> int:
     prepare_database(app, args.scale)
     results = {"when": datetime.now().isoformat(timespec="seconds"),
                "database": url.split(":")[0].split("+")[0],
+               "machine_speed_ms": {"before": machine_speed_ms()},
                "in_process": measure_in_process(app, args.runs)}
+    results["machine_speed_ms"]["after"] = machine_speed_ms()
     with app.app_context():
         results["batch"] = {name: fn(app) for name, fn in scenarios.BATCH.items()}
     if not args.no_http:

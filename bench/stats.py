@@ -60,3 +60,17 @@ def stopwatch():
     start = time.perf_counter()
     yield box
     box["ms"] = (time.perf_counter() - start) * 1000
+
+
+def machine_speed_ms(rounds: int = 5) -> float:
+    """The median time of a fixed pure-Python loop: printed beside the figures, so runs on
+    a shared machine whose speed drifts (the same loop has taken up to half as long again on
+    the same 2-core machine within an hour) can be compared with each other."""
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for i in range(3_000_000):
+            total += i * i
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times))
