@@ -5,8 +5,8 @@ rows, and `backlog/_row.html` calls `backlog_row` for one row, in any of its sta
 one field open for inline editing, with an error).
 
 Everything a person typed (titles, names, labels, the error) and every translated word is
-escaped; the rest are numbers, the fixed item types and statuses, and addresses built by
-`url_for`, which are escaped too."""
+escaped; the rest are numbers, project keys (A–Z only), the fixed item types and statuses,
+and addresses built by `url_for`, which are escaped too."""
 from dataclasses import dataclass
 
 from flask import current_app, url_for
