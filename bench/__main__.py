@@ -23,6 +23,7 @@ from bench.stats import StatementCounter, machine_speed_ms, summarise
 from config import Config, database_url
 
 HERE = Path(__file__).resolve().parent
+ROUNDS = 5  # the in-process runs of each scenario are spread over this many rounds
 
 
 def bench_config(url: str):
@@ -44,9 +45,6 @@ def prepare_database(app, scale: float) -> None:
         started = time.perf_counter()
         dataset.seed_dataset(scale)
         print(f"Seeded the bench data set in {time.perf_counter() - started:.0f} s.")
-
-
-ROUNDS = 5
 
 
 def measure_in_process(app, runs_factor: float) -> list[dict]:
