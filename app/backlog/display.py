@@ -10,7 +10,6 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
 from app.backlog.forms import FIELD_LABELS, STATUS_LABELS, TYPE_LABELS
-from app.backlog.models import STATUSES, ItemType
 from app.backlog.queries import users_by_id
 from app.backlog.services import format_points
 from app.sprints.queries import sprint_names
@@ -86,24 +85,6 @@ def history_entries(rows) -> list[HistoryEntry]:
                                     actor=row.actor_name or someone,
                                     field=row.field, summary=summary, note=row.note))
     return entries
-
-
-def row_words() -> dict:
-    """The translated words of backlog rows, looked up once per request (patterns keep their
-    %(key)s for the template's `format`): fifty rows would otherwise cost ~1,000 lookups."""
-    words = g.get("_backlog_row_words")
-    if words is None:
-        words = g._backlog_row_words = {
-            "types": {t.value: type_label(t) for t in ItemType},
-            "statuses": {s: status_label(s) for s in STATUSES},
-            "drag": _("Drag to rank"), "edit": _("Edit"), "blocked": _("Blocked"),
-            "edit_title": _("title of %(key)s"), "edit_estimate": _("estimate of %(key)s"),
-            "edit_assignee": _("assignee of %(key)s"),
-            "top": _("To the top"), "up": _("Up"), "down": _("Down"), "bottom": _("To the bottom"),
-            "move_top": _("Move %(key)s to the top"), "move_up": _("Move %(key)s up"),
-            "move_down": _("Move %(key)s down"), "move_bottom": _("Move %(key)s to the bottom"),
-        }
-    return words
 
 
 def short_datetimes():

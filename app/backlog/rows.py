@@ -16,15 +16,17 @@ from jinja2 import pass_context
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
-from app.backlog.display import row_words
+from app.backlog.display import status_label, type_label
+from app.backlog.models import STATUSES, ItemType
 from app.backlog.services import format_points
 from app.web import member_options
 
 
 @dataclass(frozen=True)
 class RowWords:
-    """The rows' translated words, looked up and escaped once per response. The patterns with
-    a %(key)s are kept as they are and escaped after formatting (as Jinja's `format` would)."""
+    """The rows' translated words, looked up and escaped once per response (fifty rows would
+    otherwise cost ~1,000 lookups). The patterns with a %(key)s are escaped after formatting,
+    as Jinja's `format` would."""
 
     types: dict
     statuses: dict
@@ -39,14 +41,19 @@ class RowWords:
 
     @classmethod
     def now(cls) -> "RowWords":
-        words = row_words()
-        return cls(types={k: escape(v) for k, v in words["types"].items()},
-                   statuses={k: escape(v) for k, v in words["statuses"].items()},
-                   **{name: escape(words[name])
-                      for name in ("drag", "edit", "blocked", "top", "up", "down", "bottom")},
-                   patterns={name: words[name] for name in (
-                       "edit_title", "edit_estimate", "edit_assignee",
-                       "move_top", "move_up", "move_down", "move_bottom")})
+        return cls(types={t.value: escape(type_label(t)) for t in ItemType},
+                   statuses={s: escape(status_label(s)) for s in STATUSES},
+                   drag=escape(_("Drag to rank")), edit=escape(_("Edit")),
+                   blocked=escape(_("Blocked")), top=escape(_("To the top")),
+                   up=escape(_("Up")), down=escape(_("Down")),
+                   bottom=escape(_("To the bottom")),
+                   patterns={"edit_title": _("title of %(key)s"),
+                             "edit_estimate": _("estimate of %(key)s"),
+                             "edit_assignee": _("assignee of %(key)s"),
+                             "move_top": _("Move %(key)s to the top"),
+                             "move_up": _("Move %(key)s up"),
+                             "move_down": _("Move %(key)s down"),
+                             "move_bottom": _("Move %(key)s to the bottom")})
 
     def with_key(self, name: str, key: str) -> Markup:
         return escape(self.patterns[name] % {"key": key})
