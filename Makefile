@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 CATALOGS := app/translations/da/LC_MESSAGES/messages.mo app/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test setup db translations extract-messages update-messages bench clean help
+.PHONY: run test lint setup db translations extract-messages update-messages bench clean help
 
 help:
 	@echo "make run    - install, migrate, seed demo data (SQLite) and serve on http://127.0.0.1:5000"
@@ -35,7 +35,11 @@ run: db
 test: setup
 	@if command -v npm >/dev/null 2>&1 && [ ! -f node_modules/axe-core/axe.min.js ]; then \
 		npm install --no-audit --no-fund --silent >/dev/null 2>&1 || echo "npm install failed: browser tests will report it"; fi
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -1,4 +1,5 @@
-"""Engine set-up per dialect: SQLite gets WAL, a busy timeout and write transactions that lock early."""
+"""Engine set-up per dialect: SQLite gets WAL, a busy timeout and write transactions that lock
+early."""
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 

@@ -8,7 +8,7 @@ from app.extensions import babel
 
 def select_locale() -> str:
     """The user's chosen language, else the best match for Accept-Language, else Danish."""
-    from flask import current_app, has_request_context
+    from flask import current_app
 
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -29,4 +29,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else ""
     )
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": (
+        format_date(value, fmt) if value else ""
+    )

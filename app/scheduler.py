@@ -82,18 +82,17 @@ def run_command():
             scheduler.shutdown(wait=True)
 
 
-_dev_scheduler = None
+_dev = {"scheduler": None}  # this process's development scheduler, once started
 _dev_lock = threading.Lock()
 
 
 def _start_once(app: Flask):
-    global _dev_scheduler
     with _dev_lock:
-        if _dev_scheduler is None:
-            _dev_scheduler = build_scheduler(app, BackgroundScheduler)
-            _dev_scheduler.start()
+        if _dev["scheduler"] is None:
+            _dev["scheduler"] = build_scheduler(app, BackgroundScheduler)
+            _dev["scheduler"].start()
             app.logger.info("development scheduler started in process %s", os.getpid())
-    return _dev_scheduler
+    return _dev["scheduler"]
 
 
 def start_dev_scheduler(app: Flask):
@@ -105,7 +104,8 @@ def start_dev_scheduler(app: Flask):
     process ever sees.
     """
     if app.config.get("ENV_NAME") == "production":
-        app.logger.warning("SAMSPIL_DEV_SCHEDULER ignored in production; run `flask scheduler run`.")
+        app.logger.warning("SAMSPIL_DEV_SCHEDULER ignored in production; "
+                           "run `flask scheduler run`.")
         return None
     if os.environ.get("WERKZEUG_RUN_MAIN") == "true":
         return _start_once(app)

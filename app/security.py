@@ -37,7 +37,7 @@ MAX_ID = 2**31 - 1
 class BoundedIntegerConverter(IntegerConverter):
     """`<int:…>` that only matches 0 … MAX_ID, so forged huge ids answer 404."""
 
-    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
@@ -92,7 +92,8 @@ def init_app(app: Flask) -> None:
         # The organisation comes along: every page's header names it.
         user = db.session.scalar(select(User).options(joinedload(User.organisation))
                                  .where(User.id == int(user_id)))
-        if user is None or not user.is_active or not secrets.compare_digest(user.session_nonce, nonce):
+        if (user is None or not user.is_active
+                or not secrets.compare_digest(user.session_nonce, nonce)):
             return None
         return user
 

@@ -196,11 +196,11 @@ def write_report(results: dict) -> str:
         notes.append(f"- {name}: " + ", ".join(f"{k.replace('_', ' ')} {v}"
                                                 for k, v in details.items()))
     if notes:
-        lines += [""] + notes
+        lines += ["", *notes]
     written = [row for row in results["in_process"] if row.get("rows_written")]
     if written:
-        lines += ["", "Rows written by one request of each writing scenario (the last measured run):",
-                  ""] + [f"- {row['scenario']}: " + ", ".join(
+        lines += ["", "Rows written by one request of each writing scenario "
+                  "(the last measured run):", ""] + [f"- {row['scenario']}: " + ", ".join(
                       f"{name} × {n}" for name, n in sorted(row["rows_written"].items()))
                          for row in written] + [""]
     http = results.get("http")
@@ -210,10 +210,10 @@ def write_report(results: dict) -> str:
                   f"{http['virtual_users']} virtual users, {m['seconds']} s each run", "",
                   "| workload | req/s | p50 ms | p95 ms | p99 ms | errors | statuses |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
-                  f"| mixed (signed in) | {m['rps']} | {m['p50_ms']} | {m['p95_ms']} | {m['p99_ms']} "
-                  f"| {m['errors']} | {m['statuses']} |",
-                  f"| /healthz ceiling | {h['rps']} | {h['p50_ms']} | {h['p95_ms']} | {h['p99_ms']} "
-                  f"| {h['errors']} | {h['statuses']} |", "",
+                  f"| mixed (signed in) | {m['rps']} | {m['p50_ms']} | {m['p95_ms']} "
+                  f"| {m['p99_ms']} | {m['errors']} | {m['statuses']} |",
+                  f"| /healthz ceiling | {h['rps']} | {h['p50_ms']} | {h['p95_ms']} "
+                  f"| {h['p99_ms']} | {h['errors']} | {h['statuses']} |", "",
                   f"Mixed workload = {m['ratio_to_healthz']:.0%} of the /healthz ceiling "
                   "(target ≥ 35%, p99 ≤ 300 ms, no errors).", "",
                   "| action in the mix | requests | p50 ms | p95 ms | p99 ms |",
@@ -225,7 +225,8 @@ def write_report(results: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="make bench")
-    parser.add_argument("--scale", type=float, default=1.0, help="shrink the data set (0.1 = quick)")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="shrink the data set (0.1 = quick)")
     parser.add_argument("--runs", type=float, default=1.0, help="factor on the number of runs")
     parser.add_argument("--no-http", action="store_true", help="skip the gunicorn load test")
     parser.add_argument("--seconds", type=int, default=30, help="length of each load run")
@@ -239,7 +240,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     (HERE / "work").mkdir(exist_ok=True)
-    url = database_url(os.environ.get("BENCH_DATABASE_URL"), f"sqlite:///{HERE / 'work' / 'bench.db'}")
+    url = database_url(os.environ.get("BENCH_DATABASE_URL"),
+                       f"sqlite:///{HERE / 'work' / 'bench.db'}")
     app = create_app(bench_config(url))
     prepare_database(app, args.scale)
     results = {"when": datetime.now().isoformat(timespec="seconds"),

@@ -144,7 +144,8 @@ def actions(key: str):
         (4, "board", lambda rnd, s: ("GET", f"/p/{key}/board", None, {200})),
         (4, "backlog", lambda rnd, s: ("GET", f"/p/{key}/backlog", None, {200})),
         (4, "item", lambda rnd, s: ("GET", f"/p/{key}/items/{item(rnd)}", None, {200})),
-        (1, "backlog search", lambda rnd, s: ("GET", f"/p/{key}/backlog?q=punkt+{rnd.randint(1, 99)}",
+        (1, "backlog search", lambda rnd, s: ("GET",
+                                              f"/p/{key}/backlog?q=punkt+{rnd.randint(1, 99)}",
                                               None, {200})),
         (2, "card move", lambda rnd, s: (
             "POST", f"/p/{key}/items/{item(rnd)}/move",

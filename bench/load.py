@@ -131,10 +131,11 @@ def run_load(port, users, actions_factory, seconds, processes=2) -> dict:
         p.start()
     try:
         start.wait(SIGN_IN_TIMEOUT)
-    except threading.BrokenBarrierError:
+    except threading.BrokenBarrierError as exc:
         for p in procs:
             p.terminate()
-        raise RuntimeError("the virtual users could not all sign in (see the gunicorn log)")
+        raise RuntimeError("the virtual users could not all sign in "
+                           "(see the gunicorn log)") from exc
     started = time.perf_counter()
     collected = [queue.get(timeout=seconds + 120) for _ in procs]
     for p in procs:
@@ -152,7 +153,8 @@ def run_load(port, users, actions_factory, seconds, processes=2) -> dict:
     return {
         "requests": len(latencies), "seconds": round(elapsed, 1),
         "rps": round(len(latencies) / seconds, 1), "errors": errors,
-        "p50_ms": round(percentile(latencies, 50), 1), "p95_ms": round(percentile(latencies, 95), 1),
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
         "p99_ms": round(percentile(latencies, 99), 1), "statuses": statuses,
         "actions": {name: {"requests": len(values), "p50_ms": round(percentile(values, 50), 1),
                            "p95_ms": round(percentile(values, 95), 1),

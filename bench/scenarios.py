@@ -3,7 +3,7 @@
 Each scenario's `prepare(app)` returns (user email, method, path, data) or a callable that
 does that freshly per run (for moves, which change state)."""
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import select
 

@@ -57,7 +57,7 @@ def seed_sprints(ctx: dict) -> None:
                              SprintState.ACTIVE if has_active else SprintState.PLANNED))
         db.session.flush()
         chunks = [pool[k * per_sprint:(k + 1) * per_sprint] for k in range(closed)]
-        for k, (sprint, chunk) in enumerate(zip(sprints, chunks)):
+        for k, (sprint, chunk) in enumerate(zip(sprints, chunks, strict=True)):
             nxt = sprints[k + 1] if k + 1 < closed else following
             carried = chunks[k + 1][:2] if k + 1 < closed else []
             rows += _closed_rows(rnd, project, sprint, chunk, carried, nxt, actor_id)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.permissions_table import EXPECTATIONS, PERSONAS  # noqa: E402
+from tests.permissions_table import EXPECTATIONS, PERSONAS
 
 SHORT = {"anonymous": "anon", "outsider": "outsider", "product_owner": "PO",
          "contributor": "contrib", "developer": "dev", "delivery_lead": "lead",
@@ -33,7 +33,8 @@ def main() -> int:
     print("✓ allowed · → login: sent to sign in · 403: member without the right · "
           "404: not visible (non-members). Outsider = member of another project only; "
           f"{len(EXPECTATIONS)} routes × {len(PERSONAS)} personas = "
-          f"{len(EXPECTATIONS) * len(PERSONAS)} cases, each one a test in tests/test_permissions.py.")
+          f"{len(EXPECTATIONS) * len(PERSONAS)} cases, "
+          "each one a test in tests/test_permissions.py.")
     return 0
 
 

@@ -110,7 +110,8 @@ EXPECTATIONS = {
     "digests.unsubscribe_one_click": ("POST", "/unsubscribe/{unsubscribe_token}", PUBLIC),
     # Development only, and only for site administrators (404 for everyone else).
     "mail.outbox": ("GET", "/dev/outbox", rule(outsider="404", default="404")),
-    "mail.outbox_message": ("GET", "/dev/outbox/{outbox_name}", rule(outsider="404", default="404")),
+    "mail.outbox_message": ("GET", "/dev/outbox/{outbox_name}",
+                            rule(outsider="404", default="404")),
     # Backlog and board (app/backlog/permissions.py, app/board/permissions.py). Site
     # administrators see every project but take no part in its work.
     "backlog.index": ("GET", "/p/{key}/backlog", MEMBERS),
@@ -145,17 +146,4 @@ EXPECTATIONS = {
     "sprints.review": ("GET", "/p/{key}/sprints/{sprint_id}/review", MEMBERS),
     "sprints.retrospective": ("POST", "/p/{key}/sprints/{closed_sprint_id}/retrospective",
                               SPRINT_TEAM),
-    "digests.update_subscriptions": ("POST", "/settings/digests", EVERYONE_SIGNED_IN),
-    "digests.preview": ("GET", "/p/{key}/digest", MEMBERS),
-    # A past digest is its recipient's alone (the steering member here); others get 404.
-    "digests.delivery": ("GET", "/p/{key}/digest/{delivery_id}",
-                         rule(default="404", site_admin="404", steering="ok")),
-    "digests.admin": ("GET", "/admin/digests", SITE_ADMIN),
-    # The world's delivery was sent, so the administrator's retry is refused with 409.
-    "digests.retry_delivery": ("POST", "/admin/digests/{delivery_id}/retry", SITE_ADMIN),
-    "digests.unsubscribe": ("GET", "/unsubscribe/{unsubscribe_token}", PUBLIC),
-    "digests.unsubscribe_one_click": ("POST", "/unsubscribe/{unsubscribe_token}", PUBLIC),
-    # Development only, and only for site administrators (404 for everyone else).
-    "mail.outbox": ("GET", "/dev/outbox", rule(outsider="404", default="404")),
-    "mail.outbox_message": ("GET", "/dev/outbox/{outbox_name}", rule(outsider="404", default="404")),
 }

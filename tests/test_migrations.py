@@ -33,7 +33,8 @@ def scratch_database_url(app, tmp_path):
 
 
 def test_models_and_migrations_agree(scratch_database_url):
-    config = type("MigrationConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": scratch_database_url})
+    config = type("MigrationConfig", (TestConfig,),
+                  {"SQLALCHEMY_DATABASE_URI": scratch_database_url})
     app = create_app(config)
     with app.app_context():
         upgrade()

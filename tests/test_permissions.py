@@ -8,8 +8,6 @@ from app.discovery.services import create_need
 from app.extensions import db
 from app.mail.transport import write_to_outbox
 from app.backlog.services import create_item
-from app.digests.services import make_unsubscribe_token
-from app.extensions import db
 from app.organisations.services import create_organisation
 from app.projects.models import ParticipationKind, Role
 from app.projects.services import add_member, add_participation, membership_of

@@ -130,5 +130,6 @@ def password():
                        remember=remember_cookie in request.cookies)
             flash(_("Your password is changed. Other sessions have been signed out."), "success")
             return redirect(url_for("accounts.settings"), 303)
-    return render_template("accounts/settings.html", form=LanguageForm(locale=current_user.locale or ""),
+    return render_template("accounts/settings.html",
+                           form=LanguageForm(locale=current_user.locale or ""),
                            password_form=form), 422

@@ -1,4 +1,5 @@
-"""Recording and querying audit events. Services call record(); it adds a row and flushes nothing."""
+"""Recording and querying audit events. Services call record(); it adds a row and flushes
+nothing."""
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import func, or_, select

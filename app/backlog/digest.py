@@ -8,7 +8,6 @@ from sqlalchemy.orm import contains_eager, joinedload
 from app.backlog.models import Comment, Item, Status
 from app.digests.registry import DigestContext, Figure, Section, digest_section, first_rows
 from app.digests.registry import Item as Row
-from app.extensions import db
 from app.projects.models import Role
 
 MAX_ROWS = 25
@@ -38,7 +37,8 @@ def acceptance(ctx: DigestContext) -> Section | None:
     if not (accepted or rejected or waiting):
         return None
     rows = [Row(text=f"{_key(ctx, i)} {i.title}", link=_link(ctx, i), status=_("Accepted"),
-                tone="ok", meta=_("by %(name)s", name=i.accepted_by.name) if i.accepted_by else None)
+                tone="ok",
+                meta=_("by %(name)s", name=i.accepted_by.name) if i.accepted_by else None)
             for i in accepted]
     rows += [Row(text=f"{_key(ctx, i)} {i.title}", link=_link(ctx, i), status=_("Rejected"),
                  tone="danger", meta=i.rejected_reason or None) for i in rejected]

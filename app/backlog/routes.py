@@ -173,7 +173,7 @@ def _stale_row(project, number):
 
 
 def stale_message(project, item) -> str:
-    who, when = last_mover(item)
+    who, _when = last_mover(item)
     if who is None:
         return _("%(key)s was changed meanwhile; this is its current state.",
                  key=_key(project, item))

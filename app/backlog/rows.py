@@ -94,9 +94,11 @@ class RowRenderer:
                          f'title="{w.drag}">⠿</span></td>\n')
         parts.append(f'  <td class="key-cell"><a class="js-item-dialog item-key" '
                      f'id="row-link-{n}" href="{base}">{key}</a></td>\n')
-        parts.append(f'  <td class="title-cell">\n    {self._title(item, n, key, base, editing, error)}'
+        parts.append(f'  <td class="title-cell">\n'
+                     f'    {self._title(item, n, key, base, editing, error)}'
                      f'\n  </td>\n')
-        parts.append(f'  <td><span class="type type--{item.type}">{w.types[item.type]}</span></td>\n'
+        parts.append(f'  <td><span class="type type--{item.type}">'
+                     f'{w.types[item.type]}</span></td>\n'
                      f'  <td><span class="status status--{item.status}">'
                      f'{w.statuses[item.status]}</span></td>\n')
         parts.append(f'  <td class="num">\n    {self._estimate(item, n, key, base, editing, error)}'
@@ -112,7 +114,8 @@ class RowRenderer:
     def _title(self, item, n, key, base, editing, error) -> str:
         if editing == "title":
             field = (f'<input type="text" class="input" id="inline-title-{n}" name="value" '
-                     f'value="{escape(item.title)}" maxlength="200" required{self._invalid(n, error)}>')
+                     f'value="{escape(item.title)}" maxlength="200" required'
+                     f'{self._invalid(n, error)}>')
             return self._inline_form(item, "title", _("Title of %(key)s", key=key), field, n, base,
                                      error)
         parts = [f'<span class="row-title">{escape(item.title)}</span>']
@@ -132,7 +135,8 @@ class RowRenderer:
                      f'{self._invalid(n, error)}>')
             return self._inline_form(item, "estimate", _("Estimate of %(key)s in points", key=key),
                                      field, n, base, error)
-        return f'{points or "–"}{self._edit_link("estimate", n, base, key) if self.can_edit else ""}'
+        return (f'{points or "–"}'
+                f'{self._edit_link("estimate", n, base, key) if self.can_edit else ""}')
 
     def _assignee(self, item, n, key, base, editing, error, members) -> str:
         if editing == "assignee":
@@ -189,7 +193,8 @@ class RowRenderer:
                 f'hx-swap="outerHTML">\n'
                 f'  <input type="hidden" name="csrf_token" value="{self.csrf}">\n'
                 f'  <input type="hidden" name="version" value="{item.version_id}">\n'
-                f'  <label class="visually-hidden" for="inline-{field}-{n}">{escape(label)}</label>\n'
+                f'  <label class="visually-hidden" for="inline-{field}-{n}">'
+                f'{escape(label)}</label>\n'
                 f'  {control}\n'
                 f'  <button type="submit" class="button button--small button--primary">'
                 f'{escape(_("Save"))}</button>\n'

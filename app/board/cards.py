@@ -50,8 +50,8 @@ def card_html(card, movable: bool, w: CardWords, needs: dict, item_base: str,
     assignee = escape(card.assignee_name) if card.assignee_name else w.unassigned
     parts.append(f'\n    <span class="card__assignee">{assignee}</span>')
     if blocked:
-        parts.append(f'\n    <span class="badge badge--danger" title="{escape(card.blocked_reason)}">'
-                     f'{w.blocked}</span>')
+        parts.append(f'\n    <span class="badge badge--danger" '
+                     f'title="{escape(card.blocked_reason)}">{w.blocked}</span>')
     parts.append(f'\n    <span class="card__needs">{w.needs[needs[card.id]]}</span></p>')
     if movable:
         parts.append(f'\n  <a class="card__move js-move-menu" href="{href}/move" '

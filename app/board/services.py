@@ -296,7 +296,7 @@ def _lanes(cards, filters: BoardFilters, epics: list[Item], statuses) -> list[La
         lane = by_epic.get(str(card.parent_id), loose) if card.parent_id else loose
         lane.cells[card.status].append(card)
     lanes = [lane for lane in by_epic.values() if lane.count]
-    return lanes + [loose]
+    return [*lanes, loose]
 
 
 def changed_statuses(project: Project, since: int, current: int) -> set[str] | None:

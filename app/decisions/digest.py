@@ -13,7 +13,6 @@ from sqlalchemy import select
 from app.decisions.models import Decision
 from app.decisions.queries import waiting_needs_query
 from app.digests.registry import DigestContext, Figure, Item, Section, digest_section, first_rows
-from app.extensions import db
 from app.projects.models import Role
 
 LIMIT = 15

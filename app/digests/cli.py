@@ -12,14 +12,17 @@ digests_cli = AppGroup("digests", help="Digest e-mails.")
 
 @digests_cli.command("send")
 @click.option("--project", "project_key", help="Only this project (its key, e.g. OVB).")
-@click.option("--dry-run", is_flag=True, help="List recipients and subjects; write and send nothing.")
+@click.option("--dry-run", is_flag=True,
+              help="List recipients and subjects; write and send nothing.")
 def send_command(project_key, dry_run):
     """Send the digests that are due now (the scheduler does this by itself)."""
-    if project_key and db.session.scalar(select(Project.id).where(Project.key == project_key)) is None:
+    if (project_key
+            and db.session.scalar(select(Project.id).where(Project.key == project_key)) is None):
         raise click.ClickException(f"No project has the key {project_key}.")
     report = send_due(project_key=project_key, dry_run=dry_run)
     if report.locked_out:
-        raise click.ClickException("Another process is sending digests right now; try again shortly.")
+        raise click.ClickException("Another process is sending digests right now; "
+                                   "try again shortly.")
     if dry_run:
         for email, key, subject in report.planned:
             click.echo(f"{email}\t{key}\t{subject}")

@@ -76,14 +76,13 @@ def job_lock(name: str):
     if db.engine.dialect.name != "postgresql":
         yield True
         return
-    with db.engine.connect() as conn:
-        with conn.begin() as transaction:
-            acquired = conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"),
-                                    {"key": _lock_key(name)}).scalar()
-            try:
-                yield bool(acquired)
-            finally:
-                transaction.rollback()
+    with db.engine.connect() as conn, conn.begin() as transaction:
+        acquired = conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"),
+                                {"key": _lock_key(name)}).scalar()
+        try:
+            yield bool(acquired)
+        finally:
+            transaction.rollback()
 
 
 def plan_due(now: datetime, project_key: str | None = None) -> list[Due]:
@@ -103,7 +102,8 @@ def plan_due(now: datetime, project_key: str | None = None) -> list[Due]:
         query = query.where(Project.key == project_key)
     due = []
     for membership, explicit in db.session.execute(query):
-        frequency = Frequency(explicit) if explicit else services.default_frequency(membership.role_names)
+        frequency = (Frequency(explicit) if explicit
+                     else services.default_frequency(membership.role_names))
         period = due_period(frequency, now, settings)
         if period is not None:
             due.append(Due(membership.user, membership.project, membership.role_names, frequency,
@@ -183,7 +183,8 @@ def build_email(delivery: DigestDelivery, now: datetime) -> EmailMessage:
     message["Message-ID"] = delivery.message_id
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = delivery.locale
-    message["List-Unsubscribe"] = f"<{services.unsubscribe_url(delivery.user_id, delivery.project_id)}>"
+    message["List-Unsubscribe"] = (
+        f"<{services.unsubscribe_url(delivery.user_id, delivery.project_id)}>")
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(delivery.body_text)
     message.add_alternative(delivery.body_html, subtype="html")
@@ -224,7 +225,7 @@ def deliver(delivery_id: int, claimant: str, now: datetime) -> str:
         send_message(message)
     except MailError as exc:
         return _record_failure(delivery, claimant, exc, now)
-    except Exception as exc:  # noqa: BLE001 - a bug must not leave the row claimed and silent
+    except Exception as exc:  # a bug must not leave the row claimed and silent
         db.session.rollback()
         log.exception("digest %s: unexpected error while sending", delivery_id)
         return _record_failure(delivery, claimant,
@@ -275,7 +276,8 @@ def send_due(now: datetime | None = None, project_key: str | None = None,
                     report.skipped += 1
         project_ids = None
         if project_key:
-            project_ids = list(db.session.scalars(select(Project.id).where(Project.key == project_key)))
+            project_ids = list(db.session.scalars(select(Project.id)
+                                                  .where(Project.key == project_key)))
         return send_claimable(now, project_ids, report)
 
 

@@ -15,7 +15,8 @@ How an area adds a section (e.g. in `app/backlog/digest.py`, imported from
     @digest_section("blocked_items", roles={Role.STEERING, Role.DEVELOPER,
                                             Role.DELIVERY_LEAD}, order=50)
     def blocked_items(ctx):
-        items = ...  # query scoped to ctx.project, e.g. blocked in [ctx.period_start, ctx.period_end)
+        items = ...  # query scoped to ctx.project,
+                     # e.g. blocked in [ctx.period_start, ctx.period_end)
         if not items:
             return None                      # nothing to say: the section is left out
         return Section(
@@ -192,7 +193,7 @@ def _build(spec: SectionSpec, ctx: DigestContext) -> tuple[bool, Section | None]
         # A savepoint, so a failed query does not abort the whole transaction on PostgreSQL.
         with db.session.begin_nested():
             section = spec.builder(ctx)
-    except Exception:  # noqa: BLE001 - see the docstring
+    except Exception:  # see the docstring: one broken section must not stop a digest
         current_app.logger.exception("digest section %s failed for user %s in %s",
                                      spec.key, ctx.user.id, ctx.project.key)
         return False, None

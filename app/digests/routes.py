@@ -141,7 +141,8 @@ def _token_or_400(token: str) -> tuple[int, int]:
 
 @bp.get("/unsubscribe/<token>")
 def unsubscribe(token):
-    """Confirm unsubscribing from a digest (a GET never changes anything: link scanners follow links)."""
+    """Confirm unsubscribing from a digest (a GET never changes anything: link scanners follow
+    links)."""
     user_id, project_id = _token_or_400(token)
     return render_template("digests/unsubscribe.html", token=token, done=False,
                            project=db.session.get(Project, project_id),
@@ -151,7 +152,8 @@ def unsubscribe(token):
 @bp.post("/unsubscribe/<token>")
 @csrf.exempt
 def unsubscribe_one_click(token):
-    """Unsubscribe without signing in (RFC 8058 one-click, or the confirmation button); idempotent."""
+    """Unsubscribe without signing in (RFC 8058 one-click, or the confirmation button);
+    idempotent."""
     user_id, project_id = _token_or_400(token)
     services.unsubscribe(user_id, project_id)
     db.session.commit()

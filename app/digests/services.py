@@ -93,7 +93,8 @@ def read_unsubscribe_token(token: str) -> tuple[int, int]:
         data = _serializer().loads(token)
     except BadSignature as exc:
         raise RuleViolation(_("This unsubscribe link is not valid. Copy the whole link from the "
-                              "e-mail, or change your digests under Settings."), status=400) from exc
+                              "e-mail, or change your digests under Settings."),
+                            status=400) from exc
     if (not isinstance(data, list) or len(data) != 2
             or not all(isinstance(v, int) and not isinstance(v, bool) for v in data)):
         raise RuleViolation(_("This unsubscribe link is not valid."), status=400)

@@ -5,7 +5,7 @@ no discovery notes, no internal rationale (a declined need appears only when its
 marked public)."""
 import re
 import xml.etree.ElementTree as ET
-from datetime import timezone
+from datetime import UTC
 from itertools import groupby
 
 from flask import abort, make_response, render_template, url_for
@@ -70,7 +70,7 @@ def _text(value: str) -> str:
 
 
 def _iso(moment) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _sub(parent, tag, text=None, **attributes):

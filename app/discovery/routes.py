@@ -390,7 +390,7 @@ def _item_draft(need) -> ItemFromNeedForm:
     form = ItemFromNeedForm(formdata=None, type=ItemType.STORY.value)
     form.title.data = need.title
     label = _("Need #%(number)d", number=need.number)
-    link = "[%s: %s](%s)" % (label, need.title, _need_url(need))
+    link = f"[{label}: {need.title}]({_need_url(need)})"
     form.description.data = need.desired_outcome + "\n\n" + _("Serves %(link)s.", link=link)
     return form
 

@@ -7,11 +7,10 @@ with `MAIL_USE_SSL`). Without it (development), they are written to `MAIL_OUTBOX
 import functools
 import re
 import smtplib
-import socket
 import ssl
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -40,14 +39,15 @@ def send_message(message: EmailMessage) -> None:
         _send_smtp(message, config)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _text in exc.recipients.values()]
-        raise MailError(_describe_refusal(exc.recipients), temporary=all(400 <= c < 500 for c in codes)) from exc
+        raise MailError(_describe_refusal(exc.recipients),
+                        temporary=all(400 <= c < 500 for c in codes)) from exc
     except smtplib.SMTPResponseException as exc:
         text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) \
             else str(exc.smtp_error)
         raise MailError(f"{exc.smtp_code} {text}", temporary=400 <= exc.smtp_code < 500) from exc
     except smtplib.SMTPNotSupportedError as exc:
         raise MailError(f"SMTP server: {exc}", temporary=False) from exc
-    except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.timeout,
+    except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, TimeoutError,
             ConnectionError, OSError) as exc:
         # Refused connections, timeouts, name resolution and dropped sessions pass with time.
         raise MailError(f"{type(exc).__name__}: {exc}", temporary=True) from exc
@@ -87,10 +87,11 @@ def outbox_dir() -> Path:
 
 
 def write_to_outbox(message: EmailMessage) -> Path:
-    """Write the message as an .eml file (atomically, so the outbox page never reads half a file)."""
+    """Write the message as an .eml file (atomically, so the outbox page never reads half a
+    file)."""
     folder = outbox_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = folder / f"{stamp}-{uuid.uuid4().hex}.eml"
     partial = path.with_suffix(".part")
     partial.write_bytes(message.as_bytes(policy=policy.SMTP))
@@ -120,5 +121,6 @@ def read_outbox_message(name: str) -> OutboxMessage:
     with (outbox_dir() / name).open("rb") as fh:
         message = BytesParser(policy=policy.default).parse(fh)
     body = message.get_body(preferencelist=("plain",))
-    return OutboxMessage(name=name, subject=str(message["Subject"] or ""), to=str(message["To"] or ""),
-                         date=str(message["Date"] or ""), text=body.get_content() if body else "")
+    return OutboxMessage(name=name, subject=str(message["Subject"] or ""),
+                         to=str(message["To"] or ""), date=str(message["Date"] or ""),
+                         text=body.get_content() if body else "")

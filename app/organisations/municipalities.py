@@ -1,4 +1,5 @@
-"""The official codes of Denmark's 98 municipalities (kommunekoder), used to validate organisations."""
+"""The official codes of Denmark's 98 municipalities (kommunekoder), used to validate
+organisations."""
 
 MUNICIPALITY_CODES: dict[int, str] = {
     101: "København", 147: "Frederiksberg", 151: "Ballerup", 153: "Brøndby", 155: "Dragør",
@@ -30,4 +31,4 @@ def is_valid_cvr(value: str) -> bool:
     """A CVR number is eight digits, not starting with 0, passing the modulus-11 check."""
     if len(value) != 8 or not value.isdigit() or value[0] == "0":
         return False
-    return sum(int(d) * w for d, w in zip(value, CVR_WEIGHTS)) % 11 == 0
+    return sum(int(d) * w for d, w in zip(value, CVR_WEIGHTS, strict=True)) % 11 == 0

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (BooleanField, EmailField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -30,14 +31,16 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ProjectForm(FlaskForm):
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=10)],
-                      description=_l("2–10 capital letters; it prefixes item keys, e.g. KITOS-123."))
+                      description=_l("2–10 capital letters; it prefixes item keys, "
+                                     "e.g. KITOS-123."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
     is_roadmap_public = BooleanField(_l("Publish a public roadmap"))
 
 
 class AddMemberForm(FlaskForm):
-    email = EmailField(_l("E-mail of an existing user"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail of an existing user"),
+                       validators=[DataRequired(), Length(max=254)])
     roles = MultiCheckboxField(_l("Roles"), choices=list(ROLE_LABELS.items()))
 
 

@@ -111,7 +111,8 @@ def end_of(sprint: Sprint, now: datetime) -> datetime:
 
 def _days(sprint: Sprint, last: date) -> list[date]:
     end = max(sprint.end_date, last)
-    return [sprint.start_date + timedelta(days=n) for n in range((end - sprint.start_date).days + 1)]
+    return [sprint.start_date + timedelta(days=n)
+            for n in range((end - sprint.start_date).days + 1)]
 
 
 def ideal_line(sprint: Sprint, committed: float, days: list[date]) -> list[float]:

@@ -21,7 +21,8 @@ def test_sign_in_with_any_case_of_the_email(client, person):
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, person):
     wrong = client.post("/login", data={"email": person.email, "password": "nope-nope-nope"})
-    unknown = client.post("/login", data={"email": "nobody@x.example", "password": "nope-nope-nope"})
+    unknown = client.post("/login", data={"email": "nobody@x.example",
+                                          "password": "nope-nope-nope"})
     assert wrong.status_code == unknown.status_code == 422
     assert "Forkert e-mail eller adgangskode." in wrong.text
     assert "Forkert e-mail eller adgangskode." in unknown.text
@@ -50,7 +51,8 @@ def test_next_only_follows_local_paths(client, person, target, expected):
 def test_remember_me_cookie_is_httponly_lax_and_bounded(client, person):
     response = client.post("/login", data={"email": person.email, "password": PASSWORD,
                                            "remember": "y"})
-    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token"))
+    cookie = next(c for c in response.headers.getlist("Set-Cookie")
+                  if c.startswith("remember_token"))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
 
 

@@ -16,7 +16,8 @@ def test_create_admin_by_options(app, db):
 
 
 def test_create_interactively(app, db):
-    answers = "bo@example.dk\nBo Berg\nAarhus Kommune\nen-lang-god-adgangskode\nen-lang-god-adgangskode\n"
+    answers = ("bo@example.dk\nBo Berg\nAarhus Kommune\n"
+               "en-lang-god-adgangskode\nen-lang-god-adgangskode\n")
     result = app.test_cli_runner().invoke(
         args=["users", "create", "--org-kind", "municipality", "--municipality-code", "751"],
         input=answers)
@@ -28,8 +29,8 @@ def test_create_interactively(app, db):
 def test_short_password_and_duplicate_email_are_refused(app, db):
     runner = app.test_cli_runner()
     base = ["users", "create", "--email", "x@example.dk", "--name", "X", "--organisation", "OS2"]
-    short = runner.invoke(args=base + ["--password", "kort"])
+    short = runner.invoke(args=[*base, "--password", "kort"])
     assert short.exit_code != 0 and "12" in short.output
-    assert runner.invoke(args=base + ["--password", "en-lang-god-adgangskode"]).exit_code == 0
-    again = runner.invoke(args=base + ["--password", "en-lang-god-adgangskode"])
+    assert runner.invoke(args=[*base, "--password", "en-lang-god-adgangskode"]).exit_code == 0
+    again = runner.invoke(args=[*base, "--password", "en-lang-god-adgangskode"])
     assert again.exit_code != 0 and "findes allerede" in again.output

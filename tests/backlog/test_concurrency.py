@@ -62,7 +62,7 @@ def test_concurrent_creation_numbers_every_item_once(app, world):
 
 
 def test_concurrent_moves_into_one_gap_all_land(app, world, make_item):
-    first, last = make_item("first"), make_item("last")
+    first, _last = make_item("first"), make_item("last")
     movers = [make_item(f"m{i}").id for i in range(6)]
     po_id, first_id = world.users["product_owner"].id, first.id
 

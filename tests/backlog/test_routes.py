@@ -105,7 +105,8 @@ def test_long_backlogs_come_in_pages(world, login, make_item):
 def test_inline_create_with_htmx(world, login):
     client = login(world.users["developer"])
     response = client.post("/p/ALPHA/backlog/items", headers=HX, data={
-        "top-title": "Nyt punkt øverst", "top-type": "bug", "top-estimate": "2", "top-position": "top"})
+        "top-title": "Nyt punkt øverst", "top-type": "bug", "top-estimate": "2",
+        "top-position": "top"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'id="row-1"' in html and 'id="create-top"' in html and 'hx-swap-oob="true"' in html
@@ -247,7 +248,7 @@ def test_only_product_owners_rank(world, login, make_item):
 
 
 def test_rank_refuses_bad_neighbours(world, login, make_item):
-    a, b = make_item("a"), make_item("b")
+    a, _b = make_item("a"), make_item("b")
     foreign = make_item("fremmed", project=world.project_b, actor=world.users["outsider"])
     client = login(world.users["product_owner"])
     response = client.post(f"/p/ALPHA/items/{a.number}/rank", headers=HX,

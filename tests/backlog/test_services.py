@@ -45,7 +45,7 @@ def test_rank_between_neighbours(world, make_item):
 
 
 def test_rank_at_the_ends(world, make_item):
-    a, b, c = make_item("a"), make_item("b"), make_item("c")
+    a, _b, c = make_item("a"), make_item("b"), make_item("c")
     services.rank_item(c, world.users["product_owner"], "top")
     services.rank_item(a, world.users["product_owner"], "bottom")
     assert ordered(world.project_a) == ["c", "b", "a"]
@@ -53,7 +53,7 @@ def test_rank_at_the_ends(world, make_item):
 
 
 def test_many_moves_into_the_same_gap(world, make_item):
-    first, last = make_item("first"), make_item("last")
+    first, _last = make_item("first"), make_item("last")
     movers = [make_item(f"m{i}") for i in range(4)]
     for n in range(120):
         # Always just after `first`: the gap between first and its successor halves each time.
@@ -68,7 +68,7 @@ def test_many_moves_into_the_same_gap(world, make_item):
 
 
 def test_rank_writes_one_item_row_and_its_history(world, make_item, count_statements):
-    a, b, c = make_item("a"), make_item("b"), make_item("c")
+    a, _b, c = make_item("a"), make_item("b"), make_item("c")
     with count_statements:
         services.rank_item(c, world.users["product_owner"], "after", a)
         db.session.flush()
@@ -134,7 +134,8 @@ def test_oversized_and_empty_titles(world):
 def test_assignee_must_be_a_member(world, make_item):
     item = make_item("x")
     with pytest.raises(RuleViolation):
-        services.update_item(item, world.users["developer"], {"assignee": world.users["outsider"].id})
+        services.update_item(item, world.users["developer"],
+                             {"assignee": world.users["outsider"].id})
 
 
 def test_parent_must_be_an_epic_of_the_project(world, make_item):

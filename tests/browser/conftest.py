@@ -72,8 +72,8 @@ def live_server(tmp_path_factory, _browser_requirements):
         subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
     log = (workdir / "server.log").open("w")
-    server = subprocess.Popen(flask + ["run", "--port", str(port), "--no-reload", "--no-debugger",
-                                       "--with-threads"],
+    server = subprocess.Popen([*flask, "run", "--port", str(port), "--no-reload", "--no-debugger",
+                               "--with-threads"],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

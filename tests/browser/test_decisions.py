@@ -20,7 +20,8 @@ def test_searching_the_log_in_place(page):
     page.get_by_label("Søg", exact=True).fill("skala")
     log = page.locator("#decision-log")
     expect(log).to_contain_text("1 beslutning")
-    expect(log.get_by_role("link", name="Risikovurderinger afventer en fælles skala")).to_be_visible()
+    expect(log.get_by_role("link",
+                           name="Risikovurderinger afventer en fælles skala")).to_be_visible()
     expect(page).to_have_url(re.compile(r"q=skala"))
     assert page.evaluate("window.__samePage") is True
     axe_check(page, "decisions, searched")
@@ -50,7 +51,8 @@ def test_the_steering_group_records_a_decision(page):
 
     page.get_by_role("link", name=re.compile(re.escape(WAITING))).click()
     decisions = page.locator("#need-decisions")
-    expect(decisions.get_by_role("link", name="Økonomioverblik planlægges i næste sprint")).to_be_visible()
+    expect(decisions.get_by_role("link",
+                                 name="Økonomioverblik planlægges i næste sprint")).to_be_visible()
     axe_check(page, "need page with its decision")
     page.goto("/p/OVB/decisions")
     expect(page.locator("#decision-queue")).to_contain_text("Ingen behov venter på en beslutning.")

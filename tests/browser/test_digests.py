@@ -11,7 +11,8 @@ def test_steering_member_reads_the_next_digest(page):
     assert page.get_by_role("heading", name="Min statusmail").is_visible()
     assert page.get_by_role("heading", name="Nye medlemmer").is_visible()
     assert page.get_by_text("Peter Lund (Københavns Kommune)").is_visible()
-    assert page.get_by_role("link", name="Statusmail", exact=True).get_attribute("aria-current") == "page"
+    assert page.get_by_role("link", name="Statusmail",
+                            exact=True).get_attribute("aria-current") == "page"
     axe_check(page, "digest preview")
 
 

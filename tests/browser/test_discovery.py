@@ -16,7 +16,8 @@ def test_active_search_updates_the_list_and_the_address(page):
     axe_check(page, "needs list")
     page.evaluate("window.__samePage = true")
     page.get_by_label("Søg").fill("Kitos")
-    expect(page.get_by_role("link", name="Import af systemer og kontrakter fra Kitos")).to_be_visible()
+    expect(page.get_by_role("link",
+                            name="Import af systemer og kontrakter fra Kitos")).to_be_visible()
     expect(page.get_by_role("link", name=KLE_NEED)).to_have_count(0)
     expect(page).to_have_url(re.compile(r"q=Kitos"))
     page.get_by_label("Status").select_option("planned")
@@ -50,7 +51,8 @@ def test_co_sponsoring_and_withdrawing_in_place(page):
     axe_check(page, "after co-sponsoring")
 
     page.get_by_role("button", name="Træk støtten fra Roskilde Kommune tilbage").click()
-    expect(page.locator("#announcer")).to_have_text("Roskilde Kommune støtter ikke længere behovet.")
+    expect(page.locator("#announcer")).to_have_text(
+        "Roskilde Kommune støtter ikke længere behovet.")
     expect(cosponsors).to_contain_text("Ingen andre kommuner støtter behovet endnu.")
     expect(page.get_by_role("button", name="Støt på vegne af Roskilde Kommune")).to_be_visible()
     assert page.evaluate("window.__samePage") is True

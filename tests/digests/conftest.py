@@ -10,6 +10,7 @@ from aiosmtpd.controller import Controller
 
 from app.database import utcnow
 from app.digests.schedule import TZ
+from tests.backlog.conftest import count_statements  # noqa: F401
 
 
 def free_port() -> int:
@@ -44,7 +45,8 @@ class Recorder:
                 for _rcpts, content in self.envelopes]
 
     def to(self, address):
-        return [m for (rcpts, _c), m in zip(self.envelopes, self.messages) if address in rcpts]
+        return [m for (rcpts, _c), m in zip(self.envelopes, self.messages, strict=True)
+                if address in rcpts]
 
     @property
     def recipients(self):

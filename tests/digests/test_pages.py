@@ -32,7 +32,8 @@ def test_saving_subscriptions_with_a_plain_form(world, client, login):
     response = client.post("/settings/digests",
                            data={f"digests-project_{world.project_a.id}": "daily"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/settings")
-    row = db.session.scalar(select(DigestSubscription).where(DigestSubscription.user_id == steering.id))
+    row = db.session.scalar(select(DigestSubscription)
+                            .where(DigestSubscription.user_id == steering.id))
     assert row.frequency == "daily"
 
 
@@ -90,7 +91,8 @@ def test_archive_lists_and_shows_only_my_past_digests(world, client, login, outb
 def test_skipped_digests_are_not_in_the_archive(world, client, login):
     skipped = make_delivery(world.users["steering"], world.project_a, state=DeliveryState.SKIPPED)
     login(world.users["steering"])
-    assert f"/p/ALPHA/digest/{skipped.id}" not in client.get("/p/ALPHA/digest").get_data(as_text=True)
+    assert (f"/p/ALPHA/digest/{skipped.id}"
+            not in client.get("/p/ALPHA/digest").get_data(as_text=True))
 
 
 def test_outbox_page_lists_messages_for_site_admins_in_development(world, client, login, outbox,

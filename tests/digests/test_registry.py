@@ -38,7 +38,7 @@ def test_sections_are_filtered_by_role_and_ordered(world, temporary_sections):
 
     steering = [s.key for s in _sections(world, "steering")]
     assert steering[:2] == ["sprint", "blocked_items"] and "empty" not in steering
-    assert [s.key for s in _sections(world, "developer")][0] == "blocked_items"
+    assert next(s.key for s in _sections(world, "developer")) == "blocked_items"
     assert "blocked_items" not in [s.key for s in _sections(world, "contributor")]
 
 

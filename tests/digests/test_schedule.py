@@ -1,5 +1,5 @@
 """When digests fall due, in Copenhagen time, across the October 2026 change to winter time."""
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, UTC
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -37,11 +37,11 @@ def test_due_at_or_after_the_send_time():
 
 
 def test_weekly_send_moment_is_07_00_local_on_both_sides_of_the_change():
-    assert due_period(Frequency.WEEKLY, datetime(2026, 10, 19, 5, 0, tzinfo=timezone.utc),
+    assert due_period(Frequency.WEEKLY, datetime(2026, 10, 19, 5, 0, tzinfo=UTC),
                       MONDAY_7).key == "2026-W43"  # 07:00 CEST = 05:00 UTC
-    assert due_period(Frequency.WEEKLY, datetime(2026, 10, 26, 5, 30, tzinfo=timezone.utc),
+    assert due_period(Frequency.WEEKLY, datetime(2026, 10, 26, 5, 30, tzinfo=UTC),
                       MONDAY_7) is None            # 06:30 CET
-    assert due_period(Frequency.WEEKLY, datetime(2026, 10, 26, 6, 0, tzinfo=timezone.utc),
+    assert due_period(Frequency.WEEKLY, datetime(2026, 10, 26, 6, 0, tzinfo=UTC),
                       MONDAY_7).key == "2026-W44"  # 07:00 CET = 06:00 UTC
 
 
@@ -52,10 +52,10 @@ def test_cron_trigger_fires_at_07_00_local_each_monday_across_the_change():
         previous = trigger.get_next_fire_time(previous, now)
         fires.append(previous)
         now = previous + timedelta(seconds=1)
-    assert [f.astimezone(timezone.utc) for f in fires] == [
-        datetime(2026, 10, 19, 5, 0, tzinfo=timezone.utc),
-        datetime(2026, 10, 26, 6, 0, tzinfo=timezone.utc),
-        datetime(2026, 11, 2, 6, 0, tzinfo=timezone.utc),
+    assert [f.astimezone(UTC) for f in fires] == [
+        datetime(2026, 10, 19, 5, 0, tzinfo=UTC),
+        datetime(2026, 10, 26, 6, 0, tzinfo=UTC),
+        datetime(2026, 11, 2, 6, 0, tzinfo=UTC),
     ]
     assert all(f.astimezone(TZ).time() == time(7, 0) for f in fires)
     assert next_send_at(Frequency.WEEKLY, local(2026, 10, 25, 12, 0), MONDAY_7) == fires[1]

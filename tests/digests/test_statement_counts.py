@@ -21,7 +21,6 @@ from app.projects.models import ParticipationKind, Role
 from app.projects.services import add_participation, membership_of, set_roles
 from app.sprints import services as sprints
 from app.sprints.services import local_today
-from tests.backlog.conftest import count_statements  # noqa: F401
 
 
 class Growth:

@@ -46,6 +46,7 @@ def test_nothing_new_means_no_section_and_the_vendor_does_not_get_it(disc):
 
 def test_the_digest_email_renders_the_needs(disc):
     rendered = render_digest(disc.world.users["steering"], disc.project, {Role.STEERING},
-                             "weekly", utcnow() - timedelta(days=7), utcnow() + timedelta(seconds=1))
+                             "weekly", utcnow() - timedelta(days=7),
+                             utcnow() + timedelta(seconds=1))
     assert "Overblik over databehandleraftaler" in rendered.text
     assert "/p/ALPHA/needs/1" in rendered.html

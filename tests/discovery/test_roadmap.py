@@ -1,7 +1,7 @@
 """The public roadmap and its Atom feed: public facts only, for anyone, where published."""
 import xml.etree.ElementTree as ET
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 from sqlalchemy import select
@@ -33,7 +33,7 @@ def _need(d, title, status, rationale=None, public=False, by=None):
 @pytest.fixture
 def roadmap(disc):
     disc.project.is_roadmap_public = True
-    delivered = _need(disc, "Kontraktpåmindelser", S.DELIVERED)
+    _need(disc, "Kontraktpåmindelser", S.DELIVERED)
     planned = _need(disc, "Kitos-import", S.PLANNED)
     _need(disc, "Hemmeligt forslag", S.SUBMITTED)
     _need(disc, "Under afklaring", S.IN_DISCOVERY)
@@ -71,7 +71,8 @@ def test_the_roadmap_shows_nothing_internal(roadmap, client, login, url):
     texts = [client.get(url).get_data(as_text=True)]
     # A signed-in member sees the same public content (their own name is only in the header).
     member = login(roadmap.po).get(url).get_data(as_text=True)
-    texts.append(member.split("<main", 1)[1].split("</main>", 1)[0] if "<main" in member else member)
+    texts.append(member.split("<main", 1)[1].split("</main>", 1)[0] if "<main" in member
+                 else member)
     for text in texts:
         for private in PRIVATE:
             assert private not in text, private
@@ -79,7 +80,7 @@ def test_the_roadmap_shows_nothing_internal(roadmap, client, login, url):
 
 def test_the_roadmap_shows_the_delivery_month(roadmap, client):
     need = db.session.scalar(select(Need).where(Need.status == S.DELIVERED))
-    need.delivered_at = datetime(2026, 3, 31, 22, 30, tzinfo=timezone.utc)  # April in Denmark
+    need.delivered_at = datetime(2026, 3, 31, 22, 30, tzinfo=UTC)  # April in Denmark
     db.session.commit()
     en = client.get("/roadmap/ALPHA", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Delivered April 2026" in en and '<h3 class="roadmap-month">April 2026</h3>' in en
@@ -97,8 +98,10 @@ def test_an_unpublished_roadmap_is_404_for_everyone(disc, client, login, url):
 def test_the_roadmap_speaks_the_visitors_language(roadmap, client):
     da = client.get("/roadmap/ALPHA", headers={"Accept-Language": "da-DK,da;q=0.9"})
     en = client.get("/roadmap/ALPHA", headers={"Accept-Language": "en-GB,en;q=0.9"})
-    assert '<html lang="da">' in da.get_data(as_text=True) and "Leveret" in da.get_data(as_text=True)
-    assert '<html lang="en">' in en.get_data(as_text=True) and "Delivered" in en.get_data(as_text=True)
+    assert ('<html lang="da">' in da.get_data(as_text=True)
+            and "Leveret" in da.get_data(as_text=True))
+    assert ('<html lang="en">' in en.get_data(as_text=True)
+            and "Delivered" in en.get_data(as_text=True))
     feed = ET.fromstring(client.get("/roadmap/ALPHA/feed.atom",
                                     headers={"Accept-Language": "da"}).data)
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "da"
@@ -118,7 +121,8 @@ def test_the_atom_feed_is_valid_and_complete(roadmap, client):
     assert {t.split(" ", 1)[1] for t in titles} == {"Kontraktpåmindelser", "Kitos-import",
                                                     "Åbent afvist"}
     ids = [e.findtext(f"{ATOM}id") for e in entries]
-    assert len(set(ids)) == 3 and all(i.startswith("http://localhost/roadmap/ALPHA#need-") for i in ids)
+    assert len(set(ids)) == 3 and all(i.startswith("http://localhost/roadmap/ALPHA#need-")
+                                      for i in ids)
     for entry in entries:
         assert entry.findtext(f"{ATOM}updated").endswith("Z")
         assert entry.find(f"{ATOM}link").get("href").startswith("http://localhost/roadmap/ALPHA")

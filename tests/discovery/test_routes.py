@@ -193,7 +193,8 @@ def test_a_declined_needs_rationale_is_shown_to_every_member(disc, login):
 
 
 def test_contributors_cannot_move_the_status(disc, login):
-    response = login(disc.contributor).post(need_url(disc, "/status"), data={"status": "in_discovery"})
+    response = login(disc.contributor).post(need_url(disc, "/status"),
+                                            data={"status": "in_discovery"})
     assert response.status_code == 403 and disc.need.status == S.SUBMITTED
 
 
@@ -325,13 +326,15 @@ def test_odense_outside_the_project_sees_nothing(disc, login):
     for url in ("/p/ALPHA/needs", need_url(disc), need_url(disc, "/edit")):
         assert client.get(url).status_code == 404
     assert client.post(need_url(disc, "/cosponsor"), data={}).status_code == 404
-    assert client.post(need_url(disc, "/notes"), data={"kind": "note", "body": "x"}).status_code == 404
+    assert client.post(need_url(disc, "/notes"),
+                       data={"kind": "note", "body": "x"}).status_code == 404
     assert _count(NeedCoSponsor) == 0 and _count(NeedNote) == 0
 
 
 def test_needs_of_another_project_are_not_reachable_by_number(disc, login, factory):
     beta = disc.world.project_b
-    services.create_need(beta, disc.world.users["outsider"], **{**NEED_TEXTS, "title": "Beta-behov"})
+    services.create_need(beta, disc.world.users["outsider"],
+                         **{**NEED_TEXTS, "title": "Beta-behov"})
     db.session.commit()
     html = login(disc.po).get("/p/ALPHA/needs/1").get_data(as_text=True)
     assert "Beta-behov" not in html

@@ -161,11 +161,13 @@ def test_an_oversized_rationale_is_refused(disc):
 
 
 def test_only_a_declined_needs_rationale_can_be_public(disc):
-    services.set_status(disc.need, S.PARKED, actor=disc.po, rationale="Venter", rationale_public=True)
+    services.set_status(disc.need, S.PARKED, actor=disc.po, rationale="Venter",
+                        rationale_public=True)
     assert not disc.need.is_rationale_public
     services.set_status(disc.need, S.SUBMITTED, actor=disc.po)
     assert disc.need.status_rationale == ""
-    services.set_status(disc.need, S.DECLINED, actor=disc.po, rationale="Nej", rationale_public=True)
+    services.set_status(disc.need, S.DECLINED, actor=disc.po, rationale="Nej",
+                        rationale_public=True)
     assert disc.need.is_rationale_public
 
 
@@ -264,7 +266,8 @@ def test_withdrawing_a_co_sponsorship(disc):
     services.withdraw_cosponsorship(disc.need, disc.po)  # any of its people may withdraw it
     assert _count(NeedCoSponsor) == 0
     change = disc.need.changes[-1]
-    assert (change.field, change.old_value, change.new_value) == ("cosponsor", disc.ballerup.name, "")
+    assert (change.field, change.old_value, change.new_value) == (
+        "cosponsor", disc.ballerup.name, "")
     with pytest.raises(RuleViolation) as exc:
         services.withdraw_cosponsorship(disc.need, disc.po)
     assert exc.value.status == 409
@@ -280,7 +283,8 @@ def test_notes_are_dated_and_validated(disc):
                                                         utcnow().date())
     for kind, body, day, field in [("gossip", "x", None, "kind"), ("note", " ", None, "body"),
                                    ("note", "x" * 20001, None, "body"),
-                                   ("note", "x", utcnow().date() + timedelta(days=5), "occurred_on")]:
+                                   ("note", "x", utcnow().date() + timedelta(days=5),
+                                    "occurred_on")]:
         with pytest.raises(RuleViolation) as exc:
             services.add_note(disc.need, disc.po, kind, body, day)
         assert exc.value.field == field
@@ -313,7 +317,8 @@ def test_an_escalation_needs_a_reason(disc):
 # The list ------------------------------------------------------------------------------------
 
 def _make_needs(disc):
-    a = services.create_need(disc.project, disc.po, **{**NEED_TEXTS, "title": "Kontraktpåmindelser"})
+    a = services.create_need(disc.project, disc.po,
+                             **{**NEED_TEXTS, "title": "Kontraktpåmindelser"})
     b = services.create_need(disc.project, disc.contributor, **{
         **NEED_TEXTS, "title": "Systemejere", "background": "Ingen ved, hvem der ejer 50%_ af dem"})
     services.cosponsor(b, disc.aarhus_po)
@@ -334,7 +339,7 @@ def _titles(disc, **filters):
 
 
 def test_list_filters_sorts_and_searches(disc):
-    a, b = _make_needs(disc)
+    _make_needs(disc)
     first = disc.need.title
     assert _titles(disc) == ["Systemejere", "Kontraktpåmindelser", first]
     assert _titles(disc, sort="untouched") == ["Systemejere", first, "Kontraktpåmindelser"]

@@ -1,12 +1,11 @@
 """The audit log records sign-ins, account, organisation, project and membership changes,
 and shows them to site administrators (everything) and a project's secretariat (its events)."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.audit.services import record
-from app.projects.models import Role
 from app.projects.services import membership_of
 from tests.conftest import PASSWORD
 
@@ -131,7 +130,7 @@ def test_site_audit_page_shows_who_what_when_where(world, client, login, db):
     client.post("/login", data={"email": "observer@a.example", "password": "nope-nope-nope"},
                 environ_base={"REMOTE_ADDR": "198.51.100.23"})
     event = events("account.sign_in_failed")[0]
-    event.created_at = datetime(2026, 7, 1, 10, 30, tzinfo=timezone.utc)  # 12:30 in summer
+    event.created_at = datetime(2026, 7, 1, 10, 30, tzinfo=UTC)  # 12:30 in summer
     db.session.commit()
     login(world.users["site_admin"])
     html = client.get("/audit", headers={"Accept-Language": "en"}).get_data(as_text=True)
@@ -224,7 +223,8 @@ def test_areas_can_register_labels_for_their_actions(world, client, login, db):
                old="submitted", new="ready")
         db.session.commit()
         login(world.users["secretariat"])
-        html = client.get("/p/ALPHA/audit", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        html = client.get("/p/ALPHA/audit",
+                          headers={"Accept-Language": "en"}).get_data(as_text=True)
         assert "Need status changed" in html and "submitted" in html and "ready" in html
     finally:
         ACTION_LABELS.pop("need.status_changed")

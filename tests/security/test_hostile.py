@@ -114,7 +114,8 @@ def test_organisations_remove(world, client, login):
 def test_audit_filters(world, client, login):
     login(world.users["site_admin"])
     query = hostile_form({"action": st.sampled_from(["", "account.signed_in", "x"]),
-                          "actor": st.text(max_size=300), "project": st.sampled_from(["ALPHA", "Q"]),
+                          "actor": st.text(max_size=300),
+                          "project": st.sampled_from(["ALPHA", "Q"]),
                           "page": st.integers().map(str)})
     urls = st.sampled_from(["/audit", "/p/ALPHA/audit", "/p/BETA/audit"])
     probe(client, st.tuples(urls, query), label="audit.index/project", method="GET")
@@ -139,7 +140,8 @@ def test_digest_subscriptions(world, client, login):
     form = hostile_form({
         f"digests-project_{world.project_a.id}": st.sampled_from(["off", "daily", "weekly", "x"]),
         f"digests-project_{world.project_b.id}": st.sampled_from(["daily"])})  # not my project
-    probe(client, st.tuples(st.just("/settings/digests"), form), label="digests.update_subscriptions")
+    probe(client, st.tuples(st.just("/settings/digests"), form),
+          label="digests.update_subscriptions")
 
 
 def test_digest_retry(world, client, login):

@@ -74,7 +74,8 @@ def test_changing_the_password_ends_other_sessions_and_remember_me(app, world):
     here.delete_cookie("session")
     assert signed_in(here)
     # ...and the new password works, the old one does not.
-    assert app.test_client().post("/login", data={"email": email, "password": NEW}).status_code == 303
+    assert app.test_client().post("/login", data={"email": email,
+                                                  "password": NEW}).status_code == 303
     assert app.test_client().post("/login", data={"email": email,
                                                   "password": PASSWORD}).status_code == 422
 

@@ -124,7 +124,8 @@ def test_production_reads_a_shared_store_from_the_environment():
     # In a fresh interpreter: config is read once, at import.
     env = {**os.environ, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
     out = subprocess.run(
-        [sys.executable, "-c", "import config; print(config.ProductionConfig.RATELIMIT_STORAGE_URI)"],
+        [sys.executable, "-c",
+         "import config; print(config.ProductionConfig.RATELIMIT_STORAGE_URI)"],
         env=env, cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True,
         check=True)
     assert out.stdout.strip() == "redis://127.0.0.1:6379/0"

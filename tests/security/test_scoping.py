@@ -20,7 +20,8 @@ def test_secretariat_of_a_cannot_reach_project_b(world, client, login, b_member)
     before = snapshot()
     for url, data in [("/p/BETA/members", {"member-email": "observer@a.example",
                                            "member-roles": "observer"}),
-                      (f"/p/BETA/members/{b_member.id}/roles", {f"m{b_member.id}-roles": "observer"}),
+                      (f"/p/BETA/members/{b_member.id}/roles",
+                       {f"m{b_member.id}-roles": "observer"}),
                       (f"/p/BETA/members/{b_member.id}/remove", {}),
                       ("/p/BETA/organisations", {"org-organisation_id": world.muni_a.id,
                                                  "org-kind": "member"}),

@@ -43,7 +43,8 @@ def test_there_are_templates_to_check():
     assert len(template_files()) >= 10
 
 
-@pytest.mark.parametrize("path", template_files(), ids=lambda p: p.relative_to(TEMPLATES).as_posix())
+@pytest.mark.parametrize("path", template_files(),
+                         ids=lambda p: p.relative_to(TEMPLATES).as_posix())
 def test_template_keeps_to_the_csp(path):
     found = violations(path.read_text(encoding="utf-8"), path.relative_to(TEMPLATES).as_posix())
     assert not found, f"{path.relative_to(TEMPLATES)}: {found}"

@@ -17,7 +17,8 @@ def test_markdown_renders_every_payload_inert(app, payload):
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_markdown_payload_inside_a_document_stays_inert(app, payload):
-    html = render_markdown(f"# Behov\n\nSe [OS2](https://os2.eu) og *dette*:\n\n{payload}\n\n- punkt")
+    html = render_markdown(f"# Behov\n\nSe [OS2](https://os2.eu) og *dette*:\n\n{payload}"
+                           "\n\n- punkt")
     assert_inert_fragment(html)
     assert_links_are_safe(html)
 

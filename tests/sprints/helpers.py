@@ -1,5 +1,5 @@
 """Building sprints with history at chosen moments, through the real services."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from app.backlog.services import create_item, update_item
 from app.board.services import move_item
@@ -8,7 +8,7 @@ from app.sprints import services
 
 
 def utc(y, m, d, h=10, minute=0) -> datetime:
-    return datetime(y, m, d, h, minute, tzinfo=timezone.utc)
+    return datetime(y, m, d, h, minute, tzinfo=UTC)
 
 
 def item(project, actor, title, points, at):

@@ -107,7 +107,7 @@ def test_planning_page_shows_the_ranked_backlog_beside_the_sprint(world, people,
     in_sprint = make("Allerede i sprintet")
     done = make("Færdig")
     deliver(done, people["developer"], people["product_owner"], utc(2026, 11, 20))
-    epic = create_item(world.project_a, people["product_owner"], "Et epic", "epic")
+    create_item(world.project_a, people["product_owner"], "Et epic", "epic")
     make("Andet projekts punkt", project=world.project_b)
     services.commit_item(sprint, people["delivery_lead"], in_sprint)
     db.session.commit()
@@ -229,7 +229,7 @@ def test_committing_epics_done_items_or_items_of_another_sprint_is_refused(world
 
 
 def test_start_shows_the_sprint_on_the_board(world, people, login, sprint, make):
-    in_sprint, outside = make("På tavlen", 5), make("Ikke på tavlen", 3)
+    in_sprint, _outside = make("På tavlen", 5), make("Ikke på tavlen", 3)
     services.commit_item(sprint, people["delivery_lead"], in_sprint)
     db.session.commit()
     client = login(people["product_owner"])
