@@ -36,10 +36,12 @@ test: setup
 	@if command -v npm >/dev/null 2>&1 && [ ! -f node_modules/axe-core/axe.min.js ]; then \
 		npm install --no-audit --no-fund --silent >/dev/null 2>&1 || echo "npm install failed: browser tests will report it"; fi
 	$(BIN)/ruff check --quiet .
+	$(BIN)/lint-imports --no-cache > /dev/null || $(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)

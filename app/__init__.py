@@ -18,8 +18,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     _instance_dir().mkdir(exist_ok=True)
 
-    from app import (database, database_events, form_messages, i18n, markdown, models,  # noqa: F401
-                     security, web)
+    from app import database, database_events, form_messages, i18n, markdown, security, web
+    from app import models  # noqa: F401 - every table in the metadata before the first query
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -34,7 +34,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     web.init_app(app)
     markdown.init_app(app)
     form_messages.init_app(app)
-    _register_blueprints(app)
+    _register_areas(app)
     _register_cli(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
@@ -51,24 +51,15 @@ def _instance_dir():
     return _root() / "instance"
 
 
-def _register_blueprints(app: Flask) -> None:
-    from app.accounts import bp as accounts_bp
-    from app.decisions import bp as decisions_bp
-    from app.audit.routes import bp as audit_bp
-    from app.digests import bp as digests_bp
-    from app.discovery import bp as discovery_bp
-    from app.discovery import roadmap_bp
-    from app.mail import bp as mail_bp
-    from app.backlog import bp as backlog_bp
-    from app.board import bp as board_bp
-    from app.main import bp as main_bp
-    from app.organisations import bp as organisations_bp
-    from app.projects import bp as projects_bp
-    from app.sprints import bp as sprints_bp
+def _register_areas(app: Flask) -> None:
+    """Each area registers its pages and plugs into the shared parts (providers, signals,
+    digest sections); the order is the order of their URLs' precedence."""
+    from app import (accounts, admin, backlog, board, decisions, digests, discovery, mail, main,
+                     projects, sprints)
 
-    for bp in (main_bp, accounts_bp, organisations_bp, projects_bp, audit_bp, backlog_bp,
-               board_bp, sprints_bp, digests_bp, mail_bp, discovery_bp, roadmap_bp, decisions_bp):
-        app.register_blueprint(bp)
+    for area in (main, accounts, projects, admin, backlog, board, sprints, digests, mail,
+                 discovery, decisions):
+        area.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

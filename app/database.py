@@ -13,6 +13,20 @@ NAMING_CONVENTION = {
 }
 
 
+# Ids and numbers in URLs and forms are database integers: a larger number can name nothing, and
+# PostgreSQL would answer "integer out of range" (a 500) where the right answer is "not found".
+MAX_ID = 2**31 - 1
+
+
+def parse_id(value) -> int | None:
+    """A database id from a form or URL: a positive 32-bit integer in ASCII digits, else None."""
+    text = str(value).strip() if value is not None else ""
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)

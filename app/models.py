@@ -1,12 +1,18 @@
-"""Import every area's models so that SQLAlchemy and Alembic see the whole schema."""
-from app.accounts.models import User  # noqa: F401
-from app.organisations.models import Organisation  # noqa: F401
-from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation  # noqa: F401
-from app.audit.models import AuditEvent  # noqa: F401
-from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter,  # noqa: F401
-                                  NeedItemLink, NeedNote)
-from app.digests.models import DigestDelivery, DigestSubscription  # noqa: F401
-from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label  # noqa: F401
-from app.board.models import WipLimit  # noqa: F401
-from app.sprints.models import Sprint  # noqa: F401
-from app.decisions.models import Decision, DecisionOutcome  # noqa: F401
+"""Every area's models in one place, so that SQLAlchemy and Alembic see the whole schema."""
+from app.accounts.models import User
+from app.audit.models import AuditEvent
+from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label
+from app.board.models import WipLimit
+from app.decisions.models import Decision, DecisionOutcome
+from app.digests.models import DigestDelivery, DigestSubscription
+from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedItemLink,
+                                  NeedNote)
+from app.organisations.models import Organisation
+from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
+from app.sprints.models import Sprint
+
+__all__ = ["AuditEvent", "BacklogCounter", "Comment", "Decision", "DecisionOutcome",
+           "DigestDelivery", "DigestSubscription", "Item", "ItemHistory", "Label", "Membership",
+           "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink",
+           "NeedNote", "Organisation", "Project", "ProjectOrganisation", "Sprint", "User",
+           "WipLimit"]

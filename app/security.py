@@ -1,17 +1,16 @@
 """Security baseline applied to every request and response: headers, CSP, request ids, the
-login loader, hostile-input guards (NUL bytes, out-of-range ids) and the trusted proxy."""
+sign-in settings, hostile-input guards (NUL bytes, out-of-range ids) and the trusted proxy."""
 import logging
 import secrets
 
 from flask import Flask, abort, g, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from app.extensions import db, login_manager
+from app.database import MAX_ID
+from app.extensions import login_manager
 
 CSP = "; ".join(
     [
@@ -27,11 +26,6 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-
-
-# Ids in URLs are database integers: a larger number can name nothing, and PostgreSQL would
-# answer "integer out of range" (a 500) where the right answer is 404.
-MAX_ID = 2**31 - 1
 
 
 class BoundedIntegerConverter(IntegerConverter):
@@ -81,21 +75,6 @@ def init_app(app: Flask) -> None:
     # "basic" rather than "strong": municipal networks often leave through several proxies,
     # and "strong" would sign people out whenever their address changes mid-session.
     login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(login_id: str):
-        from app.accounts.models import User
-
-        user_id, _, nonce = login_id.partition(":")
-        if not user_id.isdigit() or not nonce:
-            return None
-        # The organisation comes along: every page's header names it.
-        user = db.session.scalar(select(User).options(joinedload(User.organisation))
-                                 .where(User.id == int(user_id)))
-        if (user is None or not user.is_active
-                or not secrets.compare_digest(user.session_nonce, nonce)):
-            return None
-        return user
 
     @app.before_request
     def assign_request_id():

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.projects.models import Project
 from app.sprints import reports
 from app.sprints.models import Sprint, SprintState
-from app.sprints.services import COPENHAGEN, local_today
+from app.clock import COPENHAGEN, local_today
 from bench.scenarios import Scenario, _any_member
 
 # closed sprints per project, and whether one is active (BIG: a planned one instead)

@@ -1,6 +1,10 @@
 """Accounts: signing in and out, personal settings."""
-from flask import Blueprint
 
-bp = Blueprint("accounts", __name__)
 
-from app.accounts import routes  # noqa: E402,F401
+def init_app(app) -> None:
+    """Register the sign-in pages and the loader that finds the signed-in user."""
+    from app.accounts import loaders
+    from app.accounts.routes import bp
+
+    loaders.init_app(app)
+    app.register_blueprint(bp)

@@ -1,6 +1,7 @@
 """User accounts."""
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_login import UserMixin
@@ -10,6 +11,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.organisations.models import Organisation
+    from app.projects.models import Membership
 
 
 def new_session_nonce() -> str:
@@ -32,8 +37,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    organisation: Mapped["Organisation"] = relationship(back_populates="users")  # noqa: F821
-    memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
+    organisation: Mapped["Organisation"] = relationship(back_populates="users")
+    memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
 

@@ -1,16 +1,16 @@
 import time
-from urllib.parse import urlsplit
-
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import bp
 from app.accounts.forms import LanguageForm, LoginForm, PasswordForm
-from app.accounts.services import authenticate, change_password, normalise_email
+from app.accounts.services import (authenticate, change_password, normalise_email,
+                                   set_language)
 from app.audit.services import record
 from app.extensions import db, limiter
-from app.services import RuleViolation
+from app.web import redirect_with, safe_next, submit
+
+bp = Blueprint("accounts", __name__)
 
 DEMO_ACCOUNTS = [
     ("po@ballerup.example", "Ballerup"), ("po@aarhus.example", "Aarhus"),
@@ -18,17 +18,6 @@ DEMO_ACCOUNTS = [
     ("lead@nordlys.example", "Nordlys Software ApS"),
     ("styregruppe@kobenhavn.example", "København"), ("po@odense.example", "Odense"),
 ]
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only local paths are followed after sign-in (no scheme, no host, no //)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return None
-    return target
 
 
 def _login_account_key() -> str:
@@ -57,6 +46,11 @@ def too_many_sign_ins(error):
     return response
 
 
+def _after_sign_in() -> str:
+    """Where the person was going before being asked to sign in (only local paths)."""
+    return safe_next(request.args.get("next"), url_for("main.index"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
                deduct_when=_failed_sign_in)
@@ -65,7 +59,7 @@ def too_many_sign_ins(error):
 def login():
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+        return redirect(_after_sign_in())
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -73,7 +67,7 @@ def login():
         if user is not None:
             login_user(user, remember=form.remember.data)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or url_for("main.index"), 303)
+            return redirect(_after_sign_in(), 303)
         db.session.commit()  # the audit event of the failed attempt
         form.password.errors.append(_("Wrong e-mail or password."))
         status = 422
@@ -103,10 +97,9 @@ def settings():
     """Personal settings: language (digest subscriptions join here later)."""
     form = LanguageForm(locale=current_user.locale or "")
     if form.validate_on_submit():
-        current_user.locale = form.locale.data or None
+        set_language(current_user, form.locale.data)
         db.session.commit()
-        flash(_("Your settings are saved."), "success")
-        return redirect(url_for("accounts.settings"), 303)
+        return redirect_with(_("Your settings are saved."), url_for("accounts.settings"))
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/settings.html", form=form,
                            password_form=PasswordForm(prefix="pw")), status
@@ -117,19 +110,14 @@ def settings():
 def password():
     """Change my password; every other session of mine ends."""
     form = PasswordForm(prefix="pw")
-    if form.validate_on_submit():
-        try:
-            change_password(current_user, form.current_password.data, form.password.data)
-        except RuleViolation as exc:
-            getattr(form, exc.field or "password").errors.append(exc.message)
-        else:
-            db.session.commit()
-            # Sign this session in again under the new nonce; keep remember-me if it was on.
-            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-            login_user(current_user._get_current_object(),
-                       remember=remember_cookie in request.cookies)
-            flash(_("Your password is changed. Other sessions have been signed out."), "success")
-            return redirect(url_for("accounts.settings"), 303)
-    return render_template("accounts/settings.html",
-                           form=LanguageForm(locale=current_user.locale or ""),
-                           password_form=form), 422
+    outcome = submit(form, lambda: change_password(current_user, form.current_password.data,
+                                                   form.password.data), field="password")
+    if not outcome.ok:
+        return render_template("accounts/settings.html",
+                               form=LanguageForm(locale=current_user.locale or ""),
+                               password_form=form), outcome.status
+    # Sign this session in again under the new nonce; keep remember-me if it was on.
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(current_user._get_current_object(), remember=remember_cookie in request.cookies)
+    return redirect_with(_("Your password is changed. Other sessions have been signed out."),
+                         url_for("accounts.settings"))

@@ -113,3 +113,9 @@ def change_password(user: User, current: str, new: str) -> None:
     user.set_password(new)
     record("account.password_changed", actor=user, target=user)
     db.session.flush()
+
+
+def set_language(user: User, locale: str | None) -> None:
+    """The user's interface language (None: follow the browser)."""
+    user.locale = locale or None
+    db.session.flush()

@@ -1,4 +1,5 @@
-"""The audit log: who did what, when and from where.
+"""The audit log: who did what, when and from where. This package records and reads it; its
+pages are in `app.admin.audit`.
 
 Any area records a governance- or security-relevant change with
 `app.audit.services.record(action, project=..., target=..., **details)` in the same
@@ -22,9 +23,3 @@ e.g. `record("need.status_changed", project=p, target=need, old="submitted", new
 Give each new action a readable label with `app.audit.labels.register_actions({...})` at
 import time of your area so the audit pages show it in the user's language.
 """
-from flask import Blueprint
-
-# The views are imported by create_app (`from app.audit.routes import bp`), not here: every
-# area's services import app.audit.services, and the views import the projects area, so
-# importing them from this package would make an import cycle.
-bp = Blueprint("audit", __name__)

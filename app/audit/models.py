@@ -1,11 +1,16 @@
 """AuditEvent: one row per security- or governance-relevant action."""
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+    from app.projects.models import Project
 
 
 class AuditEvent(db.Model):
@@ -27,5 +32,5 @@ class AuditEvent(db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(255))
 
-    actor: Mapped["User | None"] = relationship()  # noqa: F821
-    project: Mapped["Project | None"] = relationship()  # noqa: F821
+    actor: Mapped["User | None"] = relationship()
+    project: Mapped["Project | None"] = relationship()

@@ -9,10 +9,10 @@ from flask import g
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
+from app.backlog import providers
 from app.backlog.forms import FIELD_LABELS, STATUS_LABELS, TYPE_LABELS
 from app.backlog.queries import users_by_id
 from app.backlog.services import format_points
-from app.sprints.queries import sprint_names
 
 
 def status_label(status: str) -> str:
@@ -63,7 +63,7 @@ def history_entries(rows) -> list[HistoryEntry]:
     """History rows in words, with the assignees named in them looked up in one query."""
     users = users_by_id(v for r in rows if r.field == "assignee"
                         for v in (r.old_value, r.new_value) if v)
-    sprints = sprint_names(v for r in rows if r.field == "sprint"
+    sprints = providers.sprints.names(v for r in rows if r.field == "sprint"
                            for v in (r.old_value, r.new_value) if v)
     labels = {field: str(label) for field, label in FIELD_LABELS.items()}
     moved, someone = _("Moved in the ranking"), _("someone")

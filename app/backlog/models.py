@@ -2,6 +2,7 @@
 that numbers items and tells the board when something changed."""
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (CheckConstraint, Column, Float, ForeignKey, Index, Integer, String, Table,
                         Text, UniqueConstraint)
@@ -9,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+    from app.projects.models import Project
 
 
 class ItemType(StrEnum):
@@ -49,6 +54,11 @@ item_label = Table(
     Column("label_id", ForeignKey("backlog_label.id", ondelete="CASCADE"), primary_key=True,
            index=True),
 )
+
+
+def item_key(project_key: str, number: int) -> str:
+    """An item's key: its project's key and its number, e.g. "OVB-12"."""
+    return f"{project_key}-{number}"
 
 
 class BacklogCounter(db.Model):
@@ -117,11 +127,11 @@ class Item(db.Model):
 
     __mapper_args__ = {"version_id_col": version_id}
 
-    project: Mapped["Project"] = relationship()  # noqa: F821
-    assignee: Mapped["User | None"] = relationship(foreign_keys=[assignee_id])  # noqa: F821
-    accepted_by: Mapped["User | None"] = relationship(foreign_keys=[accepted_by_id])  # noqa: F821
-    rejected_by: Mapped["User | None"] = relationship(foreign_keys=[rejected_by_id])  # noqa: F821
-    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
+    project: Mapped["Project"] = relationship()
+    assignee: Mapped["User | None"] = relationship(foreign_keys=[assignee_id])
+    accepted_by: Mapped["User | None"] = relationship(foreign_keys=[accepted_by_id])
+    rejected_by: Mapped["User | None"] = relationship(foreign_keys=[rejected_by_id])
+    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])
     parent: Mapped["Item | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Item"]] = relationship(back_populates="parent")
     labels: Mapped[list["Label"]] = relationship(secondary=item_label, back_populates="items",
@@ -136,7 +146,8 @@ class Item(db.Model):
         return self.type == ItemType.EPIC
 
     def key_in(self, project_key: str) -> str:
-        return f"{project_key}-{self.number}"
+        """The item's key, e.g. "OVB-12" (see `item_key`)."""
+        return item_key(project_key, self.number)
 
     def __repr__(self) -> str:
         return f"<Item {self.project_id}-{self.number}>"
@@ -166,7 +177,7 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     item: Mapped[Item] = relationship(back_populates="comments")
-    author: Mapped["User | None"] = relationship()  # noqa: F821
+    author: Mapped["User | None"] = relationship()
 
 
 class ItemHistory(db.Model):
@@ -199,4 +210,4 @@ class ItemHistory(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     item: Mapped[Item] = relationship(back_populates="history")
-    actor: Mapped["User | None"] = relationship()  # noqa: F821
+    actor: Mapped["User | None"] = relationship()

@@ -8,7 +8,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 
 from app.accounts.models import User
 from app.backlog.models import Comment, Item, ItemHistory, ItemType, Label, Status, item_label
-from app.backlog.services import MAX_ID, parse_id
+from app.database import MAX_ID, parse_id
 from app.extensions import db
 from app.projects.models import Membership, Project
 

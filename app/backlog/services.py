@@ -1,10 +1,6 @@
 """The backlog's rules: numbering, creating and editing items, ranking, labels, comments and
-the field-by-field history. Every function flushes and never commits.
-
-Every change to an item bumps the project's change number (one small row, `backlog_counter`)
-before it touches the item. On PostgreSQL that row lock also serialises concurrent writers
-of one project, so rank neighbours are read after the previous writer has committed.
-"""
+the field-by-field history (written through `app.backlog.changes`). Every function flushes and
+never commits."""
 import math
 from datetime import datetime
 
@@ -14,16 +10,16 @@ from fractional_indexing import FIError, generate_key_between
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.backlog.models import (MAX_LABEL, MAX_REASON, MAX_TEXT, MAX_TITLE, RANK_LENGTH,
-                                BacklogCounter, Comment, Item, ItemHistory, ItemType, Label,
-                                Status)
-from app.database import utcnow
+from app.accounts.models import User
+from app.backlog.changes import bump_counter, record_change
+from app.backlog.models import (MAX_LABEL, MAX_REASON, MAX_TEXT, MAX_TITLE, RANK_LENGTH, Comment,
+                                Item, ItemType, Label, Status)
+from app.database import parse_id, utcnow
 from app.extensions import db
 from app.projects.models import Membership, Project
-from app.services import RuleViolation
+from app.services import RuleViolation, StaleVersion, clean_text
 
 MAX_ESTIMATE = 999
-MAX_ID = 2**31 - 1  # ids and numbers beyond a 32-bit integer cannot exist; never query them
 MAX_LABELS_PER_ITEM = 10
 
 signals = Namespace()
@@ -32,11 +28,11 @@ signals = Namespace()
 item_status_changed = signals.signal("item-status-changed")
 
 
-class StaleItem(RuleViolation):
+class StaleItem(StaleVersion):
     """The item changed since the client saw it; nothing was written."""
 
     def __init__(self, item: Item):
-        super().__init__(_("Someone else changed this item meanwhile."), status=409)
+        super().__init__(_("Someone else changed this item meanwhile."))
         self.item = item
 
 
@@ -51,32 +47,6 @@ def items_changed_now(items) -> None:
     items = [item for item in items if item is not None]
     if items:
         items_changed.send(None, items=items)
-
-
-class NeedsProvider:
-    """Where the backlog asks which needs items serve. The discovery area plugs its queries in
-    at import (`needs_provider.count_for = ...`), so the backlog never imports discovery.
-    Until then items serve no needs."""
-
-    def count_for(self, project, items) -> dict[int, int]:
-        return {item.id: 0 for item in items}
-
-    def needs_of(self, item) -> list:
-        return []
-
-
-needs_provider = NeedsProvider()
-
-
-def needs_count_for(project, items) -> dict[int, int]:
-    """How many needs each of the project's `items` serves, by item id, in ONE query however
-    many items there are (the board asks once for up to thousands of cards)."""
-    return needs_provider.count_for(project, items)
-
-
-def needs_of(item) -> list:
-    """The needs the item serves (rows with number, title, status), for the item page."""
-    return needs_provider.needs_of(item)
 
 
 def format_points(value: float | None) -> str:
@@ -113,13 +83,6 @@ def clean_title(title) -> str:
     return title
 
 
-def clean_text(value, field: str, limit: int = MAX_TEXT) -> str:
-    value = (value or "").replace("\r\n", "\n").strip()
-    if len(value) > limit:
-        raise RuleViolation(_("The text can have at most %(n)d characters.", n=limit), field)
-    return value
-
-
 def check_type(value) -> str:
     if value not in set(ItemType):
         raise RuleViolation(_("Unknown item type."), "type")
@@ -130,50 +93,6 @@ def check_status(value) -> str:
     if value not in set(Status):
         raise RuleViolation(_("Unknown status."), "status")
     return str(value)
-
-
-def _counter_bump(project_id: int, new_item: bool = False) -> tuple[int, int]:
-    """Bump the project's change number (and the item number for a new item); returns
-    (last item number, change number). The UPDATE takes the row lock that serialises writers."""
-    table = BacklogCounter.__table__
-    values = {"change_number": table.c.change_number + 1}
-    if new_item:
-        values["last_number"] = table.c.last_number + 1
-    stmt = (table.update().where(table.c.project_id == project_id).values(**values)
-            .returning(table.c.last_number, table.c.change_number))
-    row = db.session.execute(stmt).one_or_none()
-    if row is None:
-        try:
-            with db.session.begin_nested():
-                db.session.execute(table.insert().values(
-                    project_id=project_id, change_number=0,
-                    last_number=_highest_number(project_id)))
-        except IntegrityError:
-            pass  # another transaction created it first; its row is now visible
-        row = db.session.execute(stmt).one()
-    return row.last_number, row.change_number
-
-
-def _highest_number(project_id: int) -> int:
-    return db.session.scalar(
-        select(func.coalesce(func.max(Item.number), 0)).where(Item.project_id == project_id))
-
-
-def change_number(project: Project) -> int:
-    """The project's current change number (0 before the first change)."""
-    return db.session.scalar(select(BacklogCounter.change_number)
-                             .where(BacklogCounter.project_id == project.id)) or 0
-
-
-def record_change(item: Item, field: str, old, new, actor, change: int, at: datetime,
-                  note: str = "") -> ItemHistory:
-    """Add a history row for one changed field."""
-    row = ItemHistory(item=item, project_id=item.project_id, actor=actor, field=field,
-                      old_value=None if old is None else str(old),
-                      new_value=None if new is None else str(new),
-                      note=note, change_number=change, created_at=at)
-    db.session.add(row)
-    return row
 
 
 def check_version(item: Item, expected_version) -> None:
@@ -187,19 +106,8 @@ def check_version(item: Item, expected_version) -> None:
         raise StaleItem(item)
 
 
-def parse_id(value) -> int | None:
-    """A database id from a form or URL: a positive 32-bit integer, else None."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number <= MAX_ID else None
-
-
-def project_member(project: Project, user_id) -> "User | None":  # noqa: F821
+def project_member(project: Project, user_id) -> User | None:
     """The user with this id if they are a member of the project, else RuleViolation."""
-    from app.accounts.models import User
-
     if user_id in (None, "", 0, "0"):
         return None
     user_id = parse_id(user_id)
@@ -269,8 +177,8 @@ def create_item(project: Project, actor, title: str, type: str = ItemType.STORY,
     type = check_type(type)
     status = check_status(status)
     points = parse_estimate(estimate)
-    description = clean_text(description, "description")
-    acceptance_criteria = clean_text(acceptance_criteria, "acceptance_criteria")
+    description = clean_text(description, "description", MAX_TEXT)
+    acceptance_criteria = clean_text(acceptance_criteria, "acceptance_criteria", MAX_TEXT)
     assignee = project_member(project, assignee_id)
     parent = project_epic(project, parent_id)
     if parent is not None and type == ItemType.EPIC:
@@ -278,7 +186,7 @@ def create_item(project: Project, actor, title: str, type: str = ItemType.STORY,
     label_rows = labels_from_names(project, labels)
     if position not in ("top", "bottom"):
         raise RuleViolation(_("Create at the top or the bottom."), "position")
-    number, change = _counter_bump(project.id, new_item=True)
+    number, change = bump_counter(project.id, new_item=True)
     lo, hi = (None, _edge_rank(project.id, first=True)) if position == "top" \
         else (_edge_rank(project.id, first=False), None)
     item = Item(project_id=project.id, number=number, type=type, title=title,
@@ -315,7 +223,7 @@ def _clean_changes(item: Item, changes: dict) -> dict:
                 raise RuleViolation(_("This epic still has items; move them out first."), "type")
             out[field] = (item.type, new, lambda v=new: setattr(item, "type", v))
         elif field in ("description", "acceptance_criteria"):
-            new = clean_text(value, field)
+            new = clean_text(value, field, MAX_TEXT)
             out[field] = (getattr(item, field), new, lambda f=field, v=new: setattr(item, f, v))
         elif field == "estimate":
             new = parse_estimate(value)
@@ -366,7 +274,7 @@ def update_item(item: Item, actor, changes: dict, expected_version=None,
         if not reason:
             raise RuleViolation(_("Say what blocks the item."), "blocked_reason")
     at = at or utcnow()
-    change = _counter_bump(item.project_id)[1]
+    change = bump_counter(item.project_id)[1]
     for field, (old, new, apply) in changed.items():
         apply()
         if field in ("description", "acceptance_criteria"):
@@ -444,7 +352,7 @@ def place_item(item: Item, actor, where: str, anchor: Item | None = None, change
         if len(key) > RANK_LENGTH:
             raise RuleViolation(_("The backlog needs re-ranking before this move."), status=409)
         if change is None:
-            change = _counter_bump(item.project_id)[1]
+            change = bump_counter(item.project_id)[1]
         old, version = item.rank, item.version_id
         try:
             with db.session.begin_nested():
@@ -478,7 +386,7 @@ def position_of(item: Item) -> int:
 
 def add_comment(item: Item, author, body: str, at: datetime | None = None) -> Comment:
     """Comment on an item (Markdown)."""
-    body = clean_text(body, "body")
+    body = clean_text(body, "body", MAX_TEXT)
     if not body:
         raise RuleViolation(_("Write a comment first."), "body")
     comment = Comment(item=item, author=author, body=body, created_at=at or utcnow())

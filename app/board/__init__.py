@@ -1,6 +1,11 @@
 """The board: a column per workflow status, card moves, WIP limits and live updates."""
-from flask import Blueprint
 
-bp = Blueprint("board", __name__)
 
-from app.board import routes  # noqa: E402,F401
+def init_app(app) -> None:
+    """Register the board, and give the item page its "Move to…" menu."""
+    from app.backlog import providers
+    from app.board import services
+    from app.board.routes import bp
+
+    providers.moves.targets = services.move_targets
+    app.register_blueprint(bp)

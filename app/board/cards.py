@@ -7,27 +7,37 @@ Everything a person typed (title, assignee's name, blocked reason) and every tra
 is escaped; the rest are numbers and the fixed item types and statuses."""
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
+
+from app.backlog.display import type_label
+from app.backlog.models import ItemType
+from app.backlog.services import format_points
 
 
 @dataclass(frozen=True)
 class CardWords:
-    """The cards' translated words, looked up and escaped once per board."""
+    """The cards' translated words, looked up and escaped once per board (a thousand cards
+    would otherwise make thousands of gettext calls), as `RowWords` does for backlog rows."""
 
     types: dict
     points: dict
     needs: dict
-    unassigned: str
-    blocked: str
-    move_to: str
+    unassigned: Markup
+    blocked: Markup
+    move_to: Markup
 
     @classmethod
-    def escaped(cls, words: dict) -> "CardWords":
-        return cls(types={k: escape(v) for k, v in words["types"].items()},
-                   points={k: escape(v) for k, v in words["points"].items()},
-                   needs={k: escape(v) for k, v in words["needs"].items()},
-                   unassigned=escape(words["unassigned"]), blocked=escape(words["blocked"]),
-                   move_to=escape(words["move_to"]))
+    def now(cls, cards, needs: dict) -> "CardWords":
+        """The words for these cards, with the points and need counts they show."""
+        return cls(types={t.value: escape(type_label(t)) for t in ItemType},
+                   points={e: escape(_("%(points)s pt", points=format_points(e)))
+                           for e in {c.estimate for c in cards} if e is not None},
+                   needs={n: escape(ngettext("%(num)d need", "%(num)d needs", n))
+                          for n in {0, *needs.values()}},
+                   unassigned=escape(_("Unassigned")), blocked=escape(_("Blocked")),
+                   move_to=escape(_("Move to…")))
 
 
 def card_html(card, movable: bool, w: CardWords, needs: dict, item_base: str,
@@ -61,9 +71,9 @@ def card_html(card, movable: bool, w: CardWords, needs: dict, item_base: str,
     return "".join(parts)
 
 
-def cards_renderer(words: dict, needs: dict, item_base: str, key_prefix: str):
-    """`cards_html(cards, movable)` for the templates of one board."""
-    w = CardWords.escaped(words)
+def cards_renderer(cards, needs: dict, item_base: str, key_prefix: str):
+    """`cards_html(cards, movable)` for the templates of one board showing `cards`."""
+    w = CardWords.now(cards, needs)
     base, prefix = escape(item_base), escape(key_prefix)
 
     def cards_html(cards, movable) -> Markup:

@@ -9,14 +9,14 @@ from sqlalchemy import and_, case, literal, or_, select
 from app.accounts.models import User
 from app.audit.services import record
 from app.backlog.models import MAX_REASON, STATUSES, Item, ItemHistory, ItemType, Status, item_label
-from app.backlog.services import (_counter_bump, change_number, check_status, check_version,
-                                  clean_text, item_status_changed, items_changed_now, parse_id,
-                                  place_item, record_change)
+from app.backlog.changes import bump_counter, change_number, record_change
+from app.backlog.services import (check_status, check_version, item_status_changed,
+                                  items_changed_now, place_item)
 from app.board.models import WipLimit
-from app.database import utcnow
+from app.database import parse_id, utcnow
 from app.extensions import db
 from app.projects.models import Project
-from app.services import RuleViolation
+from app.services import RuleViolation, clean_text
 
 # When no sprint is active the board shows every open item, and done items for this long.
 RECENTLY_DONE = timedelta(days=14)
@@ -75,7 +75,7 @@ def move_item(item: Item, actor, to_status: str, expected_version=None, reason: 
     if from_status == to_status and where is None:
         return None
     at = at or utcnow()
-    change = _counter_bump(item.project_id)[1]
+    change = bump_counter(item.project_id)[1]
     moved = from_status != to_status
     if moved:
         item.status = to_status
@@ -132,7 +132,7 @@ def set_wip_limits(project: Project, limits: dict) -> dict[str, int]:
             db.session.add(WipLimit(project_id=project.id, status=status, max_items=value))
         elif value is not None:
             row.max_items = value
-    _counter_bump(project.id)  # the board shows the limits: let open boards refresh
+    bump_counter(project.id)  # the board shows the limits: let open boards refresh
     db.session.flush()
     return wip_limits(project)
 
@@ -318,16 +318,6 @@ def changed_statuses(project: Project, since: int, current: int) -> set[str] | N
     if not rows:
         return None  # a change without history: the WIP limits; refresh everything
     return changed
-
-
-def last_mover(item: Item) -> tuple[User | None, datetime | None]:
-    """Who changed the item last, and when (for "someone else moved this")."""
-    row = db.session.execute(
-        select(ItemHistory.actor_id, ItemHistory.created_at).where(ItemHistory.item_id == item.id)
-        .order_by(ItemHistory.id.desc()).limit(1)).first()
-    if row is None:
-        return None, None
-    return (db.session.get(User, row.actor_id) if row.actor_id else None), row.created_at
 
 
 def move_targets(user, project: Project, status: str) -> list[tuple[str, str]]:

@@ -1,16 +1,9 @@
 """The steering group's decision log and its "for decision" queue of escalated needs."""
-from flask import Blueprint
-
-bp = Blueprint("decisions", __name__)
 
 
-@bp.app_context_processor
-def decision_helpers():
-    from app.decisions.queries import decisions_of_need
-    from app.decisions.services import OUTCOME_LABELS
+def init_app(app) -> None:
+    """Register the decision pages and their digest sections."""
+    from app.decisions import digest  # noqa: F401 - its decorators register the sections
+    from app.decisions.routes import bp
 
-    return {"decisions_of_need": decisions_of_need,
-            "decision_outcome_label": lambda outcome: OUTCOME_LABELS.get(outcome, outcome)}
-
-
-from app.decisions import digest, routes  # noqa: E402,F401
+    app.register_blueprint(bp)

@@ -4,7 +4,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Optional
 
 from app.decisions.models import MAX_TEXT, MAX_TITLE
-from app.discovery.forms import MARKDOWN_HELP, LocalDateField, at_most, required
+from app.web.fields import MARKDOWN_HELP, LocalDateField, at_most, required
 
 
 class DecisionForm(FlaskForm):

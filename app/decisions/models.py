@@ -2,6 +2,7 @@
 each decision did to the escalated needs it settled."""
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text,
                         UniqueConstraint)
@@ -9,6 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+    from app.backlog.models import Item
+    from app.discovery.models import Need
+    from app.projects.models import Project
 
 
 class Outcome(StrEnum):
@@ -53,11 +60,11 @@ class Decision(db.Model):
     recorded_by_label: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
-    project: Mapped["Project"] = relationship()  # noqa: F821
-    recorded_by: Mapped["User | None"] = relationship()  # noqa: F821
-    needs: Mapped[list["Need"]] = relationship(  # noqa: F821
+    project: Mapped["Project"] = relationship()
+    recorded_by: Mapped["User | None"] = relationship()
+    needs: Mapped[list["Need"]] = relationship(
         secondary=decision_need, order_by="Need.number")
-    items: Mapped[list["Item"]] = relationship(  # noqa: F821
+    items: Mapped[list["Item"]] = relationship(
         secondary=decision_item, order_by="Item.number")
     outcomes: Mapped[list["DecisionOutcome"]] = relationship(
         back_populates="decision", cascade="all, delete-orphan", order_by="DecisionOutcome.id")
@@ -85,4 +92,4 @@ class DecisionOutcome(db.Model):
     rationale: Mapped[str] = mapped_column(Text, default="")
 
     decision: Mapped[Decision] = relationship(back_populates="outcomes")
-    need: Mapped["Need"] = relationship()  # noqa: F821
+    need: Mapped["Need"] = relationship()

@@ -1,21 +1,28 @@
 """Views of the decision log: the queue, the log with its search, recording, one decision."""
-import json
-
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.database import utcnow
-from app.decisions import bp, queries, services
+from app.decisions import queries, services
 from app.decisions.forms import DecisionForm
 from app.decisions.permissions import can_record_decision
 from app.discovery.services import STATUS_LABELS
-from app.extensions import db
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
 from app.services import RuleViolation
-from app.web import is_htmx, render_page_or_partial
+from app.web import (add_triggers, attach_refusal, attempt, is_htmx, redirect_with,
+                     render_page_or_partial)
+
+bp = Blueprint("decisions", __name__)
+
+
+@bp.app_context_processor
+def decision_helpers():
+    return {"decisions_of_need": queries.decisions_of_need,
+            "decision_outcome_label": lambda outcome: services.OUTCOME_LABELS.get(outcome,
+                                                                                  outcome)}
 
 
 def _queue(project, formdata=None) -> list[dict]:
@@ -54,8 +61,8 @@ def _index(project, form=None, queue=None, errors=None, status=200):
         queue=queue if queue is not None else _queue(project), form=form,
         errors=errors or {}, can_record=can_record_decision(current_user, project))
     if is_htmx():
-        response.headers["HX-Trigger"] = json.dumps({"samspil:announce": ngettext(
-            "%(num)d decision found.", "%(num)d decisions found.", log.total)})
+        add_triggers(response, ngettext("%(num)d decision found.", "%(num)d decisions found.",
+                                        log.total))
     return response
 
 
@@ -76,33 +83,26 @@ def record(key):
     queue = _queue(project, request.form)
     if not form.validate_on_submit():
         return _index(project, form, queue, status=422)
-    try:
-        decision = services.record_decision(
-            project, current_user, decided_on=form.decided_on.data, title=form.title.data,
-            text=form.text.data or "",
-            needs=services.resolve_needs(project, form.need_numbers.data),
-            items=services.resolve_items(project, form.item_numbers.data),
-            outcomes=_choices(queue))
-    except RuleViolation as exc:
-        db.session.rollback()
-        return _refused(project, form, exc)
-    db.session.commit()
-    flash(_("The decision is recorded."), "success")
-    return redirect(url_for("decisions.show", key=project.key, decision_id=decision.id), 303)
+    outcome = attempt(lambda: services.record_decision(
+        project, current_user, decided_on=form.decided_on.data, title=form.title.data,
+        text=form.text.data or "", needs=services.resolve_needs(project, form.need_numbers.data),
+        items=services.resolve_items(project, form.item_numbers.data), outcomes=_choices(queue)))
+    if not outcome.ok:
+        return _refused(project, form, outcome.refusal)
+    return redirect_with(_("The decision is recorded."), url_for(
+        "decisions.show", key=project.key, decision_id=outcome.value.id))
 
 
-def _refused(project, form, exc: RuleViolation):
-    """The page again with the service's reason beside the field it concerns; nothing saved."""
-    field = getattr(form, exc.field or "", None)
+def _refused(project, form, refusal: RuleViolation):
+    """The page again with the service's reason beside the field it concerns (a need's outcome
+    in the queue is no form field); nothing saved."""
     errors = {}
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    elif exc.field:
-        errors[exc.field] = exc.message
+    if refusal.field and refusal.field not in form:
+        errors[refusal.field] = refusal.message
     else:
-        form.form_errors.append(exc.message)
+        attach_refusal(form, refusal)
     # The rollback expired the needs; read the queue and the posted choices afresh.
-    return _index(project, form, _queue(project, request.form), errors, status=exc.status)
+    return _index(project, form, _queue(project, request.form), errors, status=refusal.status)
 
 
 @bp.get("/p/<key>/decisions/<int:decision_id>")

@@ -16,7 +16,7 @@ from app.decisions.models import MAX_TEXT, MAX_TITLE, Decision, DecisionOutcome,
 from app.discovery import services as discovery
 from app.discovery.models import Need, NeedStatus
 from app.extensions import db
-from app.services import RuleViolation
+from app.services import RuleViolation, clean_text
 
 OUTCOME_LABELS = {
     Outcome.APPROVED: _l("Approved"),
@@ -104,8 +104,8 @@ def resolve_items(project, text: str, field: str = "item_numbers") -> list[Item]
 
 
 def _clean_fields(decided_on: date | None, title: str, text: str) -> tuple[str, str]:
-    title = " ".join(discovery.clean_text(title).split())
-    text = discovery.clean_text(text)
+    title = " ".join(clean_text(title).split())
+    text = clean_text(text)
     if not title:
         raise RuleViolation(_("Give the decision a title."), "title")
     if len(title) > MAX_TITLE:
@@ -141,7 +141,7 @@ def _settle(title: str, choice: OutcomeChoice, actor) -> DecisionOutcome:
                               n=need.number), f"outcome-{need.number}", status=409)
     if choice.outcome not in set(Outcome):
         raise RuleViolation(_("Choose an outcome."), f"outcome-{need.number}")
-    rationale = discovery.clean_text(choice.rationale)
+    rationale = clean_text(choice.rationale)
     old = need.status
     target = CLOSING.get(choice.outcome) or choice.status
     if choice.outcome == Outcome.APPROVED and target and target not in approval_statuses(need):

@@ -1,6 +1,9 @@
 """Digests: scheduled status e-mails per user and project, their archive and subscriptions."""
-from flask import Blueprint
 
-bp = Blueprint("digests", __name__)
 
-from app.digests import routes, sections  # noqa: E402,F401
+def init_app(app) -> None:
+    """Register the digest pages and the sections every project's digest has."""
+    from app.digests import sections  # noqa: F401 - its decorators register the sections
+    from app.digests.routes import bp
+
+    app.register_blueprint(bp)

@@ -1,12 +1,17 @@
 """Digest subscriptions and deliveries."""
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+    from app.projects.models import Project
 
 
 class Frequency(StrEnum):
@@ -39,8 +44,8 @@ class DigestSubscription(db.Model):
     frequency: Mapped[str] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    user: Mapped["User"] = relationship()  # noqa: F821
-    project: Mapped["Project"] = relationship()  # noqa: F821
+    user: Mapped["User"] = relationship()
+    project: Mapped["Project"] = relationship()
 
 
 class DigestDelivery(db.Model):
@@ -84,5 +89,5 @@ class DigestDelivery(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    user: Mapped["User"] = relationship()  # noqa: F821
-    project: Mapped["Project"] = relationship()  # noqa: F821
+    user: Mapped["User"] = relationship()
+    project: Mapped["Project"] = relationship()

@@ -1,6 +1,4 @@
-import json
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -8,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.forms import LanguageForm, PasswordForm
 from app.accounts.models import User
-from app.digests import bp, services
+from app.digests import services
 from app.digests.forms import (FREQUENCY_LABELS, STATE_LABELS, STATE_TONES, field_name,
                                subscriptions_form)
 from app.digests.models import DeliveryState, DigestDelivery
@@ -18,7 +16,9 @@ from app.projects.loaders import get_project_or_404
 from app.projects.models import Project
 from app.projects.permissions import can_administer_site, require, roles_in
 from app.services import RuleViolation
-from app.web import is_htmx
+from app.web import attempt, error_page, htmx_answer, is_htmx, redirect_with, submit
+
+bp = Blueprint("digests", __name__)
 
 ADMIN_PAGE_SIZE = 200
 
@@ -47,26 +47,18 @@ def update_subscriptions():
     """Save my digest choice (off, daily, weekly) for each of my projects."""
     rows = services.subscriptions_for(current_user)
     form = subscriptions_form(rows)
-    if form.validate_on_submit():
-        for row in rows:
-            chosen = form[field_name(row.project)].data
-            if chosen != row.frequency or not row.is_default:
-                services.set_subscription(current_user, row.project, chosen)
-        db.session.commit()
-        if is_htmx():
-            response = current_app.make_response(render_template(
-                "digests/_subscriptions.html", digest=_digest_settings(saved=True)))
-            response.headers["HX-Trigger"] = json.dumps(
-                {"samspil:announce": _("Your digest subscriptions are saved.")})
-            return response
-        flash(_("Your digest subscriptions are saved."), "success")
-        return redirect(url_for("accounts.settings"), 303)
-    digest = _digest_settings(form=form)
+    outcome = submit(form, lambda: services.set_subscriptions(
+        current_user, {row.project: form[field_name(row.project)].data for row in rows}, rows))
+    message = _("Your digest subscriptions are saved.") if outcome.ok else None
     if is_htmx():
-        return render_template("digests/_subscriptions.html", digest=digest), 422
-    return render_template("accounts/settings.html", digest=digest,
+        return htmx_answer("digests/_subscriptions.html", outcome.status, announce=message,
+                           digest=_digest_settings(form=None if outcome.ok else form,
+                                                   saved=outcome.ok))
+    if outcome.ok:
+        return redirect_with(message, url_for("accounts.settings"))
+    return render_template("accounts/settings.html", digest=_digest_settings(form=form),
                            form=LanguageForm(locale=current_user.locale or ""),
-                           password_form=PasswordForm(prefix="pw")), 422
+                           password_form=PasswordForm(prefix="pw")), outcome.status
 
 
 @bp.get("/p/<key>/digest")
@@ -119,17 +111,14 @@ def retry_delivery(delivery_id):
     """Site administrators: send a failed digest again at the next retry run."""
     require(can_administer_site(current_user))
     delivery = db.session.get(DigestDelivery, delivery_id) or abort(404)
-    try:
-        services.retry_failed(delivery)
-    except RuleViolation as exc:
-        return render_template("errors/error.html", status=exc.status, title=_("Not possible"),
-                               message=exc.message), exc.status
-    db.session.commit()
-    flash(_("The digest to %(address)s will be sent again within a few minutes.",
-            address=delivery.recipient), "success")
+    outcome = attempt(lambda: services.retry_failed(delivery))
+    if not outcome.ok:
+        return error_page(outcome.status, _("Not possible"), outcome.refusal.message)
     state = request.form.get("state")
-    return redirect(url_for("digests.admin", state=state if state in set(DeliveryState) else None),
-                    303)
+    return redirect_with(
+        _("The digest to %(address)s will be sent again within a few minutes.",
+          address=delivery.recipient),
+        url_for("digests.admin", state=state if state in set(DeliveryState) else None))
 
 
 def _token_or_400(token: str) -> tuple[int, int]:
@@ -155,8 +144,7 @@ def unsubscribe_one_click(token):
     """Unsubscribe without signing in (RFC 8058 one-click, or the confirmation button);
     idempotent."""
     user_id, project_id = _token_or_400(token)
-    services.unsubscribe(user_id, project_id)
-    db.session.commit()
+    attempt(lambda: services.unsubscribe(user_id, project_id))
     return render_template("digests/unsubscribe.html", token=token, done=True,
                            project=db.session.get(Project, project_id),
                            user=db.session.get(User, user_id))

@@ -78,6 +78,15 @@ def set_subscription(user, project, frequency: str) -> DigestSubscription:
     return row
 
 
+def set_subscriptions(user, choices: dict, rows) -> None:
+    """Record the user's choices (frequency by project) where they differ from what `rows`
+    (from `subscriptions_for`) say, or where only the default applied."""
+    for row in rows:
+        chosen = choices[row.project]
+        if chosen != row.frequency or not row.is_default:
+            set_subscription(user, row.project, chosen)
+
+
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
 

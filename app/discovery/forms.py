@@ -1,39 +1,15 @@
-from zoneinfo import ZoneInfo
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional
 
 from app.backlog.forms import TYPE_LABELS
 from app.backlog.models import MAX_TEXT, ItemType
 from app.backlog.models import MAX_TITLE as MAX_ITEM_TITLE
-from app.database import utcnow
-
+from app.clock import local_today
 from app.discovery.services import (MAX_COSPONSOR_NOTE, MAX_LENGTH, MAX_NOTE, MAX_RATIONALE,
-                                    NOTE_KIND_LABELS)
-
-MARKDOWN_HELP = _l("Markdown: **bold**, *italic*, lists with -, links [text](https://…).")
-
-
-# WTForms has no Danish catalogue, so its validators get their messages from ours.
-def required():
-    return DataRequired(message=_l("Fill in this field."))
-
-
-def at_most(limit: int):
-    return Length(max=limit, message=_l("At most %(max)d characters."))
-
-
-class LocalDateField(DateField):
-    """A date field whose parse error speaks the user's language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(_l("Give the date as YYYY-MM-DD.")) from exc
-
+                                    NOTE_KIND_LABELS, TEXT_FIELDS)
+from app.web.fields import MARKDOWN_HELP, LocalDateField, at_most, required
 
 def _text(label, name, is_required=False, description=MARKDOWN_HELP):
     validators = [required() if is_required else Optional(), at_most(MAX_LENGTH[name])]
@@ -54,8 +30,7 @@ class NeedForm(FlaskForm):
     risks = _text(_l("Risks (optional)"), "risks", description=None)
     out_of_scope = _text(_l("Out of scope (optional)"), "out_of_scope", description=None)
 
-    TEXT_FIELDS = ("title", "background", "desired_outcome", "expected_value", "assumptions",
-                   "risks", "out_of_scope")
+    TEXT_FIELDS = TEXT_FIELDS
 
     def values(self) -> dict:
         return {name: getattr(self, name).data or "" for name in self.TEXT_FIELDS}
@@ -76,11 +51,6 @@ class CoSponsorForm(FlaskForm):
                          description=_l("Why the need matters to your municipality."))
     is_willing_to_cofund = BooleanField(_l("We are willing to co-fund"))
     is_willing_to_test = BooleanField(_l("We are willing to be a test municipality"))
-
-
-def local_today():
-    """Today in Copenhagen, where the workshops happen."""
-    return utcnow().astimezone(ZoneInfo("Europe/Copenhagen")).date()
 
 
 class NoteForm(FlaskForm):

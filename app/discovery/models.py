@@ -1,6 +1,7 @@
 """Needs (behov): municipalities' problems to solve, co-sponsors, discovery log and history."""
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
@@ -8,6 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+    from app.backlog.models import Item
+    from app.organisations.models import Organisation
+    from app.projects.models import Project
 
 
 class NeedStatus(StrEnum):
@@ -79,10 +86,10 @@ class Need(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow,
                                                  index=True)
 
-    project: Mapped["Project"] = relationship()  # noqa: F821
-    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
-    submitter: Mapped["User | None"] = relationship(foreign_keys=[submitter_id])  # noqa: F821
-    escalated_by: Mapped["User | None"] = relationship(foreign_keys=[escalated_by_id])  # noqa: F821
+    project: Mapped["Project"] = relationship()
+    organisation: Mapped["Organisation"] = relationship()
+    submitter: Mapped["User | None"] = relationship(foreign_keys=[submitter_id])
+    escalated_by: Mapped["User | None"] = relationship(foreign_keys=[escalated_by_id])
     cosponsors: Mapped[list["NeedCoSponsor"]] = relationship(
         back_populates="need", cascade="all, delete-orphan", order_by="NeedCoSponsor.created_at")
     notes: Mapped[list["NeedNote"]] = relationship(
@@ -116,8 +123,8 @@ class NeedCoSponsor(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     need: Mapped[Need] = relationship(back_populates="cosponsors")
-    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
-    created_by: Mapped["User | None"] = relationship()  # noqa: F821
+    organisation: Mapped["Organisation"] = relationship()
+    created_by: Mapped["User | None"] = relationship()
 
 
 class NeedNote(db.Model):
@@ -139,7 +146,7 @@ class NeedNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     need: Mapped[Need] = relationship(back_populates="notes")
-    author: Mapped["User | None"] = relationship()  # noqa: F821
+    author: Mapped["User | None"] = relationship()
 
 
 class NeedChange(db.Model):
@@ -163,7 +170,7 @@ class NeedChange(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     need: Mapped[Need] = relationship(back_populates="changes")
-    actor: Mapped["User | None"] = relationship()  # noqa: F821
+    actor: Mapped["User | None"] = relationship()
 
 
 class NeedItemLink(db.Model):
@@ -184,5 +191,5 @@ class NeedItemLink(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     need: Mapped[Need] = relationship()
-    item: Mapped["Item"] = relationship()  # noqa: F821
-    created_by: Mapped["User | None"] = relationship()  # noqa: F821
+    item: Mapped["Item"] = relationship()
+    created_by: Mapped["User | None"] = relationship()

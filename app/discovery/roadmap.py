@@ -8,18 +8,20 @@ import xml.etree.ElementTree as ET
 from datetime import UTC
 from itertools import groupby
 
-from flask import abort, make_response, render_template, url_for
+from flask import Blueprint, abort, make_response, render_template, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.discovery import roadmap_bp
 from app.discovery.models import NeedStatus
 from app.discovery.queries import roadmap_needs
 from app.discovery.services import STATUS_LABELS
 from app.extensions import db
 from app.markdown import render_markdown
 from app.projects.models import Project
+
+# The public roadmap has its own blueprint: it is the one part of a project anonymous visitors see.
+roadmap_bp = Blueprint("roadmap", __name__)
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

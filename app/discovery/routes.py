@@ -1,14 +1,11 @@
 """Views of requirement discovery: the needs list, a need's page and the actions on it."""
-import hashlib
-import json
-
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from app.backlog.models import ItemType
-from app.discovery import bp, queries, services, tracing
+from app.backlog.models import ItemType, item_key
+from app.discovery import pages, queries, services, tracing
 from app.discovery.forms import (CoSponsorForm, EscalateForm, ItemFromNeedForm, LinkItemForm,
                                  NeedForm, NoteForm, StatusForm, WithdrawEscalationForm)
 from app.discovery.loaders import get_need_or_404
@@ -17,117 +14,23 @@ from app.discovery.permissions import (acts_for_participating_municipality,
                                        can_cosponsor_needs, can_create_item_for_need,
                                        can_edit_need, can_escalate_need, can_link_items,
                                        can_submit_need)
-from app.extensions import db
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
 from app.services import RuleViolation
-from app.web import is_htmx, render_page_or_partial
+from app.web import (add_triggers, attempt, is_htmx, redirect_with, render_page_or_partial,
+                     submit)
+
+bp = Blueprint("discovery", __name__)
 
 
-def _announce(response, message: str):
-    """Have samspil.js read the result out through the aria-live region."""
-    response.headers["HX-Trigger"] = json.dumps({"samspil:announce": message})
-    return response
-
-
-def _attach(form, exc: RuleViolation, default_field: str) -> None:
-    """Show a service's refusal beside the field it concerns."""
-    field = getattr(form, exc.field or default_field, None) or getattr(form, default_field)
-    field.errors = [*field.errors, exc.message]
-
-
-def _submit_need_form(need, form, form_name: str, field: str, anchor: str, act):
-    """A form on the need's page: when valid, `act()` runs the service and returns the
-    message to flash, then the page is shown again at `anchor`; a refusal is shown beside
-    `field` (422 for an invalid form, the rule's status otherwise) with nothing saved."""
-    code = 422
-    if form.validate_on_submit():
-        try:
-            message = act()
-        except RuleViolation as exc:
-            db.session.rollback()
-            _attach(form, exc, field)
-            code = exc.status
-        else:
-            db.session.commit()
-            flash(message, "success")
-            return redirect(_need_url(need, anchor), 303)
-    return _need_page(need, code, **{form_name: form})
-
-
-def _need_url(need, anchor=None) -> str:
-    return url_for("discovery.show", key=need.project.key, number=need.number, _anchor=anchor)
-
-
-def _edit_token(need) -> str:
-    """A fingerprint of the need's texts, to notice that someone else saved in the meantime."""
-    texts = "\x1f".join(getattr(need, name) or "" for name in NeedForm.TEXT_FIELDS)
-    return hashlib.sha256(texts.encode()).hexdigest()[:32]
-
-
-def _status_form(need, form=None):
-    form = form or StatusForm(formdata=None)
-    choices = [(s, services.STATUS_LABELS[s]) for s in services.allowed_statuses(need)]
-    form.status.choices = [("", _("Choose…")), *choices] if choices else []
-    return form
-
-
-def _cosponsor_context(need, form=None, error=None, show_form=False) -> dict:
-    org = current_user.organisation
-    cosponsors = queries.cosponsors_of(need)
-    mine = next((c for c in cosponsors if c.organisation_id == org.id), None)
-    may = can_cosponsor_needs(current_user, need.project)
-    hint = None
-    if may and mine is None:
-        if need.organisation_id == org.id:
-            hint = _("%(org)s submitted this need.", org=org.name)
-        elif need.status in services.CLOSED:
-            hint = _("The need is closed to new co-sponsors.")
+@bp.app_context_processor
+def discovery_helpers():
     return {
-        "need": need, "project": need.project, "cosponsors": cosponsors,
-        "my_cosponsorship": mine, "my_organisation": org, "cosponsor_hint": hint,
-        "may_cosponsor": may and mine is None and hint is None,
-        "may_withdraw": may and mine is not None,
-        "show_cosponsor_form": show_form and may and mine is None and hint is None,
-        "cosponsor_form": form or CoSponsorForm(formdata=None), "cosponsor_error": error,
+        "need_field_label": lambda name: services.FIELD_LABELS.get(name, name),
+        "need_text_fields": services.FIELD_LABELS.keys(),
+        "need_status_label": lambda status: services.STATUS_LABELS.get(status, status),
+        "note_kind_label": lambda kind: services.NOTE_KIND_LABELS.get(kind, kind),
     }
-
-
-def _notes_context(need, form=None) -> dict:
-    return {"need": need, "project": need.project, "notes": queries.notes_of(need),
-            "can_note": can_add_discovery_note(current_user, need.project),
-            "note_form": form or NoteForm(formdata=None)}
-
-
-def _links_context(need, form=None) -> dict:
-    project = need.project
-    may_link = can_link_items(current_user, project)
-    return {
-        "linked_items": queries.linked_items(need),
-        "can_link": may_link,
-        "can_create_item": can_create_item_for_need(current_user, project),
-        "link_form": form or LinkItemForm(formdata=None),
-        "item_choices": queries.linkable_items(need) if may_link else [],
-    }
-
-
-def _need_page(need, status=200, cosponsor=None, notes_form=None, **forms):
-    """The need's page; a refused action passes its form back to show the errors in place."""
-    project = need.project
-    context = {
-        **_cosponsor_context(need, **(cosponsor or {})),
-        **_notes_context(need, notes_form),
-        "history": queries.history_of(need),
-        "can_edit": can_edit_need(current_user, need),
-        "can_change_status": can_change_need_status(current_user, project),
-        "can_escalate": can_escalate_need(current_user, project),
-        "status_form": _status_form(need, forms.get("status_form")),
-        "escalate_form": forms.get("escalate_form") or EscalateForm(formdata=None),
-        "withdraw_escalation_form": (forms.get("withdraw_escalation_form")
-                                     or WithdrawEscalationForm(formdata=None)),
-        **_links_context(need, forms.get("link_form")),
-    }
-    return render_template("discovery/show.html", **context), status
 
 
 @bp.get("/p/<key>/needs")
@@ -146,7 +49,8 @@ def index(key):
         can_submit=can_submit_need(current_user, project),
         can_filter_ours=acts_for_participating_municipality(current_user, project))
     if is_htmx():
-        _announce(response, ngettext("%(num)d need found.", "%(num)d needs found.", page.total))
+        add_triggers(response, ngettext("%(num)d need found.", "%(num)d needs found.",
+                                        page.total))
     return response
 
 
@@ -157,25 +61,23 @@ def new(key):
     project = get_project_or_404(key)
     require(can_submit_need(current_user, project))
     form = NeedForm()
-    if form.validate_on_submit():
-        try:
-            need = services.create_need(project, current_user, **form.values())
-        except RuleViolation as exc:
-            db.session.rollback()
-            _attach(form, exc, "title")
-        else:
-            db.session.commit()
-            flash(_("Need #%(number)d is submitted.", number=need.number), "success")
-            return redirect(_need_url(need), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("discovery/form.html", project=project, form=form, need=None), status
+    if not form.is_submitted():
+        return render_template("discovery/form.html", project=project, form=form, need=None)
+    outcome = submit(form, lambda: services.create_need(project, current_user, **form.values()),
+                     field="title")
+    if not outcome.ok:
+        return render_template("discovery/form.html", project=project, form=form,
+                               need=None), outcome.status
+    need = outcome.value
+    return redirect_with(_("Need #%(number)d is submitted.", number=need.number),
+                         pages.need_url(need))
 
 
 @bp.get("/p/<key>/needs/<int:number>")
 @login_required
 def show(key, number):
     """A need: its description, status, co-sponsors, discovery log, escalation and history."""
-    return _need_page(get_need_or_404(key, number))
+    return pages.need_page(get_need_or_404(key, number))
 
 
 @bp.route("/p/<key>/needs/<int:number>/edit", methods=["GET", "POST"])
@@ -185,27 +87,16 @@ def edit(key, number):
     need = get_need_or_404(key, number)
     require(can_edit_need(current_user, need))
     form = NeedForm(obj=need)
-    status = 200
+    outcome = None
     if form.is_submitted():
-        status = 422
-        db.session.refresh(need, with_for_update=True)  # hold off a simultaneous save
-        if request.form.get("edit_token") != _edit_token(need):
-            status = 409
-            form.form_errors.append(_("Someone else saved changes to this need while you were "
-                                      "editing. Open the need in a new tab, compare, and save "
-                                      "again."))
-        elif form.validate():
-            try:
-                changed = services.update_need(need, current_user, **form.values())
-            except RuleViolation as exc:
-                db.session.rollback()
-                _attach(form, exc, "title")
-            else:
-                db.session.commit()
-                flash(_("The need is saved.") if changed else _("Nothing was changed."), "success")
-                return redirect(_need_url(need), 303)
+        outcome = submit(form, lambda: services.update_need(
+            need, current_user, expected_token=request.form.get("edit_token", ""),
+            **form.values()))  # a refusal of the whole form shows above it
+        if outcome.ok:
+            return redirect_with(_("The need is saved.") if outcome.value
+                                 else _("Nothing was changed."), pages.need_url(need))
     return render_template("discovery/form.html", project=need.project, form=form, need=need,
-                           edit_token=_edit_token(need)), status
+                           edit_token=services.edit_token(need)), outcome.status if outcome else 200
 
 
 @bp.post("/p/<key>/needs/<int:number>/status")
@@ -214,35 +105,17 @@ def change_status(key, number):
     """Move the need to another status (product owners and the secretariat)."""
     need = get_need_or_404(key, number)
     require(can_change_need_status(current_user, need.project))
-    form = _status_form(need, StatusForm())
-    code = 422
-    if form.validate_on_submit():
-        try:
-            services.set_status(need, form.status.data, actor=current_user,
-                                rationale=form.rationale.data,
-                                rationale_public=form.is_rationale_public.data)
-        except RuleViolation as exc:
-            db.session.rollback()
-            _attach(form, exc, "status")
-            code = exc.status
-        else:
-            db.session.commit()
-            flash(_("The need is now %(status)s.",
-                    status=str(services.STATUS_LABELS[need.status]).lower()), "success")
-            return redirect(_need_url(need, "status"), 303)
-    return _need_page(need, code, status_form=_status_form(need, form))
+    form = pages.status_form(need, StatusForm())
 
-
-def _cosponsor_response(need, status=200, message=None, **panel):
-    """The co-sponsors panel for htmx; otherwise back to the need (or its page with the error)."""
-    if is_htmx():
-        response = make_response(render_template("discovery/_cosponsors.html",
-                                                 **_cosponsor_context(need, **panel)), status)
-        return _announce(response, message) if message else response
-    if status < 400:
-        flash(message, "success")
-        return redirect(_need_url(need, "cosponsors"), 303)
-    return _need_page(need, status, cosponsor=panel)
+    def change():
+        services.set_status(need, form.status.data, actor=current_user,
+                            rationale=form.rationale.data,
+                            rationale_public=form.is_rationale_public.data)
+        return _("The need is now %(status)s.",
+                 status=str(services.STATUS_LABELS[need.status]).lower())
+    outcome = submit(form, change, field="status")
+    return pages.need_form_done(need, pages.status_form(need, form), "status_form", "status",
+                                outcome)
 
 
 @bp.get("/p/<key>/needs/<int:number>/cosponsor")
@@ -252,7 +125,7 @@ def cosponsor_form(key, number):
     need = get_need_or_404(key, number)
     require(can_cosponsor_needs(current_user, need.project))
     return render_page_or_partial("discovery/cosponsor.html", "discovery/_cosponsors.html",
-                                  **_cosponsor_context(need, show_form=True))
+                                  **pages.cosponsor_context(need, show_form=True))
 
 
 @bp.post("/p/<key>/needs/<int:number>/cosponsor")
@@ -262,18 +135,14 @@ def cosponsor(key, number):
     need = get_need_or_404(key, number)
     require(can_cosponsor_needs(current_user, need.project))
     form = CoSponsorForm()
-    try:
+
+    def cosponsor_need():
         if not form.validate_on_submit():
             raise RuleViolation(_("Check the form: the note is too long."), "note")
         services.cosponsor(need, current_user, form.note.data or "",
                            form.is_willing_to_cofund.data, form.is_willing_to_test.data)
-    except RuleViolation as exc:
-        db.session.rollback()
-        return _cosponsor_response(need, exc.status, form=form, error=exc.message,
-                                   show_form=exc.field is not None)
-    db.session.commit()
-    return _cosponsor_response(
-        need, message=_("%(org)s now co-sponsors this need.", org=current_user.organisation.name))
+        return _("%(org)s now co-sponsors this need.", org=current_user.organisation.name)
+    return pages.cosponsors_answer(need, attempt(cosponsor_need), form)
 
 
 @bp.post("/p/<key>/needs/<int:number>/cosponsor/withdraw")
@@ -282,14 +151,11 @@ def withdraw_cosponsorship(key, number):
     """Withdraw my municipality's co-sponsorship."""
     need = get_need_or_404(key, number)
     require(can_cosponsor_needs(current_user, need.project))
-    try:
+
+    def withdraw():
         services.withdraw_cosponsorship(need, current_user)
-    except RuleViolation as exc:
-        db.session.rollback()
-        return _cosponsor_response(need, exc.status, error=exc.message)
-    db.session.commit()
-    return _cosponsor_response(need, message=_("%(org)s no longer co-sponsors this need.",
-                                               org=current_user.organisation.name))
+        return _("%(org)s no longer co-sponsors this need.", org=current_user.organisation.name)
+    return pages.cosponsors_answer(need, attempt(withdraw))
 
 
 @bp.post("/p/<key>/needs/<int:number>/notes")
@@ -299,26 +165,12 @@ def add_note(key, number):
     need = get_need_or_404(key, number)
     require(can_add_discovery_note(current_user, need.project))
     form = NoteForm()
-    status, message = 422, None
-    if form.validate_on_submit():
-        try:
-            services.add_note(need, current_user, form.kind.data, form.body.data,
-                              form.occurred_on.data)
-        except RuleViolation as exc:
-            db.session.rollback()
-            _attach(form, exc, "body")
-            status = exc.status
-        else:
-            db.session.commit()
-            status, message, form = 200, _("The note is added to the discovery log."), None
-    if is_htmx():
-        response = make_response(render_template("discovery/_notes.html",
-                                                 **_notes_context(need, form)), status)
-        return _announce(response, message) if message else response
-    if message:
-        flash(message, "success")
-        return redirect(_need_url(need, "discovery-log"), 303)
-    return _need_page(need, status, notes_form=form)
+
+    def note():
+        services.add_note(need, current_user, form.kind.data, form.body.data,
+                          form.occurred_on.data)
+        return _("The note is added to the discovery log.")
+    return pages.notes_answer(need, form, submit(form, note, field="body"))
 
 
 @bp.post("/p/<key>/needs/<int:number>/escalate")
@@ -332,7 +184,8 @@ def escalate(key, number):
     def escalate_need():
         services.escalate(need, current_user, form.reason.data)
         return _("The need is escalated to the steering group.")
-    return _submit_need_form(need, form, "escalate_form", "reason", "escalation", escalate_need)
+    outcome = submit(form, escalate_need, field="reason")
+    return pages.need_form_done(need, form, "escalate_form", "escalation", outcome)
 
 
 @bp.post("/p/<key>/needs/<int:number>/escalation/withdraw")
@@ -346,8 +199,8 @@ def withdraw_escalation(key, number):
     def withdraw():
         services.withdraw_escalation(need, current_user, form.comment.data)
         return _("The escalation is withdrawn.")
-    return _submit_need_form(need, form, "withdraw_escalation_form", "comment", "escalation",
-                             withdraw)
+    outcome = submit(form, withdraw, field="comment")
+    return pages.need_form_done(need, form, "withdraw_escalation_form", "escalation", outcome)
 
 
 @bp.post("/p/<key>/needs/<int:number>/items")
@@ -361,8 +214,9 @@ def link_item(key, number):
     def link():
         item = tracing.find_item(need.project, form.item.data)
         tracing.link_item(need, item, current_user)
-        return _("%(key)s now serves this need.", key=item.key_in(need.project.key))
-    return _submit_need_form(need, form, "link_form", "item", "linked-items", link)
+        return _("%(key)s now serves this need.", key=item_key(need.project.key, item.number))
+    outcome = submit(form, link, field="item")
+    return pages.need_form_done(need, form, "link_form", "linked-items", outcome)
 
 
 @bp.post("/p/<key>/needs/<int:number>/items/<int:item_number>/unlink")
@@ -371,17 +225,17 @@ def unlink_item(key, number, item_number):
     """Remove the link between the need and one of its items."""
     need = get_need_or_404(key, number)
     require(can_link_items(current_user, need.project))
-    try:
+
+    def unlink():
         item = tracing.find_item(need.project, item_number)
         tracing.unlink_item(need, item, current_user)
-    except RuleViolation as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return _need_page(need, exc.status)
-    message = _("%(key)s no longer serves this need.", key=item.key_in(need.project.key))
-    db.session.commit()
-    flash(message, "success")
-    return redirect(_need_url(need, "linked-items"), 303)
+        return _("%(key)s no longer serves this need.",
+                 key=item_key(need.project.key, item.number))
+    outcome = attempt(unlink)
+    if not outcome.ok:
+        flash(outcome.refusal.message, "error")
+        return pages.need_page(need, outcome.status)
+    return redirect_with(outcome.value, pages.need_url(need, "linked-items"))
 
 
 def _item_draft(need) -> ItemFromNeedForm:
@@ -390,7 +244,7 @@ def _item_draft(need) -> ItemFromNeedForm:
     form = ItemFromNeedForm(formdata=None, type=ItemType.STORY.value)
     form.title.data = need.title
     label = _("Need #%(number)d", number=need.number)
-    link = f"[{label}: {need.title}]({_need_url(need)})"
+    link = f"[{label}: {need.title}]({pages.need_url(need)})"
     form.description.data = need.desired_outcome + "\n\n" + _("Serves %(link)s.", link=link)
     return form
 
@@ -401,23 +255,18 @@ def new_item(key, number):
     """Create a backlog item pre-filled from the need, linked to it."""
     need = get_need_or_404(key, number)
     require(can_create_item_for_need(current_user, need.project))
-    form = ItemFromNeedForm() if request.method == "POST" else _item_draft(need)
-    status = 200
-    if form.is_submitted():
-        status = 422
-        if form.validate():
-            try:
-                item = tracing.create_item_for_need(need, current_user, form.title.data,
-                                                    form.type.data, form.description.data or "")
-            except RuleViolation as exc:
-                db.session.rollback()
-                _attach(form, exc, "title")
-                status = exc.status
-            else:
-                message = _("%(key)s is created and serves this need.",
-                            key=item.key_in(need.project.key))
-                db.session.commit()
-                flash(message, "success")
-                return redirect(_need_url(need, "linked-items"), 303)
-    return render_template("discovery/item_form.html", project=need.project, need=need,
-                           form=form), status
+    if request.method == "GET":
+        return render_template("discovery/item_form.html", project=need.project, need=need,
+                               form=_item_draft(need))
+    form = ItemFromNeedForm()
+
+    def create():
+        item = tracing.create_item_for_need(need, current_user, form.title.data, form.type.data,
+                                            form.description.data or "")
+        return _("%(key)s is created and serves this need.",
+                 key=item_key(need.project.key, item.number))
+    outcome = submit(form, create, field="title")
+    if not outcome.ok:
+        return render_template("discovery/item_form.html", project=need.project, need=need,
+                               form=form), outcome.status
+    return redirect_with(outcome.value, pages.need_url(need, "linked-items"))

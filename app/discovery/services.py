@@ -5,7 +5,7 @@ Every function flushes and never commits. `set_status` is also the entry point f
 changes (a linked backlog item entering a sprint, all linked items accepted): call it with
 `by_system=True`; it then follows SYSTEM_TRANSITIONS and records the change as the system's.
 """
-import re
+import hashlib
 from datetime import date
 
 from flask_babel import gettext as _
@@ -21,7 +21,7 @@ from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, 
                                   NeedStatus, NoteKind)
 from app.extensions import db
 from app.projects.services import participation_of
-from app.services import RuleViolation
+from app.services import RuleViolation, StaleVersion, clean_text
 
 S = NeedStatus
 
@@ -87,15 +87,6 @@ MAX_LENGTH = {"title": 200, "background": 20000, "desired_outcome": 20000,
 MAX_RATIONALE = 4000
 MAX_COSPONSOR_NOTE = 2000
 MAX_NOTE = 20000
-
-# Characters XML 1.0 cannot carry (the Atom feed) and nobody means to type.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def clean_text(value: str | None) -> str:
-    """Strip surrounding space, stray control characters and Windows line ends."""
-    return _CONTROL.sub("", (value or "").replace("\r\n", "\n")).strip()
-
 
 def _check_length(field: str, value: str, limit: int) -> None:
     if len(value) > limit:
@@ -181,8 +172,25 @@ def create_need(project, submitter, **fields) -> Need:
     return need
 
 
-def update_need(need: Need, actor, **fields) -> list[str]:
-    """Change a need's texts; each changed field goes into the history. Returns those fields."""
+TEXT_FIELDS = ("title", "background", "desired_outcome", "expected_value", "assumptions",
+               "risks", "out_of_scope")
+
+
+def edit_token(need: Need) -> str:
+    """A fingerprint of the need's texts, to notice that someone else saved in the meantime."""
+    texts = "\x1f".join(getattr(need, name) or "" for name in TEXT_FIELDS)
+    return hashlib.sha256(texts.encode()).hexdigest()[:32]
+
+
+def update_need(need: Need, actor, expected_token: str | None = None, **fields) -> list[str]:
+    """Change a need's texts; each changed field goes into the history. Returns those fields.
+    With `expected_token` (see `edit_token`) the texts must still be those the editor saw."""
+    if expected_token is not None:
+        db.session.refresh(need, with_for_update=True)  # hold off a simultaneous save
+        if expected_token != edit_token(need):
+            raise StaleVersion(_("Someone else saved changes to this need while you were "
+                                 "editing. Open the need in a new tab, compare, and save "
+                                 "again."))
     cleaned = _clean_need_fields(fields)
     changed = []
     for name, value in cleaned.items():

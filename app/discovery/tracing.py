@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from app.backlog import providers
 from app.backlog import services as backlog
 from app.backlog.models import Item, ItemType, Status
 from app.discovery.models import Need, NeedItemLink, NeedStatus
@@ -189,7 +190,7 @@ def needs_of(item) -> list[Need]:
 
 
 def connect() -> None:
-    """Plug discovery into the backlog's hooks (called once, when the area is imported)."""
+    """Plug discovery into the backlog's hooks (called once, by the area's init_app)."""
     backlog.items_changed.connect(_items_changed, weak=False)
-    backlog.needs_provider.count_for = count_for
-    backlog.needs_provider.needs_of = needs_of
+    providers.needs.count_for = count_for
+    providers.needs.needs_of = needs_of

@@ -1,6 +1,7 @@
 """Outgoing e-mail: SMTP in production, `.eml` files in an outbox folder in development."""
-from flask import Blueprint
 
-bp = Blueprint("mail", __name__)
 
-from app.mail import routes  # noqa: E402,F401
+def init_app(app) -> None:
+    from app.mail.routes import bp
+
+    app.register_blueprint(bp)

@@ -1,8 +1,9 @@
-from flask import abort, current_app, render_template, send_from_directory
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
 from flask_login import current_user, login_required
 
-from app.mail import bp
 from app.mail.transport import OUTBOX_NAME, outbox_dir, read_outbox
+
+bp = Blueprint("mail", __name__)
 
 DEV_ENVIRONMENTS = ("development", "test")
 

@@ -1,6 +1,7 @@
-"""The start page and the health check."""
-from flask import Blueprint
+"""The start page (my projects) and the health check."""
 
-bp = Blueprint("main", __name__)
 
-from app.main import routes  # noqa: E402,F401
+def init_app(app) -> None:
+    from app.main.routes import bp
+
+    app.register_blueprint(bp)

@@ -1,11 +1,12 @@
-from flask import jsonify, render_template
+from flask import Blueprint, jsonify, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
 
 from app.extensions import csrf, db, limiter
-from app.main import bp
 from app.projects.models import Membership, Project
+
+bp = Blueprint("main", __name__)
 
 
 @bp.get("/")

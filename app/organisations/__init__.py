@@ -1,6 +1,1 @@
-"""Organisations: municipalities, vendors and communities."""
-from flask import Blueprint
-
-bp = Blueprint("organisations", __name__)
-
-from app.organisations import routes  # noqa: E402,F401
+"""Organisations: municipalities, vendors and communities (their pages are in `app.admin`)."""

@@ -1,12 +1,17 @@
 """Organisation: a municipality, a vendor or a community (secretariat)."""
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+    from app.projects.models import ProjectOrganisation
 
 
 class OrganisationKind(StrEnum):
@@ -31,8 +36,8 @@ class Organisation(db.Model):
     cvr: Mapped[str | None] = mapped_column(String(8), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    users: Mapped[list["User"]] = relationship(back_populates="organisation")  # noqa: F821
-    participations: Mapped[list["ProjectOrganisation"]] = relationship(  # noqa: F821
+    users: Mapped[list["User"]] = relationship(back_populates="organisation")
+    participations: Mapped[list["ProjectOrganisation"]] = relationship(
         back_populates="organisation"
     )
 

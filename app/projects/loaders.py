@@ -3,6 +3,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.database import MAX_ID
 from app.extensions import db
 from app.projects.models import Project
 from app.projects.permissions import can_view_project
@@ -18,8 +19,6 @@ def get_project_or_404(key: str) -> Project:
 
 def get_by_id(model, ident):
     """The row of `model` with this id, or None (an id no database integer holds names nothing)."""
-    from app.security import MAX_ID
-
     if not isinstance(ident, int) or isinstance(ident, bool) or not 0 < ident <= MAX_ID:
         return None
     return db.session.get(model, ident)

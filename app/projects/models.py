@@ -1,12 +1,17 @@
 """Projects, the organisations taking part in them, and people's roles in them."""
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+    from app.organisations.models import Organisation
 
 
 class Role(StrEnum):
@@ -62,7 +67,7 @@ class ProjectOrganisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="participations")
-    organisation: Mapped["Organisation"] = relationship(back_populates="participations")  # noqa: F821
+    organisation: Mapped["Organisation"] = relationship(back_populates="participations")
 
 
 class Membership(db.Model):
@@ -79,7 +84,7 @@ class Membership(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="memberships")
-    user: Mapped["User"] = relationship(back_populates="memberships")  # noqa: F821
+    user: Mapped["User"] = relationship(back_populates="memberships")
     roles: Mapped[list["MembershipRole"]] = relationship(
         back_populates="membership", cascade="all, delete-orphan", lazy="selectin"
     )

@@ -1,4 +1,5 @@
-from flask import abort, flash, redirect, render_template, url_for
+"""Project pages: creating a project, its overview, and its members and organisations."""
+from flask import Blueprint, abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -8,7 +9,7 @@ from app.accounts.models import User
 from app.accounts.services import get_user_by_email
 from app.extensions import db
 from app.organisations.models import Organisation
-from app.projects import bp, services
+from app.projects import services
 from app.projects.forms import (PARTICIPATION_LABELS, ROLE_LABELS, AddMemberForm,
                                 AddOrganisationForm, ProjectForm, RolesForm)
 from app.projects.loaders import get_by_id, get_in_project_or_404, get_project_or_404
@@ -16,6 +17,17 @@ from app.projects.models import Membership, ProjectOrganisation
 from app.projects.permissions import (can_administer_site, can_manage_members, require,
                                       roles_in)
 from app.services import RuleViolation
+from app.web import attempt, redirect_with, submit
+
+bp = Blueprint("projects", __name__)
+
+
+@bp.app_context_processor
+def project_helpers():
+    return {
+        "role_label": lambda role: ROLE_LABELS.get(role, role),
+        "participation_label": lambda kind: PARTICIPATION_LABELS.get(kind, kind),
+    }
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
@@ -24,18 +36,24 @@ def new():
     """Create a project (site administrators)."""
     require(can_administer_site(current_user))
     form = ProjectForm()
-    if form.validate_on_submit():
-        try:
-            project = services.create_project(form.key.data, form.name.data,
-                                              form.description.data, form.is_roadmap_public.data)
-        except RuleViolation as exc:
-            getattr(form, exc.field or "key").errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("Project %(key)s is created. Add the organisations taking part.",
-                    key=project.key), "success")
-            return redirect(url_for("projects.members", key=project.key), 303)
-    return render_template("projects/new.html", form=form), 422 if form.is_submitted() else 200
+    if not form.is_submitted():
+        return render_template("projects/new.html", form=form)
+    outcome = submit(form, lambda: services.create_project(
+        form.key.data, form.name.data, form.description.data, form.is_roadmap_public.data),
+        field="key")
+    if not outcome.ok:
+        return render_template("projects/new.html", form=form), outcome.status
+    key = outcome.value.key
+    return redirect_with(_("Project %(key)s is created. Add the organisations taking part.",
+                           key=key), url_for("projects.members", key=key))
+
+
+def _participations(project) -> list[ProjectOrganisation]:
+    """The organisations taking part, by name."""
+    participations = db.session.scalars(
+        select(ProjectOrganisation).where(ProjectOrganisation.project_id == project.id)
+        .options(selectinload(ProjectOrganisation.organisation))).all()
+    return sorted(participations, key=lambda p: p.organisation.name)
 
 
 @bp.get("/p/<key>/")
@@ -43,12 +61,8 @@ def new():
 def overview(key):
     """The project's overview: who takes part, my roles, links to every area."""
     project = get_project_or_404(key)
-    participations = db.session.scalars(
-        select(ProjectOrganisation).where(ProjectOrganisation.project_id == project.id)
-        .options(selectinload(ProjectOrganisation.organisation))
-    ).all()
     return render_template("projects/overview.html", project=project,
-                           participations=sorted(participations, key=lambda p: p.organisation.name),
+                           participations=_participations(project),
                            my_roles=roles_in(current_user, project),
                            role_labels=ROLE_LABELS, participation_labels=PARTICIPATION_LABELS)
 
@@ -56,13 +70,11 @@ def overview(key):
 def _members_page(project, add_member_form=None, add_org_form=None, status=200):
     memberships = db.session.scalars(
         select(Membership).where(Membership.project_id == project.id)
-        .join(Membership.user).options(selectinload(Membership.user).selectinload(User.organisation))
+        .join(Membership.user).options(selectinload(Membership.user)
+                                       .selectinload(User.organisation))
         .order_by(User.name)
     ).all()
-    participations = db.session.scalars(
-        select(ProjectOrganisation).where(ProjectOrganisation.project_id == project.id)
-        .options(selectinload(ProjectOrganisation.organisation))
-    ).all()
+    participations = _participations(project)
     participating = {p.organisation_id for p in participations}
     add_org_form = add_org_form or AddOrganisationForm(prefix="org")
     add_org_form.organisation_id.choices = [
@@ -71,7 +83,7 @@ def _members_page(project, add_member_form=None, add_org_form=None, status=200):
     ]
     return render_template(
         "projects/members.html", project=project, memberships=memberships,
-        participations=sorted(participations, key=lambda p: p.organisation.name),
+        participations=participations,
         add_member_form=add_member_form or AddMemberForm(prefix="member"),
         add_org_form=add_org_form, role_labels=ROLE_LABELS,
         participation_labels=PARTICIPATION_LABELS,
@@ -87,6 +99,10 @@ def members(key):
     return _members_page(get_project_or_404(key))
 
 
+def _members_url(key) -> str:
+    return url_for("projects.members", key=key)
+
+
 @bp.post("/p/<key>/members")
 @login_required
 def add_member(key):
@@ -94,23 +110,17 @@ def add_member(key):
     project = get_project_or_404(key)
     require(can_manage_members(current_user, project))
     form = AddMemberForm(prefix="member")
-    if form.validate_on_submit():
+
+    def add():
         user = get_user_by_email(form.email.data)
-        try:
-            if user is None:
-                raise RuleViolation(_("No user has this e-mail address."), "email")
-            services.add_member(project, user, form.roles.data)
-        except RuleViolation as exc:
-            getattr(form, exc.field or "email").errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is now a member.", name=user.name), "success")
-            return redirect(url_for("projects.members", key=key), 303)
-    return _members_page(project, add_member_form=form, status=422)
-
-
-def _membership_or_404(project, membership_id) -> Membership:
-    return get_in_project_or_404(Membership, project, membership_id)
+        if user is None:
+            raise RuleViolation(_("No user has this e-mail address."), "email")
+        services.add_member(project, user, form.roles.data)
+        return _("%(name)s is now a member.", name=user.name)
+    outcome = submit(form, add, field="email")
+    if not outcome.ok:
+        return _members_page(project, add_member_form=form, status=outcome.status)
+    return redirect_with(outcome.value, _members_url(key))
 
 
 @bp.post("/p/<key>/members/<int:membership_id>/roles")
@@ -119,19 +129,15 @@ def set_roles(key, membership_id):
     """Replace a member's roles."""
     project = get_project_or_404(key)
     require(can_manage_members(current_user, project))
-    membership = _membership_or_404(project, membership_id)
+    membership = get_in_project_or_404(Membership, project, membership_id)
     form = RolesForm(prefix=f"m{membership.id}")
-    if form.validate_on_submit():
-        try:
-            services.set_roles(membership, form.roles.data)
-        except RuleViolation as exc:
-            flash(exc.message, "error")
-            return _members_page(project, status=422)
-        db.session.commit()
-        flash(_("The roles of %(name)s are saved.", name=membership.user.name), "success")
-        return redirect(url_for("projects.members", key=key), 303)
-    flash(_("Choose at least one valid role."), "error")
-    return _members_page(project, status=422)
+    outcome = submit(form, lambda: services.set_roles(membership, form.roles.data))
+    if not outcome.ok:
+        flash(outcome.refusal.message if outcome.refusal else _("Choose at least one valid role."),
+              "error")
+        return _members_page(project, status=outcome.status)
+    return redirect_with(_("The roles of %(name)s are saved.", name=membership.user.name),
+                         _members_url(key))
 
 
 @bp.post("/p/<key>/members/<int:membership_id>/remove")
@@ -140,12 +146,13 @@ def remove_member(key, membership_id):
     """Remove a member from the project."""
     project = get_project_or_404(key)
     require(can_manage_members(current_user, project))
-    membership = _membership_or_404(project, membership_id)
+    membership = get_in_project_or_404(Membership, project, membership_id)
     name = membership.user.name
-    services.remove_member(membership)
-    db.session.commit()
-    flash(_("%(name)s is no longer a member.", name=name), "success")
-    return redirect(url_for("projects.members", key=key), 303)
+    outcome = attempt(lambda: services.remove_member(membership))
+    if not outcome.ok:
+        flash(outcome.refusal.message, "error")
+        return _members_page(project, status=outcome.status)
+    return redirect_with(_("%(name)s is no longer a member.", name=name), _members_url(key))
 
 
 @bp.post("/p/<key>/organisations")
@@ -155,19 +162,17 @@ def add_organisation(key):
     project = get_project_or_404(key)
     require(can_manage_members(current_user, project))
     form = AddOrganisationForm(prefix="org")
-    if form.validate_on_submit():
+
+    def add():
         org = get_by_id(Organisation, form.organisation_id.data)
-        try:
-            if org is None:
-                raise RuleViolation(_("Choose an organisation."), "organisation_id")
-            services.add_participation(project, org, form.kind.data)
-        except RuleViolation as exc:
-            getattr(form, exc.field or "organisation_id").errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("%(org)s now takes part in the project.", org=org.name), "success")
-            return redirect(url_for("projects.members", key=key), 303)
-    return _members_page(project, add_org_form=form, status=422)
+        if org is None:
+            raise RuleViolation(_("Choose an organisation."), "organisation_id")
+        services.add_participation(project, org, form.kind.data)
+        return _("%(org)s now takes part in the project.", org=org.name)
+    outcome = submit(form, add, field="organisation_id")
+    if not outcome.ok:
+        return _members_page(project, add_org_form=form, status=outcome.status)
+    return redirect_with(outcome.value, _members_url(key))
 
 
 @bp.post("/p/<key>/organisations/<int:organisation_id>/remove")
@@ -176,16 +181,12 @@ def remove_organisation(key, organisation_id):
     """Remove an organisation that no longer takes part."""
     project = get_project_or_404(key)
     require(can_manage_members(current_user, project))
-    org = get_by_id(Organisation, organisation_id)
-    if org is None:
-        abort(404)
-    try:
-        services.remove_participation(project, org)
-    except RuleViolation as exc:
-        if exc.status == 404:
+    org = get_by_id(Organisation, organisation_id) or abort(404)
+    name = org.name
+    outcome = attempt(lambda: services.remove_participation(project, org))
+    if not outcome.ok:
+        if outcome.status == 404:
             abort(404)
-        flash(exc.message, "error")
-        return _members_page(project, status=422)
-    db.session.commit()
-    flash(_("%(org)s no longer takes part.", org=org.name), "success")
-    return redirect(url_for("projects.members", key=key), 303)
+        flash(outcome.refusal.message, "error")
+        return _members_page(project, status=outcome.status)
+    return redirect_with(_("%(org)s no longer takes part.", org=name), _members_url(key))

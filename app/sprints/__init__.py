@@ -1,17 +1,12 @@
 """Sprints: planning, the active sprint, burndown and velocity, the review and retrospective."""
-from flask import Blueprint
-
-bp = Blueprint("sprints", __name__)
 
 
-@bp.app_context_processor
-def sprint_helpers():
-    from app.sprints.display import (active_sprint_of, decimal, plan_words, signed,
-                                     state_label, weekday_label)
+def init_app(app) -> None:
+    """Register the sprint pages and digest sections, and name sprints in item histories."""
+    from app.backlog import providers
+    from app.sprints import digest  # noqa: F401 - its decorators register the sections
+    from app.sprints import queries
+    from app.sprints.routes import bp
 
-    return {"sprint_state_label": state_label, "active_sprint_of": active_sprint_of,
-            "signed": signed, "weekday_label": weekday_label, "decimal": decimal,
-            "plan_words": plan_words}
-
-
-from app.sprints import digest, routes  # noqa: E402,F401
+    providers.sprints.names = queries.sprint_names
+    app.register_blueprint(bp)

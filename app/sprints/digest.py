@@ -13,7 +13,7 @@ from app.projects.models import Role
 from app.sprints import reports
 from app.sprints.display import decimal, weekday_label
 from app.sprints.models import Sprint, SprintState
-from app.sprints.services import local_date
+from app.clock import local_date
 
 
 @digest_section("sprint_progress", roles={Role.STEERING}, order=10, shared=True)

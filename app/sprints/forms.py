@@ -1,24 +1,11 @@
 """Forms of the sprints: a sprint's details, closing it, and the retrospective."""
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.sprints.models import MAX_GOAL, MAX_NAME, MAX_RETRO
-
-MARKDOWN_HELP = _l("Markdown: **bold**, *italic*, lists, links.")
-
-
-class DayField(DateField):
-    """A calendar day (<input type=date>); an unreadable value gets our own translated message
-    (WTForms has no Danish catalogue). A missing one is the service's to refuse."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_("Enter the date as year-month-day, e.g. 2026-11-30.")) from None
-
+from app.web.fields import MARKDOWN_HELP, LocalDateField
 
 class SprintForm(FlaskForm):
     """Create a sprint, or change one that is not closed."""
@@ -26,8 +13,8 @@ class SprintForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=MAX_NAME)])
     goal = TextAreaField(_l("Sprint goal"), validators=[Length(max=MAX_GOAL)],
                          description=_l("What the sprint should achieve, in a sentence or two."))
-    start_date = DayField(_l("Start date"), validators=[Optional()])
-    end_date = DayField(_l("End date"), validators=[Optional()],
+    start_date = LocalDateField(_l("Start date"), validators=[Optional()])
+    end_date = LocalDateField(_l("End date"), validators=[Optional()],
                          description=_l("The last day of the sprint."))
     capacity = StringField(_l("Capacity (points)"), validators=[Length(max=10)],
                            description=_l("The story points the team expects to manage."))

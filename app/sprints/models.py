@@ -2,6 +2,7 @@
 it (Item.sprint_id), frozen figures once closed, and the team's retrospective notes."""
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.backlog.models import ItemHistory
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+    from app.projects.models import Project
 
 MAX_NAME = 100
 MAX_GOAL = 1_000
@@ -74,12 +79,12 @@ class Sprint(db.Model):
 
     __mapper_args__ = {"version_id_col": version_id}
 
-    project: Mapped["Project"] = relationship()  # noqa: F821
-    started_by: Mapped["User | None"] = relationship(foreign_keys=[started_by_id])  # noqa: F821
-    closed_by: Mapped["User | None"] = relationship(foreign_keys=[closed_by_id])  # noqa: F821
-    retro_updated_by: Mapped["User | None"] = relationship(  # noqa: F821
+    project: Mapped["Project"] = relationship()
+    started_by: Mapped["User | None"] = relationship(foreign_keys=[started_by_id])
+    closed_by: Mapped["User | None"] = relationship(foreign_keys=[closed_by_id])
+    retro_updated_by: Mapped["User | None"] = relationship(
         foreign_keys=[retro_updated_by_id])
-    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
+    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])
     carried_to: Mapped["Sprint | None"] = relationship(remote_side=[id])
 
     @property

@@ -7,7 +7,7 @@ from sqlalchemy import case, func, select
 
 from app.accounts.models import User
 from app.backlog.models import Item, ItemType, Status
-from app.backlog.services import MAX_ID
+from app.database import MAX_ID
 from app.extensions import db
 from app.projects.models import Project
 from app.sprints.models import Sprint

@@ -26,7 +26,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.projects.models import Project
 from app.sprints.models import Sprint, SprintState
-from app.sprints.services import local_date
+from app.clock import local_date
 
 TRACKED_FIELDS = ("status", "estimate", "sprint")
 

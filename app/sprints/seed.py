@@ -16,12 +16,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from app.backlog.models import Item, ItemType, Status
-from app.backlog.services import _counter_bump, create_item, format_points, record_change
+from app.backlog.changes import bump_counter, record_change
+from app.backlog.services import create_item, format_points
+from app.clock import COPENHAGEN, local_today
 from app.database import utcnow
 from app.extensions import db
 from app.sprints import reports
 from app.sprints.models import Sprint, SprintState
-from app.sprints.services import COPENHAGEN, local_today
 
 # epic, type, title, points, labels, assignee: the earlier work of the first sprints.
 OVB_EARLIER = [
@@ -166,7 +167,7 @@ class Writer:
         self.po, self.po2 = users[plan.pos[0]], users[plan.pos[1]]
         self.lead = users[plan.lead]
         self.dev = users["dev_nordlys"]
-        _, self.change = _counter_bump(project.id)
+        _, self.change = bump_counter(project.id)
 
     def at(self, moment: datetime) -> datetime:
         return min(moment, self.now - timedelta(minutes=5))

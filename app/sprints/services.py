@@ -11,8 +11,7 @@ burndown is computed from those rows. Items whose sprint changed are announced t
 `app.backlog.services.items_changed_now`, so discovery can plan the needs they serve.
 """
 import math
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from flask import g, has_request_context
 from flask_babel import format_date, gettext as _
@@ -21,33 +20,19 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.backlog.models import Item, ItemType, Status
-from app.backlog.services import (_counter_bump, clean_text, items_changed_now, parse_id,
-                                  record_change)
-from app.database import utcnow
+from app.backlog.changes import bump_counter, record_change
+from app.backlog.services import items_changed_now
+from app.clock import local_today
+from app.database import parse_id, utcnow
 from app.extensions import db
 from app.projects.models import Project
-from app.services import RuleViolation
+from app.services import RuleViolation, clean_text
 from app.sprints.models import MAX_GOAL, MAX_NAME, MAX_RETRO, Sprint, SprintState
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 MAX_CAPACITY = 9_999
 MAX_SPRINT_DAYS = 8 * 7
 VELOCITY_WINDOW = 3
 UNFINISHED_CHOICES = ("backlog", "next")
-
-
-def local_today(now: datetime | None = None) -> date:
-    """Today in Copenhagen."""
-    return (now or utcnow()).astimezone(COPENHAGEN).date()
-
-
-def day_start(day: date) -> datetime:
-    """Midnight at the start of a Copenhagen calendar day, as an aware datetime."""
-    return datetime.combine(day, time(0), tzinfo=COPENHAGEN)
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(COPENHAGEN).date()
 
 
 def clean_name(value) -> str:
@@ -106,7 +91,7 @@ def create_sprint(project: Project, actor, name, start_date, end_date, capacity,
     name = clean_name(name)
     goal = clean_text(goal, "goal", MAX_GOAL)
     capacity = parse_capacity(capacity)
-    _counter_bump(project.id)
+    bump_counter(project.id)
     check_dates(project, start_date, end_date)
     at = at or utcnow()
     sprint = Sprint(project_id=project.id, name=name, goal=goal, start_date=start_date,
@@ -143,7 +128,7 @@ def update_sprint(sprint: Sprint, actor, changes: dict, expected_version=None) -
     changed = [f for f, v in new.items() if getattr(sprint, f) != v]
     if not changed:
         return []
-    _counter_bump(sprint.project_id)
+    bump_counter(sprint.project_id)
     check_dates(sprint.project, new["start_date"], new["end_date"], exclude=sprint)
     for field in changed:
         setattr(sprint, field, new[field])
@@ -154,7 +139,7 @@ def update_sprint(sprint: Sprint, actor, changes: dict, expected_version=None) -
 
 def delete_sprint(sprint: Sprint, actor, at: datetime | None = None) -> int:
     """Delete a planned sprint; its items go back to the backlog. Returns how many went back."""
-    _number, change = _counter_bump(sprint.project_id)
+    _number, change = bump_counter(sprint.project_id)
     db.session.refresh(sprint)  # as the previous writer of the project left it
     if not sprint.is_planned:
         raise RuleViolation(_("Only a planned sprint can be deleted."), status=409)
@@ -213,7 +198,7 @@ def commit_item(sprint: Sprint, actor, item: Item, at: datetime | None = None) -
         raise RuleViolation(_("The item is in %(name)s already; take it out there first.",
                               name=other.name if other else "?"), status=409)
     at = at or utcnow()
-    _number, change = _counter_bump(sprint.project_id)
+    _number, change = bump_counter(sprint.project_id)
     db.session.refresh(sprint)  # closed meanwhile?
     if sprint.is_closed:
         raise RuleViolation(_("%(name)s is closed; nothing can be added to it.",
@@ -234,7 +219,7 @@ def remove_item(sprint: Sprint, actor, item: Item, at: datetime | None = None) -
     if item.sprint_id != sprint.id:
         raise RuleViolation(_("The item is not in this sprint (any more)."), status=409)
     at = at or utcnow()
-    _number, change = _counter_bump(sprint.project_id)
+    _number, change = bump_counter(sprint.project_id)
     db.session.refresh(sprint)  # closed meanwhile?
     if sprint.is_closed:
         raise RuleViolation(_("%(name)s is closed; its items stay as they were.",
@@ -281,7 +266,7 @@ def _forget_active() -> None:
 def start_sprint(sprint: Sprint, actor, at: datetime | None = None) -> None:
     """Planned → active: the board shows its items from now on; its open points are frozen
     as the commitment the burndown starts from."""
-    _counter_bump(sprint.project_id)
+    bump_counter(sprint.project_id)
     db.session.refresh(sprint)  # as the previous writer of the project left it
     if not sprint.is_planned:
         raise RuleViolation(_("%(name)s has been started already.", name=sprint.name),
@@ -320,7 +305,7 @@ def close_sprint(sprint: Sprint, actor, unfinished: str = "backlog", expected_ve
                  at: datetime | None = None) -> list[Item]:
     """Active → closed: the unfinished items go back to the backlog (keeping their rank) or
     into the next planned sprint; the completed points are frozen. Returns the moved items."""
-    _number, change = _counter_bump(sprint.project_id)
+    _number, change = bump_counter(sprint.project_id)
     db.session.refresh(sprint)  # as the previous writer of the project left it
     if sprint.is_closed:
         raise RuleViolation(_("%(name)s is closed already.", name=sprint.name), status=409)

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.backlog.models import ItemHistory
-from app.backlog.services import RuleViolation, StaleItem, change_number, item_status_changed
+from app.backlog.changes import change_number
+from app.backlog.services import RuleViolation, StaleItem, item_status_changed
 from app.board import services
 from app.board.permissions import can_accept, can_move_between, can_set_wip_limits
 from app.extensions import db

@@ -20,7 +20,7 @@ from app.organisations.municipalities import MUNICIPALITY_CODES
 from app.projects.models import ParticipationKind, Role
 from app.projects.services import add_participation, membership_of, set_roles
 from app.sprints import services as sprints
-from app.sprints.services import local_today
+from app.clock import local_today
 
 
 class Growth:

@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.backlog.models import Item
-from app.backlog.services import create_item, items_changed_now, needs_count_for
+from app.backlog import providers
+from app.backlog.services import create_item, items_changed_now
 from app.board.services import move_item
 from app.database import utcnow
 from app.discovery import services, tracing
@@ -289,7 +290,7 @@ def test_board_cards_count_the_needs_they_serve(disc, login):
     item, lonely = _item(disc), _item(disc, "Ensomt punkt")
     _link(disc, item)
     _link(disc, item, need=other)
-    assert needs_count_for(item.project, [item, lonely]) == {item.id: 2, lonely.id: 0}
+    assert providers.needs.count_for(item.project, [item, lonely]) == {item.id: 2, lonely.id: 0}
     html = login(disc.developer).get("/p/ALPHA/board").get_data(as_text=True)
     assert "2 needs" in html and "0 needs" in html
 

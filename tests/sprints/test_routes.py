@@ -88,7 +88,7 @@ def test_create_a_sprint(world, people, login):
     ("2026-12-14", "2026-12-25", "-3", "The capacity must be between 0 and 9999 points."),
     ("2026-12-14", "2026-12-25", "mange", "The capacity must be a number of points"),
     ("", "2026-12-25", "20", "Give the start date."),
-    ("14/12/2026", "2026-12-25", "20", "Enter the date as year-month-day"),
+    ("14/12/2026", "2026-12-25", "20", "Give the date as YYYY-MM-DD"),
 ])
 def test_bad_sprint_input_is_refused_beside_the_field(world, people, login, sprint, start, end,
                                                       capacity, message):

@@ -1,20 +1,21 @@
-from flask import request, url_for
+from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.audit import bp
-from app.audit.forms import AuditFilterForm
+from app.admin.forms import AuditFilterForm
+from app.admin.permissions import can_view_project_audit, can_view_site_audit
 from app.audit.labels import ACTION_LABELS, REASON_LABELS, action_label, detail_label
 from app.audit.models import AuditEvent
-from app.audit.permissions import can_view_project_audit, can_view_site_audit
-from app.audit.services import events_query, recorded_actions
+from app.admin.queries import events_query, recorded_actions
 from app.extensions import db
 from app.projects.loaders import get_project_or_404
 from app.projects.models import Project
 from app.projects.permissions import require
 from app.web import render_page_or_partial
+
+bp = Blueprint("audit", __name__)
 
 PER_PAGE = 50
 MAX_PAGE = 10_000  # keeps OFFSET within every database's integer range

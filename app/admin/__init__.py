@@ -1,0 +1,9 @@
+"""Site administration and the governance pages over everything: the audit log (the whole
+site's, and each project's for its secretariat) and the organisations."""
+
+
+def init_app(app) -> None:
+    from app.admin import audit, organisations
+
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(organisations.bp)

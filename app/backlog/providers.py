@@ -1,0 +1,38 @@
+"""Where the backlog asks the areas above it for what its pages show of them, so that it never
+imports them: the needs an item serves (discovery), sprint names in the history (sprints), and
+where an item may move (the board). Each area plugs its function in from its `init_app`; until
+then the answers are empty."""
+
+
+class NeedsProvider:
+    """Which needs items serve."""
+
+    def count_for(self, project, items) -> dict[int, int]:
+        """How many needs each of the project's `items` serves, by item id, in ONE query however
+        many items there are (the board asks once for up to thousands of cards)."""
+        return {item.id: 0 for item in items}
+
+    def needs_of(self, item) -> list:
+        """The needs the item serves (rows with number, title, status), for the item page."""
+        return []
+
+
+class SprintsProvider:
+    """Sprint names for the item history ("Sprint: Sprint 4 → Sprint 5")."""
+
+    def names(self, ids) -> dict[str, str]:
+        """The names of the sprints with these ids (as strings), by id."""
+        return {}
+
+
+class MovesProvider:
+    """The "Move to…" choices the item page offers."""
+
+    def targets(self, user, project, status: str) -> list[tuple[str, str]]:
+        """Where the user may move an item that is in `status`: (status, kind) in board order."""
+        return []
+
+
+needs = NeedsProvider()
+sprints = SprintsProvider()
+moves = MovesProvider()

@@ -1,0 +1,89 @@
+"""What the board's pages show: the board, its changed columns, and the answer to a move."""
+from flask import render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.backlog import pages as item_pages
+from app.backlog import providers, queries
+from app.backlog.display import status_label
+from app.backlog.models import STATUSES, item_key
+from app.backlog.permissions import can_rank
+from app.board.cards import cards_renderer
+from app.board.permissions import can_set_wip_limits
+from app.board.services import BoardFilters, build_board, move_targets, wip_limits
+from app.projects.loaders import get_project_or_404
+from app.web import htmx_answer, is_htmx, redirect_with, safe_next
+
+
+def board_context(project, filters, statuses=None) -> dict:
+    """The board's columns (only `statuses`, when given) with their cards' markup."""
+    epics = queries.epics(project)
+    board = build_board(project, filters, current_user, epics, statuses)
+    cards = [card for lane in board.lanes for cells in lane.cells.values() for card in cells]
+    needs = providers.needs.count_for(project, cards)
+    item_base = url_for("backlog.item", key=project.key, number=1)[:-1]
+    return {
+        "project": project, "filters": filters, "board": board, "epics": epics,
+        "cards_html": cards_renderer(cards, needs, item_base, f"{project.key}-"),
+        "targets": {s: [t for t, _kind in move_targets(current_user, project, s)]
+                    for s in STATUSES},
+        "can_rank": can_rank(current_user, project), "item_base": item_base,
+    }
+
+
+def page_extras(project, wip_error=None, wip_values=None) -> dict:
+    """What the full board page shows besides the board: filters and the WIP limits form."""
+    return {"members": queries.members(project), "labels": queries.labels(project),
+            "can_set_wip": can_set_wip_limits(current_user, project),
+            "wip_values": wip_limits(project) if wip_values is None else wip_values,
+            "wip_error": wip_error}
+
+
+def wip_refused(project, values, refusal):
+    """The board page with the WIP limits as posted and the reason they were refused."""
+    return render_template("board/index.html", **page_extras(project, refusal, values),
+                           **board_context(project, BoardFilters())), refusal.status
+
+
+def moved_message(project, item, kind) -> str:
+    """What became of the card, in words."""
+    key = item_key(project.key, item.number)
+    if kind == "accept":
+        return _("%(key)s is accepted and done.", key=key)
+    if kind == "reject":
+        return _("%(key)s is rejected and back in progress.", key=key)
+    if kind == "reopen":
+        return _("%(key)s is reopened and back in progress.", key=key)
+    if kind is None:
+        return _("%(key)s stays in %(column)s.", key=key, column=status_label(item.status))
+    return _("%(key)s is moved to %(column)s.", key=key, column=status_label(item.status))
+
+
+def moved(project, number, touched: set, outcome):
+    """After a move (made or refused): the touched columns of the board, or the item page when
+    the move was made from it (plain POST: back there with the outcome)."""
+    if outcome.ok:
+        message, status_now = outcome.value
+    else:
+        item = queries.get_item_or_404(project, number)
+        message = (item_pages.stale_message(project, item) if outcome.stale
+                   else outcome.refusal.message)
+        status_now = item.status
+    touched.add(status_now)
+    key = request.view_args["key"]
+    context = request.form.get("context")
+    if not is_htmx():
+        fallback = (url_for("backlog.item", key=key, number=number)
+                    if context == "item" else url_for("board.index", key=key))
+        return redirect_with(message, safe_next(request.form.get("next"), fallback, f"/p/{key}/"),
+                             "success" if outcome.ok else "error")
+    project = get_project_or_404(key)
+    if context == "item":
+        item = queries.get_item_or_404(project, number)
+        return item_pages.render_item(project, item, outcome.status, announce=message,
+                                      message=message, message_is_error=not outcome.ok)
+    filters = BoardFilters.from_args(request.form)
+    board = board_context(project, filters, None if filters.lanes else touched)
+    focus = f"card-link-{number}" if request.form.get("focus") else None
+    return htmx_answer("board/_changes.html", outcome.status, announce=message, focus=focus,
+                       message=message, message_is_error=not outcome.ok, **board)

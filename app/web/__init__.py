@@ -1,0 +1,27 @@
+"""The web layer every area shares: htmx answers, where to go next, forms and the request's
+transaction, error pages and template helpers. It knows no domain."""
+from flask import Flask
+
+from app.security import request_id
+from app.web import errors
+from app.web.errors import SamspilFlask, error_page
+from app.web.forms import Outcome, attach_refusal, attempt, submit
+from app.web.htmx import add_triggers, htmx_answer, is_htmx, render_page_or_partial
+from app.web.markup import member_options
+from app.web.navigation import redirect_with, safe_next
+
+__all__ = ["Outcome", "SamspilFlask", "add_triggers", "attach_refusal", "attempt", "error_page",
+           "htmx_answer", "is_htmx", "member_options", "redirect_with", "render_page_or_partial",
+           "safe_next", "submit"]
+
+
+def init_app(app: Flask) -> None:
+    errors.init_app(app)
+    app.jinja_env.globals["member_options"] = member_options
+
+    @app.context_processor
+    def template_helpers():
+        return {
+            "has_endpoint": lambda name: name in app.view_functions,
+            "request_id": request_id(),
+        }

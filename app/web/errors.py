@@ -1,0 +1,80 @@
+"""Error pages: the same words for a full page and for an htmx fragment, never a traceback."""
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.security import request_id
+from app.web.htmx import is_htmx
+
+
+class SamspilFlask(Flask):
+    """Flask, logging each unhandled exception once, with the request id the error page shows."""
+
+    def log_exception(self, exc_info) -> None:
+        self.logger.error("Unhandled error [request %s] on %s %s", request_id(), request.method,
+                          request.path, exc_info=exc_info)
+
+
+def error_page(status: int, title: str, message: str):
+    """The error page (or, for htmx, the message alone) with `status`."""
+    if is_htmx():
+        return render_template("errors/_message.html", title=title, message=message), status
+    return render_template("errors/error.html", status=status, title=title,
+                           message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(400)
+    def bad_request(error):
+        return error_page(400, _("Bad request"), getattr(error, "description", "") or "")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_page(400, _("The form has expired"),
+                          _("Reload the page and try again. Nothing was saved."))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return error_page(403, _("Not allowed"), _("You do not have permission to do this."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return error_page(404, _("Page not found"),
+                          _("The page does not exist, or you do not have access to it."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return error_page(405, _("Not allowed"), _("This address does not accept that method."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return error_page(413, _("Too large"), _("The request was too large."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return error_page(429, _("Too many attempts"),
+                          _("Too many attempts. Wait a few minutes and try again."))
+
+    @app.errorhandler(IntegrityError)
+    def conflict(error):
+        # A uniqueness rule the services check first can still lose a race with another
+        # request; the database's constraint then decides, and the person hears why.
+        db.session.rollback()
+        app.logger.error("Integrity error [request %s] on %s %s", request_id(),
+                         request.method, request.path, exc_info=error)
+        return error_page(409, _("Conflict"),
+                          _("This clashes with something that already exists, perhaps saved "
+                            "by someone else a moment ago. Nothing was saved."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        # An unhandled exception was already logged by SamspilFlask.log_exception; an explicit
+        # abort(500) was not. The page never shows the exception, only the request id.
+        db.session.rollback()
+        if getattr(error, "original_exception", None) is None:
+            app.logger.error("Error 500 [request %s] on %s %s", request_id(), request.method,
+                             request.path)
+        return error_page(500, _("Something went wrong"),
+                          _("The error has been logged. Nothing was saved."))
