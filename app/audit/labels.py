@@ -58,11 +58,6 @@ def register_actions(labels: dict) -> None:
     ACTION_LABELS.update(labels)
 
 
-def register_details(labels: dict) -> None:
-    """Add readable names for an area's detail keys."""
-    DETAIL_LABELS.update(labels)
-
-
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from app.backlog.models import Comment, Item, Status
+from app.backlog.models import Comment, Item, Status, item_key
 from app.digests.registry import DigestContext, Figure, Section, digest_section, first_rows
 from app.digests.registry import Item as Row
 from app.projects.models import Role
@@ -14,7 +14,7 @@ MAX_ROWS = 25
 
 
 def _key(ctx: DigestContext, item: Item) -> str:
-    return f"{ctx.project.key}-{item.number}"
+    return item_key(ctx.project.key, item.number)
 
 
 def _link(ctx: DigestContext, item: Item) -> str:

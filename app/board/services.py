@@ -8,7 +8,8 @@ from sqlalchemy import and_, case, literal, or_, select
 
 from app.accounts.models import User
 from app.audit.services import record
-from app.backlog.models import MAX_REASON, STATUSES, Item, ItemHistory, ItemType, Status, item_label
+from app.backlog.models import (MAX_REASON, STATUSES, Item, ItemHistory, ItemType, Status,
+                                item_key, item_label)
 from app.backlog.changes import bump_counter, change_number, record_change
 from app.backlog.services import (check_status, check_version, item_status_changed,
                                   items_changed_now, place_item)
@@ -93,7 +94,7 @@ def move_item(item: Item, actor, to_status: str, expected_version=None, reason: 
 
 def _record_acceptance(item: Item, actor, kind: str, reason: str, at: datetime) -> None:
     project = item.project
-    label = f"{project.key}-{item.number} {item.title}"[:254]
+    label = f"{item_key(project.key, item.number)} {item.title}"[:254]
     if kind == "accept":
         item.accepted_at, item.accepted_by = at, actor
         record("item.accepted", project=project, target=item, target_label=label, actor=actor)
@@ -237,10 +238,6 @@ class Column:
     @property
     def is_over_limit(self) -> bool:
         return self.wip_limit is not None and self.count > self.wip_limit
-
-    @property
-    def is_at_limit(self) -> bool:
-        return self.wip_limit is not None and self.count == self.wip_limit
 
 
 @dataclass

@@ -5,7 +5,7 @@ from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template
-from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
@@ -254,11 +254,6 @@ def deliveries_of(user, project, limit: int = 50) -> list[DigestDelivery]:
         .options(load_only(DigestDelivery.subject, DigestDelivery.period_start,
                            DigestDelivery.period_end, DigestDelivery.state))
         .order_by(DigestDelivery.period_end.desc()).limit(limit)))
-
-
-def format_period(start: datetime, end: datetime) -> str:
-    return _("%(start)s to %(end)s", start=format_datetime(start, "short"),
-             end=format_datetime(end, "short"))
 
 
 def retry_failed(delivery: DigestDelivery, now: datetime | None = None) -> None:

@@ -103,10 +103,6 @@ class Sprint(db.Model):
     def has_retrospective(self) -> bool:
         return bool(self.retro_went_well or self.retro_to_improve or self.retro_actions)
 
-    @property
-    def length_days(self) -> int:
-        return (self.end_date - self.start_date).days + 1
-
     def __repr__(self) -> str:
         return f"<Sprint {self.project_id} {self.name!r} {self.state}>"
 
