@@ -96,11 +96,13 @@ def logout():
 def settings():
     """Personal settings: language (digest subscriptions join here later)."""
     form = LanguageForm(locale=current_user.locale or "")
-    if form.validate_on_submit():
-        set_language(current_user, form.locale.data)
-        db.session.commit()
-        return redirect_with(_("Your settings are saved."), url_for("accounts.settings"))
-    status = 422 if form.is_submitted() else 200
+    status = 200
+    if form.is_submitted():
+        outcome = submit(form, lambda: set_language(current_user, form.locale.data),
+                         field="locale")
+        if outcome.ok:
+            return redirect_with(_("Your settings are saved."), url_for("accounts.settings"))
+        status = outcome.status
     return render_template("accounts/settings.html", form=form,
                            password_form=PasswordForm(prefix="pw")), status
 
