@@ -1,5 +1,6 @@
 """Fixtures: the app on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
-factories for organisations, users, projects and memberships, and a login helper."""
+factories for organisations, users, projects and memberships, a login helper and a counter of
+SQL statements."""
 import itertools
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.accounts.services import create_user
+from app.database import StatementCounter
 from app.extensions import db as _db
 from app.organisations.municipalities import MUNICIPALITY_CODES, is_valid_cvr
 from app.organisations.services import create_organisation
@@ -63,6 +65,13 @@ def db(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def count_statements(app):
+    """Counts the SQL statements sent while active (`with count_statements:`), as `make bench`
+    counts them."""
+    return StatementCounter(_db.engine)
 
 
 class Factory:
