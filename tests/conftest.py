@@ -17,6 +17,9 @@ from app.projects.models import ParticipationKind, Role
 from app.projects.services import add_member, add_participation, create_project
 from config import TestConfig
 
+# The concurrency tests' postgres_only fixture lives beside their thread runner.
+pytest_plugins = ["tests.concurrency"]
+
 PASSWORD = "correct-horse-battery"
 
 
