@@ -1,10 +1,12 @@
 """Fixtures: the app on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
-factories for organisations, users, projects and memberships, a login helper and a counter of
-SQL statements."""
+factories for organisations, users, projects and memberships, a login helper, a counter of
+SQL statements, and the Hypothesis profiles."""
 import itertools
+import os
 
 import pytest
 from flask import g
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 from app import create_app
@@ -21,6 +23,13 @@ from config import TestConfig
 pytest_plugins = ["tests.concurrency"]
 
 PASSWORD = "correct-horse-battery"
+
+# Hypothesis draws the same examples on every run by default, so a red run means the code
+# changed, not the dice; HYPOTHESIS_PROFILE=random draws new ones (and keeps failures found in
+# .hypothesis/ to replay them first), to look for what the fixed draw does not reach.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("random")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
