@@ -267,7 +267,8 @@ def test_the_database_holds_one_active_sprint_per_project(world, people, sprint)
                                    date(2026, 12, 25), 20)
     db.session.commit()
     sprint.state = other.state = "active"
-    with pytest.raises(IntegrityError):
+    # SQLite names the index's column, PostgreSQL the index (and the column in its detail).
+    with pytest.raises(IntegrityError, match="project_id"):
         db.session.commit()
     db.session.rollback()
 
