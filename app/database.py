@@ -1,7 +1,10 @@
-"""The declarative base, its naming convention and column types shared by every area."""
+"""The declarative base, its naming convention and column types shared by every area, and the
+SQL statement counter that the statement-count tests and the benchmarks share."""
+import re
 from datetime import datetime, UTC
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -58,3 +61,49 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+# SQLite sends BEGIN (IMMEDIATE) through the cursor and PostgreSQL's driver does not; leaving
+# transaction control out makes a count the same on both databases.
+_TRANSACTION_CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "PRAGMA")
+_WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+
+
+class StatementCounter:
+    """Counts the SQL statements an engine sends while active (`with counter:`, again and again),
+    leaving out transaction control. `statements` holds their text; `rows_written` adds up the
+    rows each kind of write touched ("UPDATE backlog_item" -> rows), to show what a request
+    wrote."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.statements: list[str] = []
+        self.rows_written: dict[str, int] = {}
+
+    def _before(self, conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(_TRANSACTION_CONTROL):
+            self.statements.append(statement)
+
+    def _after(self, conn, cursor, statement, parameters, context, executemany):
+        match = _WRITE.match(statement)
+        if match:
+            name = f"{match.group(1).split()[0].upper()} {match.group(2)}"
+            self.rows_written[name] = self.rows_written.get(name, 0) + max(cursor.rowcount, 0)
+
+    def __enter__(self) -> "StatementCounter":
+        self.statements, self.rows_written = [], {}
+        event.listen(self.engine, "before_cursor_execute", self._before)
+        event.listen(self.engine, "after_cursor_execute", self._after)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._before)
+        event.remove(self.engine, "after_cursor_execute", self._after)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def writes(self) -> list[str]:
+        """The INSERT, UPDATE and DELETE statements among those counted."""
+        return [s for s in self.statements if _WRITE.match(s)]

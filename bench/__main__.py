@@ -16,10 +16,11 @@ from sqlalchemy import select
 
 from app import create_app
 from app.accounts.models import User
+from app.database import StatementCounter
 from app.extensions import db
 from app.projects.models import Membership, MembershipRole, Project, Role
 from bench import dataset, load, scenarios, workload
-from bench.stats import StatementCounter, machine_speed_ms, summarise
+from bench.stats import machine_speed_ms, summarise
 from config import Config, database_url
 
 HERE = Path(__file__).resolve().parent
@@ -80,7 +81,7 @@ def measure_in_process(app, runs_factor: float) -> list[dict]:
             if counted:
                 plan["samples"].append(elapsed)
                 plan["counts"].append(counter.count)
-                plan["writes"] = counter.writes
+                plan["writes"] = counter.rows_written
 
         for plan in plans:
             for _ in range(4):  # warm-up runs are not counted

@@ -19,12 +19,12 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from app.accounts.models import User
+from app.database import StatementCounter
 from app.digests.delivery import plan_due, send_due
 from app.digests.models import DigestDelivery, DigestSubscription, Frequency
 from app.digests.schedule import TZ, SendSettings, due_period
 from app.extensions import db
 from app.projects.models import Membership, Project
-from bench.stats import StatementCounter
 
 SEND_COUNT = 400
 SEND_TARGET_SECONDS = 30.0

@@ -1,39 +1,8 @@
-"""Timing and SQL statement counting for in-process measurements."""
-import re
+"""Timing for in-process measurements (SQL statements are counted by
+app.database.StatementCounter, which the statement-count tests use too)."""
 import statistics
 import time
 from contextlib import contextmanager
-
-from sqlalchemy import event
-
-
-WRITE = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
-
-
-class StatementCounter:
-    """Counts SQL statements sent by an engine while active, and the rows each write touched
-    (`writes`: "UPDATE backlog_item" -> rows), so a benchmark can show what a move wrote."""
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.count = 0
-        self.writes: dict[str, int] = {}
-
-    def _on_execute(self, conn, cursor, statement, parameters, context, executemany):
-        self.count += 1
-        match = WRITE.match(statement)
-        if match:
-            name = f"{match.group(1).split()[0].upper()} {match.group(2)}"
-            self.writes[name] = self.writes.get(name, 0) + max(cursor.rowcount, 0)
-
-    def __enter__(self):
-        self.count = 0
-        self.writes = {}
-        event.listen(self.engine, "after_cursor_execute", self._on_execute)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "after_cursor_execute", self._on_execute)
 
 
 def percentile(values: list[float], p: float) -> float:

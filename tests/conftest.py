@@ -1,13 +1,17 @@
 """Fixtures: the app on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
-factories for organisations, users, projects and memberships, and a login helper."""
+factories for organisations, users, projects and memberships, a login helper, a counter of
+SQL statements, and the Hypothesis profiles."""
 import itertools
+import os
 
 import pytest
 from flask import g
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 from app import create_app
 from app.accounts.services import create_user
+from app.database import StatementCounter
 from app.extensions import db as _db
 from app.organisations.municipalities import MUNICIPALITY_CODES, is_valid_cvr
 from app.organisations.services import create_organisation
@@ -15,7 +19,17 @@ from app.projects.models import ParticipationKind, Role
 from app.projects.services import add_member, add_participation, create_project
 from config import TestConfig
 
+# The concurrency tests' postgres_only fixture lives beside their thread runner.
+pytest_plugins = ["tests.concurrency"]
+
 PASSWORD = "correct-horse-battery"
+
+# Hypothesis draws the same examples on every run by default, so a red run means the code
+# changed, not the dice; HYPOTHESIS_PROFILE=random draws new ones (and keeps failures found in
+# .hypothesis/ to replay them first), to look for what the fixed draw does not reach.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("random")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +77,13 @@ def db(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def count_statements(app):
+    """Counts the SQL statements sent while active (`with count_statements:`), as `make bench`
+    counts them."""
+    return StatementCounter(_db.engine)
 
 
 class Factory:

@@ -1,9 +1,5 @@
-"""Fixtures for backlog and board tests: items made through the real services, and a counter
-of SQL statements."""
-import re
-
+"""Fixtures for backlog and board tests: items made through the real services."""
 import pytest
-from sqlalchemy import event
 
 from app.backlog.services import create_item
 from app.extensions import db as _db
@@ -20,41 +16,6 @@ def make_item(world):
         return item
 
     return _make
-
-
-class StatementCounter:
-    """Counts the SQL statements sent while it is active (`with counter:`)."""
-
-    WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def _listen(self, conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN",
-                                                       "PRAGMA")):
-            self.statements.append(statement)
-
-    def __enter__(self):
-        self.statements = []
-        event.listen(self.engine, "before_cursor_execute", self._listen)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._listen)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-    def writes(self) -> list[str]:
-        return [s for s in self.statements if self.WRITE.match(s)]
-
-
-@pytest.fixture
-def count_statements(app):
-    return StatementCounter(_db.engine)
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """Concurrent writers on PostgreSQL: item numbers stay unique and gap-free, and moves into
 the same gap of the ranking all land, each with its own rank key."""
-import threading
-
 import pytest
 from sqlalchemy import select
 
@@ -10,38 +8,9 @@ from app.backlog.models import Item
 from app.backlog.services import create_item, rank_item
 from app.extensions import db
 from app.projects.models import Project
+from tests.concurrency import failures, in_parallel
 
-pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrency needs PostgreSQL (SQLite serialises writers with BEGIN IMMEDIATE)")
-
-
-def run_threads(app, count, work):
-    """Run work(i) in `count` threads, each with its own app context and session, started
-    together; re-raise the first error."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def runner(i):
-        try:
-            with app.app_context():
-                barrier.wait(timeout=10)
-                work(i)
-                db.session.remove()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    if errors:
-        raise errors[0]
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_only")]
 
 
 def test_concurrent_creation_numbers_every_item_once(app, world):
@@ -53,7 +22,7 @@ def test_concurrent_creation_numbers_every_item_once(app, world):
             create_item(project, user, f"Punkt {i}-{k}")
             db.session.commit()
 
-    run_threads(app, 8, work)
+    assert not failures(in_parallel(app, 8, work))
     db.session.expire_all()
     numbers = sorted(db.session.scalars(select(Item.number).where(Item.project_id == project_id)))
     assert numbers == list(range(1, 41))
@@ -71,7 +40,7 @@ def test_concurrent_moves_into_one_gap_all_land(app, world, make_item):
         rank_item(db.session.get(Item, movers[i]), user, "after", db.session.get(Item, first_id))
         db.session.commit()
 
-    run_threads(app, 6, work)
+    assert not failures(in_parallel(app, 6, work))
     db.session.expire_all()
     titles = list(db.session.scalars(select(Item.title).where(
         Item.project_id == world.project_a.id).order_by(Item.rank)))

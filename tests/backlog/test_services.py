@@ -83,10 +83,12 @@ def test_rank_writes_one_item_row_and_its_history(world, make_item, count_statem
 def test_rank_neighbour_from_another_project_is_refused(world, make_item):
     a = make_item("a")
     other = make_item("fremmed", project=world.project_b, actor=world.users["outsider"])
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="not an item of this project") as exc:
         services.neighbour(world.project_a, other.id, "anchor")
-    with pytest.raises(RuleViolation):
+    assert exc.value.field == "anchor"
+    with pytest.raises(RuleViolation, match="not an item of this project") as exc:
         services.rank_item(a, world.users["product_owner"], "after", other)
+    assert exc.value.field == "position"
 
 
 def test_update_records_each_changed_field(world, make_item):
@@ -125,18 +127,21 @@ def test_good_estimates():
 
 
 def test_oversized_and_empty_titles(world):
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="at most 200 characters") as exc:
         services.create_item(world.project_a, world.users["product_owner"], "x" * 201)
-    with pytest.raises(RuleViolation):
+    assert exc.value.field == "title"
+    with pytest.raises(RuleViolation, match="needs a title") as exc:
         services.create_item(world.project_a, world.users["product_owner"], "   ")
+    assert exc.value.field == "title"
     assert db.session.scalar(select(func.count(Item.id))) == 0
 
 
 def test_assignee_must_be_a_member(world, make_item):
     item = make_item("x")
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="must be a member of the project") as exc:
         services.update_item(item, world.users["developer"],
                              {"assignee": world.users["outsider"].id})
+    assert exc.value.field == "assignee" and item.assignee_id is None
 
 
 def test_parent_must_be_an_epic_of_the_project(world, make_item):
@@ -144,13 +149,17 @@ def test_parent_must_be_an_epic_of_the_project(world, make_item):
     epic = make_item("epic", type="epic")
     foreign = make_item("epos", type="epic", project=world.project_b, actor=world.users["outsider"])
     dev = world.users["developer"]
-    for bad in (story.id, foreign.id, 10**12, "x"):
-        with pytest.raises(RuleViolation):
+    for bad, message in ((story.id, "must be an epic of this project"),
+                         (foreign.id, "must be an epic of this project"),
+                         (10**12, "Choose an epic"), ("x", "Choose an epic")):
+        with pytest.raises(RuleViolation, match=message) as exc:
             services.update_item(story, dev, {"parent": bad})
+        assert exc.value.field == "parent", bad
     services.update_item(story, dev, {"parent": epic.id})
     assert story.parent_id == epic.id
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="cannot belong to an epic") as exc:
         services.update_item(epic, dev, {"parent": epic.id})
+    assert exc.value.field == "parent" and epic.parent_id is None
 
 
 def test_labels_are_made_once_per_project(world, make_item):
@@ -164,8 +173,9 @@ def test_labels_are_made_once_per_project(world, make_item):
 def test_blocking_needs_a_reason_and_unblocking_clears_it(world, make_item):
     item = make_item("x")
     dev = world.users["developer"]
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="Say what blocks the item") as exc:
         services.update_item(item, dev, {"is_blocked": True})
+    assert exc.value.field == "blocked_reason" and not item.is_blocked
     services.update_item(item, dev, {"is_blocked": True, "blocked_reason": "Venter på KL"})
     assert item.is_blocked and item.blocked_reason == "Venter på KL"
     services.update_item(item, dev, {"is_blocked": False, "blocked_reason": "Venter på KL"})
@@ -174,8 +184,9 @@ def test_blocking_needs_a_reason_and_unblocking_clears_it(world, make_item):
 
 def test_comments_need_text(world, make_item):
     item = make_item("x")
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="Write a comment first") as exc:
         services.add_comment(item, world.users["contributor"], "  ")
+    assert exc.value.field == "body"
     comment = services.add_comment(item, world.users["contributor"], "Godt forslag")
     assert comment.body == "Godt forslag"
 

@@ -11,19 +11,12 @@ from app.decisions.models import Decision
 from app.discovery.models import Need
 from app.extensions import db
 from app.services import RuleViolation
-from tests.discovery.test_concurrency import _in_parallel
+from tests.concurrency import in_parallel
 
-pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def postgres(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL (set TEST_DATABASE_URL); "
-                    "SQLite serialises writers with BEGIN IMMEDIATE")
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_only")]
 
 
-def test_one_of_two_simultaneous_decisions_settles_the_need(postgres, app, dec):
+def test_one_of_two_simultaneous_decisions_settles_the_need(app, dec):
     need_id, project_id = dec.in_discovery.id, dec.project.id
     user_ids = [dec.steering.id, dec.secretariat.id]
     db.session.commit()
@@ -41,7 +34,7 @@ def test_one_of_two_simultaneous_decisions_settles_the_need(postgres, app, dec):
         db.session.commit()
         return "ok"
 
-    results = _in_parallel(app, 2, decide)
+    results = in_parallel(app, 2, decide)
     assert results.count("ok") == 1, results
     refused = [r for r in results if r != "ok"]
     assert all(isinstance(r, RuleViolation) and r.status == 409 for r in refused), refused

@@ -1,5 +1,6 @@
 """Recording decisions: outcomes move escalated needs through discovery's workflow (history and
 audit kept), the queue empties, and bad input is refused with nothing saved."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -89,16 +90,22 @@ def test_references_resolve_within_the_project_only(dec):
         == [dec.plain, dec.submitted]
     assert services.resolve_items(dec.project, f"alpha-{dec.item.number} {dec.item.number}") \
         == [dec.item]
+    # The refusal names the reference it could not resolve (the words are Danish here).
     for text in (f"#{dec.other_need.number}", "OVB", "#1x"):
-        with pytest.raises(RuleViolation):
+        with pytest.raises(RuleViolation, match=re.escape(text)) as refused:
             services.resolve_needs(dec.project, text)
-    for text in (f"BETA-{dec.item.number}", str(dec.other_item.number), "ALPHA-"):
-        with pytest.raises(RuleViolation):
+        assert refused.value.field == "need_numbers"
+    for text, named in ((f"BETA-{dec.item.number}", f"BETA-{dec.item.number}"),
+                        (str(dec.other_item.number), f"ALPHA-{dec.other_item.number}"),
+                        ("ALPHA-", "ALPHA-")):
+        with pytest.raises(RuleViolation, match=re.escape(named)) as refused:
             services.resolve_items(dec.project, text)
-    with pytest.raises(RuleViolation):
-        _record(dec, needs=[dec.other_need])
-    with pytest.raises(RuleViolation):
-        _record(dec, items=[dec.other_item])
+        assert refused.value.field == "item_numbers"
+    for links in ({"needs": [dec.other_need]}, {"items": [dec.other_item]}):
+        with pytest.raises(RuleViolation, match="ALPHA") as refused:
+            _record(dec, **links)
+        assert refused.value.status == 422
+    assert db.session.scalar(select(func.count()).select_from(Decision)) == 0
 
 
 def test_the_log_is_searched_and_newest_first(dec):
@@ -115,9 +122,10 @@ def test_the_log_is_searched_and_newest_first(dec):
 
 
 def test_nothing_is_saved_when_one_outcome_is_refused(dec, app):
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation) as refused:
         _record(dec, outcomes=[services.OutcomeChoice(dec.in_discovery, "approved", "ready"),
                                services.OutcomeChoice(dec.submitted, "parked", rationale="")])
+    assert refused.value.field == f"rationale-{dec.submitted.number}"
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Decision)) == 0
     assert db.session.scalar(select(func.count()).select_from(DecisionOutcome)) == 0

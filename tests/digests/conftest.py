@@ -10,7 +10,6 @@ from aiosmtpd.controller import Controller
 
 from app.database import utcnow
 from app.digests.schedule import TZ
-from tests.backlog.conftest import count_statements  # noqa: F401
 
 
 def free_port() -> int:

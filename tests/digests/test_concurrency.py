@@ -1,5 +1,4 @@
 """Several senders at once on PostgreSQL: exactly one message per recipient and period."""
-import threading
 from contextlib import contextmanager
 
 import pytest
@@ -10,15 +9,10 @@ from app.digests.delivery import send_due
 from app.digests.models import DeliveryState, DigestDelivery
 from app.extensions import db
 from app.projects.models import Role
+from tests.concurrency import failures, in_parallel
 
-pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def postgresql_only(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrent senders need PostgreSQL (set TEST_DATABASE_URL); SQLite "
-                    "serialises writers, and advisory locks exist only on PostgreSQL")
+# Advisory locks, one guard against double sending, exist only on PostgreSQL.
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_only")]
 
 
 def _many_steering_members(factory, world, n=12):
@@ -28,49 +22,29 @@ def _many_steering_members(factory, world, n=12):
     db.session.commit()
 
 
-def _run_in_threads(app, target, count=4):
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def worker():
-        try:
-            with app.app_context():
-                barrier.wait(timeout=10)
-                target()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-
-
 def _expected_recipients(world):
     return sorted([f"styregruppe{i}@a.example" for i in range(12)]
                   + ["steering@a.example", "product_owner@a.example", "outsider@b.example"])
 
 
 def test_parallel_scheduler_processes_send_each_digest_once(
-        postgresql_only, app, factory, world, smtp, monday_morning):
+        app, factory, world, smtp, monday_morning):
     _many_steering_members(factory, world)
-    _run_in_threads(app, lambda: send_due(now=monday_morning))
+    assert not failures(in_parallel(app, 4, lambda _i: send_due(now=monday_morning)))
 
     assert smtp.recipients == _expected_recipients(world)
     assert db.session.scalar(select(func.count(DigestDelivery.id))) == len(smtp.recipients)
 
 
 def test_without_the_advisory_lock_rows_and_claims_still_prevent_duplicates(
-        postgresql_only, app, factory, world, smtp, monday_morning, monkeypatch):
+        app, factory, world, smtp, monday_morning, monkeypatch):
     @contextmanager
     def no_lock(_name):
         yield True
 
     monkeypatch.setattr(delivery_module, "job_lock", no_lock)
     _many_steering_members(factory, world)
-    _run_in_threads(app, lambda: send_due(now=monday_morning))
+    assert not failures(in_parallel(app, 4, lambda _i: send_due(now=monday_morning)))
 
     assert smtp.recipients == _expected_recipients(world)
     states = db.session.scalars(select(DigestDelivery.state)).all()

@@ -117,10 +117,12 @@ def test_poll_trigger_skips_the_hour_the_clocks_change():
 def test_send_settings_refuse_the_quiet_hour_and_bad_values():
     assert SendSettings.from_config({"DIGEST_SEND_TIME": "07:00", "DIGEST_WEEKLY_DAY": "Monday"}) \
         == MONDAY_7
-    for bad in ({"DIGEST_SEND_TIME": "02:30", "DIGEST_WEEKLY_DAY": "monday"},
-                {"DIGEST_SEND_TIME": "7", "DIGEST_WEEKLY_DAY": "monday"},
-                {"DIGEST_SEND_TIME": "07:00", "DIGEST_WEEKLY_DAY": "someday"}):
-        with pytest.raises(ValueError):
+    for bad, reason in (({"DIGEST_SEND_TIME": "02:30", "DIGEST_WEEKLY_DAY": "monday"},
+                         "not be between 02:00 and 03:00"),
+                        ({"DIGEST_SEND_TIME": "7", "DIGEST_WEEKLY_DAY": "monday"}, "HH:MM"),
+                        ({"DIGEST_SEND_TIME": "07:00", "DIGEST_WEEKLY_DAY": "someday"},
+                         "DIGEST_WEEKLY_DAY must be one of")):
+        with pytest.raises(ValueError, match=reason):
             SendSettings.from_config(bad)
 
 

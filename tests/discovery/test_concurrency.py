@@ -9,44 +9,13 @@ from app.discovery import services
 from app.discovery.models import Need, NeedCoSponsor
 from app.extensions import db
 from app.services import RuleViolation
+from tests.concurrency import in_parallel
 from tests.discovery.conftest import NEED_TEXTS
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_only")]
 
 
-@pytest.fixture
-def postgres(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL (set TEST_DATABASE_URL); "
-                    "SQLite serialises writers with BEGIN IMMEDIATE")
-
-
-def _in_parallel(app, n, work):
-    """Run work(i) in n threads, each in its own app context and database session, started
-    together; returns what each returned or raised."""
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def run(i):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                results[i] = work(i)
-            except Exception as exc:  # noqa: BLE001 - the test inspects what was raised
-                db.session.rollback()
-                results[i] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
-
-
-def test_concurrent_co_sponsorships_by_one_municipality_leave_one(postgres, app, disc):
+def test_concurrent_co_sponsorships_by_one_municipality_leave_one(app, disc):
     need_id = disc.need.id
     user_ids = [disc.po.id, disc.contributor.id, disc.po.id, disc.contributor.id]
     db.session.commit()
@@ -60,7 +29,7 @@ def test_concurrent_co_sponsorships_by_one_municipality_leave_one(postgres, app,
         db.session.commit()
         return "ok"
 
-    results = _in_parallel(app, len(user_ids), cosponsor)
+    results = in_parallel(app, len(user_ids), cosponsor)
     assert results.count("ok") == 1, results
     refused = [r for r in results if r != "ok"]
     assert all(isinstance(r, RuleViolation) and r.status == 409 for r in refused), refused
@@ -68,7 +37,7 @@ def test_concurrent_co_sponsorships_by_one_municipality_leave_one(postgres, app,
     assert db.session.scalar(select(func.count()).select_from(NeedCoSponsor)) == 1
 
 
-def test_concurrent_submissions_get_distinct_consecutive_numbers(postgres, app, disc):
+def test_concurrent_submissions_get_distinct_consecutive_numbers(app, disc):
     project_id, user_id = disc.project.id, disc.contributor.id
     db.session.commit()
 
@@ -83,11 +52,11 @@ def test_concurrent_submissions_get_distinct_consecutive_numbers(postgres, app, 
         db.session.commit()
         return need.number
 
-    numbers = _in_parallel(app, 6, submit)
+    numbers = in_parallel(app, 6, submit)
     assert sorted(numbers) == [2, 3, 4, 5, 6, 7], numbers
 
 
-def test_two_simultaneous_decisions_do_not_both_win(postgres, app, disc):
+def test_two_simultaneous_decisions_do_not_both_win(app, disc):
     need_id, user_id = disc.need.id, disc.po.id
     db.session.commit()
     loaded = threading.Barrier(2)
@@ -105,7 +74,7 @@ def test_two_simultaneous_decisions_do_not_both_win(postgres, app, disc):
         db.session.commit()
         return need.status
 
-    results = _in_parallel(app, 2, decide)
+    results = in_parallel(app, 2, decide)
     winners = [r for r in results if isinstance(r, str)]
     losers = [r for r in results if isinstance(r, RuleViolation)]
     assert len(winners) == 1 and len(losers) == 1 and losers[0].status == 409, results

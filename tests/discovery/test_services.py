@@ -77,8 +77,9 @@ def test_vendors_and_non_participating_municipalities_cannot_submit(disc, factor
     assert exc.value.status == 403
     roskilde = factory.municipality("Roskilde Kommune", 265)
     stranger = factory.user(roskilde)
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="Roskilde") as exc:
         services.create_need(disc.project, stranger, **NEED_TEXTS)
+    assert exc.value.status == 403 and _count(Need) == 1
 
 
 def test_editing_records_each_changed_field(disc):
@@ -137,9 +138,11 @@ def test_refused_transitions_change_nothing(disc, old, new):
 def test_moving_to_the_same_status_or_an_unknown_one_is_refused(disc):
     with pytest.raises(RuleViolation) as exc:
         services.set_status(disc.need, S.SUBMITTED, actor=disc.po)
-    assert exc.value.status == 409
-    with pytest.raises(RuleViolation):
+    assert exc.value.status == 409 and exc.value.field == "status"
+    with pytest.raises(RuleViolation) as exc:
         services.set_status(disc.need, "approved", actor=disc.po)
+    assert exc.value.field == "status" and exc.value.status == 422
+    assert disc.need.status == S.SUBMITTED
 
 
 @pytest.mark.parametrize("status", [S.DECLINED, S.PARKED])
@@ -189,8 +192,9 @@ def test_status_changes_are_audited(disc):
 
 def test_the_system_plans_and_delivers_and_is_named_as_the_actor(disc):
     services.set_status(disc.need, S.IN_DISCOVERY, actor=disc.po)
-    with pytest.raises(RuleViolation):  # people go through ready first
+    with pytest.raises(RuleViolation) as exc:  # people go through ready first
         services.set_status(disc.need, S.PLANNED, actor=disc.po)
+    assert exc.value.field == "status" and disc.need.status == S.IN_DISCOVERY
     change = services.set_status(disc.need, S.PLANNED, by_system=True)
     assert disc.need.status == S.PLANNED
     assert change.is_by_system and change.actor_id is None
@@ -205,8 +209,9 @@ def test_the_system_plans_and_delivers_and_is_named_as_the_actor(disc):
 @pytest.mark.parametrize("status", [S.DECLINED, S.PARKED])
 def test_the_system_leaves_declined_and_parked_needs_alone(disc, status):
     services.set_status(disc.need, status, actor=disc.po, rationale="Nej")
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation) as exc:
         services.set_status(disc.need, S.PLANNED, by_system=True)
+    assert exc.value.field == "status" and exc.value.status == 422
     assert disc.need.status == status
 
 
@@ -304,8 +309,9 @@ def test_escalating_and_withdrawing(disc):
     assert [c.field for c in disc.need.changes][-2:] == ["escalation", "escalation"]
     actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["need.escalated", "need.escalation_withdrawn"]
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation) as exc:
         services.withdraw_escalation(disc.need, disc.po)
+    assert exc.value.status == 409
 
 
 def test_an_escalation_needs_a_reason(disc):

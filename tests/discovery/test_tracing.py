@@ -14,7 +14,6 @@ from app.discovery.models import NeedChange, NeedItemLink
 from app.discovery.models import NeedStatus as S
 from app.extensions import db
 from app.services import RuleViolation
-from tests.backlog.conftest import count_statements  # noqa: F401
 from tests.discovery.conftest import NEED_TEXTS, need_url
 
 TO_ACCEPTANCE = ("ready", "in_progress", "review", "acceptance")
@@ -295,7 +294,7 @@ def test_board_cards_count_the_needs_they_serve(disc, login):
     assert "2 needs" in html and "0 needs" in html
 
 
-def test_the_board_does_not_grow_with_the_linked_needs(disc, login, count_statements):  # noqa: F811
+def test_the_board_does_not_grow_with_the_linked_needs(disc, login, count_statements):
     items = [_item(disc, f"Punkt {n}") for n in range(4)]
     client = login(disc.developer)
     _link(disc, items[0])

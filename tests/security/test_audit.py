@@ -144,7 +144,7 @@ def test_audit_page_is_in_the_users_language(world, client, login):
     world.users["site_admin"].locale = "da"
     login(world.users["site_admin"])
     html = client.get("/audit").get_data(as_text=True)
-    assert "Revisionslog" in html or "Auditlog" in html
+    assert "<h1>Auditlog</h1>" in html  # the navigation's link says "Auditlog" on every page
     assert "Organisation tilføjet til projektet" in html
 
 

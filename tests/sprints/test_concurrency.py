@@ -1,7 +1,6 @@
 """Concurrent planners on PostgreSQL: of sprints started at the same moment only one becomes
 active, the others are refused with 409; overlapping sprints created at once do not both
 land; a sprint closed twice at once is closed once."""
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -15,40 +14,9 @@ from app.projects.models import Project
 from app.services import RuleViolation
 from app.sprints import services
 from app.sprints.models import Sprint
+from tests.concurrency import in_parallel
 
-pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrency needs PostgreSQL (SQLite serialises writers with BEGIN IMMEDIATE)")
-
-
-def run_threads(app, count, work) -> list:
-    """Run work(i) in `count` threads started together, each with its own session; returns
-    what each raised (None when it succeeded)."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def runner(i):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                work(i)
-                db.session.commit()
-            except Exception as exc:  # noqa: BLE001 - returned to the test
-                db.session.rollback()
-                outcomes[i] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_only")]
 
 
 def test_only_one_of_sprints_started_together_becomes_active(app, world):
@@ -62,8 +30,9 @@ def test_only_one_of_sprints_started_together_becomes_active(app, world):
 
     def work(i):
         services.start_sprint(db.session.get(Sprint, ids[i]), db.session.get(User, lead_id))
+        db.session.commit()
 
-    outcomes = run_threads(app, 4, work)
+    outcomes = in_parallel(app, 4, work)
     assert sum(o is None for o in outcomes) == 1, outcomes
     assert all(isinstance(o, RuleViolation) and o.status == 409 for o in outcomes if o), outcomes
     db.session.expire_all()
@@ -76,8 +45,9 @@ def test_overlapping_sprints_created_together_do_not_both_land(app, world):
     def work(i):
         services.create_sprint(db.session.get(Project, project_id), db.session.get(User, lead_id),
                                f"Sprint {i}", date(2026, 12, 7 + i), date(2026, 12, 18 + i), 20)
+        db.session.commit()
 
-    outcomes = run_threads(app, 4, work)
+    outcomes = in_parallel(app, 4, work)
     assert sum(o is None for o in outcomes) == 1
     assert all(isinstance(o, RuleViolation) and o.status == 422 for o in outcomes if o)
 
@@ -95,8 +65,9 @@ def test_a_sprint_closed_twice_at_once_is_closed_once(app, world):
     def work(i):
         services.close_sprint(db.session.get(Sprint, sprint_id), db.session.get(User, lead_id),
                               expected_version=version)
+        db.session.commit()
 
-    outcomes = run_threads(app, 3, work)
+    outcomes = in_parallel(app, 3, work)
     assert sum(o is None for o in outcomes) == 1
     assert all(isinstance(o, RuleViolation) and o.status == 409 for o in outcomes if o)
     moves_out = db.session.scalar(select(func.count(ItemHistory.id)).where(

@@ -267,7 +267,8 @@ def test_the_database_holds_one_active_sprint_per_project(world, people, sprint)
                                    date(2026, 12, 25), 20)
     db.session.commit()
     sprint.state = other.state = "active"
-    with pytest.raises(IntegrityError):
+    # SQLite names the index's column, PostgreSQL the index (and the column in its detail).
+    with pytest.raises(IntegrityError, match="project_id"):
         db.session.commit()
     db.session.rollback()
 
@@ -295,8 +296,9 @@ def test_close_sends_unfinished_items_back_keeping_their_rank(world, people, log
 
 def test_close_into_the_next_planned_sprint(world, people, login, sprint, make):
     lead = people["delivery_lead"]
-    later = services.create_sprint(world.project_a, lead, "Sprint 9", date(2027, 1, 4),
-                                   date(2027, 1, 15), 20)
+    # Created first, so "next" by creation order would be this one; by date it is not.
+    services.create_sprint(world.project_a, lead, "Sprint 9", date(2027, 1, 4),
+                           date(2027, 1, 15), 20)
     following = services.create_sprint(world.project_a, lead, "Sprint 8", date(2026, 12, 14),
                                        date(2026, 12, 25), 20)
     open_ = make("Ufærdig", 3)
@@ -309,7 +311,6 @@ def test_close_into_the_next_planned_sprint(world, people, login, sprint, make):
     db.session.refresh(open_)
     db.session.refresh(sprint)
     assert open_.sprint_id == following.id and sprint.carried_to_id == following.id
-    assert later.id != following.id
 
 
 def test_closing_twice_is_refused_and_changes_nothing(world, people, login, sprint):

@@ -1,1 +1,0 @@
-from tests.backlog.conftest import count_statements  # noqa: F401
