@@ -4,11 +4,6 @@
 (function () {
   "use strict";
 
-  // htmx "settles" a swapped element by first copying the old element's attributes to the
-  // new one; SortableJS leaves inline styles on the elements it animated, and setting a style
-  // attribute breaks the strict CSP. Settle classes and sizes only.
-  htmx.config.attributesToSettle = ["class", "width", "height"];
-
   var dragging = false;
   var lastDrag = null;
 

@@ -1,5 +1,5 @@
-// Items on the backlog and the board: the item dialog, focus after htmx swaps, inline-edit
-// keys and the comment preview. No inline script (strict CSP): everything is delegated here.
+// Items on the backlog and the board: the item dialog, inline-edit keys and the comment
+// preview. No inline script (strict CSP): everything is delegated here.
 (function () {
   "use strict";
 
@@ -47,13 +47,6 @@
     if (back) back.focus();
     opener = null;
   }, true);
-
-  // Servers name the element to focus after a swap: HX-Trigger-After-Settle {"samspil:focus": id}.
-  document.addEventListener("samspil:focus", function (event) {
-    var id = event.detail && (event.detail.value || event.detail.id);
-    var target = id && document.getElementById(id);
-    if (target) target.focus();
-  });
 
   // Escape leaves an inline edit without saving.
   document.addEventListener("keydown", function (event) {
