@@ -1,5 +1,5 @@
-// Items on the backlog and the board: the item dialog, inline-edit keys and the comment
-// preview. No inline script (strict CSP): everything is delegated here.
+// Items on the backlog and the board: the item dialog and the inline-edit keys. No inline
+// script (strict CSP): everything is delegated here.
 (function () {
   "use strict";
 
@@ -55,21 +55,5 @@
     if (!form) return;
     var cancel = form.querySelector(".js-inline-cancel");
     if (cancel) { event.preventDefault(); cancel.click(); }
-  });
-
-  // The comment preview needs a request; without JavaScript the button stays hidden.
-  htmx.onLoad(function (content) {
-    var buttons = content.querySelectorAll ? content.querySelectorAll(".js-preview") : [];
-    buttons.forEach(function (button) { button.hidden = false; });
-  });
-
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest(".js-preview");
-    if (!button) return;
-    var source = document.getElementById(button.dataset.previewSource);
-    htmx.ajax("POST", button.dataset.previewUrl, {
-      source: button, target: "#" + button.getAttribute("aria-controls"), swap: "innerHTML",
-      values: { field: "body", body: source ? source.value : "" }
-    });
   });
 })();
