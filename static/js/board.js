@@ -13,11 +13,15 @@
 
   function targetsOf(cell) { return (cell.dataset.targets || "").split(" ").filter(Boolean); }
 
+  // Where someone may move cards at all, every cell takes drops (a developer drops into
+  // acceptance, a column they cannot take cards out of); cards are picked up only in cells
+  // they may leave, or be ranked in.
   function setUpCell(cell) {
-    if (cell._sortable) return;
     var grid = cell.closest(".board");
-    var canRank = grid && grid.dataset.canRank === "true";
-    if (!targetsOf(cell).length && !canRank) return;
+    if (cell._sortable || !grid) return;
+    var canRank = grid.dataset.canRank === "true";
+    if (!canRank && !grid.querySelector(".board-cell:not([data-targets=''])")) return;
+    var movable = canRank || targetsOf(cell).length > 0;
     cell._sortable = new Sortable(cell, {
       group: { name: "lane-" + cell.dataset.lane, pull: true,
                put: function (to, from) { return targetsOf(from.el).indexOf(to.el.dataset.status) >= 0; } },
@@ -25,7 +29,7 @@
       animation: 150,
       forceFallback: true,
       fallbackTolerance: 4,
-      filter: ".move-menu",
+      filter: movable ? ".move-menu" : ".card",
       preventOnFilter: false,
       onStart: function () { dragging = true; },
       onEnd: function (evt) {
