@@ -10,7 +10,6 @@
     // A fresh text node after a tick makes screen readers announce repeated messages too.
     window.setTimeout(function () { region.textContent = message; }, 50);
   }
-  window.samspil = { announce: announce };
 
   function showError(message) {
     var box = document.getElementById("error-region");
