@@ -187,14 +187,16 @@ def test_product_owner_ranks_the_backlog_with_buttons_and_drag(page, make):
     axe_check(page, "backlog")
     assert backlog_keys(page) == [f"{key}-{n}" for n in (one, two, three, four, five)]
     page.locator(f"#rank-up-{three}").focus()
-    with page.expect_response(re.compile(rf"/items/{three}/rank$")):
+    with page.expect_response(re.compile(rf"/items/{three}/rank$")) as answer:
         page.keyboard.press("Enter")
+    assert "shown=5" in answer.value.request.post_data  # the answer re-renders all five rows
     expect(page.locator(f"#rank-up-{three}")).to_be_focused()
     assert backlog_keys(page) == [f"{key}-{n}" for n in (one, three, two, four, five)]
     expect(page.locator("#announcer")).to_contain_text("nummer 2")
     handle = page.locator(f"#row-{five} .drag-handle")
-    with page.expect_response(re.compile(rf"/items/{five}/rank$")):
+    with page.expect_response(re.compile(rf"/items/{five}/rank$")) as answer:
         drag(page, handle, page.locator("#backlog-rows tr[data-id]").first, target_position=4)
+    assert "shown=5" in answer.value.request.post_data
     expect(page.locator("#backlog-rows tr[data-id]").first).to_have_attribute("data-key",
                                                                               f"{key}-{five}")
     page.reload()

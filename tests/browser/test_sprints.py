@@ -71,6 +71,7 @@ def test_planning_by_keyboard(page, make):
     with page.expect_response(re.compile(r"/sprints/\d+/items$")) as answer:
         page.keyboard.press("Enter")
     assert answer.value.status == 200
+    assert "shown=3" in answer.value.request.post_data  # the backlog rows the answer re-renders
     expect(page.locator(f"#plan-sprint #plan-{first}")).to_have_count(1)
     expect(page.locator(f"#commit-{second}")).to_be_focused()
     expect(page.locator("#announcer")).to_contain_text(f"{key}-{first} er lagt i Sprint 1")
@@ -101,6 +102,7 @@ def test_planning_by_drag_and_drop(page, make):
     with page.expect_response(re.compile(r"/sprints/\d+/items$")) as answer:
         drag(page, page.locator(f"#plan-{first} .drag-handle"), page.locator("#plan-sprint"))
     assert answer.value.status == 200
+    assert "shown=1" in answer.value.request.post_data  # the rows left in the backlog list
     expect(page.locator(f"#plan-sprint #plan-{first}")).to_have_count(1)
     expect(page.locator("#announcer")).to_contain_text(f"{key}-{first} er lagt i Sprint 1")
     expect(page.locator("#plan-totals")).to_contain_text("2 af 20 point")
