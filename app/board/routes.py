@@ -54,7 +54,8 @@ def changes(key):
         statuses = None if since is None or filters.lanes else changed_statuses(project, since,
                                                                                  current)
         response = make_response(render_template(
-            "board/_changes.html", **pages.board_context(project, filters, statuses)))
+            "board/_changes.html", **pages.board_context(project, filters, statuses),
+            poll_number=current))
     response.headers["ETag"] = f'"c{current}"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,17 +1,8 @@
 // The backlog: ranking by drag-and-drop (SortableJS, set up in htmx.onLoad, posted when a
-// drag ends), the rows loaded so far sent along with every rank change, and rows refreshed
-// when their item changed in the dialog.
+// drag ends; the number of rows shown goes along, see data-rows in samspil.js), and rows
+// refreshed when their item changed in the dialog.
 (function () {
   "use strict";
-
-  // htmx "settles" a swapped element by first copying the old element's attributes to the
-  // new one; SortableJS leaves inline styles on the elements it animated, and setting a style
-  // attribute breaks the strict CSP. Settle classes and sizes only.
-  htmx.config.attributesToSettle = ["class", "width", "height"];
-
-  function rowsShown() {
-    return document.querySelectorAll("#backlog-rows tr[data-id]").length;
-  }
 
   function setUp(rows) {
     if (rows._sortable || typeof Sortable === "undefined") return;
@@ -52,11 +43,6 @@
     content.querySelectorAll("#backlog-rows").forEach(setUp);
   });
 
-  // Re-rendering after a rank change keeps as many rows as were loaded.
-  document.addEventListener("htmx:configRequest", function (event) {
-    if (/\/rank$/.test(event.detail.path)) event.detail.parameters.shown = String(rowsShown());
-  });
-
   // Items created at the bottom show below the list until the last page arrives with them.
   document.addEventListener("htmx:afterSwap", function () {
     var bottom = document.getElementById("backlog-created-bottom");
@@ -67,6 +53,9 @@
     });
   });
 
+  // Answers in the item dialog that change the item carry HX-Trigger {"samspil:item-changed":
+  // {"number": n}}: that row, if shown, is fetched again. (An hx-trigger on each row would need
+  // a filter on the number, which is JavaScript evaluated by htmx: the CSP forbids it.)
   document.addEventListener("samspil:item-changed", function (event) {
     var number = event.detail && event.detail.number;
     var row = number && document.getElementById("row-" + number);

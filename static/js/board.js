@@ -1,13 +1,8 @@
 // The board: drag-and-drop with SortableJS (following htmx's sortable example: set up in
-// htmx.onLoad, a form posted when a drag ends), the lazy "Move to…" menu, and polling that
-// sends the last ETag so an unchanged board costs a 304.
+// htmx.onLoad, a form posted when a drag ends), the lazy "Move to…" menu, and the pauses of
+// the poller (board/_poller.html, which is plain htmx).
 (function () {
   "use strict";
-
-  // htmx "settles" a swapped element by first copying the old element's attributes to the
-  // new one; SortableJS leaves inline styles on the elements it animated, and setting a style
-  // attribute breaks the strict CSP. Settle classes and sizes only.
-  htmx.config.attributesToSettle = ["class", "width", "height"];
 
   var dragging = false;
   var lastDrag = null;
@@ -18,11 +13,15 @@
 
   function targetsOf(cell) { return (cell.dataset.targets || "").split(" ").filter(Boolean); }
 
+  // Where someone may move cards at all, every cell takes drops (a developer drops into
+  // acceptance, a column they cannot take cards out of); cards are picked up only in cells
+  // they may leave, or be ranked in.
   function setUpCell(cell) {
-    if (cell._sortable) return;
     var grid = cell.closest(".board");
-    var canRank = grid && grid.dataset.canRank === "true";
-    if (!targetsOf(cell).length && !canRank) return;
+    if (cell._sortable || !grid) return;
+    var canRank = grid.dataset.canRank === "true";
+    if (!canRank && !grid.querySelector(".board-cell:not([data-targets=''])")) return;
+    var movable = canRank || targetsOf(cell).length > 0;
     cell._sortable = new Sortable(cell, {
       group: { name: "lane-" + cell.dataset.lane, pull: true,
                put: function (to, from) { return targetsOf(from.el).indexOf(to.el.dataset.status) >= 0; } },
@@ -30,7 +29,7 @@
       animation: 150,
       forceFallback: true,
       fallbackTolerance: 4,
-      filter: ".move-menu",
+      filter: movable ? ".move-menu" : ".card",
       preventOnFilter: false,
       onStart: function () { dragging = true; },
       onEnd: function (evt) {
@@ -69,9 +68,10 @@
   });
 
   // The lazy "Move to…" menu: fetched when opened, so a board of a thousand cards stays light.
-  function closeMenus(except) {
+  // One delegated listener rather than an hx-get on each card's link: htmx takes ~30 ms more
+  // to process a thousand such links, at every load and every swap of the columns.
+  function closeMenus() {
     document.querySelectorAll(".card__menu").forEach(function (slot) {
-      if (slot === except) return;
       var link = slot.previousElementSibling;
       slot.remove();
       if (link) link.setAttribute("aria-expanded", "false");
@@ -115,49 +115,17 @@
     if (link) link.focus();
   });
 
-  // Polling: send the ETag we have; skip while someone is dragging or has a menu or dialog open.
-  function poller() { return document.getElementById("board-poller"); }
-
-  document.addEventListener("htmx:configRequest", function (event) {
-    if (event.detail.elt === poller() && poller().dataset.etag) {
-      event.detail.headers["If-None-Match"] = poller().dataset.etag;
-    }
-  });
-
+  // The poller skips a beat while someone is dragging or has a menu or the dialog open, or the
+  // page is out of sight. (A card that had focus keeps it: htmx focuses the element with the
+  // same id after a swap.)
   document.addEventListener("htmx:beforeRequest", function (event) {
-    if (event.detail.elt !== poller()) return;
+    if (event.detail.elt.id !== "board-poller") return;
     var dialog = document.getElementById("item-dialog");
     if (dragging || document.querySelector(".card__menu") || (dialog && dialog.open) ||
         document.hidden) {
       event.preventDefault();
     }
   });
-
-  var focusedId = null;
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.elt !== poller()) return;
-    var active = document.activeElement;
-    focusedId = active && active.id && active.closest(".board") ? active.id : null;
-  });
-
-  document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.elt !== poller() || !event.detail.xhr) return;
-    var etag = event.detail.xhr.getResponseHeader("ETag");
-    if (etag) poller().dataset.etag = etag;
-  });
-
-  document.addEventListener("htmx:afterSettle", function (event) {
-    if (event.detail.elt !== poller() || !focusedId) return;
-    var again = document.getElementById(focusedId);
-    if (again && document.activeElement === document.body) again.focus();
-    focusedId = null;
-  });
-
-  // Changes made in the item dialog show on the board once it closes.
-  document.addEventListener("close", function (event) {
-    var el = poller();
-    if (event.target.id === "item-dialog" && el) htmx.trigger(el, "board:refresh");
-  }, true);
 
   // Messages after a move show for a while, then step aside.
   document.addEventListener("htmx:afterSettle", function () {

@@ -1,5 +1,5 @@
-// Items on the backlog and the board: the item dialog, focus after htmx swaps, inline-edit
-// keys and the comment preview. No inline script (strict CSP): everything is delegated here.
+// Items on the backlog and the board: the item dialog and the inline-edit keys. No inline
+// script (strict CSP): everything is delegated here.
 (function () {
   "use strict";
 
@@ -48,13 +48,6 @@
     opener = null;
   }, true);
 
-  // Servers name the element to focus after a swap: HX-Trigger-After-Settle {"samspil:focus": id}.
-  document.addEventListener("samspil:focus", function (event) {
-    var id = event.detail && (event.detail.value || event.detail.id);
-    var target = id && document.getElementById(id);
-    if (target) target.focus();
-  });
-
   // Escape leaves an inline edit without saving.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
@@ -62,21 +55,5 @@
     if (!form) return;
     var cancel = form.querySelector(".js-inline-cancel");
     if (cancel) { event.preventDefault(); cancel.click(); }
-  });
-
-  // The comment preview needs a request; without JavaScript the button stays hidden.
-  htmx.onLoad(function (content) {
-    var buttons = content.querySelectorAll ? content.querySelectorAll(".js-preview") : [];
-    buttons.forEach(function (button) { button.hidden = false; });
-  });
-
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest(".js-preview");
-    if (!button) return;
-    var source = document.getElementById(button.dataset.previewSource);
-    htmx.ajax("POST", button.dataset.previewUrl, {
-      source: button, target: "#" + button.getAttribute("aria-controls"), swap: "innerHTML",
-      values: { field: "body", body: source ? source.value : "" }
-    });
   });
 })();

@@ -1,4 +1,5 @@
-// Samspil's own script: htmx glue that the strict CSP allows (no inline script, no eval).
+// Samspil's own script on every page: htmx glue that the strict CSP allows (no inline script,
+// no eval). What several pages share lives here, once; the pages' scripts hold the rest.
 (function () {
   "use strict";
 
@@ -9,7 +10,6 @@
     // A fresh text node after a tick makes screen readers announce repeated messages too.
     window.setTimeout(function () { region.textContent = message; }, 50);
   }
-  window.samspil = { announce: announce };
 
   function showError(message) {
     var box = document.getElementById("error-region");
@@ -32,8 +32,38 @@
   document.addEventListener("htmx:sendError", function () {
     showError(document.body.dataset.offlineMessage);
   });
+
   // Servers announce results of htmx actions with an HX-Trigger {"samspil:announce": "..."}.
   document.addEventListener("samspil:announce", function (event) {
     announce(event.detail && (event.detail.value || event.detail.message));
+  });
+
+  // Servers name the element to focus once a swap has settled (the moved card, the neighbouring
+  // item's button): HX-Trigger-After-Settle {"samspil:focus": id}.
+  document.addEventListener("samspil:focus", function (event) {
+    var id = event.detail && (event.detail.value || event.detail.id);
+    var target = id && document.getElementById(id);
+    if (target) target.focus();
+  });
+
+  // Controls that only work with scripts (print, preview) are hidden in the markup, so a page
+  // without JavaScript never shows a button that does nothing.
+  htmx.onLoad(function (content) {
+    if (!content.querySelectorAll) return;
+    if (content.matches("[data-needs-script]")) content.hidden = false;
+    content.querySelectorAll("[data-needs-script]").forEach(function (el) { el.hidden = false; });
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
+  // A list that grows as one scrolls names its rows (data-rows="selector"); a change posted from
+  // inside it says how many rows are shown, so the answer re-renders as many and no fewer.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    var list = event.detail.verb !== "get" && elt.closest && elt.closest("[data-rows]");
+    if (!list || event.detail.parameters.shown) return;
+    event.detail.parameters.shown = String(list.querySelectorAll(list.dataset.rows).length);
   });
 })();

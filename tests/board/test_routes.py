@@ -248,6 +248,29 @@ def test_polling_costs_a_304_until_something_changes(world, login, make_item, co
     assert 'id="cell-all-backlog"' in html and 'id="cell-all-ready"' not in html
 
 
+
+def poller_in(html: str) -> tuple[str, bool] | None:
+    """The If-None-Match the board's poller sends, and whether it came out of band."""
+    match = re.search(r'<div id="board-poller"[^>]*>', html)
+    if not match:
+        return None
+    headers = json.loads(re.search(r"hx-headers='([^']*)'", match.group(0)).group(1))
+    return headers["If-None-Match"], 'hx-swap-oob="true"' in match.group(0)
+
+
+def test_the_poller_sends_the_number_it_shows_and_a_poll_moves_it_on(world, login, make_item):
+    item = make_item("x")
+    client = login(world.users["developer"])
+    etag = client.get("/p/ALPHA/board/changes", headers=HX).headers["ETag"]
+    assert poller_in(client.get("/p/ALPHA/board").get_data(as_text=True)) == (etag, False)
+    moved = client.post(f"/p/ALPHA/items/{item.number}/move", headers=HX, data={
+        "status": "ready", "version": item.version_id, "from_status": "backlog"})
+    # A move's answer shows only the columns it touched: the poller keeps its number.
+    assert moved.status_code == 200 and poller_in(moved.get_data(as_text=True)) is None
+    polled = client.get("/p/ALPHA/board/changes", headers={**HX, "If-None-Match": etag})
+    assert polled.headers["ETag"] != etag
+    assert poller_in(polled.get_data(as_text=True)) == (polled.headers["ETag"], True)
+
 def test_the_board_page_sends_vary(world, login):
     response = login(world.users["developer"]).get("/p/ALPHA/board", headers=HX)
     assert "HX-Request" in response.headers["Vary"]

@@ -1,5 +1,7 @@
 """Browser tests: a real server process on a fresh, seeded SQLite database, driven through
-Playwright in the system Chromium, with axe-core checking each page visited."""
+Playwright in the system Chromium, with axe-core checking each page visited. Tests that change
+something make the rows they act on first (the `make` fixture, tests/browser/data.py), so they
+pass in any order and never depend on the demo data's order."""
 import json
 import os
 import shutil
@@ -55,13 +57,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory, _browser_requirements):
+def live_database_url(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('live-db') / 'live.db'}"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, live_database_url, _browser_requirements):
     """Base URL of a real Samspil server on a fresh SQLite file with the demo data."""
     workdir = tmp_path_factory.mktemp("live")
     env = {
         **os.environ,
         "SAMSPIL_ENV": "development",
-        "DATABASE_URL": f"sqlite:///{workdir / 'live.db'}",
+        "DATABASE_URL": live_database_url,
         "MAIL_OUTBOX_DIR": str(workdir / "outbox"),
         "RATELIMIT_ENABLED": "0",
         "FLASK_APP": "wsgi",
@@ -94,6 +101,24 @@ def live_server(tmp_path_factory, _browser_requirements):
         server.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.kill()
+
+
+@pytest.fixture(scope="session")
+def _live_app(live_server, live_database_url):
+    """The application in this process, on the live server's database (for `make`)."""
+    from app import create_app
+    from config import Config
+
+    return create_app(type("LiveConfig", (Config,), {
+        "SQLALCHEMY_DATABASE_URI": live_database_url, "RATELIMIT_ENABLED": False}))
+
+
+@pytest.fixture
+def make(_live_app):
+    """Makes the rows a test acts on, through the services, in the live server's database."""
+    from tests.browser.data import LiveData
+
+    return LiveData(_live_app)
 
 
 @pytest.fixture(scope="session")

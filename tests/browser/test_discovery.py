@@ -1,34 +1,47 @@
 """Requirement discovery in the browser: searching needs, co-sponsoring and withdrawing in
-place with htmx, the discovery log, and the public roadmap — each state checked with axe-core."""
+place with htmx, the discovery log (each on needs of the test's own project), and the demo's
+public roadmap — each state checked with axe-core."""
 import re
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_check, sign_in
 
-KLE_NEED = "Systemer klassificeret efter KLE og FORM"  # Brønderslev's; nobody backs it yet
+ROSKILDE = "fag@roskilde.example"
+BALLERUP = "po@ballerup.example"
+KLE_NEED = "Systemer klassificeret efter KLE og FORM"
+KITOS_NEED = "Import af systemer og kontrakter fra Kitos"
+DPA_NEED = "Databehandleraftaler hentet fra Kitos"
 
 
-def test_active_search_updates_the_list_and_the_address(page):
-    sign_in(page, "fag@roskilde.example")
-    page.goto("/p/OVB/needs")
+def test_active_search_updates_the_list_and_the_address(page, make):
+    key = make.project({ROSKILDE: ["contributor"], BALLERUP: ["product_owner"]})
+    make.need(key, KITOS_NEED, BALLERUP, statuses=["in_discovery", "ready", "planned"])
+    make.need(key, KLE_NEED, BALLERUP)
+    make.need(key, DPA_NEED, BALLERUP)
+    sign_in(page, ROSKILDE)
+    page.goto(f"/p/{key}/needs")
     expect(page.get_by_role("heading", name="Behov", exact=True)).to_be_visible()
     axe_check(page, "needs list")
     page.evaluate("window.__samePage = true")
     page.get_by_label("Søg").fill("Kitos")
-    expect(page.get_by_role("link",
-                            name="Import af systemer og kontrakter fra Kitos")).to_be_visible()
+    expect(page.get_by_role("link", name=KITOS_NEED)).to_be_visible()
     expect(page.get_by_role("link", name=KLE_NEED)).to_have_count(0)
+    expect(page.locator("#needs-results")).to_contain_text("2 behov")
     expect(page).to_have_url(re.compile(r"q=Kitos"))
     page.get_by_label("Status").select_option("planned")
     expect(page.locator("#needs-results")).to_contain_text("1 behov")
+    expect(page.get_by_role("link", name=DPA_NEED)).to_have_count(0)
+    expect(page.get_by_role("link", name=KITOS_NEED)).to_be_visible()
     assert page.evaluate("window.__samePage") is True  # htmx swapped; no reload
     axe_check(page, "needs list, filtered")
 
 
-def test_co_sponsoring_and_withdrawing_in_place(page):
-    sign_in(page, "fag@roskilde.example")
-    page.goto("/p/OVB/needs")
+def test_co_sponsoring_and_withdrawing_in_place(page, make):
+    key = make.project({ROSKILDE: ["contributor"], BALLERUP: ["product_owner"]})
+    make.need(key, KLE_NEED, BALLERUP)  # Ballerup's; nobody backs it yet
+    sign_in(page, ROSKILDE)
+    page.goto(f"/p/{key}/needs")
     page.get_by_role("link", name=KLE_NEED).click()
     expect(page.get_by_role("heading", name=re.compile(KLE_NEED))).to_be_visible()
     axe_check(page, "need page")
@@ -59,9 +72,11 @@ def test_co_sponsoring_and_withdrawing_in_place(page):
     axe_check(page, "after withdrawing")
 
 
-def test_the_discovery_log_and_a_refused_status_change(page):
-    sign_in(page, "po@ballerup.example")
-    page.goto("/p/OVB/needs")
+def test_the_discovery_log_and_a_refused_status_change(page, make):
+    key = make.project({BALLERUP: ["product_owner", "secretariat"]})
+    make.need(key, KLE_NEED, BALLERUP)
+    sign_in(page, BALLERUP)
+    page.goto(f"/p/{key}/needs")
     page.get_by_role("link", name=KLE_NEED).click()
     log = page.locator("#discovery-log")
     page.get_by_role("button", name="Tilføj til loggen").click()  # empty: refused in place

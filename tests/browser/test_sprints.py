@@ -1,11 +1,15 @@
 """Sprints in a real browser: plan by keyboard and by drag-and-drop between the ranked backlog
-and the sprint, with the result announced and kept after a reload; the sprints page, the
-active and a closed sprint with their burndowns, and the review all pass axe-core."""
+and the sprint, with the result announced and kept after a reload (each test plans a sprint of
+its own project); the demo's sprints page, its active and a closed sprint with their
+burndowns, and the review all pass axe-core."""
 import re
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_check, sign_in
+
+LEAD = "lead@nordlys.example"
+PO = "po@ballerup.example"
 
 
 def keys_in(page, list_id: str) -> list[str]:
@@ -54,51 +58,61 @@ def test_sprint_pages_are_accessible(page):
     axe_check(page, "review of a closed sprint")
 
 
-def test_planning_by_keyboard(page):
-    sign_in(page, "lead@nordlys.example")
-    open_sprint(page, "Sprint 5")
+def test_planning_by_keyboard(page, make):
+    key = make.project({LEAD: ["delivery_lead"]})
+    sprint = make.sprint(key, "Sprint 1", LEAD)
+    first, second, third = (make.item(key, title, LEAD, estimate=3) for title in (
+        "Eksport til regneark", "Søgning i systemlisten", "Påmindelse om kontraktudløb"))
+    sign_in(page, LEAD)
+    page.goto(f"/p/{key}/sprints/{sprint}")
     axe_check(page, "planning a sprint")
-    backlog = keys_in(page, "plan-backlog")
-    first, second = backlog[0], backlog[1]
-    number, next_number = first.split("-")[1], second.split("-")[1]
-    page.locator(f"#commit-{number}").focus()
+    assert keys_in(page, "plan-backlog") == [f"{key}-{n}" for n in (first, second, third)]
+    page.locator(f"#commit-{first}").focus()
     with page.expect_response(re.compile(r"/sprints/\d+/items$")) as answer:
         page.keyboard.press("Enter")
     assert answer.value.status == 200
-    expect(page.locator(f"#plan-sprint #plan-{number}")).to_have_count(1)
-    expect(page.locator(f"#commit-{next_number}")).to_be_focused()
-    expect(page.locator("#announcer")).to_contain_text(f"{first} er lagt i Sprint 5")
+    assert "shown=3" in answer.value.request.post_data  # the backlog rows the answer re-renders
+    expect(page.locator(f"#plan-sprint #plan-{first}")).to_have_count(1)
+    expect(page.locator(f"#commit-{second}")).to_be_focused()
+    expect(page.locator("#announcer")).to_contain_text(f"{key}-{first} er lagt i Sprint 1")
+    expect(page.locator("#plan-totals")).to_contain_text("3 af 20 point")
     axe_check(page, "planning after a keyboard commit")
     page.reload()
-    assert first in keys_in(page, "plan-sprint") and first not in keys_in(page, "plan-backlog")
-    page.locator(f"#remove-{number}").focus()
+    assert keys_in(page, "plan-sprint") == [f"{key}-{first}"]
+    assert keys_in(page, "plan-backlog") == [f"{key}-{n}" for n in (second, third)]
+    page.locator(f"#remove-{first}").focus()
     with page.expect_response(re.compile(r"/items/remove$")):
         page.keyboard.press("Enter")
-    expect(page.locator(f"#plan-backlog #plan-{number}")).to_have_count(1)
-    expect(page.locator("#announcer")).to_contain_text(f"{first} er taget ud af Sprint 5")
+    expect(page.locator(f"#plan-backlog #plan-{first}")).to_have_count(1)
+    expect(page.locator("#announcer")).to_contain_text(f"{key}-{first} er taget ud af Sprint 1")
     page.reload()
-    assert keys_in(page, "plan-backlog")[0] == first  # back where its rank puts it
+    # back where its rank puts it
+    assert keys_in(page, "plan-backlog") == [f"{key}-{n}" for n in (first, second, third)]
 
 
-def test_planning_by_drag_and_drop(page):
+def test_planning_by_drag_and_drop(page, make):
+    key = make.project({PO: ["product_owner"]})
+    sprint = make.sprint(key, "Sprint 1", PO)
+    first, second = (make.item(key, title, PO, estimate=2) for title in (
+        "Eksport til regneark", "Søgning i systemlisten"))
     page.set_viewport_size({"width": 1400, "height": 2400})  # both whole lists in view
-    sign_in(page, "po@ballerup.example")
-    open_sprint(page, "Sprint 5")
+    sign_in(page, PO)
+    page.goto(f"/p/{key}/sprints/{sprint}")
     page.locator("#planning").scroll_into_view_if_needed()
-    first = keys_in(page, "plan-backlog")[0]
-    number = first.split("-")[1]
     with page.expect_response(re.compile(r"/sprints/\d+/items$")) as answer:
-        drag(page, page.locator(f"#plan-{number} .drag-handle"), page.locator("#plan-sprint"))
+        drag(page, page.locator(f"#plan-{first} .drag-handle"), page.locator("#plan-sprint"))
     assert answer.value.status == 200
-    expect(page.locator(f"#plan-sprint #plan-{number}")).to_have_count(1)
-    expect(page.locator("#announcer")).to_contain_text(f"{first} er lagt i Sprint 5")
-    expect(page.locator("#plan-totals")).to_contain_text(re.compile(r"\d+ af \d+ point"))
+    assert "shown=1" in answer.value.request.post_data  # the rows left in the backlog list
+    expect(page.locator(f"#plan-sprint #plan-{first}")).to_have_count(1)
+    expect(page.locator("#announcer")).to_contain_text(f"{key}-{first} er lagt i Sprint 1")
+    expect(page.locator("#plan-totals")).to_contain_text("2 af 20 point")
     page.reload()
-    assert first in keys_in(page, "plan-sprint")
+    assert keys_in(page, "plan-sprint") == [f"{key}-{first}"]
     page.locator("#planning").scroll_into_view_if_needed()
     with page.expect_response(re.compile(r"/items/remove$")):
-        drag(page, page.locator(f"#plan-{number} .drag-handle"), page.locator("#plan-backlog"))
-    expect(page.locator(f"#plan-backlog #plan-{number}")).to_have_count(1)
+        drag(page, page.locator(f"#plan-{first} .drag-handle"), page.locator("#plan-backlog"))
+    expect(page.locator(f"#plan-backlog #plan-{first}")).to_have_count(1)
     page.reload()
-    assert first in keys_in(page, "plan-backlog") and first not in keys_in(page, "plan-sprint")
+    assert keys_in(page, "plan-sprint") == []
+    assert keys_in(page, "plan-backlog") == [f"{key}-{n}" for n in (first, second)]
     axe_check(page, "planning after drag-and-drop")

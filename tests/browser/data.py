@@ -1,0 +1,137 @@
+"""The rows a browser test acts on, made through the services in the live server's database.
+
+Each test makes its own project (a fresh key, the demo accounts it needs as members with the
+roles it names), and the items, sprints, needs and decisions in it. So a test never depends on
+the demo data's order, nor on what another test changed before it, and the tests pass in any
+order. Methods take and return plain values (keys, numbers, ids): the rows themselves belong
+to a session that closes when the method returns."""
+import itertools
+import string
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from app.accounts.services import get_user_by_email
+from app.backlog.models import Item
+from app.backlog.services import create_item
+from app.board.services import move_item
+from app.decisions.services import record_decision
+from app.discovery.models import Need
+from app.discovery.services import create_need, escalate, set_status
+from app.digests.services import make_unsubscribe_token
+from app.extensions import db
+from app.projects.models import ParticipationKind, Project
+from app.projects.services import add_member, add_participation, create_project, participation_of
+from app.sprints.services import create_sprint
+
+_serial = itertools.count()
+
+
+def _new_key() -> str:
+    """TAAA, TAAB, … : unique in the test session (the live database is fresh per session)."""
+    n, letters = next(_serial), ""
+    for _ in range(3):
+        n, r = divmod(n, 26)
+        letters = string.ascii_uppercase[r] + letters
+    return "T" + letters
+
+
+def project_name(key: str) -> str:
+    return f"Prøveprojekt {key}"
+
+
+class LiveData:
+    """`make` in the browser tests: `key = make.project({...})`, `make.item(key, ...)`."""
+
+    def __init__(self, app):
+        self.app = app
+
+    @contextmanager
+    def _session(self):
+        with self.app.app_context():
+            try:
+                yield
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    @staticmethod
+    def _user(email: str):
+        user = get_user_by_email(email)
+        assert user is not None, f"no demo account {email}"
+        return user
+
+    @staticmethod
+    def _project(key: str) -> Project:
+        return db.session.scalar(select(Project).where(Project.key == key))
+
+    @staticmethod
+    def _item(key: str, number: int) -> Item:
+        return db.session.scalar(select(Item).join(Project).where(Project.key == key,
+                                                                  Item.number == number))
+
+    @staticmethod
+    def _need(key: str, number: int) -> Need:
+        return db.session.scalar(select(Need).join(Project).where(Project.key == key,
+                                                                  Need.number == number))
+
+    def project(self, members: dict[str, list[str]], public_roadmap: bool = False) -> str:
+        """A new project (named `project_name(key)`) whose members are the given demo accounts
+        with the given roles; their organisations take part. Returns its key."""
+        key = _new_key()
+        with self._session():
+            project = create_project(key, project_name(key), is_roadmap_public=public_roadmap)
+            for email, roles in members.items():
+                user = self._user(email)
+                org = user.organisation
+                if participation_of(project, org.id) is None:
+                    add_participation(project, org, ParticipationKind.VENDOR if org.is_vendor
+                                      else ParticipationKind.MEMBER)
+                add_member(project, user, roles)
+        return key
+
+    def item(self, key: str, title: str, by: str, **fields) -> int:
+        """A backlog item (at the bottom of the ranking unless `position="top"`); its number."""
+        with self._session():
+            return create_item(self._project(key), self._user(by), title, **fields).number
+
+    def move(self, key: str, number: int, status: str, by: str) -> None:
+        """Move an item to another column, as someone else on another screen would."""
+        with self._session():
+            move_item(self._item(key, number), self._user(by), status)
+
+    def sprint(self, key: str, name: str, by: str, capacity: int = 20) -> int:
+        """A planned sprint of two weeks from today; its id."""
+        today = datetime.now(ZoneInfo("Europe/Copenhagen")).date()
+        with self._session():
+            return create_sprint(self._project(key), self._user(by), name, today,
+                                 today + timedelta(days=13), capacity).id
+
+    def need(self, key: str, title: str, by: str, statuses=(), escalation: str = "") -> int:
+        """A need submitted by `by`'s municipality, then moved through `statuses` and
+        escalated to the steering group with the reason `escalation`, if given; its number."""
+        with self._session():
+            actor = self._user(by)
+            need = create_need(self._project(key), actor, title=title,
+                               background=f"Baggrund for {title.lower()}.",
+                               desired_outcome="Et bedre overblik.",
+                               expected_value="Mindre dobbeltarbejde.")
+            for status in statuses:
+                set_status(need, status, actor)
+            if escalation:
+                escalate(need, actor, escalation)
+            return need.number
+
+    def decision(self, key: str, title: str, by: str, text: str = "") -> None:
+        """A decision of the steering group, recorded today."""
+        today = datetime.now(ZoneInfo("Europe/Copenhagen")).date()
+        with self._session():
+            record_decision(self._project(key), self._user(by), decided_on=today, title=title,
+                            text=text)
+
+    def unsubscribe_token(self, key: str, email: str) -> str:
+        """The token of the digest e-mail's unsubscribe link for this member of the project."""
+        with self._session():
+            return make_unsubscribe_token(self._user(email).id, self._project(key).id)
