@@ -263,6 +263,9 @@ def build_board(project: Project, filters: BoardFilters, user, epics: list[Item]
                 statuses=None) -> Board:
     """The board, or only some of its columns, grouped into swimlanes when asked."""
     statuses = [s for s in STATUSES if statuses is None or s in statuses]
+    # Read before the cards: a change committed in between then makes the next poll fetch
+    # again, instead of being missed for good.
+    number = change_number(project)
     sprint_id = active_sprint_id(project)
     rows = board_cards(project, filters, user, statuses, sprint_id)
     limits = wip_limits(project)
@@ -277,7 +280,7 @@ def build_board(project: Project, filters: BoardFilters, user, epics: list[Item]
             cards.append(card)
     lanes = _lanes(cards, filters, epics, statuses)
     return Board(columns=[columns[s] for s in statuses], lanes=lanes,
-                 change_number=change_number(project), sprint_id=sprint_id)
+                 change_number=number, sprint_id=sprint_id)
 
 
 def _lanes(cards, filters: BoardFilters, epics: list[Item], statuses) -> list[Lane]:
