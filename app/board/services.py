@@ -97,12 +97,13 @@ def _record_acceptance(item: Item, actor, kind: str, reason: str, at: datetime) 
     label = f"{item_key(project.key, item.number)} {item.title}"[:254]
     if kind == "accept":
         item.accepted_at, item.accepted_by = at, actor
-        record("item.accepted", project=project, target=item, target_label=label, actor=actor)
+        record("item.accepted", project=project, target=item, target_label=label, actor=actor,
+               at=at)
     elif kind in ("reject", "reopen"):
         item.rejected_at, item.rejected_by, item.rejected_reason = at, actor, reason
         item.accepted_at, item.accepted_by = None, None
         record("item.rejected" if kind == "reject" else "item.reopened", project=project,
-               target=item, target_label=label, actor=actor, reason=reason)
+               target=item, target_label=label, actor=actor, reason=reason, at=at)
 
 
 def wip_limits(project: Project) -> dict[str, int]:

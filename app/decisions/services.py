@@ -3,7 +3,7 @@ concerns, and settling escalated needs through discovery's own workflow (so the 
 history and the audit log tell the same story). Functions flush and never commit."""
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -132,7 +132,7 @@ def _check_project(project, needs, items) -> None:
                                   key=project.key))
 
 
-def _settle(title: str, choice: OutcomeChoice, actor) -> DecisionOutcome:
+def _settle(title: str, choice: OutcomeChoice, actor, at: datetime | None) -> DecisionOutcome:
     """Apply one outcome to its escalated need through discovery's workflow, then take the need
     out of the queue. Refusals name the need's own form fields."""
     need = choice.need
@@ -154,22 +154,23 @@ def _settle(title: str, choice: OutcomeChoice, actor) -> DecisionOutcome:
         if choice.outcome == Outcome.APPROVED and not note:
             note = _("Decided by the steering group: %(title)s", title=title)
         try:
-            discovery.set_status(need, target, actor=actor, rationale=note)
+            discovery.set_status(need, target, actor=actor, rationale=note, at=at)
         except RuleViolation as exc:
             field = "rationale" if exc.field == "rationale" else "outcome"
             raise RuleViolation(exc.message, f"{field}-{need.number}", exc.status) from None
     elif choice.outcome != Outcome.APPROVED:
         raise RuleViolation(_("The need is already %(status)s.", status=str(
             discovery.STATUS_LABELS[old]).lower()), f"outcome-{need.number}", status=409)
-    discovery.withdraw_escalation(need, actor, _("Decided: %(title)s", title=title))
+    discovery.withdraw_escalation(need, actor, _("Decided: %(title)s", title=title), at=at)
     return DecisionOutcome(need=need, outcome=choice.outcome, old_status=old,
                            new_status=need.status, rationale=rationale)
 
 
 def record_decision(project, actor, *, decided_on: date | None, title: str, text: str = "",
-                    needs=(), items=(), outcomes=()) -> Decision:
+                    needs=(), items=(), outcomes=(), at: datetime | None = None) -> Decision:
     """Record a decision of the steering group, link its needs and items, and settle the
-    escalated needs it decides (each such need is linked too)."""
+    escalated needs it decides (each such need is linked too). `at` is when it was recorded,
+    else now."""
     title, text = _clean_fields(decided_on, title, text)
     # Settle the needs before the decision's link rows exist: those rows' foreign keys take a
     # share lock on the needs, and two recorders each holding one while waiting for the other's
@@ -178,14 +179,14 @@ def record_decision(project, actor, *, decided_on: date | None, title: str, text
     needs = list(dict.fromkeys([*needs, *(c.need for c in outcomes)]))
     items = list(dict.fromkeys(items))
     _check_project(project, needs, items)
-    settled = [_settle(title, choice, actor) for choice in outcomes]
+    settled = [_settle(title, choice, actor, at) for choice in outcomes]
     decision = Decision(project=project, decided_on=decided_on, title=title, text=text,
                         recorded_by=actor, recorded_by_label=actor.name if actor else "",
-                        needs=needs, items=items, outcomes=settled)
+                        needs=needs, items=items, outcomes=settled, created_at=at or utcnow())
     db.session.add(decision)
     db.session.flush()
     record("decision.recorded", project=project, target=decision, target_label=title[:254],
-           actor=actor, decided_on=decided_on.isoformat(),
+           actor=actor, at=at, decided_on=decided_on.isoformat(),
            needs=[n.number for n in needs] or None,
            items=[i.key_in(project.key) for i in items] or None,
            outcomes={str(o.need.number): o.outcome for o in decision.outcomes} or None)

@@ -1,11 +1,20 @@
 """The demo data set: the organisations, projects and people of PRODUCT.md, in Danish.
 
-Later areas add a step to SEED_STEPS; each step receives the context built so far
-(organisations, projects and users by handle) and returns counts for the summary.
+Each area adds a step to SEED_STEPS, in app/demo/<area>.py; each step receives the context
+built so far (the moment the story ends, organisations, projects and users by handle, and
+what earlier steps hand on) and returns counts for the summary. Steps go through the areas'
+public services only, so the demo follows the same rules as the people using Samspil.
 """
+from datetime import datetime
+
 from sqlalchemy import delete
 
 from app.accounts.services import create_user
+from app.database import utcnow
+from app.demo.backlog import seed_backlog
+from app.demo.decisions import seed_decisions
+from app.demo.discovery import seed_discovery, seed_tracing
+from app.demo.sprints import seed_sprints
 from app.extensions import db
 from app.organisations.services import create_organisation
 from app.projects.models import ParticipationKind, Role
@@ -87,48 +96,14 @@ def seed_foundation(ctx: dict) -> dict:
     return {"organisations": len(orgs), "projects": len(projects), "users": len(users)}
 
 
-def seed_backlog(ctx: dict) -> dict:
-    """Backlogs, boards and their history for OVB and BOOK."""
-    from app.backlog.seed import seed_backlog as seed
-
-    return seed(ctx)
-
-
-def seed_discovery(ctx: dict) -> dict:
-    """Needs, co-sponsorships and discovery logs (app/discovery/demo.py)."""
-    from app.discovery.demo import seed_discovery as step
-
-    return step(ctx)
-
-
-def seed_sprints(ctx: dict) -> dict:
-    """Closed sprints with history, the active sprint half-way, a planned one."""
-    from app.sprints.seed import seed_sprints as seed
-
-    return seed(ctx)
-
-
-def seed_decisions(ctx: dict) -> dict:
-    """The steering group's decision log in OVB (app/decisions/demo.py)."""
-    from app.decisions.demo import seed_decisions as step
-
-    return step(ctx)
-
-
-def seed_tracing(ctx: dict) -> dict:
-    """Links between needs and backlog items (needs both the backlog and discovery steps)."""
-    from app.discovery.demo import seed_tracing as step
-
-    return step(ctx)
-
-
 SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery, seed_tracing,
               seed_decisions]
 
 
-def seed_all() -> dict:
-    """Run every seed step in order; returns the counts of what was made."""
-    ctx: dict = {"orgs": {}, "projects": {}, "users": {}}
+def seed_all(now: datetime | None = None) -> dict:
+    """Run every seed step in order, the story ending `now`; returns the counts of what was
+    made."""
+    ctx: dict = {"now": now or utcnow(), "orgs": {}, "projects": {}, "users": {}}
     summary: dict = {}
     for step in SEED_STEPS:
         summary.update(step(ctx))

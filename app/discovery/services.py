@@ -6,7 +6,7 @@ changes (a linked backlog item entering a sprint, all linked items accepted): ca
 `by_system=True`; it then follows SYSTEM_TRANSITIONS and records the change as the system's.
 """
 import hashlib
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.audit.services import record
 from app.database import utcnow
@@ -113,15 +114,22 @@ def _actor_label(actor) -> str:
     return actor.name if actor is not None else ""
 
 
-def _log(need: Need, field: str, old="", new="", *, actor=None, comment="", by_system=False):
+def _log(need: Need, field: str, old="", new="", *, actor=None, comment="", by_system=False,
+         at: datetime | None = None):
     need.changes.append(NeedChange(
         field=field, old_value=str(old or ""), new_value=str(new or ""), comment=comment or "",
-        actor=actor, actor_label=_actor_label(actor), is_by_system=by_system))
+        actor=actor, actor_label=_actor_label(actor), is_by_system=by_system,
+        created_at=at or utcnow()))
 
 
-def _touch(need: Need) -> None:
-    """Mark the need as worked on now (the list's "oldest untouched" sort reads this)."""
-    need.updated_at = utcnow()
+def _touch(need: Need, at: datetime | None = None) -> None:
+    """Mark the need as worked on now, or at `at` (the list's "oldest untouched" sort reads
+    this). A change dated no later than the last one leaves the time as it is."""
+    if at is not None and need.updated_at is not None and at <= need.updated_at:
+        # Written unchanged: left out of the UPDATE, the column's onupdate would say "now".
+        flag_modified(need, "updated_at")
+        return
+    need.updated_at = at or utcnow()
 
 
 def submitting_municipality_problem(project, user) -> str | None:
@@ -153,8 +161,9 @@ def _next_number(project_id: int) -> int:
     return number
 
 
-def create_need(project, submitter, **fields) -> Need:
-    """Submit a need on behalf of the submitter's municipality; it starts as submitted."""
+def create_need(project, submitter, at: datetime | None = None, **fields) -> Need:
+    """Submit a need on behalf of the submitter's municipality; it starts as submitted (`at`
+    dates the submission, else now)."""
     problem = submitting_municipality_problem(project, submitter)
     if problem:
         raise RuleViolation(problem, status=403)
@@ -163,11 +172,13 @@ def create_need(project, submitter, **fields) -> Need:
     for required in REQUIRED_FIELDS:
         fields.setdefault(required, "")
     cleaned = _clean_need_fields(fields)
+    at = at or utcnow()
     need = Need(project=project, number=_next_number(project.id),
                 organisation=submitter.organisation, submitter=submitter,
-                status=S.SUBMITTED, **cleaned)
+                status=S.SUBMITTED, created_at=at, status_changed_at=at, updated_at=at,
+                **cleaned)
     db.session.add(need)
-    _log(need, "created", new=cleaned["title"], actor=submitter)
+    _log(need, "created", new=cleaned["title"], actor=submitter, at=at)
     db.session.flush()
     return need
 
@@ -222,7 +233,8 @@ def allowed_statuses(need: Need, by_system: bool = False) -> list[str]:
 
 
 def set_status(need: Need, status: str, actor=None, rationale: str | None = None,
-               by_system: bool = False, rationale_public: bool = False) -> NeedChange | None:
+               by_system: bool = False, rationale_public: bool = False,
+               at: datetime | None = None) -> NeedChange | None:
     """Move a need along its lifecycle. Declining and parking need a rationale, which everyone
     sees; `rationale_public` puts a declined need and its rationale on the public roadmap.
     A system change to the status the need already has does nothing (returns None), so item
@@ -249,18 +261,19 @@ def set_status(need: Need, status: str, actor=None, rationale: str | None = None
             _("Give the reason for this decision; everyone in the project sees it."), "rationale")
     _check_length("rationale", rationale, MAX_RATIONALE)
     old = need.status
-    now = utcnow()
+    now = at or utcnow()
     need.status = status
     need.status_rationale = rationale
     # Only a declined need can appear on the public roadmap because of its rationale.
     need.is_rationale_public = bool(rationale_public and rationale and status == S.DECLINED)
     need.status_changed_at = now
     need.delivered_at = now if status == S.DELIVERED else None
-    _touch(need)
+    _touch(need, now)
     actor = None if by_system else actor
-    _log(need, "status", old, status, actor=actor, comment=rationale, by_system=by_system)
+    _log(need, "status", old, status, actor=actor, comment=rationale, by_system=by_system,
+         at=now)
     record("need.status_changed", project=need.project, target=need, target_label=need.label,
-           actor=actor, actor_label="system" if by_system else None,
+           actor=actor, actor_label="system" if by_system else None, at=now,
            old=old, new=status, rationale=rationale or None, by_system=by_system or None)
     db.session.flush()
     return need.changes[-1]
@@ -276,7 +289,7 @@ def _already_cosponsoring(org) -> RuleViolation:
 
 
 def cosponsor(need: Need, user, note: str = "", is_willing_to_cofund: bool = False,
-              is_willing_to_test: bool = False) -> NeedCoSponsor:
+              is_willing_to_test: bool = False, at: datetime | None = None) -> NeedCoSponsor:
     """Co-sponsor the need on behalf of the user's municipality (one co-sponsorship each)."""
     problem = submitting_municipality_problem(need.project, user)
     if problem:
@@ -292,9 +305,10 @@ def cosponsor(need: Need, user, note: str = "", is_willing_to_cofund: bool = Fal
     _check_length("note", note, MAX_COSPONSOR_NOTE)
     if cosponsorship_of(need, org.id) is not None:
         raise _already_cosponsoring(org)
+    at = at or utcnow()
     sponsorship = NeedCoSponsor(need_id=need.id, organisation=org, created_by=user, note=note,
                                 is_willing_to_cofund=bool(is_willing_to_cofund),
-                                is_willing_to_test=bool(is_willing_to_test))
+                                is_willing_to_test=bool(is_willing_to_test), created_at=at)
     try:
         # A colleague's simultaneous click passes the check above too; the unique constraint
         # decides, and the savepoint keeps the rest of the transaction usable.
@@ -303,10 +317,11 @@ def cosponsor(need: Need, user, note: str = "", is_willing_to_cofund: bool = Fal
             db.session.flush()
     except IntegrityError:
         raise _already_cosponsoring(org) from None
-    _log(need, "cosponsor", new=org.name, actor=user, comment=note)
-    _touch(need)
+    _log(need, "cosponsor", new=org.name, actor=user, comment=note, at=at)
+    _touch(need, at)
     record("need.cosponsored", project=need.project, target=need, target_label=need.label,
-           actor=user, organisation=org.name, cofund=sponsorship.is_willing_to_cofund or None,
+           actor=user, at=at, organisation=org.name,
+           cofund=sponsorship.is_willing_to_cofund or None,
            test_municipality=sponsorship.is_willing_to_test or None)
     db.session.flush()
     db.session.expire(need, ["cosponsors"])
@@ -329,8 +344,9 @@ def withdraw_cosponsorship(need: Need, user) -> None:
     db.session.expire(need, ["cosponsors"])
 
 
-def add_note(need: Need, author, kind: str, body: str, occurred_on: date | None = None) -> NeedNote:
-    """Add a dated entry to the discovery log."""
+def add_note(need: Need, author, kind: str, body: str, occurred_on: date | None = None,
+             at: datetime | None = None) -> NeedNote:
+    """Add a dated entry to the discovery log (`at` is when it was written, else now)."""
     if kind not in set(NoteKind):
         raise RuleViolation(_("Choose what kind of entry this is."), "kind")
     body = clean_text(body)
@@ -344,14 +360,16 @@ def add_note(need: Need, author, kind: str, body: str, occurred_on: date | None 
         raise RuleViolation(_("The date cannot be in the future."), "occurred_on")
     if occurred_on.year < 2000:
         raise RuleViolation(_("Give a date after the year 2000."), "occurred_on")
-    note = NeedNote(need=need, author=author, kind=kind, body=body, occurred_on=occurred_on)
+    at = at or utcnow()
+    note = NeedNote(need=need, author=author, kind=kind, body=body, occurred_on=occurred_on,
+                    created_at=at)
     db.session.add(note)
-    _touch(need)
+    _touch(need, at)
     db.session.flush()
     return note
 
 
-def escalate(need: Need, actor, reason: str) -> None:
+def escalate(need: Need, actor, reason: str, at: datetime | None = None) -> None:
     """Put the need in the steering group's "for decision" queue, with the reason why."""
     _lock(need)
     if need.is_escalated:
@@ -360,18 +378,19 @@ def escalate(need: Need, actor, reason: str) -> None:
     if not reason:
         raise RuleViolation(_("Say what the steering group should decide."), "reason")
     _check_length("reason", reason, MAX_RATIONALE)
+    at = at or utcnow()
     need.is_escalated = True
-    need.escalated_at = utcnow()
+    need.escalated_at = at
     need.escalated_by = actor
     need.escalation_reason = reason
-    _touch(need)
-    _log(need, "escalation", "", "escalated", actor=actor, comment=reason)
+    _touch(need, at)
+    _log(need, "escalation", "", "escalated", actor=actor, comment=reason, at=at)
     record("need.escalated", project=need.project, target=need, target_label=need.label,
-           actor=actor, reason=reason)
+           actor=actor, reason=reason, at=at)
     db.session.flush()
 
 
-def withdraw_escalation(need: Need, actor, comment: str = "") -> None:
+def withdraw_escalation(need: Need, actor, comment: str = "", at: datetime | None = None) -> None:
     """Take the need out of the steering group's queue (decided, or no longer needed)."""
     _lock(need)
     if not need.is_escalated:
@@ -382,8 +401,8 @@ def withdraw_escalation(need: Need, actor, comment: str = "") -> None:
     need.escalated_at = None
     need.escalated_by = None
     need.escalation_reason = ""
-    _touch(need)
-    _log(need, "escalation", "escalated", "", actor=actor, comment=comment)
+    _touch(need, at)
+    _log(need, "escalation", "escalated", "", actor=actor, comment=comment, at=at)
     record("need.escalation_withdrawn", project=need.project, target=need,
-           target_label=need.label, actor=actor, comment=comment or None)
+           target_label=need.label, actor=actor, comment=comment or None, at=at)
     db.session.flush()

@@ -8,6 +8,7 @@ left them. The backlog tells us about item changes through `app.backlog.services
 commits.
 """
 import re
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from app.backlog import providers
 from app.backlog import services as backlog
 from app.backlog.models import Item, ItemType, Status
+from app.database import utcnow
 from app.discovery.models import Need, NeedItemLink, NeedStatus
 from app.discovery.services import _log, _touch, set_status
 from app.extensions import db
@@ -59,14 +61,15 @@ def link_item(need: Need, item: Item, actor) -> NeedItemLink:
     return link_items(need, [item], actor)[0]
 
 
-def link_items(need: Need, items, actor) -> list[NeedItemLink]:
-    """Link several items at once; the need's status follows once all are linked."""
-    links = [_add_link(need, item, actor) for item in items]
-    reconcile([need.id])
+def link_items(need: Need, items, actor, at: datetime | None = None) -> list[NeedItemLink]:
+    """Link several items at once (`at` dates the links, else now); the need's status follows
+    once all are linked."""
+    links = [_add_link(need, item, actor, at) for item in items]
+    reconcile([need.id], at=at)
     return links
 
 
-def _add_link(need: Need, item: Item, actor) -> NeedItemLink:
+def _add_link(need: Need, item: Item, actor, at: datetime | None = None) -> NeedItemLink:
     project = need.project
     if item.project_id != need.project_id:
         raise RuleViolation(_("The item belongs to another project; only items of %(key)s can "
@@ -76,15 +79,15 @@ def _add_link(need: Need, item: Item, actor) -> NeedItemLink:
                                                        NeedItemLink.item_id == item.id)):
         raise RuleViolation(already, "item", status=409)
     link = NeedItemLink(project_id=need.project_id, need_id=need.id, item_id=item.id,
-                        created_by=actor)
+                        created_by=actor, created_at=at or utcnow())
     try:
         with db.session.begin_nested():  # a simultaneous identical link loses cleanly
             db.session.add(link)
             db.session.flush()
     except IntegrityError:
         raise RuleViolation(already, "item", status=409) from None
-    _log(need, "item", new=_key(item, project), actor=actor)
-    _touch(need)
+    _log(need, "item", new=_key(item, project), actor=actor, at=at)
+    _touch(need, at)
     db.session.flush()
     return link
 
@@ -140,16 +143,16 @@ def wanted_status(status: str, total: int, accepted: int, started: int) -> str |
     return None
 
 
-def reconcile(need_ids) -> list[Need]:
-    """Bring these needs' status in line with their items, as the system. Returns the needs
-    that changed."""
+def reconcile(need_ids, at: datetime | None = None) -> list[Need]:
+    """Bring these needs' status in line with their items, as the system (at `at`, else now).
+    Returns the needs that changed."""
     need_ids = list(need_ids)
     if not need_ids:
         return []
     changed = []
     for need, total, accepted, started in _progress_rows(need_ids):
         target = wanted_status(need.status, total, accepted or 0, started or 0)
-        if target and set_status(need, target, by_system=True) is not None:
+        if target and set_status(need, target, by_system=True, at=at) is not None:
             changed.append(need)
     return changed
 

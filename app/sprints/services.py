@@ -148,7 +148,7 @@ def delete_sprint(sprint: Sprint, actor, at: datetime | None = None) -> int:
     for item in items:
         _set_sprint(item, None, actor, change, at)
     record("sprint.deleted", project=sprint.project, target=sprint, target_label=sprint.name,
-           actor=actor, items=len(items))
+           actor=actor, items=len(items), at=at)
     db.session.delete(sprint)
     db.session.flush()
     items_changed_now(items)
@@ -290,7 +290,7 @@ def start_sprint(sprint: Sprint, actor, at: datetime | None = None) -> None:
                             status=409) from None
     _forget_active()
     record("sprint.started", project=sprint.project, target=sprint, target_label=sprint.name,
-           actor=actor, committed=sprint.committed_points)
+           actor=actor, committed=sprint.committed_points, at=at)
 
 
 def next_planned(sprint: Sprint) -> Sprint | None:
@@ -332,7 +332,7 @@ def close_sprint(sprint: Sprint, actor, unfinished: str = "backlog", expected_ve
     items_changed_now(moved)
     record("sprint.closed", project=sprint.project, target=sprint, target_label=sprint.name,
            actor=actor, committed=sprint.committed_points, completed=sprint.completed_points,
-           unfinished=len(moved), moved_to=target.name if target else "backlog")
+           unfinished=len(moved), moved_to=target.name if target else "backlog", at=at)
     return moved
 
 

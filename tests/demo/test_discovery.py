@@ -1,6 +1,8 @@
-"""The demo seed's needs: enough of them, in every status, and only where they belong."""
+"""The demo seed's needs: enough of them, in every status, and only where they belong; their
+history dated in the past by the discovery services themselves."""
 from sqlalchemy import func, select
 
+from app.audit.models import AuditEvent
 from app.demo.seed import seed_all
 from app.discovery.models import Need, NeedCoSponsor, NeedNote, NeedStatus
 from app.extensions import db
@@ -31,6 +33,13 @@ def test_the_demo_has_lived_in_needs(app, db, client, login):
             assert need.delivered_at == need.status_changed_at
         if need.status in (NeedStatus.DECLINED, NeedStatus.PARKED):
             assert need.status_rationale
+        # The last status change is logged, and audited, at the moment it happened.
+        if need.status != NeedStatus.SUBMITTED:
+            change = [c for c in need.changes if c.field == "status"][-1]
+            assert change.created_at == need.status_changed_at
+            assert need.status_changed_at in db.session.scalars(
+                select(AuditEvent.created_at).where(AuditEvent.action == "need.status_changed",
+                                                    AuditEvent.target_id == need.id)).all()
 
 
 def test_odense_sees_none_of_overbliks_needs(app, db, client, login):

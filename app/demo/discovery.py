@@ -1,10 +1,14 @@
-"""Demo needs for `flask demo seed`: OVB's needs in every status, with co-sponsors, discovery
-logs and escalations, and a few needs in BOOK. Dates are spread over the past months so that
-the lists, the history and the public roadmap look lived in."""
+"""Demo needs: OVB's needs in every status, with co-sponsors, discovery logs and escalations,
+and a few needs in BOOK; then the links between needs and the backlog items that serve them.
+Dates are spread over the past months so that the lists, the history and the public roadmap
+look lived in. Everything goes through the discovery services, dated with their `at`."""
 from datetime import datetime, timedelta
 
-from app.database import utcnow
-from app.discovery import services
+from sqlalchemy import select
+
+from app.backlog.models import Item
+from app.discovery import services, tracing
+from app.discovery.models import Need
 from app.discovery.models import NeedStatus as S
 from app.extensions import db
 
@@ -45,7 +49,8 @@ OVB_NEEDS = [
                     ("fag_bronderslev", 210, "Vil gerne teste med vores DPO.", False, True)],
         notes=[("workshop", 200, "po_ballerup",
                 "**Workshop med DPO'er fra fire kommuner**\n\n"
-                "- Status på aftalen skal kunne være *gyldig*, *under genforhandling* og *mangler*\n"
+                "- Status på aftalen skal kunne være *gyldig*, *under genforhandling* og "
+                "*mangler*\n"
                 "- Link til ESDH frem for upload af dokumenter"),
                ("question", 190, "dev_nordlys",
                 "Skal vi kunne registrere flere databehandleraftaler på samme system?"),
@@ -70,21 +75,25 @@ OVB_NEEDS = [
                     ("fag_soro", 190, "", False, False),
                     ("fag_bronderslev", 185, "", True, False)],
         notes=[("workshop", 170, "po_ballerup",
-                "Indkøb ønsker, at fristerne kan indstilles pr. kontrakt. Standard: 9/6/3 måneder."),
-               ("note", 120, "lead_nordlys", "Leveret i sprint 7; accepteret af Ballerup og Aarhus.")],
+                "Indkøb ønsker, at fristerne kan indstilles pr. kontrakt. Standard: 9/6/3 "
+                "måneder."),
+               ("note", 120, "lead_nordlys",
+                "Leveret i sprint 7; accepteret af Ballerup og Aarhus.")],
     ),
     dict(
         by="po_aarhus", created=300, status=S.DELIVERED, settled=200,
         title="Besked når en databehandler skifter underdatabehandler",
         background=(
             "Leverandørerne varsler skift af underdatabehandlere pr. mail til forskellige "
-            "modtagere. Varslerne når sjældent frem til systemejeren i tide til at gøre indsigelse."),
+            "modtagere. Varslerne når sjældent frem til systemejeren i tide til at gøre "
+            "indsigelse."),
         desired_outcome="Et varsel kan registreres på systemet og sendes til systemejer og DPO.",
         expected_value=("Kommunen overholder sine pligter efter databeskyttelsesforordningen art."
                         " 28."),
         cosponsors=[("fag_roskilde", 280, "", False, False),
                     ("po_ballerup", 270, "", False, True)],
-        notes=[("note", 260, "dev_nordlys", "Genbruger notifikationsmotoren fra kontraktpåmindelser.")],
+        notes=[("note", 260, "dev_nordlys",
+                "Genbruger notifikationsmotoren fra kontraktpåmindelser.")],
     ),
     dict(
         by="po_aarhus", created=150, status=S.PLANNED, settled=20,
@@ -108,7 +117,8 @@ OVB_NEEDS = [
         notes=[("workshop", 110, "lead_nordlys",
                 "Afklaring med OS2's Kitos-koordinator: API'et understøtter udtræk pr. "
                 "organisation. Systembrugere oprettes af den lokale administrator."),
-               ("question", 100, "dev_nordlys", "Hvad skal der ske med systemer, der slettes i Kitos?"),
+               ("question", 100, "dev_nordlys",
+                "Hvad skal der ske med systemer, der slettes i Kitos?"),
                ("answer", 96, "po_aarhus",
                 "De markeres som *udgået* i Overblik, men historikken bevares.")],
     ),
@@ -148,8 +158,8 @@ OVB_NEEDS = [
                 "Skal udgifterne kunne ses af alle i kommunen, eller kun af økonomi og IT?")],
         escalate=("po_ballerup", 20,
                   "Behovet kræver ca. to sprints. Styregruppen bedes beslutte, om det skal "
-                  "prioriteres før kvartalsrapporten (#10), og om Aarhus' tilbud om medfinansiering "
-                  "tages imod."),
+                  "prioriteres før kvartalsrapporten (#10), og om Aarhus' tilbud om "
+                  "medfinansiering tages imod."),
     ),
     dict(
         by="po_ballerup", created=90, status=S.READY, settled=30,
@@ -163,7 +173,8 @@ OVB_NEEDS = [
         expected_value=("Styregruppen får et ensartet beslutningsgrundlag; sekretariatet sparer "
                         "tid."),
         cosponsors=[("fag_soro", 80, "", False, False)],
-        notes=[("note", 40, "po_ballerup", "Skitse til rapporten er godkendt på koordinationsmødet.")],
+        notes=[("note", 40, "po_ballerup",
+                "Skitse til rapporten er godkendt på koordinationsmødet.")],
     ),
     dict(
         by="fag_bronderslev", created=75, status=S.IN_DISCOVERY, settled=50,
@@ -196,7 +207,8 @@ OVB_NEEDS = [
                          "modtagne revisionserklæringer."),
         expected_value="Dokumentation over for Datatilsynet; færre glemte tilsyn.",
         cosponsors=[("fag_soro", 60, "", False, False)],
-        notes=[("note", 50, "fag_roskilde", "Se KL's skabelon for tilsynsplan – vedhæftet i ESDH.")],
+        notes=[("note", 50, "fag_roskilde",
+                "Se KL's skabelon for tilsynsplan – vedhæftet i ESDH.")],
     ),
     dict(
         by="fag_soro", created=60, status=S.IN_DISCOVERY, settled=30,
@@ -330,68 +342,53 @@ def _days_ago(now: datetime, days: float) -> datetime:
     return now - timedelta(days=days)
 
 
-def _stamp_last_change(need, moment: datetime) -> None:
-    need.changes[-1].created_at = moment
+def _events(spec: dict, created: datetime, now: datetime) -> list:
+    """What happens to the need after its submission: (moment, kind, payload), in time order."""
+    events = []
+    for handle, days, note, cofund, test in spec.get("cosponsors", []):
+        events.append((_days_ago(now, days), "cosponsor", (handle, note, cofund, test)))
+    for kind, days, handle, body in spec.get("notes", []):
+        events.append((_days_ago(now, days), "note", (kind, handle, body)))
+    path = PATHS[spec["status"]]
+    if path:
+        step = (_days_ago(now, spec["settled"]) - created) / len(path)
+        for i, status in enumerate(path, start=1):
+            events.append((created + step * i, "status", status))
+    if spec.get("escalate"):
+        handle, days, reason = spec["escalate"]
+        events.append((_days_ago(now, days), "escalate", (handle, reason)))
+    return sorted(events, key=lambda event: event[0])
 
 
-def seed_needs(project, users: dict, specs: list[dict]) -> dict:
+def seed_needs(project, users: dict, specs: list[dict], now: datetime) -> dict:
     """Create the needs of `specs` in `project`, walking each through its lifecycle."""
-    now = utcnow()
     counts = {"needs": 0, "co-sponsorships": 0, "discovery notes": 0}
+    decider = users["po_ballerup"] if project.key == "OVB" else users["po_aarhus"]
     # Numbers follow submission order, as they would have in real life.
     for spec in sorted(specs, key=lambda s: -s["created"]):
-        submitter = users[spec["by"]]
-        decider = users["po_ballerup"] if project.key == "OVB" else users["po_aarhus"]
-        need = services.create_need(project, submitter, **{
+        created = _days_ago(now, spec["created"])
+        need = services.create_need(project, users[spec["by"]], at=created, **{
             k: spec.get(k, "") for k in ("title", "background", "desired_outcome",
                                           "expected_value", "assumptions", "risks",
                                           "out_of_scope")})
-        created = _days_ago(now, spec["created"])
-        need.created_at = need.status_changed_at = created
-        _stamp_last_change(need, created)
-        events = []
-        for handle, days, note, cofund, test in spec.get("cosponsors", []):
-            events.append((_days_ago(now, days), "cosponsor", (handle, note, cofund, test)))
-        for kind, days, handle, body in spec.get("notes", []):
-            events.append((_days_ago(now, days), "note", (kind, handle, body)))
-        path = PATHS[spec["status"]]
-        if path:
-            settled = _days_ago(now, spec["settled"])
-            step = (settled - created) / len(path)
-            for i, status in enumerate(path, start=1):
-                events.append((created + step * i, "status", status))
-        if spec.get("escalate"):
-            handle, days, reason = spec["escalate"]
-            events.append((_days_ago(now, days), "escalate", (handle, reason)))
-        latest = created
-        for moment, kind, payload in sorted(events, key=lambda e: e[0]):
+        for moment, kind, payload in _events(spec, created, now):
             if kind == "cosponsor":
                 handle, note, cofund, test = payload
-                sponsorship = services.cosponsor(need, users[handle], note, cofund, test)
-                sponsorship.created_at = moment
-                _stamp_last_change(need, moment)
+                services.cosponsor(need, users[handle], note, cofund, test, at=moment)
                 counts["co-sponsorships"] += 1
             elif kind == "note":
                 note_kind, handle, body = payload
                 services.add_note(need, users[handle], note_kind, body,
-                                  occurred_on=moment.date()).created_at = moment
+                                  occurred_on=moment.date(), at=moment)
                 counts["discovery notes"] += 1
             elif kind == "status":
                 final = payload == spec["status"]
                 services.set_status(need, payload, actor=decider,
                                     rationale=spec.get("rationale") if final else None,
-                                    rationale_public=spec.get("public", False))
-                _stamp_last_change(need, moment)
-                need.status_changed_at = moment
-                if payload == S.DELIVERED:
-                    need.delivered_at = moment
+                                    rationale_public=spec.get("public", False), at=moment)
             elif kind == "escalate":
                 handle, reason = payload
-                services.escalate(need, users[handle], reason)
-                need.escalated_at = moment
-                _stamp_last_change(need, moment)
-            latest = moment
-        need.updated_at = latest
+                services.escalate(need, users[handle], reason, at=moment)
         counts["needs"] += 1
     db.session.flush()
     return counts
@@ -399,9 +396,9 @@ def seed_needs(project, users: dict, specs: list[dict]) -> dict:
 
 def seed_discovery(ctx: dict) -> dict:
     """The demo needs of OVB and BOOK."""
-    projects, users = ctx["projects"], ctx["users"]
-    counts = seed_needs(projects["OVB"], users, OVB_NEEDS)
-    for key, value in seed_needs(projects["BOOK"], users, BOOK_NEEDS).items():
+    projects, users, now = ctx["projects"], ctx["users"], ctx["now"]
+    counts = seed_needs(projects["OVB"], users, OVB_NEEDS, now)
+    for key, value in seed_needs(projects["BOOK"], users, BOOK_NEEDS, now).items():
         counts[key] += value
     return counts
 
@@ -433,20 +430,8 @@ LINKS = {
 NEW_ITEMS = {"OVB": {"Liste over systemer uden udpeget systemejer": "dev_nordlys"}}
 
 
-def _backdate_link(need, link, change) -> None:
-    """Date the link (and its history line) a day before the need's last status change."""
-    moment = need.status_changed_at - timedelta(days=1)
-    link.created_at = change.created_at = moment
-
-
 def seed_tracing(ctx: dict) -> dict:
     """Link demo needs to the demo backlog items that serve them (after both are seeded)."""
-    from sqlalchemy import select
-
-    from app.backlog.models import Item
-    from app.discovery import tracing
-    from app.discovery.models import Need
-
     projects, users = ctx["projects"], ctx["users"]
     count = 0
     for key, links in LINKS.items():
@@ -458,13 +443,9 @@ def seed_tracing(ctx: dict) -> dict:
             select(Item).where(Item.project_id == project.id))}
         for need_title, item_titles in links.items():
             need = needs[need_title]
-            touched = need.updated_at  # linking is part of the need's past, not news
-            links = tracing.link_items(need, [items[t] for t in item_titles], decider)
-            logged = [c for c in need.changes if c.field == "item"][-len(links):]
-            for link, change in zip(links, logged):
-                _backdate_link(need, link, change)
-            count += len(links)
-            need.updated_at = touched
+            # Linked the day before the need's last step: part of its past, not news.
+            count += len(tracing.link_items(need, [items[t] for t in item_titles], decider,
+                                            at=need.status_changed_at - timedelta(days=1)))
         for need_title, handle in NEW_ITEMS.get(key, {}).items():
             need = needs[need_title]
             tracing.create_item_for_need(
