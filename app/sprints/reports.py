@@ -29,6 +29,10 @@ from app.sprints.models import Sprint, SprintState
 from app.clock import local_date
 
 TRACKED_FIELDS = ("status", "estimate", "sprint")
+# The most days a burndown walks: a year holds the longest sprint the rules allow and a long
+# overrun. Sprints stored with wider dates (before the dates were bounded, or by hand) are cut
+# there; what happened later counts on the last day shown.
+MAX_BURNDOWN_DAYS = 366
 
 
 @dataclass
@@ -110,15 +114,17 @@ def end_of(sprint: Sprint, now: datetime) -> datetime:
 
 
 def _days(sprint: Sprint, last: date) -> list[date]:
+    """The burndown's days: from the start to the end date, or to `last` when the sprint runs
+    over, at most MAX_BURNDOWN_DAYS of them."""
     end = max(sprint.end_date, last)
-    return [sprint.start_date + timedelta(days=n)
-            for n in range((end - sprint.start_date).days + 1)]
+    count = min((end - sprint.start_date).days + 1, MAX_BURNDOWN_DAYS)
+    return [sprint.start_date + timedelta(days=n) for n in range(count)]
 
 
 def ideal_line(sprint: Sprint, committed: float, days: list[date]) -> list[float]:
     """The ideal remaining points at the end of each day: an even fall over working days."""
     in_sprint = [d for d in days if d <= sprint.end_date]
-    working = [d for d in in_sprint if d.weekday() < 5] or in_sprint
+    working = {d for d in in_sprint if d.weekday() < 5} or set(in_sprint)
     step = committed / len(working) if working else 0
     left, ideal = committed, []
     for day in days:

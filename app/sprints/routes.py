@@ -23,7 +23,7 @@ bp = Blueprint("sprints", __name__)
 def sprint_helpers():
     return {"sprint_state_label": state_label, "active_sprint_of": active_sprint_of,
             "signed": signed, "weekday_label": weekday_label, "decimal": decimal,
-            "plan_words": plan_words}
+            "plan_words": plan_words, "sprint_date_window": services.date_window}
 
 
 @bp.get("/p/<key>/sprints")
