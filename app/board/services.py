@@ -61,11 +61,12 @@ def transition(from_status: str, to_status: str) -> str:
 
 def move_item(item: Item, actor, to_status: str, expected_version=None, reason: str = "",
               where: str | None = None, anchor: Item | None = None,
-              at: datetime | None = None) -> str | None:
+              at: datetime | None = None, version_required: bool = False) -> str | None:
     """Move the item to a column and, if `where` is given, to a place in the ranking.
     Writes the item and its history rows, nothing else (besides the change counter);
-    returns the kind of move made, or None when nothing changed. Rights are the caller's."""
-    check_version(item, expected_version)
+    returns the kind of move made, or None when nothing changed. Rights are the caller's;
+    a person's move through a page is `version_required` (see `check_version`)."""
+    check_version(item, expected_version, version_required)
     to_status = check_status(to_status)
     from_status = item.status
     kind = transition(from_status, to_status)
