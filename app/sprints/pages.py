@@ -40,6 +40,7 @@ def index_page(project, form=None, status=200):
     return render_template(
         "sprints/index.html", project=project, lists=lists, can_plan=can_plan, form=form,
         velocity=rows, average=average,
+        active_points=reports.burndown(lists.active.sprint) if lists.active else None,
         chart=charts.velocity_chart(rows, average) if rows else None), status
 
 
