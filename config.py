@@ -87,6 +87,14 @@ class Config:
     DIGEST_CLAIM_SECONDS = int(os.environ.get("DIGEST_CLAIM_SECONDS", "600"))
     DIGEST_POLL_MINUTES = int(os.environ.get("DIGEST_POLL_MINUTES", "5"))
 
+    # Sprint dates: a sprint lasts at most SPRINT_MAX_WEEKS weeks, starts at most
+    # SPRINT_YEARS_BACK years before today (past sprints may be recorded afterwards) and ends at
+    # most SPRINT_YEARS_AHEAD years after it. Dates beyond are typing errors, and every page that
+    # shows a sprint walks its days.
+    SPRINT_MAX_WEEKS = int(os.environ.get("SPRINT_MAX_WEEKS", "12"))
+    SPRINT_YEARS_BACK = int(os.environ.get("SPRINT_YEARS_BACK", "5"))
+    SPRINT_YEARS_AHEAD = int(os.environ.get("SPRINT_YEARS_AHEAD", "5"))
+
 
 class TestConfig(Config):
     """The test suite: a scratch database, no rate limits unless a test asks for them."""

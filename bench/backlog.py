@@ -2,6 +2,7 @@
 1,000 are open and on its board), one item with 50 comments and 200 history entries, and the
 scenarios and load actions of issue 8 (board, backlog, item page, card move, rank change)."""
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -110,14 +111,18 @@ def card_move(ctx):
 
 
 def rank_change(ctx):
-    """A product owner moves one item to the top and back to the bottom of 3,000."""
+    """A product owner moves one item to the top and back to the bottom of 3,000 (with its
+    version, as the backlog's buttons send it)."""
     email = _any_member("product_owner")
     number = _item_number("Punkt 1500:")
     state = {"where": "top"}
 
     def make():
+        version = db.session.scalar(select(Item.version_id).join(Project).where(
+            Project.key == "BIG", Item.number == number))
         state["where"] = "bottom" if state["where"] == "top" else "top"
-        return email, "POST", f"/p/BIG/items/{number}/rank", {"where": state["where"]}
+        return email, "POST", f"/p/BIG/items/{number}/rank", {"where": state["where"],
+                                                              "version": version}
     return make
 
 
@@ -147,13 +152,25 @@ def actions(key: str):
         (1, "backlog search", lambda rnd, s: ("GET",
                                               f"/p/{key}/backlog?q=punkt+{rnd.randint(1, 99)}",
                                               None, {200})),
-        (2, "card move", lambda rnd, s: (
-            "POST", f"/p/{key}/items/{item(rnd)}/move",
-            {"status": rnd.choice(["backlog", "ready"])}, {303})),
+        (2, "card move", lambda rnd, s: _card_move(key, item(rnd), rnd, s)),
         (1, "comment", lambda rnd, s: (
             "POST", f"/p/{key}/items/{item(rnd)}/comments",
             {"body": "Kommentar fra belastningstesten"}, {303})),
     ]
+
+
+VERSION_RE = re.compile(r'name="version" value="(\d+)"')
+
+
+def _card_move(key: str, number: int, rnd, session):
+    """A move as the board's "Move to…" menu makes it: the menu first (not timed), for the
+    version the mover sees; another load user may move the card in between (409)."""
+    _status, menu = session.request("GET", f"/p/{key}/items/{number}/move",
+                                    headers={"HX-Request": "true"})
+    version = VERSION_RE.search(menu.decode("utf-8", "replace"))
+    return ("POST", f"/p/{key}/items/{number}/move",
+            {"status": rnd.choice(["backlog", "ready"]),
+             "version": version.group(1) if version else ""}, {303, 409})
 
 
 WORDS = ["kontrakt", "system", "leverandør", "databehandler", "integration", "eksport", "rapport",

@@ -12,7 +12,8 @@ from app.backlog.models import item_key
 from app.backlog.permissions import can_comment, can_edit_items, can_rank
 from app.backlog.queries import PAGE_SIZE, BacklogFilters
 from app.markdown import render_markdown
-from app.web import htmx_answer, is_htmx, redirect_with, render_page_or_partial, safe_next
+from app.web import (error_page, htmx_answer, is_htmx, redirect_with, render_page_or_partial,
+                     safe_next)
 
 
 def list_context(project, filters, items, cursor, total) -> dict:
@@ -124,6 +125,8 @@ def ranked(project, filters, number, outcome, where=None):
         message = outcome.refusal.message
     key = request.view_args["key"]  # not project.key: the commit expired the project
     if not is_htmx():
+        if outcome.status == 400:  # a request no page of ours makes: no page to go back to
+            return error_page(400, _("Bad request"), message)
         fallback = url_for("backlog.index", key=key, **filters.as_args())
         return redirect_with(message, safe_next(request.form.get("next"), fallback, f"/p/{key}/"),
                              "success" if outcome.ok else "error")

@@ -1,7 +1,7 @@
 """Where the backlog asks the areas above it for what its pages show of them, so that it never
-imports them: the needs an item serves (discovery), sprint names in the history (sprints), and
-where an item may move (the board). Each area plugs its function in from its `init_app`; until
-then the answers are empty."""
+imports them: the needs items serve (discovery; the sprint review asks too), sprint names in
+the history (sprints), and where an item may move (the board). Each area plugs its function
+in from its `init_app`; until then the answers are empty."""
 
 
 class NeedsProvider:
@@ -14,6 +14,12 @@ class NeedsProvider:
 
     def needs_of(self, item) -> list:
         """The needs the item serves (rows with number, title, status), for the item page."""
+        return []
+
+    def served_by(self, project, item_ids) -> list:
+        """The needs any of these items of the project serve, by number, in one query: rows
+        with number, title, status, organisation (the name of the municipality whose need it
+        is) and item_ids (those of the given items that serve it), for the sprint review."""
         return []
 
 

@@ -114,7 +114,8 @@ def _rank(project, item, where, filters) -> str:
     key = item_key(project.key, item.number)
     where, anchor = _rank_target(project, item, where, filters)
     if where is None or not services.rank_item(item, current_user, where, anchor,
-                                               expected_version=request.form.get("version")):
+                                               expected_version=request.form.get("version"),
+                                               version_required=True):
         return _("%(key)s stays where it is.", key=key)
     return _("%(key)s is now number %(position)d in the backlog.", key=key,
              position=services.position_of(item))

@@ -107,7 +107,7 @@ class RowRenderer:
                      f'\n  </td>\n')
         parts.append(f'  <td>\n    {self._parent_and_labels(item)}\n  </td>\n')
         if self.can_rank:
-            parts.append(self._rank_cell(n, key, base))
+            parts.append(self._rank_cell(n, key, base, item.version_id))
         parts.append("</tr>")
         return "".join(parts)
 
@@ -159,7 +159,7 @@ class RowRenderer:
                      for label in item.labels)
         return "".join(parts)
 
-    def _rank_cell(self, n, key, base) -> str:
+    def _rank_cell(self, n, key, base, version) -> str:
         w = self.words
         buttons = "".join(
             f'\n      <button type="submit" name="where" value="{where}" id="rank-{where}-{n}" '
@@ -172,6 +172,7 @@ class RowRenderer:
                 f'hx-post="{base}/rank"\n          hx-target="#backlog-list" hx-swap="outerHTML" '
                 f'hx-include="#backlog-filters">\n'
                 f'      <input type="hidden" name="csrf_token" value="{self.csrf}">\n'
+                f'      <input type="hidden" name="version" value="{version}">\n'
                 f'      <input type="hidden" name="next" value="{self.list_url}">{buttons}\n'
                 f'    </form>\n  </td>\n')
 

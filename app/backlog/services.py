@@ -95,9 +95,15 @@ def check_status(value) -> str:
     return str(value)
 
 
-def check_version(item: Item, expected_version) -> None:
-    """Refuse with 409 when the client saw an older version of the item."""
+def check_version(item: Item, expected_version, required: bool = False) -> None:
+    """Refuse with 409 when the client saw an older version of the item. A change a person
+    asks for through a page is `required` to say which version they saw (400 without one):
+    otherwise of twenty people moving the same card at once, several would "win". Jobs, the
+    demo data and tests that act on the item as it is now leave it off."""
     if expected_version in (None, ""):
+        if required:
+            raise RuleViolation(_("The page did not say which version of the item you saw; "
+                                  "reload it and try again."), "version", status=400)
         return
     expected = parse_id(expected_version)
     if expected is None:
@@ -372,9 +378,10 @@ def place_item(item: Item, actor, where: str, anchor: Item | None = None, change
 
 
 def rank_item(item: Item, actor, where: str, anchor: Item | None = None, expected_version=None,
-              at: datetime | None = None) -> bool:
-    """Move the item to the top or bottom of the backlog, or just after or before another."""
-    check_version(item, expected_version)
+              version_required: bool = False, at: datetime | None = None) -> bool:
+    """Move the item to the top or bottom of the backlog, or just after or before another
+    (see `check_version` for the version)."""
+    check_version(item, expected_version, version_required)
     return place_item(item, actor, where, anchor, at=at)
 
 

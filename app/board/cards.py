@@ -3,8 +3,8 @@ card cost ~18 ms of a 1,000-card board (of ~55 ms in all); the same markup writt
 ~3 ms. This module is the single source of a card's markup: `board/_cell.html` calls
 `cards_html` for the cards of a cell.
 
-Everything a person typed (title, assignee's name, blocked reason) and every translated word
-is escaped; the rest are numbers and the fixed item types and statuses."""
+Everything a person typed (title, assignee's name, blocked and rejection reasons) and every
+translated word is escaped; the rest are numbers and the fixed item types and statuses."""
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from app.backlog.display import type_label
-from app.backlog.models import ItemType
+from app.backlog.models import ItemType, Status
 from app.backlog.services import format_points
 
 
@@ -27,6 +27,7 @@ class CardWords:
     unassigned: Markup
     blocked: Markup
     move_to: Markup
+    sent_back: dict  # the status a card was sent back from -> "Rejected" or "Reopened"
 
     @classmethod
     def now(cls, cards, needs: dict) -> "CardWords":
@@ -37,7 +38,9 @@ class CardWords:
                    needs={n: escape(ngettext("%(num)d need", "%(num)d needs", n))
                           for n in {0, *needs.values()}},
                    unassigned=escape(_("Unassigned")), blocked=escape(_("Blocked")),
-                   move_to=escape(_("Move to…")))
+                   move_to=escape(_("Move to…")),
+                   sent_back={Status.ACCEPTANCE: escape(_("Rejected")),
+                              Status.DONE: escape(_("Reopened"))})
 
 
 def card_html(card, movable: bool, w: CardWords, needs: dict, item_base: str,
@@ -48,13 +51,22 @@ def card_html(card, movable: bool, w: CardWords, needs: dict, item_base: str,
     href = f"{item_base}{n}"
     key = f"{key_prefix}{n}"
     blocked = card.is_blocked
+    # Rejected (or reopened) and not moved since: the reason is in the link's name, so it is
+    # heard with the card, and in the badge's tooltip.
+    sent_back = w.sent_back.get(card.sent_back_from)
+    why = f"{sent_back}: {escape(card.sent_back_reason or '')}" if sent_back else ""
+    heard = f'<span class="visually-hidden">. {why}</span>' if sent_back else ""
     parts = [
-        f'<li class="card card--{card.type}{" card--blocked" if blocked else ""}" id="card-{n}"\n'
+        f'<li class="card card--{card.type}{" card--blocked" if blocked else ""}'
+        f'{" card--sent-back" if sent_back else ""}" id="card-{n}"\n'
         f'    data-id="{card.id}" data-number="{n}" data-version="{card.version_id}">\n'
         f'  <a class="card__link js-item-dialog" id="card-link-{n}" href="{href}">'
         f'<span class="card__key">{key}</span> <span class="card__title">{escape(card.title)}'
-        f'</span></a>\n'
+        f'</span>{heard}</a>\n'
         f'  <p class="card__meta"><span class="type type--{card.type}">{w.types[card.type]}</span>']
+    if sent_back:
+        parts.append(f' <span class="badge badge--warn card__sent-back" title="{why}" '
+                     f'aria-hidden="true">{sent_back}</span>')
     if card.estimate is not None:
         parts.append(f' <span class="card__points">{w.points[card.estimate]}</span>')
     assignee = escape(card.assignee_name) if card.assignee_name else w.unassigned

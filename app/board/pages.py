@@ -12,7 +12,7 @@ from app.board.cards import cards_renderer
 from app.board.permissions import can_set_wip_limits
 from app.board.services import BoardFilters, build_board, move_targets, wip_limits
 from app.projects.loaders import get_project_or_404
-from app.web import htmx_answer, is_htmx, redirect_with, safe_next
+from app.web import error_page, htmx_answer, is_htmx, redirect_with, safe_next
 
 
 def board_context(project, filters, statuses=None) -> dict:
@@ -73,6 +73,8 @@ def moved(project, number, touched: set, outcome):
     key = request.view_args["key"]
     context = request.form.get("context")
     if not is_htmx():
+        if outcome.status == 400:  # a request no page of ours makes: no page to go back to
+            return error_page(400, _("Bad request"), message)
         fallback = (url_for("backlog.item", key=key, number=number)
                     if context == "item" else url_for("board.index", key=key))
         return redirect_with(message, safe_next(request.form.get("next"), fallback, f"/p/{key}/"),

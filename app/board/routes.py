@@ -97,7 +97,8 @@ def _move(project, item, to_status) -> tuple[str, str]:
     which expires what it would read again."""
     where, anchor = _drop_place(project)
     kind = move_item(item, current_user, to_status, request.form.get("version"),
-                     reason=request.form.get("reason", ""), where=where, anchor=anchor)
+                     reason=request.form.get("reason", ""), where=where, anchor=anchor,
+                     version_required=True)
     return pages.moved_message(project, item, kind), item.status
 
 

@@ -61,11 +61,12 @@ def transition(from_status: str, to_status: str) -> str:
 
 def move_item(item: Item, actor, to_status: str, expected_version=None, reason: str = "",
               where: str | None = None, anchor: Item | None = None,
-              at: datetime | None = None) -> str | None:
+              at: datetime | None = None, version_required: bool = False) -> str | None:
     """Move the item to a column and, if `where` is given, to a place in the ranking.
     Writes the item and its history rows, nothing else (besides the change counter);
-    returns the kind of move made, or None when nothing changed. Rights are the caller's."""
-    check_version(item, expected_version)
+    returns the kind of move made, or None when nothing changed. Rights are the caller's;
+    a person's move through a page is `version_required` (see `check_version`)."""
+    check_version(item, expected_version, version_required)
     to_status = check_status(to_status)
     from_status = item.status
     kind = transition(from_status, to_status)
@@ -208,9 +209,21 @@ def board_scope(project: Project, now: datetime | None = None, sprint_id=_ASK) -
     return conditions
 
 
+# A card sent back to in progress (rejected in acceptance, or a done item reopened) says so
+# until it moves on: while its latest status change is still that one. Only such candidates
+# (in progress, rejected at some time) look up their latest status row, by the history's
+# (item_id, id) index; the rest of the board costs nothing more.
+_SENT_BACK = and_(Item.status == S.IN_PROGRESS, Item.rejected_at.is_not(None))
+_LAST_MOVED_FROM = (select(ItemHistory.old_value)
+                    .where(ItemHistory.item_id == Item.id, ItemHistory.field == "status")
+                    .order_by(ItemHistory.id.desc()).limit(1)
+                    .correlate(Item).scalar_subquery())
+
 CARD_COLUMNS = (Item.id, Item.number, Item.type, Item.title, Item.estimate, Item.status,
                 Item.rank, Item.version_id, Item.is_blocked, Item.blocked_reason, Item.parent_id,
-                Item.assignee_id, User.name.label("assignee_name"))
+                Item.assignee_id, User.name.label("assignee_name"),
+                case((_SENT_BACK, _LAST_MOVED_FROM), else_=None).label("sent_back_from"),
+                case((_SENT_BACK, Item.rejected_reason), else_=None).label("sent_back_reason"))
 
 
 def board_cards(project: Project, filters: BoardFilters, user, statuses=None,

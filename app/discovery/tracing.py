@@ -8,6 +8,7 @@ left them. The backlog tells us about item changes through `app.backlog.services
 commits.
 """
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -21,6 +22,7 @@ from app.database import utcnow
 from app.discovery.models import Need, NeedItemLink, NeedStatus
 from app.discovery.services import _log, _touch, set_status
 from app.extensions import db
+from app.organisations.models import Organisation
 from app.services import RuleViolation
 
 S = NeedStatus
@@ -192,8 +194,37 @@ def needs_of(item) -> list[Need]:
         .where(NeedItemLink.item_id == item.id).order_by(Need.number)))
 
 
+@dataclass
+class ServedNeed:
+    """A need as the sprint review lists it: who raised it, and which of its items it shows."""
+
+    number: int
+    title: str
+    status: str
+    organisation: str
+    item_ids: list[int] = field(default_factory=list)
+
+
+def served_by(project, item_ids) -> list[ServedNeed]:
+    """The needs of the project that any of these items serve, by number (one query)."""
+    item_ids = list(item_ids)
+    if not item_ids:
+        return []
+    needs: dict[int, ServedNeed] = {}
+    for number, title, status, organisation, item_id in db.session.execute(
+            select(Need.number, Need.title, Need.status, Organisation.name, NeedItemLink.item_id)
+            .join(NeedItemLink, NeedItemLink.need_id == Need.id)
+            .join(Organisation, Organisation.id == Need.organisation_id)
+            .where(Need.project_id == project.id, NeedItemLink.item_id.in_(item_ids))
+            .order_by(Need.number, NeedItemLink.item_id)):
+        need = needs.setdefault(number, ServedNeed(number, title, status, organisation))
+        need.item_ids.append(item_id)
+    return list(needs.values())
+
+
 def connect() -> None:
     """Plug discovery into the backlog's hooks (called once, by the area's init_app)."""
     backlog.items_changed.connect(_items_changed, weak=False)
     providers.needs.count_for = count_for
     providers.needs.needs_of = needs_of
+    providers.needs.served_by = served_by

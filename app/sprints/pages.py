@@ -4,7 +4,9 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.backlog import providers
 from app.backlog.services import format_points
+from app.database import utcnow
 from app.sprints import charts, queries, reports, services
 from app.sprints.display import day_label, decimal
 from app.sprints.forms import CloseForm, RetrospectiveForm, SprintForm
@@ -40,6 +42,7 @@ def index_page(project, form=None, status=200):
     return render_template(
         "sprints/index.html", project=project, lists=lists, can_plan=can_plan, form=form,
         velocity=rows, average=average,
+        active_points=reports.burndown(lists.active.sprint) if lists.active else None,
         chart=charts.velocity_chart(rows, average) if rows else None), status
 
 
@@ -81,6 +84,19 @@ def show_page(project, sprint, status=200, message=None, after=None, **forms):
         next_sprint=services.next_planned(sprint) if sprint.is_active else None,
         unfinished=sum(1 for i in context["items"] if i.status != "done"), **forms)
     return render_template("sprints/show.html", **context), status
+
+
+def review_page(project, sprint):
+    """The sprint review: what was delivered and accepted, the needs the accepted items serve
+    (through the backlog's needs provider: sprints know nothing of discovery), what awaits
+    acceptance, what was rejected and what was not finished."""
+    committed, completed = reports.committed_and_completed(sprint)
+    review = reports.review(sprint)
+    needs = providers.needs.served_by(project, [e.item.id for e in review.accepted])
+    numbers = {e.item.id: e.item.number for e in review.accepted}
+    return render_template("sprints/review.html", project=project, sprint=sprint, review=review,
+                           needs=needs, item_numbers=numbers, committed=committed,
+                           completed=completed, now=utcnow())
 
 
 def refused(project, sprint_id, outcome, form_name=None, form=None):

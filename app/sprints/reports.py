@@ -9,7 +9,8 @@ How the burndown counts (in Copenhagen calendar days):
 - The starting point is the remaining points at the moment the sprint was started.
 - Each day's change is split in two: *completed* (status changes to and from done; a
   reopened item counts back as negative) and *scope* (items added to or removed from the
-  sprint, and estimate changes of its open items).
+  sprint, and estimate changes of its open items). Scope is also summed apart as *added* and
+  *removed*, so the sprint's points add up in words: committed + added − removed = done + open.
 - The ideal line falls evenly over the working days (Monday–Friday) from the start to the
   end date, and stays flat at weekends.
 - A closed sprint's curve ends at its close; the active sprint's ends today.
@@ -29,6 +30,10 @@ from app.sprints.models import Sprint, SprintState
 from app.clock import local_date
 
 TRACKED_FIELDS = ("status", "estimate", "sprint")
+# The most days a burndown walks: a year holds the longest sprint the rules allow and a long
+# overrun. Sprints stored with wider dates (before the dates were bounded, or by hand) are cut
+# there; what happened later counts on the last day shown.
+MAX_BURNDOWN_DAYS = 366
 
 
 @dataclass
@@ -49,6 +54,8 @@ class BurndownDay:
 class Burndown:
     committed: float
     days: list[BurndownDay]
+    added: float = 0.0  # points put into the sprint after it started (items, raised estimates)
+    removed: float = 0.0  # points taken out (items, lowered estimates)
 
     @property
     def remaining(self) -> float:
@@ -62,6 +69,13 @@ class Burndown:
     @property
     def scope_change(self) -> float:
         return sum(d.scope for d in self.days)
+
+    @property
+    def open(self) -> float:
+        """The points still open: what was committed and added, less what was taken out and
+        done (the same as the remaining points, also for a sprint started before its first
+        day, whose days are all still to come)."""
+        return round(self.committed + self.added - self.removed - self.completed, 2)
 
 
 def sprint_item_ids(sprint: Sprint):
@@ -110,15 +124,17 @@ def end_of(sprint: Sprint, now: datetime) -> datetime:
 
 
 def _days(sprint: Sprint, last: date) -> list[date]:
+    """The burndown's days: from the start to the end date, or to `last` when the sprint runs
+    over, at most MAX_BURNDOWN_DAYS of them."""
     end = max(sprint.end_date, last)
-    return [sprint.start_date + timedelta(days=n)
-            for n in range((end - sprint.start_date).days + 1)]
+    count = min((end - sprint.start_date).days + 1, MAX_BURNDOWN_DAYS)
+    return [sprint.start_date + timedelta(days=n) for n in range(count)]
 
 
 def ideal_line(sprint: Sprint, committed: float, days: list[date]) -> list[float]:
     """The ideal remaining points at the end of each day: an even fall over working days."""
     in_sprint = [d for d in days if d <= sprint.end_date]
-    working = [d for d in in_sprint if d.weekday() < 5] or in_sprint
+    working = {d for d in in_sprint if d.weekday() < 5} or set(in_sprint)
     step = committed / len(working) if working else 0
     left, ideal = committed, []
     for day in days:
@@ -140,6 +156,7 @@ def burndown(sprint: Sprint, now: datetime | None = None, rows=None) -> Burndown
     days = _days(sprint, last_day)
     index = {d: n for n, d in enumerate(days)}
     completed, scope = [0.0] * len(days), [0.0] * len(days)
+    added = removed = 0.0
     states: dict[int, _ItemState] = {}
     sid = str(sprint.id)
     rows = history_rows(sprint) if rows is None else rows
@@ -159,6 +176,10 @@ def burndown(sprint: Sprint, now: datetime | None = None, rows=None) -> Burndown
             completed[n] -= delta
         else:
             scope[n] += delta
+            if delta > 0:
+                added += delta
+            else:
+                removed -= delta
     committed = _open_at_baseline(rows, baseline, sid)
     ideal = ideal_line(sprint, committed, days)
     remaining, out = committed, []
@@ -167,7 +188,8 @@ def burndown(sprint: Sprint, now: datetime | None = None, rows=None) -> Burndown
         out.append(BurndownDay(day=day, is_working_day=day.weekday() < 5, ideal=ideal[n],
                                remaining=round(remaining, 2) if day <= last_day else None,
                                completed=round(completed[n], 2), scope=round(scope[n], 2)))
-    return Burndown(committed=committed, days=out)
+    return Burndown(committed=committed, days=out, added=round(added, 2),
+                    removed=round(removed, 2))
 
 
 def _open_at_baseline(rows, baseline: datetime, sid: str) -> float:

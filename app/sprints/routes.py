@@ -1,15 +1,14 @@
 """Sprint pages: the list with the velocity, a sprint's planning, burndown, close and
 retrospective, and the review. Thin views: load (404), check (403), call a service, commit."""
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.backlog.models import RANK_LENGTH, item_key
-from app.database import utcnow
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
-from app.sprints import pages, queries, reports, services
+from app.sprints import pages, queries, services
 from app.sprints.display import (active_sprint_of, decimal, plan_words, signed, state_label,
                                  weekday_label)
 from app.sprints.forms import CloseForm, RetrospectiveForm, SprintForm
@@ -23,7 +22,7 @@ bp = Blueprint("sprints", __name__)
 def sprint_helpers():
     return {"sprint_state_label": state_label, "active_sprint_of": active_sprint_of,
             "signed": signed, "weekday_label": weekday_label, "decimal": decimal,
-            "plan_words": plan_words}
+            "plan_words": plan_words, "sprint_date_window": services.date_window}
 
 
 @bp.get("/p/<key>/sprints")
@@ -188,11 +187,7 @@ def _closed_message(sprint, moved) -> str:
 def review(key, sprint_id):
     """The sprint review: what was delivered, the municipality's acceptance, what awaits it."""
     project = get_project_or_404(key)
-    sprint = queries.get_sprint_or_404(project, sprint_id)
-    committed, completed = reports.committed_and_completed(sprint)
-    return render_template("sprints/review.html", project=project, sprint=sprint,
-                           review=reports.review(sprint), committed=committed,
-                           completed=completed, now=utcnow())
+    return pages.review_page(project, queries.get_sprint_or_404(project, sprint_id))
 
 
 @bp.post("/p/<key>/sprints/<int:sprint_id>/retrospective")

@@ -13,8 +13,8 @@ burndown is computed from those rows. Items whose sprint changed are announced t
 import math
 from datetime import date, datetime, timedelta
 
-from flask import g, has_request_context
-from flask_babel import format_date, gettext as _
+from flask import current_app, g, has_request_context
+from flask_babel import format_date, gettext as _, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -30,7 +30,6 @@ from app.services import RuleViolation, clean_text
 from app.sprints.models import MAX_GOAL, MAX_NAME, MAX_RETRO, Sprint, SprintState
 
 MAX_CAPACITY = 9_999
-MAX_SPRINT_DAYS = 8 * 7
 VELOCITY_WINDOW = 3
 UNFINISHED_CHOICES = ("backlog", "next")
 
@@ -62,16 +61,53 @@ def parse_capacity(value) -> float:
     return points
 
 
+def max_sprint_weeks() -> int:
+    """The longest a sprint may last, in weeks (SPRINT_MAX_WEEKS)."""
+    return current_app.config.get("SPRINT_MAX_WEEKS", 12)
+
+
+def _years_from(day: date, years: int) -> date:
+    """The same day `years` later (earlier, if negative); 29 February becomes the 28th."""
+    year = min(max(day.year + years, date.min.year), date.max.year)
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def date_window(today: date | None = None) -> tuple[date, date]:
+    """The earliest start and the latest end a sprint may have (SPRINT_YEARS_BACK and
+    SPRINT_YEARS_AHEAD around today). Wider dates are typing errors, and every page showing
+    a sprint walks its days."""
+    today = today or local_today()
+    config = current_app.config
+    return (_years_from(today, -config.get("SPRINT_YEARS_BACK", 5)),
+            _years_from(today, config.get("SPRINT_YEARS_AHEAD", 5)))
+
+
 def check_dates(project: Project, start, end, exclude: Sprint | None = None) -> None:
-    """End after start, a sensible length, and no overlap with the project's other sprints."""
+    """End after start, a sensible length within the date window, and no overlap with the
+    project's other sprints. A sprint being changed (`exclude`) keeps a date it already has
+    even if the window has moved past it."""
     if not isinstance(start, date):
         raise RuleViolation(_("Give the start date."), "start_date")
     if not isinstance(end, date):
         raise RuleViolation(_("Give the end date."), "end_date")
+    earliest, latest = date_window()
+    if start < earliest and (exclude is None or start != exclude.start_date):
+        raise RuleViolation(_("The start date can be at most %(n)d years back: %(date)s or "
+                              "later.", n=current_app.config.get("SPRINT_YEARS_BACK", 5),
+                              date=format_date(earliest)), "start_date")
+    if end > latest and (exclude is None or end != exclude.end_date):
+        raise RuleViolation(_("The end date can be at most %(n)d years ahead: %(date)s or "
+                              "earlier.", n=current_app.config.get("SPRINT_YEARS_AHEAD", 5),
+                              date=format_date(latest)), "end_date")
     if end <= start:
         raise RuleViolation(_("The end date must be after the start date."), "end_date")
-    if (end - start).days + 1 > MAX_SPRINT_DAYS:
-        raise RuleViolation(_("A sprint can last at most %(n)d days.", n=MAX_SPRINT_DAYS),
+    weeks = max_sprint_weeks()
+    if (end - start).days + 1 > weeks * 7:
+        raise RuleViolation(ngettext("A sprint can last at most %(num)d week.",
+                                     "A sprint can last at most %(num)d weeks.", weeks),
                             "end_date")
     stmt = (select(Sprint).where(Sprint.project_id == project.id, Sprint.start_date <= end,
                                  Sprint.end_date >= start)
@@ -80,9 +116,12 @@ def check_dates(project: Project, start, end, exclude: Sprint | None = None) -> 
         stmt = stmt.where(Sprint.id != exclude.id)
     other = db.session.scalar(stmt)
     if other is not None:
+        # Beside the date that moved: an active sprint's start date is not in its form.
+        moved_start = exclude is None or start != exclude.start_date
         raise RuleViolation(
             _("The dates overlap with %(name)s (%(start)s – %(end)s).", name=other.name,
-              start=format_date(other.start_date), end=format_date(other.end_date)), "start_date")
+              start=format_date(other.start_date), end=format_date(other.end_date)),
+            "start_date" if moved_start else "end_date")
 
 
 def create_sprint(project: Project, actor, name, start_date, end_date, capacity, goal="",
@@ -374,9 +413,14 @@ def average_velocity(project: Project) -> float | None:
 
 
 def suggested_dates(project: Project, today: date | None = None) -> tuple[date, date]:
-    """Dates for a new sprint: two weeks from the Monday after the last sprint (or today)."""
+    """Dates for a new sprint: two weeks from the Monday after the last sprint (or today).
+    Sprints ending beyond the date window (stored before it was enforced) are passed over:
+    the days after 9999-12-31 do not exist."""
+    today = today or local_today()
+    _earliest, latest = date_window(today)
     last_end = db.session.scalar(select(func.max(Sprint.end_date))
-                                 .where(Sprint.project_id == project.id))
-    start = max(today or local_today(), last_end + timedelta(days=1) if last_end else date.min)
+                                 .where(Sprint.project_id == project.id,
+                                        Sprint.end_date <= latest))
+    start = max(today, last_end + timedelta(days=1)) if last_end else today
     start += timedelta(days=(7 - start.weekday()) % 7)
     return start, start + timedelta(days=11)

@@ -22,6 +22,12 @@ def ranked(project) -> list[str]:
         select(Item.title).where(Item.project_id == project.id).order_by(Item.rank)))
 
 
+def seen(item, **data) -> dict:
+    """A rank form's fields: `data` and the version of the item as the page shows it now."""
+    version = db.session.scalar(select(Item.version_id).where(Item.id == item.id))
+    return {**data, "version": version}
+
+
 def test_backlog_page_lists_items_in_rank_order(world, login, make_item):
     make_item("Andet punkt")
     make_item("Første punkt", position="top")
@@ -204,19 +210,45 @@ def test_unknown_inline_field_is_404(world, login, make_item):
 def test_product_owners_rank_with_buttons(world, login, make_item):
     a, b, c = make_item("a"), make_item("b"), make_item("c")
     client = login(world.users["product_owner"])
-    response = client.post(f"/p/ALPHA/items/{c.number}/rank", headers=HX, data={"where": "up"})
+    response = client.post(f"/p/ALPHA/items/{c.number}/rank", headers=HX,
+                           data=seen(c, where="up"))
     assert response.status_code == 200
     assert ranked(world.project_a) == ["a", "c", "b"]
     assert "number 2" in response.headers["HX-Trigger"]
     assert response.headers["HX-Trigger-After-Settle"] == '{"samspil:focus": "rank-up-3"}'
-    client.post(f"/p/ALPHA/items/{c.number}/rank", headers=HX, data={"where": "top"})
-    client.post(f"/p/ALPHA/items/{a.number}/rank", headers=HX, data={"where": "bottom"})
+    client.post(f"/p/ALPHA/items/{c.number}/rank", headers=HX, data=seen(c, where="top"))
+    client.post(f"/p/ALPHA/items/{a.number}/rank", headers=HX, data=seen(a, where="bottom"))
     assert ranked(world.project_a) == ["c", "b", "a"]
-    client.post(f"/p/ALPHA/items/{c.number}/rank", headers=HX, data={"where": "down"})
+    client.post(f"/p/ALPHA/items/{c.number}/rank", headers=HX, data=seen(c, where="down"))
     assert ranked(world.project_a) == ["b", "c", "a"]
     client.post(f"/p/ALPHA/items/{a.number}/rank", headers=HX,
-                data={"where": "after", "anchor": b.id})
+                data=seen(a, where="after", anchor=b.id))
     assert ranked(world.project_a) == ["b", "a", "c"]
+
+
+def test_the_rank_buttons_send_the_version_the_row_shows(world, login, make_item):
+    a = make_item("a")
+    html = login(world.users["product_owner"]).get("/p/ALPHA/backlog").get_data(as_text=True)
+    form = re.search(rf'<form class="rank-form" method="post" action="/p/ALPHA/items/'
+                     rf'{a.number}/rank".*?</form>', html, re.S).group(0)
+    assert f'<input type="hidden" name="version" value="{a.version_id}">' in form
+
+
+@pytest.mark.parametrize("headers", [HX, {}])
+@pytest.mark.parametrize("version", [None, ""])
+def test_a_rank_change_without_the_version_is_refused(world, login, make_item, headers,
+                                                      version):
+    """Without the version the ranker saw, two product owners ranking at once would both
+    "win" (the second silently undoing the first)."""
+    make_item("a")
+    b = make_item("b")
+    data = {"where": "top"} if version is None else {"where": "top", "version": version}
+    response = login(world.users["product_owner"]).post(
+        f"/p/ALPHA/items/{b.number}/rank", headers={**headers, "Accept-Language": "en"},
+        data=data)
+    assert response.status_code == 400
+    assert "did not say which version of the item you saw" in response.get_data(as_text=True)
+    assert ranked(world.project_a) == ["a", "b"]
 
 
 def test_move_up_passes_the_neighbour_in_the_filtered_view(world, login, make_item):
@@ -224,7 +256,7 @@ def test_move_up_passes_the_neighbour_in_the_filtered_view(world, login, make_it
     make_item("story")
     bug2 = make_item("bug 2", type="bug")
     login(world.users["product_owner"]).post(f"/p/ALPHA/items/{bug2.number}/rank", headers=HX,
-                                            data={"where": "up", "type": "bug"})
+                                            data=seen(bug2, where="up", type="bug"))
     assert ranked(world.project_a) == ["bug 2", "bug 1", "story"]
 
 
@@ -232,10 +264,11 @@ def test_ranking_without_javascript_redirects_back(world, login, make_item):
     make_item("a")
     b = make_item("b")
     response = login(world.users["product_owner"]).post(
-        f"/p/ALPHA/items/{b.number}/rank", data={"where": "top", "next": "/p/ALPHA/backlog?q=b"})
+        f"/p/ALPHA/items/{b.number}/rank",
+        data=seen(b, where="top", next="/p/ALPHA/backlog?q=b"))
     assert response.status_code == 303 and response.headers["Location"] == "/p/ALPHA/backlog?q=b"
     evil = login(world.users["product_owner"]).post(
-        f"/p/ALPHA/items/{b.number}/rank", data={"where": "top", "next": "https://evil.example/"})
+        f"/p/ALPHA/items/{b.number}/rank", data=seen(b, where="top", next="https://evil.example/"))
     assert evil.headers["Location"].startswith("/p/ALPHA/backlog")
 
 
@@ -244,7 +277,7 @@ def test_only_product_owners_rank(world, login, make_item):
     b = make_item("b")
     for role in ("developer", "delivery_lead", "secretariat", "contributor", "observer"):
         response = login(world.users[role]).post(f"/p/ALPHA/items/{b.number}/rank",
-                                                 headers=HX, data={"where": "top"})
+                                                 headers=HX, data=seen(b, where="top"))
         assert response.status_code == 403, role
     assert ranked(world.project_a) == ["a", "b"]
 
@@ -254,13 +287,13 @@ def test_rank_refuses_bad_neighbours(world, login, make_item):
     foreign = make_item("fremmed", project=world.project_b, actor=world.users["outsider"])
     client = login(world.users["product_owner"])
     response = client.post(f"/p/ALPHA/items/{a.number}/rank", headers=HX,
-                           data={"where": "after", "anchor": foreign.id})
+                           data=seen(a, where="after", anchor=foreign.id))
     assert response.status_code == 422
     assert "not an item of this project" in response.get_data(as_text=True)
     for data in ({"where": "sideways"}, {"where": "after", "anchor": "x"},
                  {"where": "after", "anchor": str(10**20)}):
         assert client.post(f"/p/ALPHA/items/{a.number}/rank", headers=HX,
-                           data=data).status_code == 400
+                           data=seen(a, **data)).status_code == 400
     assert ranked(world.project_a) == ["a", "b"]
 
 

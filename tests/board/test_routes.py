@@ -3,6 +3,7 @@ stale version, accept and reject, WIP limits, filters and polling with ETags."""
 import json
 import re
 
+import pytest
 from sqlalchemy import select
 
 from app.backlog.models import Item, ItemHistory
@@ -157,15 +158,53 @@ def test_bad_moves_change_nothing(world, login, make_item):
     item = make_item("x")
     foreign = make_item("y", project=world.project_b, actor=world.users["outsider"])
     client = login(world.users["product_owner"])
-    for data, status in (({"status": "finished"}, 422), ({"status": "done"}, 422),
+    seen = item.version_id
+    for data, status in (({"status": "finished", "version": seen}, 422),
+                         ({"status": "done", "version": seen}, 422),
                          ({"status": "ready", "version": "abc"}, 400),
-                         ({"status": "ready", "after": foreign.id}, 422),
-                         ({"status": "ready", "before": "-1"}, 400)):
+                         ({"status": "ready", "version": seen, "after": foreign.id}, 422),
+                         ({"status": "ready", "version": seen, "before": "-1"}, 400)):
         response = client.post(f"/p/ALPHA/items/{item.number}/move", headers=HX, data=data)
         assert response.status_code == status, data
     assert client.post("/p/ALPHA/items/4242/move", data={"status": "ready"}).status_code == 404
     db.session.expire_all()
     assert db.session.get(Item, item.id).status == "backlog"
+
+
+@pytest.mark.parametrize("headers", [HX, {}])
+@pytest.mark.parametrize("version", [None, ""])
+def test_a_move_without_the_version_is_refused(world, login, make_item, headers, version):
+    """Without the version the mover saw, of 20 people moving one card at once 7 "won"."""
+    item = make_item("x")
+    data = {"status": "ready"} if version is None else {"status": "ready", "version": version}
+    response = login(world.users["developer"]).post(
+        f"/p/ALPHA/items/{item.number}/move", data=data,
+        headers={**headers, "Accept-Language": "en"})
+    assert response.status_code == 400
+    assert "did not say which version of the item you saw" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).status == "backlog"
+    assert not db.session.scalar(select(ItemHistory.id).where(ItemHistory.field == "status",
+                                                              ItemHistory.old_value.is_not(None)))
+
+
+def test_every_way_to_move_a_card_sends_its_version(world, login, make_item):
+    """The cards carry the version drags post (board.js), and the "Move to…" menu, on the
+    board and on the item page, posts it with every choice."""
+    item = make_item("x")
+    move_item(item, world.users["developer"], "acceptance")
+    db.session.commit()
+    client = login(world.users["product_owner"])
+    board = client.get("/p/ALPHA/board").get_data(as_text=True)
+    assert f'id="card-{item.number}"\n    data-id="{item.id}" data-number="{item.number}" ' \
+           f'data-version="{item.version_id}"' in board
+    for url in (f"/p/ALPHA/items/{item.number}/move", f"/p/ALPHA/items/{item.number}"):
+        html = client.get(url).get_data(as_text=True)
+        forms = re.findall(r'<form method="post" action="/p/ALPHA/items/\d+/move".*?</form>',
+                           html, re.S)
+        assert len(forms) == 2, url  # accept, and reject with a reason
+        for form in forms:
+            assert f'name="version" value="{item.version_id}"' in form, url
 
 
 def test_product_owners_drop_cards_at_a_place(world, login, make_item):
@@ -275,3 +314,65 @@ def test_the_board_page_sends_vary(world, login):
     response = login(world.users["developer"]).get("/p/ALPHA/board", headers=HX)
     assert "HX-Request" in response.headers["Vary"]
     assert "<html" not in response.get_data(as_text=True)
+
+
+def card_in(html: str, number: int) -> str:
+    match = re.search(rf'<li class="card[^"]*" id="card-{number}".*?</li>', html, re.S)
+    assert match, f"no card {number}"
+    return match.group(0)
+
+
+def link_text(card: str) -> str:
+    """What a screen reader says for the card's link (its text, tags stripped)."""
+    link = re.search(r'<a class="card__link.*?</a>', card, re.S).group(0)
+    return re.sub(r"<[^>]+>", "", link)
+
+
+def test_a_rejected_card_says_so_with_the_reason_until_it_moves_on(world, login, make_item):
+    dev, po = world.users["developer"], world.users["product_owner"]
+    rejected, reopened, moved_on, plain = (make_item(t) for t in (
+        "Afvist kort", "Genåbnet kort", "Videre kort", "Almindeligt kort"))
+    for item in (rejected, moved_on):
+        to_acceptance(item, dev)
+        move_item(item, po, "in_progress", reason='Mangler "CVR" <kolonnen>')
+    to_acceptance(reopened, dev)
+    move_item(reopened, po, "done")
+    move_item(reopened, po, "in_progress", reason="Virker ikke i Safari")
+    move_item(moved_on, dev, "review")
+    move_item(moved_on, dev, "in_progress")  # back again, but not by a rejection
+    move_item(plain, dev, "in_progress")
+    db.session.commit()
+    html = login(world.users["observer"]).get("/p/ALPHA/board").get_data(as_text=True)
+    assert card_ids_in(html, "in_progress") == [str(i.number) for i in (
+        rejected, reopened, moved_on, plain)]
+    card = card_in(html, rejected.number)
+    reason = "Mangler &#34;CVR&#34; &lt;kolonnen&gt;"
+    assert "card--sent-back" in card
+    assert f'title="Rejected: {reason}" aria-hidden="true">Rejected</span>' in card
+    assert link_text(card) == f"ALPHA-{rejected.number} Afvist kort. Rejected: {reason}"
+    card = card_in(html, reopened.number)
+    assert 'title="Reopened: Virker ikke i Safari"' in card
+    assert link_text(card).endswith(". Reopened: Virker ikke i Safari")
+    for item in (moved_on, plain):
+        card = card_in(html, item.number)
+        assert "card--sent-back" not in card and "Rejected" not in card, item.title
+
+
+def test_the_marker_comes_with_the_rejection_and_goes_with_the_next_move(world, login,
+                                                                         make_item):
+    item = make_item("Til accept")
+    to_acceptance(item, world.users["developer"])
+    client = login(world.users["product_owner"])
+    rejected = client.post(f"/p/ALPHA/items/{item.number}/move", headers=HX, data={
+        "status": "in_progress", "version": item.version_id, "from_status": "acceptance",
+        "reason": "Eksporten mangler kolonnen CVR"})
+    assert rejected.status_code == 200
+    assert "Rejected: Eksporten mangler kolonnen CVR" in card_in(
+        rejected.get_data(as_text=True), item.number)
+    db.session.expire_all()
+    item = db.session.get(Item, item.id)
+    moved = login(world.users["developer"]).post(
+        f"/p/ALPHA/items/{item.number}/move", headers=HX,
+        data={"status": "review", "version": item.version_id, "from_status": "in_progress"})
+    assert moved.status_code == 200
+    assert "Rejected" not in card_in(moved.get_data(as_text=True), item.number)

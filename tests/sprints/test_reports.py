@@ -15,6 +15,7 @@ Sprint 3, Monday 2 March – Friday 13 March 2026 (ten working days), capacity 2
   Fri 13/3  closed at 16:00; C (5) goes back to the backlog
   after     C is done the week after: the closed sprint does not change
 Committed 18, completed A + B + E = 11. The ideal line falls 1.8 a working day.
+The points add up: 18 committed + 3 added (E) − 5 taken out (C's 3, D's 2) = 11 done + 5 open.
 Velocity: earlier sprints completed 30, 10 and 12, so the last three average (10+12+11)/3 = 11.
 """
 from datetime import date
@@ -24,6 +25,8 @@ import pytest
 from app.extensions import db
 from app.sprints import reports, services
 from tests.sprints.helpers import (change_estimate, closed_sprint, deliver, item, reopen, utc)
+
+EN = {"Accept-Language": "en"}
 
 EXPECTED = [
     # day, completed, scope, remaining, ideal
@@ -82,6 +85,62 @@ def test_burndown_matches_the_hand_computed_scenario(scenario):
     assert got == EXPECTED
     assert [d.is_working_day for d in data.days].count(False) == 2
     assert data.remaining == 5 and data.completed == 11 and data.scope_change == -2
+
+
+def test_the_closed_sprints_points_add_up(scenario, login):
+    html = login(scenario["po"]).get(f"/p/ALPHA/sprints/{scenario['sprint'].id}",
+                                     headers=EN).get_data(as_text=True)
+    assert "18 committed + 3 added − 5 taken out = 11 done + 5 open points" in html
+    assert "11 points <span class=\"muted\">(frozen at close; counts in the velocity)" in html
+    data = reports.burndown(scenario["sprint"], now=utc(2026, 4, 1))
+    assert (data.committed, data.added, data.removed, data.completed, data.open) == (
+        18, 3, 5, 11, 5)
+
+
+@pytest.fixture
+def active(world):
+    """Sprint 9, Monday 23 November – Friday 4 December 2026, still running:
+      before the start  A 5, B 3 and C 2 are committed                 → committed 10
+      Tue 24/11  D (4) added                                           added 4
+      Wed 25/11  C re-estimated from 2 to 3; B taken out               added 1, taken out 3
+      Thu 26/11  A done; E (2) added                                   done 5, added 2
+      Fri 27/11  E re-estimated from 2 to 1                            taken out 1
+      Mon 30/11  A reopened; Tue 1/12 A done again                     done −5, +5
+    10 committed + 7 added − 4 taken out = 13 = 5 done + 8 open (C 3, D 4, E 1)."""
+    project = world.project_a
+    po, lead, dev = (world.users[r] for r in ("product_owner", "delivery_lead", "developer"))
+    sprint = services.create_sprint(project, lead, "Sprint 9", date(2026, 11, 23),
+                                    date(2026, 12, 4), 20)
+    a, b, c = (item(project, po, t, p, utc(2026, 11, 20)) for t, p in (("A", 5), ("B", 3),
+                                                                       ("C", 2)))
+    for it in (a, b, c):
+        services.commit_item(sprint, lead, it, at=utc(2026, 11, 20, 12))
+    services.start_sprint(sprint, lead, at=utc(2026, 11, 23, 8))
+    d = item(project, po, "D", 4, utc(2026, 11, 24, 9))
+    services.commit_item(sprint, lead, d, at=utc(2026, 11, 24))
+    change_estimate(c, lead, 3, utc(2026, 11, 25))
+    services.remove_item(sprint, lead, b, at=utc(2026, 11, 25, 11))
+    deliver(a, dev, po, utc(2026, 11, 26))
+    e = item(project, po, "E", 2, utc(2026, 11, 26, 9))
+    services.commit_item(sprint, lead, e, at=utc(2026, 11, 26, 11))
+    change_estimate(e, lead, 1, utc(2026, 11, 27))
+    reopen(a, po, utc(2026, 11, 30))
+    deliver(a, dev, po, utc(2026, 12, 1))
+    db.session.commit()
+    return sprint
+
+
+def test_the_active_sprints_points_add_up_on_both_pages(world, login, active):
+    client = login(world.users["observer"])
+    expected = "10 committed + 7 added − 4 taken out = 5 done + 8 open points"
+    index = client.get("/p/ALPHA/sprints", headers=EN).get_data(as_text=True)
+    assert expected in index and "4 items in the sprint." in index
+    page = client.get(f"/p/ALPHA/sprints/{active.id}", headers=EN).get_data(as_text=True)
+    assert expected in page
+    data = reports.burndown(active)
+    assert (data.committed, data.added, data.removed, data.completed, data.open) == (
+        10, 7, 4, 5, 8)
+    assert data.open == data.remaining
 
 
 def test_closing_freezes_committed_and_completed(scenario):

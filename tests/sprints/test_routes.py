@@ -83,7 +83,7 @@ def test_create_a_sprint(world, people, login):
     ("2026-12-07", "2026-12-01", "20", "The end date must be after the start date."),
     ("2026-12-10", "2026-12-20", "20", "The dates overlap with Sprint 7"),
     ("2026-11-23", "2026-11-30", "20", "The dates overlap with Sprint 7"),
-    ("2026-12-14", "2027-03-01", "20", "A sprint can last at most 56 days."),
+    ("2026-12-14", "2027-03-15", "20", "A sprint can last at most 12 weeks."),
     ("2026-12-14", "2026-12-25", "", "Give the sprint&#39;s capacity in points."),
     ("2026-12-14", "2026-12-25", "-3", "The capacity must be between 0 and 9999 points."),
     ("2026-12-14", "2026-12-25", "mange", "The capacity must be a number of points"),
