@@ -1,7 +1,7 @@
 """The sprint pages as people use them: planning by button and by htmx, starting and closing,
 the board following the active sprint, the review, the retrospective, and bad input that
 answers a clear 4xx and changes nothing."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.backlog.models import Item, ItemHistory
 from app.backlog.services import create_item
+from app.clock import local_today
 from app.extensions import db
 from app.sprints import services
 from app.sprints.models import Sprint
@@ -62,8 +63,12 @@ def test_sprints_page_lists_sprints_and_offers_the_form_to_planners(world, peopl
     assert "Planned sprints" in html and "Create sprint" not in html
     html = login(people["product_owner"]).get("/p/ALPHA/sprints").get_data(as_text=True)
     assert 'action="/p/ALPHA/sprints"' in html
-    # The form suggests the next two weeks after the last sprint.
-    assert 'value="2026-12-14"' in html and 'value="2026-12-25"' in html
+    # The form suggests the two weeks from the Monday after the last sprint (or after today,
+    # once the sprints lie in the past).
+    day = max(local_today(), sprint.end_date + timedelta(days=1))
+    start = day + timedelta(days=(7 - day.weekday()) % 7)
+    end = start + timedelta(days=11)
+    assert f'value="{start.isoformat()}"' in html and f'value="{end.isoformat()}"' in html
 
 
 def test_create_a_sprint(world, people, login):
