@@ -49,6 +49,7 @@ class Due:
     roles: frozenset[str]
     frequency: Frequency
     period: DuePeriod
+    nonce: str = ""  # of the explicit subscription, for the unsubscribe link
 
 
 @dataclass
@@ -89,7 +90,7 @@ def plan_due(now: datetime, project_key: str | None = None) -> list[Due]:
     """Every (member, project) whose digest period is due at `now` and has no delivery row yet."""
     settings = SendSettings.from_config(current_app.config)
     query = (
-        select(Membership, DigestSubscription.frequency)
+        select(Membership, DigestSubscription.frequency, DigestSubscription.nonce)
         .join(Membership.user).join(Membership.project)
         .outerjoin(DigestSubscription, and_(DigestSubscription.user_id == Membership.user_id,
                                             DigestSubscription.project_id == Membership.project_id))
@@ -101,13 +102,13 @@ def plan_due(now: datetime, project_key: str | None = None) -> list[Due]:
     if project_key:
         query = query.where(Project.key == project_key)
     due = []
-    for membership, explicit in db.session.execute(query):
+    for membership, explicit, nonce in db.session.execute(query):
         frequency = (Frequency(explicit) if explicit
                      else services.default_frequency(membership.role_names))
         period = due_period(frequency, now, settings)
         if period is not None:
             due.append(Due(membership.user, membership.project, membership.role_names, frequency,
-                           period))
+                           period, nonce or ""))
     return _without_existing(due)
 
 
@@ -126,7 +127,7 @@ def create_delivery(due: Due, now: datetime, cache: SectionCache | None = None) 
     there is nothing to say), or None when another sender was first."""
     start = services.period_start_for(due.user.id, due.project.id, due.frequency, now)
     rendered = services.render_digest(due.user, due.project, due.roles, due.frequency, start, now,
-                                      cache)
+                                      cache, nonce=due.nonce)
     has_content = bool(rendered.sections) or current_app.config["DIGEST_SEND_EMPTY"]
     state = DeliveryState.PENDING if has_content else DeliveryState.SKIPPED
     delivery = DigestDelivery(
@@ -173,8 +174,9 @@ def claim(delivery_id: int, claimant: str, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def build_email(delivery: DigestDelivery, now: datetime) -> EmailMessage:
-    """The multipart/alternative message of a stored delivery, with the list headers."""
+def build_email(delivery: DigestDelivery, now: datetime, nonce: str = "") -> EmailMessage:
+    """The multipart/alternative message of a stored delivery, with the list headers
+    (`nonce`: the recipient's subscription's, for the unsubscribe link)."""
     message = EmailMessage()
     message["Subject"] = delivery.subject
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
@@ -184,17 +186,26 @@ def build_email(delivery: DigestDelivery, now: datetime) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = delivery.locale
     message["List-Unsubscribe"] = (
-        f"<{services.unsubscribe_url(delivery.user_id, delivery.project_id)}>")
+        f"<{services.unsubscribe_url(delivery.user_id, delivery.project_id, nonce)}>")
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(delivery.body_text)
     message.add_alternative(delivery.body_html, subtype="html")
     return message
 
 
-def _still_member(delivery: DigestDelivery) -> bool:
-    return delivery.user.is_active and db.session.scalar(
-        select(Membership.id).where(Membership.user_id == delivery.user_id,
-                                    Membership.project_id == delivery.project_id)) is not None
+def _subscription_nonce(delivery: DigestDelivery) -> str | None:
+    """The nonce of the recipient's subscription ("" while the role's default applies), or
+    None when they are no longer an active member of the project."""
+    if not delivery.user.is_active:
+        return None
+    row = db.session.execute(
+        select(Membership.id, DigestSubscription.nonce)
+        .outerjoin(DigestSubscription,
+                   and_(DigestSubscription.user_id == Membership.user_id,
+                        DigestSubscription.project_id == Membership.project_id))
+        .where(Membership.user_id == delivery.user_id,
+               Membership.project_id == delivery.project_id)).first()
+    return None if row is None else (row.nonce or "")
 
 
 def _finish(delivery_id: int, claimant: str, **values) -> None:
@@ -215,12 +226,13 @@ def deliver(delivery_id: int, claimant: str, now: datetime) -> str:
     delivery = db.session.get(DigestDelivery, delivery_id, populate_existing=True,
                               options=[defer(DigestDelivery.content),
                                        joinedload(DigestDelivery.user)])
-    if not _still_member(delivery):
+    nonce = _subscription_nonce(delivery)
+    if nonce is None:
         _finish(delivery_id, claimant, state=DeliveryState.SKIPPED, updated_at=now,
                 last_error="The recipient is no longer a member of the project.")
         return DeliveryState.SKIPPED
     try:
-        message = build_email(delivery, now)
+        message = build_email(delivery, now, nonce)
         db.session.commit()  # no transaction stays open while we talk to the mail server
         send_message(message)
     except MailError as exc:
@@ -287,7 +299,7 @@ def _dry_run(due: list[Due], now: datetime) -> SendReport:
     for item in due:
         start = services.period_start_for(item.user.id, item.project.id, item.frequency, now)
         rendered = services.render_digest(item.user, item.project, item.roles, item.frequency,
-                                          start, now, cache)
+                                          start, now, cache, nonce=item.nonce)
         if rendered.sections or current_app.config["DIGEST_SEND_EMPTY"]:
             report.planned.append((item.user.email, item.project.key, rendered.subject))
         else:

@@ -1,4 +1,5 @@
 """Digest subscriptions and deliveries."""
+import secrets
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -28,6 +29,10 @@ class DeliveryState(StrEnum):
     SKIPPED = "skipped"      # nothing to say, or the recipient left before it went out
 
 
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class DigestSubscription(db.Model):
     """A user's explicit choice for a project; without a row the role's default applies."""
 
@@ -42,6 +47,9 @@ class DigestSubscription(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
                                             index=True)
     frequency: Mapped[str] = mapped_column(String(10))
+    # Unsubscribe links carry it: a new one when the person changes their choice makes the
+    # links in earlier e-mails stale, so an old link cannot undo a later choice.
+    nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     user: Mapped["User"] = relationship()
