@@ -24,8 +24,10 @@ class Frequency(StrEnum):
 class DeliveryState(StrEnum):
     PENDING = "pending"      # written, not tried yet
     RETRYING = "retrying"    # a temporary failure; tried again at next_attempt_at
+    SENDING = "sending"      # the content is going to the mail server (see delivery.py)
     SENT = "sent"
     FAILED = "failed"        # a permanent failure, or too many temporary ones
+    UNCERTAIN = "uncertain"  # may have been delivered; never sent again without a person
     SKIPPED = "skipped"      # nothing to say, or the recipient left before it went out
 
 
@@ -66,8 +68,8 @@ class DigestDelivery(db.Model):
     __tablename__ = "digest_delivery"
     __table_args__ = (
         UniqueConstraint("user_id", "project_id", "period_key"),
-        CheckConstraint("state IN ('pending', 'retrying', 'sent', 'failed', 'skipped')",
-                        name="state"),
+        CheckConstraint("state IN ('pending', 'retrying', 'sending', 'sent', 'failed', "
+                        "'uncertain', 'skipped')", name="state"),
         Index("ix_digest_delivery_state_next_attempt_at", "state", "next_attempt_at"),
     )
 

@@ -108,7 +108,7 @@ def admin():
 @bp.post("/admin/digests/<int:delivery_id>/retry")
 @login_required
 def retry_delivery(delivery_id):
-    """Site administrators: send a failed digest again at the next retry run."""
+    """Site administrators: send a failed or uncertain digest again at the next retry run."""
     require(can_administer_site(current_user))
     delivery = db.session.get(DigestDelivery, delivery_id) or abort(404)
     outcome = attempt(lambda: services.retry_failed(delivery))

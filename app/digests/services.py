@@ -298,17 +298,23 @@ def deliveries_of(user, project, limit: int = 50) -> list[DigestDelivery]:
         .order_by(DigestDelivery.period_end.desc()).limit(limit)))
 
 
+RESENDABLE = (DeliveryState.FAILED, DeliveryState.UNCERTAIN)
+
+
 def retry_failed(delivery: DigestDelivery, now: datetime | None = None) -> None:
-    """An administrator sends a failed digest again (e.g. after fixing the mail settings)."""
+    """An administrator sends a failed digest again (e.g. after fixing the mail settings), or
+    one that may not have arrived (after checking with the recipient): the same message, with
+    the same Message-ID, at the next retry run."""
     from app.audit.services import record
 
-    if delivery.state != DeliveryState.FAILED:
-        raise RuleViolation(_("Only failed digests can be sent again."), status=409)
+    if delivery.state not in RESENDABLE:
+        raise RuleViolation(_("Only failed or uncertain digests can be sent again."), status=409)
+    previous = delivery.state
     delivery.state = DeliveryState.RETRYING
     delivery.next_attempt_at = now or utcnow()
     delivery.claimed_by = delivery.claimed_until = None
     record("digest.retry", project=delivery.project, target=delivery,
-           target_label=f"{delivery.recipient} {delivery.period_key}")
+           target_label=f"{delivery.recipient} {delivery.period_key}", old=previous)
     db.session.flush()
 
 

@@ -246,7 +246,7 @@ def test_an_unexpected_error_is_recorded_not_left_claimed(world, outbox, monday_
                                                           monkeypatch):
     from app.digests import delivery as delivery_module
 
-    def broken(_message):
+    def broken(_message, before_data=None):
         raise ValueError("bug")
 
     monkeypatch.setattr(delivery_module, "send_message", broken)
