@@ -72,6 +72,7 @@ class SendReport:
     failed: int = 0
     uncertain: int = 0
     planned: list[tuple[str, str, str]] = field(default_factory=list)  # (e-mail, project, subject)
+    created_ids: set[int] = field(default_factory=set)
 
     def add(self, state: str) -> None:
         setattr(self, state, getattr(self, state) + 1)
@@ -133,9 +134,10 @@ def _without_existing(due: list[Due]) -> list[Due]:
     return [d for d in due if (d.user.id, d.project.id, d.period.key) not in existing]
 
 
-def create_delivery(due: Due, now: datetime, cache: SectionCache | None = None) -> str | None:
-    """Render the digest and commit its delivery row; its state (pending, or skipped when
-    there is nothing to say), or None when another sender was first."""
+def create_delivery(due: Due, now: datetime,
+                    cache: SectionCache | None = None) -> tuple[int, str] | None:
+    """Render the digest and commit its delivery row; its id and state (pending, or skipped
+    when there is nothing to say), or None when another sender was first."""
     start = services.period_start_for(due.user.id, due.project.id, due.frequency, now)
     rendered = services.render_digest(due.user, due.project, due.roles, due.frequency, start, now,
                                       cache, nonce=due.nonce)
@@ -154,10 +156,11 @@ def create_delivery(due: Due, now: datetime, cache: SectionCache | None = None) 
     except IntegrityError:
         db.session.commit()
         return None
+    delivery_id = delivery.id
     db.session.commit()
-    # The state as written: reading delivery.state now would reload the whole row (both
+    # The id and state as written: reading them now would reload the whole row (both
     # bodies and the sections) after the commit expired it.
-    return state
+    return delivery_id, state
 
 
 def claimable_ids(now: datetime, project_ids=None) -> list[int]:
@@ -362,10 +365,11 @@ def send_due(now: datetime | None = None, project_key: str | None = None,
         report = SendReport()
         cache = SectionCache()  # shared sections: built once per project and period
         for item in due:
-            state = create_delivery(item, now, cache)
-            if state is not None:
+            created = create_delivery(item, now, cache)
+            if created is not None:
                 report.created += 1
-                if state == DeliveryState.SKIPPED:
+                report.created_ids.add(created[0])
+                if created[1] == DeliveryState.SKIPPED:
                     report.skipped += 1
         project_ids = None
         if project_key:
