@@ -5,11 +5,15 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 CATALOGS := app/translations/da/LC_MESSAGES/messages.mo app/translations/en/LC_MESSAGES/messages.mo
+# `make run PORT=5101`: the port to serve on; links in e-mails follow it unless BASE_URL is set.
+PORT ?= 5000
+BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint setup db translations extract-messages update-messages bench clean help
 
 help:
 	@echo "make run    - install, migrate, seed demo data (SQLite) and serve on http://127.0.0.1:5000"
+	@echo "              (another port: make run PORT=5101)"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make bench  - benchmarks (see README)"
 
@@ -30,7 +34,7 @@ db: setup
 	$(FLASK) demo seed
 
 run: db
-	SAMSPIL_DEV_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port 5000 --debug
+	SAMSPIL_DEV_SCHEDULER=1 BASE_URL='$(BASE_URL)' $(FLASK) run --host 127.0.0.1 --port $(PORT) --debug
 
 test: setup
 	@if command -v npm >/dev/null 2>&1 && [ ! -f node_modules/axe-core/axe.min.js ]; then \

@@ -1,11 +1,41 @@
 """Configuration classes. Everything comes from the environment, with safe development defaults."""
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
+# The public development key of earlier versions: production refuses it, and development no
+# longer uses it (see installation_secret_key).
 DEV_SECRET_KEY = "dev-only-not-secret"
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
+SECRET_KEY_FILE = "secret_key"
+
+
+def installation_secret_key(instance_dir: Path) -> str:
+    """The key of this installation when SECRET_KEY is not set (development): random, made on
+    first start and kept in `instance/secret_key` (mode 0600), so sessions and unsubscribe
+    links survive restarts but no one else's copy of the code can forge them."""
+    path = Path(instance_dir) / SECRET_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            # A link is created whole or not at all: a second process starting at the same
+            # moment (the reloader's) reads the first one's key, never a half-written file.
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} must hold a random key of at least 32 characters; "
+                           "delete it to have a new one made.")
+    return key
 
 
 def database_url(value: str | None, default: str) -> str:
@@ -29,7 +59,8 @@ class Config:
     """Development defaults; production and test override what they must."""
 
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Unset: create_app uses the installation's own key from instance/ (installation_secret_key).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'samspil.db'}"
     )

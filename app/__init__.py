@@ -3,7 +3,7 @@ import logging
 
 from flask import Flask
 
-from config import Config, ProductionConfig, config_from_env
+from config import Config, ProductionConfig, config_from_env, installation_secret_key
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -17,6 +17,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
                        instance_path=str(_instance_dir()))
     app.config.from_object(config_class)
     _instance_dir().mkdir(exist_ok=True)
+    if not app.config.get("SECRET_KEY"):  # development (production refuses to start without)
+        app.config["SECRET_KEY"] = installation_secret_key(_instance_dir())
 
     from app import database, database_events, form_messages, i18n, markdown, security, web
     from app import models  # noqa: F401 - every table in the metadata before the first query

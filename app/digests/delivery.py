@@ -7,9 +7,19 @@ The order matters for "never twice, never silently lost":
    period) is committed BEFORE anything is sent; a second sender's insert fails and it moves on;
 3. a row is claimed with a conditional UPDATE (still pending/retrying, claim free or expired),
    so only one sender hands it to the mail server;
-4. the outcome is written back: sent; retrying with exponential backoff after a temporary
-   failure (connection refused, timeout, 4xx); failed after a permanent one (5xx) or too many
-   attempts — failures are shown to administrators on /admin/digests.
+4. once the mail server has accepted sender and recipient, and before the message content
+   goes out, the row is committed as "sending" (by its claimant only: a sender whose claim
+   was taken over stops there, having sent nothing);
+5. the outcome is written back: sent; retrying with exponential backoff after a temporary
+   failure before the content went out (connection refused, timeout, 4xx); failed after a
+   permanent one (5xx) or too many attempts; uncertain when the content went out but no
+   verdict came back (timeout, dropped connection) — the server may have taken it.
+
+A row left "sending" means its sender stopped (crash, database failure) after step 4 without
+recording the outcome: it may have been delivered. When its claim expires the next run marks
+it uncertain instead of sending it again. Uncertain rows are never sent automatically: they
+are shown to administrators on /admin/digests, with failures, and sent again only when one
+asks (with the same Message-ID, so a mail client that got both may show one).
 """
 import hashlib
 import logging
@@ -25,7 +35,7 @@ from email.utils import format_datetime
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from app.accounts.models import User
@@ -35,7 +45,7 @@ from app.digests.models import DeliveryState, DigestDelivery, DigestSubscription
 from app.digests.registry import SectionCache
 from app.digests.schedule import DuePeriod, SendSettings, due_period
 from app.extensions import db
-from app.mail.transport import MailError, send_message
+from app.mail.transport import DeliveryUncertain, MailError, send_message
 from app.projects.models import Membership, Project
 
 log = logging.getLogger(__name__)
@@ -49,6 +59,7 @@ class Due:
     roles: frozenset[str]
     frequency: Frequency
     period: DuePeriod
+    nonce: str = ""  # of the explicit subscription, for the unsubscribe link
 
 
 @dataclass
@@ -59,7 +70,9 @@ class SendReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    uncertain: int = 0
     planned: list[tuple[str, str, str]] = field(default_factory=list)  # (e-mail, project, subject)
+    created_ids: set[int] = field(default_factory=set)
 
     def add(self, state: str) -> None:
         setattr(self, state, getattr(self, state) + 1)
@@ -89,7 +102,7 @@ def plan_due(now: datetime, project_key: str | None = None) -> list[Due]:
     """Every (member, project) whose digest period is due at `now` and has no delivery row yet."""
     settings = SendSettings.from_config(current_app.config)
     query = (
-        select(Membership, DigestSubscription.frequency)
+        select(Membership, DigestSubscription.frequency, DigestSubscription.nonce)
         .join(Membership.user).join(Membership.project)
         .outerjoin(DigestSubscription, and_(DigestSubscription.user_id == Membership.user_id,
                                             DigestSubscription.project_id == Membership.project_id))
@@ -101,13 +114,13 @@ def plan_due(now: datetime, project_key: str | None = None) -> list[Due]:
     if project_key:
         query = query.where(Project.key == project_key)
     due = []
-    for membership, explicit in db.session.execute(query):
+    for membership, explicit, nonce in db.session.execute(query):
         frequency = (Frequency(explicit) if explicit
                      else services.default_frequency(membership.role_names))
         period = due_period(frequency, now, settings)
         if period is not None:
             due.append(Due(membership.user, membership.project, membership.role_names, frequency,
-                           period))
+                           period, nonce or ""))
     return _without_existing(due)
 
 
@@ -121,12 +134,13 @@ def _without_existing(due: list[Due]) -> list[Due]:
     return [d for d in due if (d.user.id, d.project.id, d.period.key) not in existing]
 
 
-def create_delivery(due: Due, now: datetime, cache: SectionCache | None = None) -> str | None:
-    """Render the digest and commit its delivery row; its state (pending, or skipped when
-    there is nothing to say), or None when another sender was first."""
+def create_delivery(due: Due, now: datetime,
+                    cache: SectionCache | None = None) -> tuple[int, str] | None:
+    """Render the digest and commit its delivery row; its id and state (pending, or skipped
+    when there is nothing to say), or None when another sender was first."""
     start = services.period_start_for(due.user.id, due.project.id, due.frequency, now)
     rendered = services.render_digest(due.user, due.project, due.roles, due.frequency, start, now,
-                                      cache)
+                                      cache, nonce=due.nonce)
     has_content = bool(rendered.sections) or current_app.config["DIGEST_SEND_EMPTY"]
     state = DeliveryState.PENDING if has_content else DeliveryState.SKIPPED
     delivery = DigestDelivery(
@@ -142,10 +156,11 @@ def create_delivery(due: Due, now: datetime, cache: SectionCache | None = None) 
     except IntegrityError:
         db.session.commit()
         return None
+    delivery_id = delivery.id
     db.session.commit()
-    # The state as written: reading delivery.state now would reload the whole row (both
+    # The id and state as written: reading them now would reload the whole row (both
     # bodies and the sections) after the commit expired it.
-    return state
+    return delivery_id, state
 
 
 def claimable_ids(now: datetime, project_ids=None) -> list[int]:
@@ -173,8 +188,9 @@ def claim(delivery_id: int, claimant: str, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def build_email(delivery: DigestDelivery, now: datetime) -> EmailMessage:
-    """The multipart/alternative message of a stored delivery, with the list headers."""
+def build_email(delivery: DigestDelivery, now: datetime, nonce: str = "") -> EmailMessage:
+    """The multipart/alternative message of a stored delivery, with the list headers
+    (`nonce`: the recipient's subscription's, for the unsubscribe link)."""
     message = EmailMessage()
     message["Subject"] = delivery.subject
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
@@ -184,22 +200,32 @@ def build_email(delivery: DigestDelivery, now: datetime) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = delivery.locale
     message["List-Unsubscribe"] = (
-        f"<{services.unsubscribe_url(delivery.user_id, delivery.project_id)}>")
+        f"<{services.unsubscribe_url(delivery.user_id, delivery.project_id, nonce)}>")
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(delivery.body_text)
     message.add_alternative(delivery.body_html, subtype="html")
     return message
 
 
-def _still_member(delivery: DigestDelivery) -> bool:
-    return delivery.user.is_active and db.session.scalar(
-        select(Membership.id).where(Membership.user_id == delivery.user_id,
-                                    Membership.project_id == delivery.project_id)) is not None
+def _subscription_nonce(delivery: DigestDelivery) -> str | None:
+    """The nonce of the recipient's subscription ("" while the role's default applies), or
+    None when they are no longer an active member of the project."""
+    if not delivery.user.is_active:
+        return None
+    row = db.session.execute(
+        select(Membership.id, DigestSubscription.nonce)
+        .outerjoin(DigestSubscription,
+                   and_(DigestSubscription.user_id == Membership.user_id,
+                        DigestSubscription.project_id == Membership.project_id))
+        .where(Membership.user_id == delivery.user_id,
+               Membership.project_id == delivery.project_id)).first()
+    return None if row is None else (row.nonce or "")
 
 
 def _finish(delivery_id: int, claimant: str, **values) -> None:
     # Only the claimant writes the outcome: if its claim expired and another sender took
-    # the row over, this write changes nothing.
+    # the row over, this write changes nothing. A row that mark_abandoned made uncertain
+    # keeps its claimant, so a sender that was only slow still records what happened.
     db.session.execute(
         update(DigestDelivery)
         .where(DigestDelivery.id == delivery_id, DigestDelivery.claimed_by == claimant)
@@ -208,30 +234,77 @@ def _finish(delivery_id: int, claimant: str, **values) -> None:
     db.session.commit()
 
 
-def deliver(delivery_id: int, claimant: str, now: datetime) -> str:
-    """Send one claimed delivery and record the outcome; returns the new state."""
+class ClaimLost(Exception):
+    """Another sender took the row over (this one's claim had expired): send nothing."""
+
+
+def _mark_sending(delivery_id: int, claimant: str, now: datetime) -> None:
+    """Step 4: from here on a crash leaves a row the next run knows may have been sent."""
+    result = db.session.execute(
+        update(DigestDelivery)
+        .where(DigestDelivery.id == delivery_id, DigestDelivery.claimed_by == claimant,
+               DigestDelivery.state.in_(CLAIMABLE))
+        .values(state=DeliveryState.SENDING, updated_at=now)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    if result.rowcount != 1:
+        raise ClaimLost(delivery_id)
+
+
+def deliver(delivery_id: int, claimant: str, now: datetime) -> str | None:
+    """Send one claimed delivery and record the outcome; returns the new state (None when
+    another sender took the row over meanwhile)."""
     # Fresh from the database with its recipient, but without the stored sections (only the
     # browser archive reads those).
     delivery = db.session.get(DigestDelivery, delivery_id, populate_existing=True,
                               options=[defer(DigestDelivery.content),
                                        joinedload(DigestDelivery.user)])
-    if not _still_member(delivery):
+    nonce = _subscription_nonce(delivery)
+    if nonce is None:
         _finish(delivery_id, claimant, state=DeliveryState.SKIPPED, updated_at=now,
                 last_error="The recipient is no longer a member of the project.")
         return DeliveryState.SKIPPED
+    handed_over = False
+
+    def before_data():
+        nonlocal handed_over
+        _mark_sending(delivery_id, claimant, now)
+        handed_over = True
+
     try:
-        message = build_email(delivery, now)
+        message = build_email(delivery, now, nonce)
         db.session.commit()  # no transaction stays open while we talk to the mail server
-        send_message(message)
+        send_message(message, before_data=before_data)
+    except ClaimLost:
+        log.warning("digest %s: another sender took it over; this one sent nothing", delivery_id)
+        return None
+    except DeliveryUncertain as exc:
+        return _record_uncertain(delivery, claimant, str(exc), now)
     except MailError as exc:
         return _record_failure(delivery, claimant, exc, now)
+    except SQLAlchemyError:
+        # The row stays as last committed: claimed and pending (nothing went out: sent when
+        # the claim expires) or sending (marked uncertain when it expires).
+        db.session.rollback()
+        raise
     except Exception as exc:  # a bug must not leave the row claimed and silent
         db.session.rollback()
         log.exception("digest %s: unexpected error while sending", delivery_id)
-        return _record_failure(delivery, claimant,
-                               MailError(f"{type(exc).__name__}: {exc}", temporary=False), now)
+        reason = f"{type(exc).__name__}: {exc}"
+        if handed_over:
+            return _record_uncertain(delivery, claimant, reason, now)
+        return _record_failure(delivery, claimant, MailError(reason, temporary=False), now)
     _finish(delivery_id, claimant, state=DeliveryState.SENT, sent_at=now, updated_at=now)
     return DeliveryState.SENT
+
+
+def _record_uncertain(delivery: DigestDelivery, claimant: str, reason: str,
+                      now: datetime) -> str:
+    log.error("digest %s to %s: outcome unknown, not sent again automatically: %s",
+              delivery.id, delivery.recipient, reason)
+    _finish(delivery.id, claimant, state=DeliveryState.UNCERTAIN, last_error=reason[:2000],
+            updated_at=now)
+    return DeliveryState.UNCERTAIN
 
 
 def _record_failure(delivery: DigestDelivery, claimant: str, exc: MailError, now: datetime) -> str:
@@ -246,13 +319,36 @@ def _record_failure(delivery: DigestDelivery, claimant: str, exc: MailError, now
     return state
 
 
+ABANDONED = ("Its sender stopped after handing the message to the mail server, before "
+             "recording the outcome; it may have been delivered.")
+
+
+def mark_abandoned(now: datetime) -> int:
+    """Rows left "sending" whose claim has expired become uncertain (never sent again by
+    themselves); how many."""
+    result = db.session.execute(
+        update(DigestDelivery)
+        .where(DigestDelivery.state == DeliveryState.SENDING,
+               DigestDelivery.claimed_until < now)
+        .values(state=DeliveryState.UNCERTAIN, last_error=ABANDONED, updated_at=now)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    if result.rowcount:
+        log.error("%s digest(s) may have been delivered without a record; see /admin/digests",
+                  result.rowcount)
+    return result.rowcount
+
+
 def send_claimable(now: datetime, project_ids=None, report: SendReport | None = None) -> SendReport:
     """Claim and send every pending or retry-due delivery."""
     report = report or SendReport()
+    report.uncertain += mark_abandoned(now)
     claimant = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:64]
     for delivery_id in claimable_ids(now, project_ids):
         if claim(delivery_id, claimant, now):
-            report.add(deliver(delivery_id, claimant, now))
+            state = deliver(delivery_id, claimant, now)
+            if state is not None:
+                report.add(state)
     return report
 
 
@@ -269,10 +365,11 @@ def send_due(now: datetime | None = None, project_key: str | None = None,
         report = SendReport()
         cache = SectionCache()  # shared sections: built once per project and period
         for item in due:
-            state = create_delivery(item, now, cache)
-            if state is not None:
+            created = create_delivery(item, now, cache)
+            if created is not None:
                 report.created += 1
-                if state == DeliveryState.SKIPPED:
+                report.created_ids.add(created[0])
+                if created[1] == DeliveryState.SKIPPED:
                     report.skipped += 1
         project_ids = None
         if project_key:
@@ -287,7 +384,7 @@ def _dry_run(due: list[Due], now: datetime) -> SendReport:
     for item in due:
         start = services.period_start_for(item.user.id, item.project.id, item.frequency, now)
         rendered = services.render_digest(item.user, item.project, item.roles, item.frequency,
-                                          start, now, cache)
+                                          start, now, cache, nonce=item.nonce)
         if rendered.sections or current_app.config["DIGEST_SEND_EMPTY"]:
             report.planned.append((item.user.email, item.project.key, rendered.subject))
         else:

@@ -17,13 +17,16 @@ FREQUENCY_LABELS = {
 STATE_LABELS = {
     DeliveryState.PENDING: _l("Waiting to be sent"),
     DeliveryState.RETRYING: _l("Will be retried"),
+    DeliveryState.SENDING: _l("Being sent"),
     DeliveryState.SENT: _l("Sent"),
     DeliveryState.FAILED: _l("Failed"),
+    DeliveryState.UNCERTAIN: _l("Uncertain: may have arrived"),
     DeliveryState.SKIPPED: _l("Not sent (nothing to say)"),
 }
 
 STATE_TONES = {DeliveryState.SENT: "ok", DeliveryState.RETRYING: "warn",
-               DeliveryState.PENDING: "warn", DeliveryState.FAILED: "danger"}
+               DeliveryState.PENDING: "warn", DeliveryState.SENDING: "warn",
+               DeliveryState.FAILED: "danger", DeliveryState.UNCERTAIN: "danger"}
 
 
 def weekly_day_name() -> str:

@@ -1,4 +1,5 @@
 """Digest subscriptions and deliveries."""
+import secrets
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -23,9 +24,15 @@ class Frequency(StrEnum):
 class DeliveryState(StrEnum):
     PENDING = "pending"      # written, not tried yet
     RETRYING = "retrying"    # a temporary failure; tried again at next_attempt_at
+    SENDING = "sending"      # the content is going to the mail server (see delivery.py)
     SENT = "sent"
     FAILED = "failed"        # a permanent failure, or too many temporary ones
+    UNCERTAIN = "uncertain"  # may have been delivered; never sent again without a person
     SKIPPED = "skipped"      # nothing to say, or the recipient left before it went out
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class DigestSubscription(db.Model):
@@ -42,6 +49,9 @@ class DigestSubscription(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
                                             index=True)
     frequency: Mapped[str] = mapped_column(String(10))
+    # Unsubscribe links carry it: a new one when the person changes their choice makes the
+    # links in earlier e-mails stale, so an old link cannot undo a later choice.
+    nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     user: Mapped["User"] = relationship()
@@ -58,8 +68,8 @@ class DigestDelivery(db.Model):
     __tablename__ = "digest_delivery"
     __table_args__ = (
         UniqueConstraint("user_id", "project_id", "period_key"),
-        CheckConstraint("state IN ('pending', 'retrying', 'sent', 'failed', 'skipped')",
-                        name="state"),
+        CheckConstraint("state IN ('pending', 'retrying', 'sending', 'sent', 'failed', "
+                        "'uncertain', 'skipped')", name="state"),
         Index("ix_digest_delivery_state_next_attempt_at", "state", "next_attempt_at"),
     )
 

@@ -108,7 +108,7 @@ def admin():
 @bp.post("/admin/digests/<int:delivery_id>/retry")
 @login_required
 def retry_delivery(delivery_id):
-    """Site administrators: send a failed digest again at the next retry run."""
+    """Site administrators: send a failed or uncertain digest again at the next retry run."""
     require(can_administer_site(current_user))
     delivery = db.session.get(DigestDelivery, delivery_id) or abort(404)
     outcome = attempt(lambda: services.retry_failed(delivery))
@@ -121,30 +121,39 @@ def retry_delivery(delivery_id):
         url_for("digests.admin", state=state if state in set(DeliveryState) else None))
 
 
-def _token_or_400(token: str) -> tuple[int, int]:
+def _token_or_400(token: str) -> services.UnsubscribeToken:
     try:
         return services.read_unsubscribe_token(token)
     except RuleViolation as exc:
         abort(400, description=exc.message)
 
 
+def _unsubscribe_page(token: str, parsed: services.UnsubscribeToken, done: bool = False,
+                      refusal: RuleViolation | None = None):
+    """The confirmation, the receipt, or (400) why the link no longer works."""
+    page = render_template("digests/unsubscribe.html", token=token, done=done, refusal=refusal,
+                           project=db.session.get(Project, parsed.project_id),
+                           user=db.session.get(User, parsed.user_id))
+    return page, refusal.status if refusal else 200
+
+
 @bp.get("/unsubscribe/<token>")
 def unsubscribe(token):
     """Confirm unsubscribing from a digest (a GET never changes anything: link scanners follow
     links)."""
-    user_id, project_id = _token_or_400(token)
-    return render_template("digests/unsubscribe.html", token=token, done=False,
-                           project=db.session.get(Project, project_id),
-                           user=db.session.get(User, user_id))
+    parsed = _token_or_400(token)
+    try:
+        services.check_token_current(parsed)
+    except RuleViolation as refusal:
+        return _unsubscribe_page(token, parsed, refusal=refusal)
+    return _unsubscribe_page(token, parsed)
 
 
 @bp.post("/unsubscribe/<token>")
 @csrf.exempt
 def unsubscribe_one_click(token):
     """Unsubscribe without signing in (RFC 8058 one-click, or the confirmation button);
-    idempotent."""
-    user_id, project_id = _token_or_400(token)
-    attempt(lambda: services.unsubscribe(user_id, project_id))
-    return render_template("digests/unsubscribe.html", token=token, done=True,
-                           project=db.session.get(Project, project_id),
-                           user=db.session.get(User, user_id))
+    idempotent, refused (400) once the person has changed their choice since the e-mail."""
+    parsed = _token_or_400(token)
+    outcome = attempt(lambda: services.unsubscribe(parsed))
+    return _unsubscribe_page(token, parsed, done=outcome.ok, refusal=outcome.refusal)

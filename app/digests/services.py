@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template
@@ -12,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from app.database import utcnow
-from app.digests.models import DeliveryState, DigestDelivery, DigestSubscription, Frequency
+from app.digests.models import (DeliveryState, DigestDelivery, DigestSubscription, Frequency,
+                                new_nonce)
 from app.digests.registry import DigestContext, Section, SectionCache, build_sections
 from app.digests.schedule import SendSettings, default_period_length, next_send_at
 from app.extensions import db
@@ -65,15 +67,18 @@ def subscriptions_for(user) -> list[SubscriptionRow]:
 
 
 def set_subscription(user, project, frequency: str) -> DigestSubscription:
-    """Record the user's choice for a project (an explicit row, even when it equals the default)."""
+    """Record the user's choice for a project (an explicit row, even when it equals the default);
+    a changed choice makes the unsubscribe links of earlier digests stale."""
     if frequency not in set(Frequency):
         raise RuleViolation(_("Choose off, daily or weekly."), "frequency")
     row = subscription_of(user.id, project.id)
     if row is None:
-        row = DigestSubscription(user_id=user.id, project_id=project.id, frequency=frequency)
+        row = DigestSubscription(user_id=user.id, project_id=project.id, frequency=frequency,
+                                 nonce=new_nonce())
         db.session.add(row)
-    else:
+    elif row.frequency != frequency:
         row.frequency = frequency
+        row.nonce = new_nonce()
     db.session.flush()
     return row
 
@@ -91,35 +96,71 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
 
 
-def make_unsubscribe_token(user_id: int, project_id: int) -> str:
-    """A signed token naming the user and project; it never expires, like the e-mail it is in."""
-    return _serializer().dumps([user_id, project_id])
+class UnsubscribeToken(NamedTuple):
+    user_id: int
+    project_id: int
+    nonce: str  # the subscription's when the link was made; "" while the role's default applied
 
 
-def read_unsubscribe_token(token: str) -> tuple[int, int]:
-    """The (user id, project id) of a token; RuleViolation (400) when it was tampered with."""
+def current_nonce(user_id: int, project_id: int) -> str:
+    """The nonce unsubscribe links carry now: the explicit subscription's, or "" without one."""
+    row = subscription_of(user_id, project_id)
+    return row.nonce if row is not None else ""
+
+
+def make_unsubscribe_token(user_id: int, project_id: int, nonce: str | None = None) -> str:
+    """A signed token naming the user, the project and the subscription's state (`nonce`, read
+    from the database when not given): valid until the person changes their choice."""
+    if nonce is None:
+        nonce = current_nonce(user_id, project_id)
+    return _serializer().dumps([user_id, project_id, nonce])
+
+
+def read_unsubscribe_token(token: str) -> UnsubscribeToken:
+    """What a token names; RuleViolation (400) when it was tampered with. Tokens of digests
+    sent before links carried a nonce name none: they hold while the role's default applies."""
     try:
         data = _serializer().loads(token)
     except BadSignature as exc:
         raise RuleViolation(_("This unsubscribe link is not valid. Copy the whole link from the "
                               "e-mail, or change your digests under Settings."),
                             status=400) from exc
-    if (not isinstance(data, list) or len(data) != 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) for v in data)):
+    if isinstance(data, list) and len(data) == 2:
+        data = [*data, ""]
+    if (not isinstance(data, list) or len(data) != 3
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in data[:2])
+            or not isinstance(data[2], str)):
         raise RuleViolation(_("This unsubscribe link is not valid."), status=400)
-    return data[0], data[1]
+    return UnsubscribeToken(*data)
 
 
-def unsubscribe(user_id: int, project_id: int) -> bool:
-    """Turn the digest off for the user and project; idempotent. False when they no longer exist."""
+class StaleUnsubscribeLink(RuleViolation):
+    """The person changed their digest choice after the e-mail with this link was sent."""
+
+    def __init__(self):
+        super().__init__(_("Your digest settings have changed since the e-mail with this link "
+                           "was sent."), status=400)
+
+
+def check_token_current(token: UnsubscribeToken) -> None:
+    """Refuse a link made before the person's latest choice (StaleUnsubscribeLink, 400)."""
+    if current_nonce(token.user_id, token.project_id) != token.nonce:
+        raise StaleUnsubscribeLink()
+
+
+def unsubscribe(token: UnsubscribeToken) -> bool:
+    """Turn the digest off for the token's user and project; idempotent (the same link works
+    again: unsubscribing keeps the nonce). False when they no longer exist."""
     from app.accounts.models import User
 
+    user_id, project_id, nonce = token
     if db.session.get(User, user_id) is None or db.session.get(Project, project_id) is None:
         return False
+    check_token_current(token)
     row = subscription_of(user_id, project_id)
     if row is None:
         db.session.add(DigestSubscription(user_id=user_id, project_id=project_id,
-                                          frequency=Frequency.OFF))
+                                          frequency=Frequency.OFF, nonce=nonce))
     elif row.frequency != Frequency.OFF:
         row.frequency = Frequency.OFF
     db.session.flush()
@@ -189,8 +230,9 @@ def collect_sections(user, project, roles, frequency, start, end,
 
 
 def render_digest(user, project, roles, frequency, start, end,
-                  cache: SectionCache | None = None) -> RenderedDigest:
-    """The digest e-mail (subject, text and HTML) in the recipient's language."""
+                  cache: SectionCache | None = None, nonce: str | None = None) -> RenderedDigest:
+    """The digest e-mail (subject, text and HTML) in the recipient's language (`nonce`: of
+    their subscription, for the unsubscribe link; read from the database when not given)."""
     locale = user_locale(user)
     sections = collect_sections(user, project, roles, frequency, start, end, cache)
     with _rendering_context(), force_locale(locale):
@@ -200,7 +242,7 @@ def render_digest(user, project, roles, frequency, start, end,
                        absolute_url=absolute_url, locale=locale,
                        project_url=absolute_url(f"/p/{project.key}/digest"),
                        settings_url=absolute_url("/settings"),
-                       unsubscribe_url=unsubscribe_url(user.id, project.id))
+                       unsubscribe_url=unsubscribe_url(user.id, project.id, nonce))
         text = render_template("email/digest.txt", **context)
         html = render_template("email/digest.html", **context)
     return RenderedDigest(subject, text, html, sections, locale)
@@ -213,8 +255,8 @@ def digest_subject(project, frequency, end: datetime) -> str:
     return _("%(project)s: weekly digest, %(date)s", project=project.name, date=day)
 
 
-def unsubscribe_url(user_id: int, project_id: int) -> str:
-    return absolute_url(f"/unsubscribe/{make_unsubscribe_token(user_id, project_id)}")
+def unsubscribe_url(user_id: int, project_id: int, nonce: str | None = None) -> str:
+    return absolute_url(f"/unsubscribe/{make_unsubscribe_token(user_id, project_id, nonce)}")
 
 
 def new_message_id() -> str:
@@ -256,17 +298,23 @@ def deliveries_of(user, project, limit: int = 50) -> list[DigestDelivery]:
         .order_by(DigestDelivery.period_end.desc()).limit(limit)))
 
 
+RESENDABLE = (DeliveryState.FAILED, DeliveryState.UNCERTAIN)
+
+
 def retry_failed(delivery: DigestDelivery, now: datetime | None = None) -> None:
-    """An administrator sends a failed digest again (e.g. after fixing the mail settings)."""
+    """An administrator sends a failed digest again (e.g. after fixing the mail settings), or
+    one that may not have arrived (after checking with the recipient): the same message, with
+    the same Message-ID, at the next retry run."""
     from app.audit.services import record
 
-    if delivery.state != DeliveryState.FAILED:
-        raise RuleViolation(_("Only failed digests can be sent again."), status=409)
+    if delivery.state not in RESENDABLE:
+        raise RuleViolation(_("Only failed or uncertain digests can be sent again."), status=409)
+    previous = delivery.state
     delivery.state = DeliveryState.RETRYING
     delivery.next_attempt_at = now or utcnow()
     delivery.claimed_by = delivery.claimed_until = None
     record("digest.retry", project=delivery.project, target=delivery,
-           target_label=f"{delivery.recipient} {delivery.period_key}")
+           target_label=f"{delivery.recipient} {delivery.period_key}", old=previous)
     db.session.flush()
 
 

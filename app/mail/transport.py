@@ -3,12 +3,18 @@
 With `MAIL_SERVER` set, messages go over SMTP (STARTTLS with `MAIL_USE_TLS`, implicit TLS
 with `MAIL_USE_SSL`). Without it (development), they are written to `MAIL_OUTBOX_DIR` as
 `.eml` files that `/dev/outbox` lists.
+
+A third outcome besides "sent" and "failed": once the message content has gone to the server,
+a lost or missing reply (timeout, dropped connection) does not mean the message was lost; the
+server may have accepted it. That is `DeliveryUncertain`, and trying again may deliver it twice.
+Everything that fails before the content goes out is safe to try again.
 """
 import functools
 import re
 import smtplib
 import ssl
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, UTC
 from email import policy
@@ -29,28 +35,62 @@ class MailError(Exception):
         self.temporary = temporary
 
 
-def send_message(message: EmailMessage) -> None:
-    """Hand one message to the configured SMTP server, or to the outbox folder."""
+class DeliveryUncertain(MailError):
+    """The content went to the server but no verdict came back: it may have been accepted."""
+
+    def __init__(self, message: str):
+        super().__init__(message, temporary=False)
+
+
+def send_message(message: EmailMessage, before_data: Callable[[], None] | None = None) -> None:
+    """Hand one message to the configured SMTP server, or to the outbox folder.
+
+    `before_data` is called once the server has accepted sender and recipient, just before the
+    message content goes out (before the outbox file is written): the last moment at which a
+    caller can record that the outcome may become uncertain, or stop by raising.
+    """
     config = current_app.config
     if not config.get("MAIL_SERVER"):
+        if before_data is not None:
+            before_data()
         write_to_outbox(message)
         return
+    smtp = None
     try:
-        _send_smtp(message, config)
-    except smtplib.SMTPRecipientsRefused as exc:
+        smtp = _connect(config)
+        smtp.before_data = before_data
+        smtp.send_message(message)
+    except (smtplib.SMTPException, OSError) as exc:
+        if smtp is not None and smtp.content_started and not _is_verdict(exc):
+            raise DeliveryUncertain(
+                f"No answer from the mail server after the message was sent "
+                f"({type(exc).__name__}: {exc}); it may have been delivered.") from exc
+        raise _mail_error(exc) from exc
+    finally:
+        if smtp is not None:
+            _quit_quietly(smtp)
+
+
+def _is_verdict(exc: Exception) -> bool:
+    """A 4xx or 5xx reply: the server's own word on the message (after the content, a refusal
+    means it was not taken)."""
+    return isinstance(exc, smtplib.SMTPResponseException) and 400 <= exc.smtp_code < 600
+
+
+def _mail_error(exc: Exception) -> MailError:
+    """What went wrong before the server took the message, and whether it may pass."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _text in exc.recipients.values()]
-        raise MailError(_describe_refusal(exc.recipients),
-                        temporary=all(400 <= c < 500 for c in codes)) from exc
-    except smtplib.SMTPResponseException as exc:
+        return MailError(_describe_refusal(exc.recipients),
+                         temporary=all(400 <= c < 500 for c in codes))
+    if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) \
             else str(exc.smtp_error)
-        raise MailError(f"{exc.smtp_code} {text}", temporary=400 <= exc.smtp_code < 500) from exc
-    except smtplib.SMTPNotSupportedError as exc:
-        raise MailError(f"SMTP server: {exc}", temporary=False) from exc
-    except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, TimeoutError,
-            ConnectionError, OSError) as exc:
-        # Refused connections, timeouts, name resolution and dropped sessions pass with time.
-        raise MailError(f"{type(exc).__name__}: {exc}", temporary=True) from exc
+        return MailError(f"{exc.smtp_code} {text}", temporary=400 <= exc.smtp_code < 500)
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return MailError(f"SMTP server: {exc}", temporary=False)
+    # Refused connections, timeouts, name resolution and dropped sessions pass with time.
+    return MailError(f"{type(exc).__name__}: {exc}", temporary=True)
 
 
 @functools.cache
@@ -60,18 +100,63 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-def _send_smtp(message: EmailMessage, config) -> None:
+class _PhaseTracking:
+    """Knows when the message content starts to go out, and calls `before_data` just before
+    the DATA command. It relies on smtplib's `data()` sending the DATA command through
+    `putcmd` and then the content through one `send`, as it has since Python 2."""
+
+    before_data: Callable[[], None] | None = None
+    content_started = False
+    _content_next = False
+
+    def putcmd(self, cmd, args=""):
+        self._content_next = False
+        is_data = cmd.lower() == "data"
+        if is_data and self.before_data is not None:
+            self.before_data()
+        super().putcmd(cmd, args)
+        self._content_next = is_data
+
+    def send(self, s):
+        if self._content_next:  # the content, once the server said 354 to DATA
+            self.content_started = True
+            self._content_next = False
+        super().send(s)
+
+
+class _SMTP(_PhaseTracking, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_PhaseTracking, smtplib.SMTP_SSL):
+    pass
+
+
+def _connect(config) -> _SMTP | _SMTPSSL:
+    """A session ready for MAIL FROM: connected, encrypted and signed in as configured."""
     host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
     if config.get("MAIL_USE_SSL"):
-        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=_tls_context())
+        smtp = _SMTPSSL(host, port, timeout=timeout, context=_tls_context())
     else:
-        smtp = smtplib.SMTP(host, port, timeout=timeout)
-    with smtp:
+        smtp = _SMTP(host, port, timeout=timeout)
+    try:
         if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
             smtp.starttls(context=_tls_context())
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
-        smtp.send_message(message)
+    except BaseException:
+        _quit_quietly(smtp)
+        raise
+    return smtp
+
+
+def _quit_quietly(smtp: smtplib.SMTP) -> None:
+    """End the session; once the message is accepted, a failing QUIT changes nothing (with
+    `with smtp:` an odd reply to QUIT would raise after a successful send)."""
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 def _describe_refusal(recipients: dict) -> str:

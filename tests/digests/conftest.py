@@ -1,4 +1,5 @@
 """A real SMTP server in-process (aiosmtpd), and the moments digests fall due."""
+import asyncio
 import socket
 from collections import deque
 from datetime import datetime, time, timedelta
@@ -19,14 +20,21 @@ def free_port() -> int:
 
 
 class Recorder:
-    """An aiosmtpd handler that keeps what it accepts and can answer with queued errors."""
+    """An aiosmtpd handler that keeps what it accepts and can answer with queued errors, answer
+    late (`rcpt_delay`, `data_delay` in seconds), or keep a message and hang up without a word
+    (`drop_after_data`)."""
 
     def __init__(self):
         self.envelopes = []
         self.rcpt_replies = deque()
         self.data_replies = deque()
+        self.rcpt_delay = 0.0
+        self.data_delay = 0.0
+        self.drop_after_data = False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
         if self.rcpt_replies:
             return self.rcpt_replies.popleft()
         envelope.rcpt_tos.append(address)
@@ -35,7 +43,12 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):
         if self.data_replies:
             return self.data_replies.popleft()
+        # Kept before the (late) answer: the message is the server's once its data arrived.
         self.envelopes.append((list(envelope.rcpt_tos), envelope.content))
+        if self.drop_after_data:
+            server.transport.close()
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
         return "250 Message accepted for delivery"
 
     @property

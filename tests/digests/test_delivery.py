@@ -50,7 +50,7 @@ def test_the_right_people_get_one_multipart_message_each(world, smtp, monday_mor
         assert 'href="http://samspil.test/p/' in html  # absolute links from BASE_URL
 
     token = smtp.to("steering@a.example")[0]["List-Unsubscribe"].strip()[1:-1].rsplit("/", 1)[1]
-    assert read_unsubscribe_token(token) == (world.users["steering"].id, world.project_a.id)
+    assert read_unsubscribe_token(token) == (world.users["steering"].id, world.project_a.id, "")
 
 
 def test_each_role_sees_its_sections_in_its_language(world, smtp, monday_morning):
@@ -246,7 +246,7 @@ def test_an_unexpected_error_is_recorded_not_left_claimed(world, outbox, monday_
                                                           monkeypatch):
     from app.digests import delivery as delivery_module
 
-    def broken(_message):
+    def broken(_message, before_data=None):
         raise ValueError("bug")
 
     monkeypatch.setattr(delivery_module, "send_message", broken)
