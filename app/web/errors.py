@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 
+from app.database_events import request_committed
 from app.extensions import db
 from app.security import request_id
 from app.web.htmx import is_htmx
@@ -76,5 +77,8 @@ def init_app(app: Flask) -> None:
         if getattr(error, "original_exception", None) is None:
             app.logger.error("Error 500 [request %s] on %s %s", request_id(), request.method,
                              request.path)
-        return error_page(500, _("Something went wrong"),
-                          _("The error has been logged. Nothing was saved."))
+        # Only a request that has not committed may say that nothing was saved.
+        message = (_("The error has been logged. The change may have been saved; reload the "
+                     "page to see its current state.") if request_committed()
+                   else _("The error has been logged. Nothing was saved."))
+        return error_page(500, _("Something went wrong"), message)
