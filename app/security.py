@@ -42,9 +42,40 @@ def request_id() -> str:
     return g.request_id
 
 
-def _has_nul(values) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in vals if isinstance(v, str))
-               for key, vals in values.lists())
+# The JSON API will live under this prefix and decide for itself which bodies it takes; every
+# other address is a page whose forms take form data only.
+API_PREFIX = "/api/"
+FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def has_nul(value) -> bool:
+    """Is there a NUL byte in a decoded value: a string, a MultiDict's keys and values, or a
+    JSON document at any depth?"""
+    if isinstance(value, str):
+        return "\x00" in value
+    if hasattr(value, "lists"):
+        return any(has_nul(key) or any(has_nul(v) for v in vals) for key, vals in value.lists())
+    if isinstance(value, dict):
+        return any(has_nul(key) or has_nul(v) for key, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or "chunked" in request.headers.get(
+        "Transfer-Encoding", "").lower()
+
+
+def _request_has_nul() -> bool:
+    # Headers too: the audit log stores the User-Agent and (behind a proxy) X-Forwarded-For.
+    if "\x00" in request.path or has_nul(request.args) or any(
+            "\x00" in value for value in request.headers.values()):
+        return True
+    if request.mimetype in FORM_MIMETYPES:
+        return has_nul(request.form)
+    return request.is_json and has_nul(request.get_json(silent=True))
 
 
 class RequestIdFilter(logging.Filter):
@@ -82,11 +113,17 @@ def init_app(app: Flask) -> None:
         request_id()
 
     @app.before_request
+    def refuse_bodies_that_are_not_forms():
+        # WTForms reads a JSON body as form data, past what the forms' pages expect; the pages
+        # take form data only, so anything else is refused before a form sees it.
+        if (request.method in UNSAFE_METHODS and not request.path.startswith(API_PREFIX)
+                and _has_body() and request.mimetype not in FORM_MIMETYPES):
+            abort(415)
+
+    @app.before_request
     def refuse_nul_bytes():
         # No text a person types contains NUL, and PostgreSQL refuses to store it (a 500).
-        if "\x00" in request.path or _has_nul(request.args) or (
-                request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
-                and _has_nul(request.form)):
+        if _request_has_nul():
             abort(400, description=_("The request contains a character that is not allowed "
                                      "(a NUL byte). Nothing was saved."))
 

@@ -53,6 +53,12 @@ def init_app(app: Flask) -> None:
     def too_large(error):
         return error_page(413, _("Too large"), _("The request was too large."))
 
+    @app.errorhandler(415)
+    def unsupported_body(error):
+        return error_page(415, _("Unsupported request"),
+                          _("This address takes form data only (as a browser sends a form). "
+                            "Nothing was saved."))
+
     @app.errorhandler(429)
     def too_many(error):
         return error_page(429, _("Too many attempts"),
