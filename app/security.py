@@ -3,7 +3,7 @@ sign-in settings, hostile-input guards (NUL bytes, out-of-range ids) and the tru
 import logging
 import secrets
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, g, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -61,6 +61,12 @@ def has_nul(value) -> bool:
     if isinstance(value, list):
         return any(has_nul(v) for v in value)
     return False
+
+
+def _signed_in() -> bool:
+    """Was this request made by a signed-in person? (Read without loading the user again.)"""
+    user = g.get("_login_user")
+    return bool(getattr(user, "is_authenticated", False)) or "_user_id" in session
 
 
 def _has_body() -> bool:
@@ -139,6 +145,11 @@ def init_app(app: Flask) -> None:
         if app.config.get("HSTS"):
             h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         h["X-Request-ID"] = request_id()
+        # What a signed-in person sees is theirs alone: no shared cache or browser history may
+        # keep it (the board's poll already says no-store). Static files keep their caching.
+        if (request.endpoint != "static" and "no-store" not in h.get("Cache-Control", "")
+                and _signed_in()):
+            h["Cache-Control"] = "private, no-store"
         return response
 
     handler_filter = RequestIdFilter()
