@@ -1,11 +1,11 @@
 """Error pages: the same words for a full page and for an htmx fragment, never a traceback."""
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from app.database_events import request_committed
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.security import request_id
 from app.web.htmx import is_htmx
 
@@ -16,6 +16,14 @@ class SamspilFlask(Flask):
     def log_exception(self, exc_info) -> None:
         self.logger.error("Unhandled error [request %s] on %s %s", request_id(), request.method,
                           request.path, exc_info=exc_info)
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def is_outage(error: DBAPIError) -> bool:
+    """Is this database error the database being out of reach (rather than a bad statement)?"""
+    return isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated
 
 
 def error_page(status: int, title: str, message: str):
@@ -74,6 +82,26 @@ def init_app(app: Flask) -> None:
         return error_page(409, _("Conflict"),
                           _("This clashes with something that already exists, perhaps saved "
                             "by someone else a moment ago. Nothing was saved."))
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error):
+        if not is_outage(error):
+            raise error  # a bad statement is a bug: the 500 page, logged with its traceback
+        app.logger.error("Database unavailable [request %s] on %s %s: %s", request_id(),
+                         request.method, request.path, type(error.orig).__name__)
+        # The page must not need the database: as an anonymous visitor (the signed-in user's
+        # rows may be expired and cannot be read again), and with the session let go.
+        g._login_user = login_manager.anonymous_user()
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            db.session.invalidate()
+        response = app.make_response(error_page(
+            503, _("Samspil is temporarily unavailable"),
+            _("Samspil cannot reach its database just now. Try again in a minute. If you were "
+              "saving something, reload the page then to see whether it was saved.")))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(500)
     def server_error(error):
