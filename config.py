@@ -17,6 +17,11 @@ def database_url(value: str | None, default: str) -> str:
     return url
 
 
+def env_list(name: str) -> list[str]:
+    """A comma-separated list from the environment, blanks left out."""
+    return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     """Read a boolean flag from the environment ("1", "true", "yes" count as true)."""
     value = os.environ.get(name)
@@ -34,7 +39,10 @@ class Config:
         os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'samspil.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # The one source of absolute addresses (e-mails, feeds); in production also the host that
+    # requests must name, with EXTRA_TRUSTED_HOSTS (e.g. an internal name the proxy uses).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    EXTRA_TRUSTED_HOSTS = env_list("EXTRA_TRUSTED_HOSTS")
     ACCESSIBILITY_STATEMENT_URL = os.environ.get(
         "ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/"
     )

@@ -2,6 +2,7 @@
 sign-in settings, hostile-input guards (NUL bytes, out-of-range ids) and the trusted proxy."""
 import logging
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, g, request, session
 from flask_babel import gettext as _
@@ -94,9 +95,23 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def trusted_hosts(config) -> list[str]:
+    """The host names production answers to: BASE_URL's, and any EXTRA_TRUSTED_HOSTS."""
+    base = urlsplit(config["BASE_URL"]).hostname
+    return list(dict.fromkeys([h for h in [base, *config.get("EXTRA_TRUSTED_HOSTS", [])] if h]))
+
+
 def init_app(app: Flask) -> None:
     # Before any blueprint adds its rules, so every <int:…> in the app is bounded.
     app.url_map.converters["int"] = BoundedIntegerConverter
+    if app.config.get("ENV_NAME") == "production":
+        # A forged Host header must not reach anything the app builds (Werkzeug refuses it
+        # with a SecurityError, a 400); development answers on any host.
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+        if urlsplit(app.config["BASE_URL"]).hostname in ("127.0.0.1", "localhost", None):
+            app.logger.warning("BASE_URL is %s: links in e-mails and feeds point there, and "
+                               "only that host is answered. Set BASE_URL to the site's address.",
+                               app.config["BASE_URL"])
     proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
     if proxies:
         # Behind a reverse proxy remote_addr is the proxy's: without this the per-address

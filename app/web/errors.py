@@ -3,6 +3,7 @@ from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from werkzeug.exceptions import SecurityError
 
 from app.database_events import request_committed
 from app.extensions import db, login_manager
@@ -38,6 +39,19 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(400)
     def bad_request(error):
         return error_page(400, _("Bad request"), getattr(error, "description", "") or "")
+
+    @app.errorhandler(SecurityError)
+    def unknown_host(error):
+        # Production answers only on BASE_URL's host (TRUSTED_HOSTS); the host asked for is
+        # not repeated back.
+        app.logger.warning("Refused a request for an untrusted host [request %s]", request_id())
+        message = _("This server does not answer on that address. Use the address you were "
+                    "given for Samspil.")
+        if is_htmx():
+            return render_template("errors/_message.html", title=_("Unknown host"),
+                                   message=message), 400
+        return render_template("errors/unknown_host.html", title=_("Unknown host"),
+                               message=message), 400
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -68,7 +68,7 @@ def test_development_cookies_are_httponly_and_lax(world, client):
 @pytest.fixture
 def production(make_app, monkeypatch, world):
     monkeypatch.setenv("SECRET_KEY", LONG_SECRET)
-    return make_app(base=ProductionConfig)
+    return make_app(base=ProductionConfig, BASE_URL="https://samspil.example")
 
 
 def test_production_sends_hsts_and_secure_cookies(production):
