@@ -95,6 +95,23 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def limits_in_worker_memory(app: Flask) -> bool:
+    """Production with its sign-in limits kept in each worker's own memory."""
+    return (app.config.get("ENV_NAME") == "production" and bool(app.config["RATELIMIT_ENABLED"])
+            and str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory://"))
+
+
+def configuration_warnings(app: Flask) -> list[str]:
+    """What site administrators should fix in the configuration, shown on their pages."""
+    warnings = []
+    if limits_in_worker_memory(app):
+        warnings.append(_("The sign-in limits are kept in each worker's memory "
+                          "(RATELIMIT_STORAGE_URI is memory://): with more than one worker, an "
+                          "account or address gets more attempts than the limit says. Set "
+                          "RATELIMIT_STORAGE_URI to a shared store such as redis://."))
+    return warnings
+
+
 def trusted_hosts(config) -> list[str]:
     """The host names production answers to: BASE_URL's, and any EXTRA_TRUSTED_HOSTS."""
     base = urlsplit(config["BASE_URL"]).hostname
@@ -117,10 +134,18 @@ def init_app(app: Flask) -> None:
         # Behind a reverse proxy remote_addr is the proxy's: without this the per-address
         # sign-in limit would be one limit for everybody, and the audit log would say "127.0.0.1".
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
-    if app.config.get("ENV_NAME") == "production" and str(
-            app.config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://"):
-        app.logger.warning("RATELIMIT_STORAGE_URI is memory://: each worker keeps its own "
-                           "sign-in limits. Set it to a shared store such as redis://.")
+        app.logger.warning(
+            "TRUSTED_PROXIES=%d: the client address is taken from X-Forwarded-For. If anyone "
+            "can reach the app without passing through that proxy, they can send any address "
+            "and escape the per-address sign-in limit: bind the app to an address only the "
+            "proxy reaches (e.g. 127.0.0.1).", proxies)
+    if limits_in_worker_memory(app):
+        # Only a single-worker install gets here in production (ProductionConfig.validate).
+        app.logger.warning(
+            "RATELIMIT_STORAGE_URI is memory:// in production (RATELIMIT_ALLOW_MEMORY=1): each "
+            "worker keeps its own sign-in limits, so run exactly one worker, or set a shared "
+            "store such as redis://.")
+    app.jinja_env.globals["configuration_warnings"] = lambda: configuration_warnings(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"

@@ -68,7 +68,8 @@ def test_development_cookies_are_httponly_and_lax(world, client):
 @pytest.fixture
 def production(make_app, monkeypatch, world):
     monkeypatch.setenv("SECRET_KEY", LONG_SECRET)
-    return make_app(base=ProductionConfig, BASE_URL="https://samspil.example")
+    return make_app(base=ProductionConfig, BASE_URL="https://samspil.example",
+                    RATELIMIT_ALLOW_MEMORY=True)
 
 
 def test_production_sends_hsts_and_secure_cookies(production):
@@ -141,7 +142,8 @@ def test_production_starts_with_a_good_secret_key_from_the_environment(app):
     # In a fresh interpreter, as gunicorn starts it: the key is in the environment before
     # config.py is imported.
     env = {**os.environ, "SAMSPIL_ENV": "production", "SECRET_KEY": LONG_SECRET,
-           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
     code = ("from app import create_app; a = create_app(); "
             f"print(a.config['ENV_NAME'], a.config['SECRET_KEY'] == {LONG_SECRET!r}, "
             "a.config['HSTS'])")
