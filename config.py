@@ -47,6 +47,11 @@ def database_url(value: str | None, default: str) -> str:
     return url
 
 
+def env_list(name: str) -> list[str]:
+    """A comma-separated list from the environment, blanks left out."""
+    return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     """Read a boolean flag from the environment ("1", "true", "yes" count as true)."""
     value = os.environ.get(name)
@@ -65,7 +70,10 @@ class Config:
         os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'samspil.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # The one source of absolute addresses (e-mails, feeds); in production also the host that
+    # requests must name, with EXTRA_TRUSTED_HOSTS (e.g. an internal name the proxy uses).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    EXTRA_TRUSTED_HOSTS = env_list("EXTRA_TRUSTED_HOSTS")
     ACCESSIBILITY_STATEMENT_URL = os.environ.get(
         "ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/"
     )
@@ -94,6 +102,9 @@ class Config:
 
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # memory:// keeps the limits in each worker: production takes it only when told that the
+    # install runs one worker (and warns about it).
+    RATELIMIT_ALLOW_MEMORY = env_bool("RATELIMIT_ALLOW_MEMORY", False)
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 5 minutes")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "8 per 5 minutes")
@@ -156,7 +167,8 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls) -> None:
-        """Refuse to start with the development secret or a missing one."""
+        """Refuse to start with the development secret or a missing one, or with sign-in
+        limits kept in each worker's memory (unless a single-worker install says so)."""
         key = os.environ.get("SECRET_KEY", "")
         # Compared with the literal default: Config.SECRET_KEY already holds the environment's.
         if len(key) < 32 or key == DEV_SECRET_KEY:
@@ -164,6 +176,19 @@ class ProductionConfig(Config):
                 "SECRET_KEY must be set to a random value of at least 32 characters in production."
             )
         cls.SECRET_KEY = key
+        if cls.limits_in_worker_memory() and not cls.RATELIMIT_ALLOW_MEMORY:
+            raise RuntimeError(
+                "RATELIMIT_STORAGE_URI is memory://: every worker would keep its own sign-in "
+                "limits, so 5 workers allow 5 times the guesses. Set it to a shared store such "
+                "as redis://127.0.0.1:6379/0, or, for an install with one worker only, set "
+                "RATELIMIT_ALLOW_MEMORY=1."
+            )
+
+    @classmethod
+    def limits_in_worker_memory(cls) -> bool:
+        """Are the sign-in limits on and kept in each worker's own memory?"""
+        return bool(cls.RATELIMIT_ENABLED) and str(cls.RATELIMIT_STORAGE_URI).startswith(
+            "memory://")
 
 
 CONFIGS = {"development": Config, "test": TestConfig, "production": ProductionConfig}

@@ -21,13 +21,22 @@ NAMING_CONVENTION = {
 MAX_ID = 2**31 - 1
 
 
-def parse_id(value) -> int | None:
-    """A database id from a form or URL: a positive 32-bit integer in ASCII digits, else None."""
+def parse_int(value, low: int = 0, high: int = MAX_ID) -> int | None:
+    """A whole number from a request, `low` … `high`: ASCII digits only, else None.
+
+    `str.isdigit` also accepts "²" (which `int` refuses: a 500) and other scripts' digits
+    (which `int` reads), and `int` refuses more than 4,300 digits; so the digits are checked
+    as ASCII and their count bounded by `high` before `int` sees them."""
     text = str(value).strip() if value is not None else ""
-    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
         return None
     number = int(text)
-    return number if 0 < number <= MAX_ID else None
+    return number if low <= number <= high else None
+
+
+def parse_id(value) -> int | None:
+    """A database id from a form or URL: a positive 32-bit integer in ASCII digits, else None."""
+    return parse_int(value, 1, MAX_ID)
 
 
 def utcnow() -> datetime:

@@ -1,11 +1,24 @@
-"""Engine set-up per dialect: SQLite gets WAL, a busy timeout and write transactions that lock
-early."""
-from flask import Flask, has_request_context, request
+"""Session and engine events: which requests have committed, and per dialect set-up (SQLite
+gets WAL, a busy timeout and write transactions that lock early)."""
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@event.listens_for(Session, "after_commit")
+def _note_commit(_session) -> None:
+    # An error after this point must not tell the person that nothing was saved.
+    if has_request_context():
+        g.request_committed = True
+
+
+def request_committed() -> bool:
+    """Has this request committed a transaction (so some change of it may be saved)?"""
+    return bool(g.get("request_committed"))
 
 
 def _wants_write_lock() -> bool:
@@ -18,7 +31,13 @@ def _wants_write_lock() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Attach the SQLite connection hooks when the app uses SQLite."""
+    """Start each request with nothing committed; attach the SQLite connection hooks when the
+    app uses SQLite."""
+
+    @app.before_request
+    def _nothing_committed_yet():
+        g.pop("request_committed", None)
+
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":

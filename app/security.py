@@ -2,8 +2,9 @@
 sign-in settings, hostile-input guards (NUL bytes, out-of-range ids) and the trusted proxy."""
 import logging
 import secrets
+from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, g, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -42,9 +43,46 @@ def request_id() -> str:
     return g.request_id
 
 
-def _has_nul(values) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in vals if isinstance(v, str))
-               for key, vals in values.lists())
+# The JSON API will live under this prefix and decide for itself which bodies it takes; every
+# other address is a page whose forms take form data only.
+API_PREFIX = "/api/"
+FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def has_nul(value) -> bool:
+    """Is there a NUL byte in a decoded value: a string, a MultiDict's keys and values, or a
+    JSON document at any depth?"""
+    if isinstance(value, str):
+        return "\x00" in value
+    if hasattr(value, "lists"):
+        return any(has_nul(key) or any(has_nul(v) for v in vals) for key, vals in value.lists())
+    if isinstance(value, dict):
+        return any(has_nul(key) or has_nul(v) for key, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def _signed_in() -> bool:
+    """Was this request made by a signed-in person? (Read without loading the user again.)"""
+    user = g.get("_login_user")
+    return bool(getattr(user, "is_authenticated", False)) or "_user_id" in session
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or "chunked" in request.headers.get(
+        "Transfer-Encoding", "").lower()
+
+
+def _request_has_nul() -> bool:
+    # Headers too: the audit log stores the User-Agent and (behind a proxy) X-Forwarded-For.
+    if "\x00" in request.path or has_nul(request.args) or any(
+            "\x00" in value for value in request.headers.values()):
+        return True
+    if request.mimetype in FORM_MIMETYPES:
+        return has_nul(request.form)
+    return request.is_json and has_nul(request.get_json(silent=True))
 
 
 class RequestIdFilter(logging.Filter):
@@ -57,18 +95,57 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def limits_in_worker_memory(app: Flask) -> bool:
+    """Production with its sign-in limits kept in each worker's own memory."""
+    return (app.config.get("ENV_NAME") == "production" and bool(app.config["RATELIMIT_ENABLED"])
+            and str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory://"))
+
+
+def configuration_warnings(app: Flask) -> list[str]:
+    """What site administrators should fix in the configuration, shown on their pages."""
+    warnings = []
+    if limits_in_worker_memory(app):
+        warnings.append(_("The sign-in limits are kept in each worker's memory "
+                          "(RATELIMIT_STORAGE_URI is memory://): with more than one worker, an "
+                          "account or address gets more attempts than the limit says. Set "
+                          "RATELIMIT_STORAGE_URI to a shared store such as redis://."))
+    return warnings
+
+
+def trusted_hosts(config) -> list[str]:
+    """The host names production answers to: BASE_URL's, and any EXTRA_TRUSTED_HOSTS."""
+    base = urlsplit(config["BASE_URL"]).hostname
+    return list(dict.fromkeys([h for h in [base, *config.get("EXTRA_TRUSTED_HOSTS", [])] if h]))
+
+
 def init_app(app: Flask) -> None:
     # Before any blueprint adds its rules, so every <int:…> in the app is bounded.
     app.url_map.converters["int"] = BoundedIntegerConverter
+    if app.config.get("ENV_NAME") == "production":
+        # A forged Host header must not reach anything the app builds (Werkzeug refuses it
+        # with a SecurityError, a 400); development answers on any host.
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+        if urlsplit(app.config["BASE_URL"]).hostname in ("127.0.0.1", "localhost", None):
+            app.logger.warning("BASE_URL is %s: links in e-mails and feeds point there, and "
+                               "only that host is answered. Set BASE_URL to the site's address.",
+                               app.config["BASE_URL"])
     proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
     if proxies:
         # Behind a reverse proxy remote_addr is the proxy's: without this the per-address
         # sign-in limit would be one limit for everybody, and the audit log would say "127.0.0.1".
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
-    if app.config.get("ENV_NAME") == "production" and str(
-            app.config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://"):
-        app.logger.warning("RATELIMIT_STORAGE_URI is memory://: each worker keeps its own "
-                           "sign-in limits. Set it to a shared store such as redis://.")
+        app.logger.warning(
+            "TRUSTED_PROXIES=%d: the client address is taken from X-Forwarded-For. If anyone "
+            "can reach the app without passing through that proxy, they can send any address "
+            "and escape the per-address sign-in limit: bind the app to an address only the "
+            "proxy reaches (e.g. 127.0.0.1).", proxies)
+    if limits_in_worker_memory(app):
+        # Only a single-worker install gets here in production (ProductionConfig.validate).
+        app.logger.warning(
+            "RATELIMIT_STORAGE_URI is memory:// in production (RATELIMIT_ALLOW_MEMORY=1): each "
+            "worker keeps its own sign-in limits, so run exactly one worker, or set a shared "
+            "store such as redis://.")
+    app.jinja_env.globals["configuration_warnings"] = lambda: configuration_warnings(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
@@ -82,11 +159,17 @@ def init_app(app: Flask) -> None:
         request_id()
 
     @app.before_request
+    def refuse_bodies_that_are_not_forms():
+        # WTForms reads a JSON body as form data, past what the forms' pages expect; the pages
+        # take form data only, so anything else is refused before a form sees it.
+        if (request.method in UNSAFE_METHODS and not request.path.startswith(API_PREFIX)
+                and _has_body() and request.mimetype not in FORM_MIMETYPES):
+            abort(415)
+
+    @app.before_request
     def refuse_nul_bytes():
         # No text a person types contains NUL, and PostgreSQL refuses to store it (a 500).
-        if "\x00" in request.path or _has_nul(request.args) or (
-                request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
-                and _has_nul(request.form)):
+        if _request_has_nul():
             abort(400, description=_("The request contains a character that is not allowed "
                                      "(a NUL byte). Nothing was saved."))
 
@@ -102,6 +185,11 @@ def init_app(app: Flask) -> None:
         if app.config.get("HSTS"):
             h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         h["X-Request-ID"] = request_id()
+        # What a signed-in person sees is theirs alone: no shared cache or browser history may
+        # keep it (the board's poll already says no-store). Static files keep their caching.
+        if (request.endpoint != "static" and "no-store" not in h.get("Cache-Control", "")
+                and _signed_in()):
+            h["Cache-Control"] = "private, no-store"
         return response
 
     handler_filter = RequestIdFilter()

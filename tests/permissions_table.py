@@ -49,6 +49,8 @@ EXPECTATIONS = {
     "accounts.logout": ("GET", "/logout", rule(anonymous="ok", outsider="ok")),
     "accounts.settings": ("GET", "/settings", EVERYONE_SIGNED_IN),
     "accounts.password": ("POST", "/settings/password", EVERYONE_SIGNED_IN),
+    "accounts.sign_out_everywhere": ("POST", "/settings/sign-out-everywhere",
+                                     EVERYONE_SIGNED_IN),
     "organisations.index": ("GET", "/organisations", SITE_ADMIN),
     "projects.new": ("GET", "/projects/new", SITE_ADMIN),
     "projects.overview": ("GET", "/p/{key}/", MEMBERS),

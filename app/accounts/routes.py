@@ -5,10 +5,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts.forms import LanguageForm, LoginForm, PasswordForm
 from app.accounts.services import (authenticate, change_password, normalise_email,
-                                   set_language)
-from app.audit.services import record
+                                   set_language, sign_out, sign_out_elsewhere)
 from app.extensions import db, limiter
-from app.web import redirect_with, safe_next, submit
+from app.web import attempt, redirect_with, safe_next, submit
 
 bp = Blueprint("accounts", __name__)
 
@@ -78,13 +77,13 @@ def login():
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
-    """Sign out (GET asks for confirmation, so a link elsewhere cannot sign anyone out)."""
+    """Sign out on every device (GET asks for confirmation, so a link elsewhere cannot sign
+    anyone out)."""
     if request.method == "POST":
         if current_user.is_authenticated:
-            record("account.signed_out", target=current_user._get_current_object())
-            db.session.commit()
+            attempt(lambda: sign_out(current_user._get_current_object()))
         logout_user()
-        flash(_("You are signed out."), "info")
+        flash(_("You are signed out on every device."), "info")
         return redirect(url_for("accounts.login"), 303)
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
@@ -118,8 +117,23 @@ def password():
         return render_template("accounts/settings.html",
                                form=LanguageForm(locale=current_user.locale or ""),
                                password_form=form), outcome.status
-    # Sign this session in again under the new nonce; keep remember-me if it was on.
-    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    login_user(current_user._get_current_object(), remember=remember_cookie in request.cookies)
+    _sign_in_again()
     return redirect_with(_("Your password is changed. Other sessions have been signed out."),
                          url_for("accounts.settings"))
+
+
+@bp.post("/settings/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """Sign out on every other device and browser; this one stays signed in."""
+    attempt(lambda: sign_out_elsewhere(current_user._get_current_object()))
+    _sign_in_again()
+    return redirect_with(_("You are signed out on every other device."),
+                         url_for("accounts.settings"))
+
+
+def _sign_in_again() -> None:
+    """After the nonce moved on: sign this session in again under the new one, keeping
+    remember-me if it was on."""
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(current_user._get_current_object(), remember=remember_cookie in request.cookies)

@@ -3,16 +3,20 @@ import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts.models import User
+from app.accounts.models import User, new_session_nonce
+from app.audit.labels import register_actions
 from app.audit.services import record
 from app.database import utcnow
 from app.extensions import db
 from app.services import RuleViolation
 
 MIN_PASSWORD_LENGTH = 12
+
+register_actions({"account.signed_out_elsewhere": _l("Signed out on every other device")})
 
 # The most common passwords of at least twelve characters in public breach lists, plus the
 # obvious local ones. A short list by design: it stops the worst, length does the rest.
@@ -112,6 +116,22 @@ def change_password(user: User, current: str, new: str) -> None:
     check_new_password(new)
     user.set_password(new)
     record("account.password_changed", actor=user, target=user)
+    db.session.flush()
+
+
+def sign_out(user: User) -> None:
+    """End every session of the user, this one included: a copy of the session or remember-me
+    cookie must not sign anyone in after sign-out, and the login id carries the nonce."""
+    user.session_nonce = new_session_nonce()
+    record("account.signed_out", actor=user, target=user)
+    db.session.flush()
+
+
+def sign_out_elsewhere(user: User) -> None:
+    """End every session of the user but the one asking (it signs in again under the new
+    nonce), e.g. after using a computer that was not one's own."""
+    user.session_nonce = new_session_nonce()
+    record("account.signed_out_elsewhere", actor=user, target=user)
     db.session.flush()
 
 

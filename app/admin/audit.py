@@ -9,6 +9,7 @@ from app.admin.permissions import can_view_project_audit, can_view_site_audit
 from app.audit.labels import ACTION_LABELS, REASON_LABELS, action_label, detail_label
 from app.audit.models import AuditEvent
 from app.admin.queries import events_query, recorded_actions
+from app.database import parse_int
 from app.extensions import db
 from app.projects.loaders import get_project_or_404
 from app.projects.models import Project
@@ -56,7 +57,7 @@ def _page_of_events(form: AuditFilterForm, **scope):
                     select(Project.id).where(Project.key == form.project.data))
         else:
             status = 422
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = min(parse_int(request.args.get("page"), 1) or 1, MAX_PAGE)
     stmt = events_query(**scope, **filters).options(
         selectinload(AuditEvent.actor), selectinload(AuditEvent.project))
     return db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False), status

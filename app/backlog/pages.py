@@ -10,7 +10,8 @@ from app.backlog.display import history_entries, short_datetimes
 from app.backlog.forms import CommentForm, ItemCreateForm, ItemForm
 from app.backlog.models import item_key
 from app.backlog.permissions import can_comment, can_edit_items, can_rank
-from app.backlog.queries import PAGE_SIZE, BacklogFilters
+from app.backlog.queries import MAX_SHOWN, PAGE_SIZE, BacklogFilters
+from app.database import parse_int
 from app.markdown import render_markdown
 from app.web import (error_page, htmx_answer, is_htmx, redirect_with, render_page_or_partial,
                      safe_next)
@@ -130,7 +131,7 @@ def ranked(project, filters, number, outcome, where=None):
         fallback = url_for("backlog.index", key=key, **filters.as_args())
         return redirect_with(message, safe_next(request.form.get("next"), fallback, f"/p/{key}/"),
                              "success" if outcome.ok else "error")
-    shown = request.form.get("shown", type=int) or PAGE_SIZE
+    shown = parse_int(request.form.get("shown"), 1, MAX_SHOWN) or PAGE_SIZE
     items, cursor = queries.backlog_page(project, filters, current_user,
                                          limit=max(PAGE_SIZE, min(shown, queries.MAX_SHOWN)))
     focus = (f"rank-{where}-{number}" if outcome.ok and where in ("up", "down", "top", "bottom")

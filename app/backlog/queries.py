@@ -109,9 +109,9 @@ def _text_match(q: str):
     pattern = _like_pattern(q)
     conditions = [Item.title.ilike(pattern, escape="\\"),
                   Item.description.ilike(pattern, escape="\\")]
-    number = q.rsplit("-", 1)[-1]
-    if number.isdigit() and int(number) <= MAX_ID:
-        conditions.append(Item.number == int(number))
+    number = parse_id(q.rsplit("-", 1)[-1])
+    if number is not None:
+        conditions.append(Item.number == number)
     return or_(*conditions)
 
 

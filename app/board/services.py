@@ -14,7 +14,7 @@ from app.backlog.changes import bump_counter, change_number, record_change
 from app.backlog.services import (check_status, check_version, item_status_changed,
                                   items_changed_now, place_item)
 from app.board.models import WipLimit
-from app.database import parse_id, utcnow
+from app.database import parse_id, parse_int, utcnow
 from app.extensions import db
 from app.projects.models import Project
 from app.services import RuleViolation, clean_text
@@ -121,10 +121,11 @@ def set_wip_limits(project: Project, limits: dict) -> dict[str, int]:
         if not value or value == "0":
             clean[status] = None
             continue
-        if not value.isdigit() or not 0 < int(value) <= MAX_WIP:
+        number = parse_int(value, 1, MAX_WIP)
+        if number is None:
             raise RuleViolation(_("A WIP limit is a whole number from 1 to %(max)d.", max=MAX_WIP),
                                 f"wip_{status}")
-        clean[status] = int(value)
+        clean[status] = number
     existing = {w.status: w for w in db.session.scalars(
         select(WipLimit).where(WipLimit.project_id == project.id))}
     for status, value in clean.items():

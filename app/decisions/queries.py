@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from app.decisions.models import Decision, DecisionOutcome, decision_need
 from app.discovery.models import Need
+from app.database import parse_int
 from app.extensions import db
 
 PER_PAGE = 30
@@ -30,7 +31,7 @@ def search_term(args) -> str:
 
 def page_number(args) -> int:
     page = args.get("page", "1")
-    return max(1, min(int(page), 10_000)) if page.isdigit() else 1
+    return min(parse_int(page, 1) or 1, 10_000)
 
 
 def _escape_like(text: str) -> str:

@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from app.backlog.models import Item, Status
 from app.discovery.models import Need, NeedChange, NeedCoSponsor, NeedItemLink, NeedNote, NeedStatus
+from app.database import parse_id, parse_int
 from app.extensions import db
 from app.organisations.models import Organisation
 from app.projects.models import ProjectOrganisation
@@ -34,11 +35,11 @@ class NeedFilters:
         page = args.get("page", "1")
         return cls(
             status=status if status in set(NeedStatus) else "",
-            organisation_id=int(org) if org.isdigit() else None,
+            organisation_id=parse_id(org),
             ours=args.get("ours") == "1",
             sort=sort if sort in SORTS else "newest",
             q=" ".join(args.get("q", "").split())[:200],
-            page=max(1, min(int(page), 10_000)) if page.isdigit() else 1,
+            page=min(parse_int(page, 1) or 1, 10_000),
         )
 
     def args(self, **overrides) -> dict:

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC
 from itertools import groupby
 
-from flask import Blueprint, abort, make_response, render_template, url_for
+from flask import Blueprint, abort, make_response, render_template
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from app.discovery.services import STATUS_LABELS
 from app.extensions import db
 from app.markdown import render_markdown
 from app.projects.models import Project
+from app.web import external_url
 
 # The public roadmap has its own blueprint: it is the one part of a project anonymous visitors see.
 roadmap_bp = Blueprint("roadmap", __name__)
@@ -116,7 +117,7 @@ def feed(key):
     """The public roadmap as an Atom feed."""
     project = _public_project_or_404(key)
     needs = roadmap_needs(project)
-    page_url = url_for("roadmap.index", key=project.key, _external=True)
+    page_url = external_url("roadmap.index", key=project.key)
     root = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: str(get_locale())})
     _sub(root, "id", page_url)
     _sub(root, "title", _("%(project)s – public roadmap", project=project.name))
@@ -124,7 +125,7 @@ def feed(key):
     updated = max((n.status_changed_at for n in needs), default=project.created_at)
     _sub(root, "updated", _iso(updated))
     _sub(root, "link", rel="self", type="application/atom+xml",
-         href=url_for("roadmap.feed", key=project.key, _external=True))
+         href=external_url("roadmap.feed", key=project.key))
     _sub(root, "link", rel="alternate", type="text/html", href=page_url)
     _sub(_sub(root, "author"), "name", project.name)
     _sub(root, "generator", "Samspil")

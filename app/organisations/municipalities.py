@@ -29,6 +29,7 @@ CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 
 def is_valid_cvr(value: str) -> bool:
     """A CVR number is eight digits, not starting with 0, passing the modulus-11 check."""
-    if len(value) != 8 or not value.isdigit() or value[0] == "0":
+    # isascii: isdigit alone accepts "²", which int() refuses, and other scripts' digits.
+    if len(value) != 8 or not (value.isascii() and value.isdigit()) or value[0] == "0":
         return False
     return sum(int(d) * w for d, w in zip(value, CVR_WEIGHTS, strict=True)) % 11 == 0

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.backlog import providers
 from app.backlog.services import format_points
-from app.database import utcnow
+from app.database import parse_int, utcnow
 from app.sprints import charts, queries, reports, services
 from app.sprints.display import day_label, decimal
 from app.sprints.forms import CloseForm, RetrospectiveForm, SprintForm
@@ -123,7 +123,7 @@ def planned(project, sprint, outcome, focus=None):
             points=decimal(totals.points), capacity=decimal(totals.capacity)), 200
         if not is_htmx():
             return redirect_with(message, sprint_url(project, sprint, _anchor="planning"))
-    shown = request.form.get("shown", type=int) or queries.PLAN_PAGE
+    shown = parse_int(request.form.get("shown"), 1, queries.MAX_PLAN_SHOWN) or queries.PLAN_PAGE
     context = planning_context(project, sprint, shown, message=message if status != 200 else None)
     return htmx_answer("sprints/_planning.html", status, announce=message,
                        focus=focus if status == 200 else None, **context)

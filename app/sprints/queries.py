@@ -7,7 +7,7 @@ from sqlalchemy import case, func, select
 
 from app.accounts.models import User
 from app.backlog.models import Item, ItemType, Status
-from app.database import MAX_ID
+from app.database import MAX_ID, parse_id
 from app.extensions import db
 from app.projects.models import Project
 from app.sprints.models import Sprint
@@ -140,7 +140,7 @@ def plan_totals(sprint: Sprint, items: list) -> PlanTotals:
 
 def sprint_names(ids) -> dict[str, str]:
     """Sprint names by id as text (history rows store the id), in one query."""
-    wanted = {int(i) for i in ids if str(i).isdigit() and 0 < int(i) <= MAX_ID}
+    wanted = {n for n in map(parse_id, ids) if n is not None}
     if not wanted:
         return {}
     return {str(i): n for i, n in db.session.execute(

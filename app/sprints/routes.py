@@ -6,6 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.backlog.models import RANK_LENGTH, item_key
+from app.database import parse_int
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
 from app.sprints import pages, queries, services
@@ -63,7 +64,7 @@ def show(key, sprint_id):
                                       project=project, sprint=sprint, backlog=backlog,
                                       cursor=cursor, can_plan=not sprint.is_closed)
     if is_htmx():
-        shown = request.args.get("shown", type=int) or queries.PLAN_PAGE
+        shown = parse_int(request.args.get("shown"), 1, queries.MAX_PLAN_SHOWN) or queries.PLAN_PAGE
         return render_page_or_partial("sprints/show.html", "sprints/_planning.html",
                                       **pages.planning_context(project, sprint, shown))
     return pages.show_page(project, sprint, after=after)

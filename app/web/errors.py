@@ -1,10 +1,12 @@
 """Error pages: the same words for a full page and for an htmx fragment, never a traceback."""
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from werkzeug.exceptions import SecurityError
 
-from app.extensions import db
+from app.database_events import request_committed
+from app.extensions import db, login_manager
 from app.security import request_id
 from app.web.htmx import is_htmx
 
@@ -15,6 +17,14 @@ class SamspilFlask(Flask):
     def log_exception(self, exc_info) -> None:
         self.logger.error("Unhandled error [request %s] on %s %s", request_id(), request.method,
                           request.path, exc_info=exc_info)
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def is_outage(error: DBAPIError) -> bool:
+    """Is this database error the database being out of reach (rather than a bad statement)?"""
+    return isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated
 
 
 def error_page(status: int, title: str, message: str):
@@ -29,6 +39,19 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(400)
     def bad_request(error):
         return error_page(400, _("Bad request"), getattr(error, "description", "") or "")
+
+    @app.errorhandler(SecurityError)
+    def unknown_host(error):
+        # Production answers only on BASE_URL's host (TRUSTED_HOSTS); the host asked for is
+        # not repeated back.
+        app.logger.warning("Refused a request for an untrusted host [request %s]", request_id())
+        message = _("This server does not answer on that address. Use the address you were "
+                    "given for Samspil.")
+        if is_htmx():
+            return render_template("errors/_message.html", title=_("Unknown host"),
+                                   message=message), 400
+        return render_template("errors/unknown_host.html", title=_("Unknown host"),
+                               message=message), 400
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -52,6 +75,12 @@ def init_app(app: Flask) -> None:
     def too_large(error):
         return error_page(413, _("Too large"), _("The request was too large."))
 
+    @app.errorhandler(415)
+    def unsupported_body(error):
+        return error_page(415, _("Unsupported request"),
+                          _("This address takes form data only (as a browser sends a form). "
+                            "Nothing was saved."))
+
     @app.errorhandler(429)
     def too_many(error):
         return error_page(429, _("Too many attempts"),
@@ -68,6 +97,26 @@ def init_app(app: Flask) -> None:
                           _("This clashes with something that already exists, perhaps saved "
                             "by someone else a moment ago. Nothing was saved."))
 
+    @app.errorhandler(DBAPIError)
+    def database_error(error):
+        if not is_outage(error):
+            raise error  # a bad statement is a bug: the 500 page, logged with its traceback
+        app.logger.error("Database unavailable [request %s] on %s %s: %s", request_id(),
+                         request.method, request.path, type(error.orig).__name__)
+        # The page must not need the database: as an anonymous visitor (the signed-in user's
+        # rows may be expired and cannot be read again), and with the session let go.
+        g._login_user = login_manager.anonymous_user()
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            db.session.invalidate()
+        response = app.make_response(error_page(
+            503, _("Samspil is temporarily unavailable"),
+            _("Samspil cannot reach its database just now. Try again in a minute. If you were "
+              "saving something, reload the page then to see whether it was saved.")))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     @app.errorhandler(500)
     def server_error(error):
         # An unhandled exception was already logged by SamspilFlask.log_exception; an explicit
@@ -76,5 +125,8 @@ def init_app(app: Flask) -> None:
         if getattr(error, "original_exception", None) is None:
             app.logger.error("Error 500 [request %s] on %s %s", request_id(), request.method,
                              request.path)
-        return error_page(500, _("Something went wrong"),
-                          _("The error has been logged. Nothing was saved."))
+        # Only a request that has not committed may say that nothing was saved.
+        message = (_("The error has been logged. The change may have been saved; reload the "
+                     "page to see its current state.") if request_committed()
+                   else _("The error has been logged. Nothing was saved."))
+        return error_page(500, _("Something went wrong"), message)

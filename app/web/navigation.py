@@ -1,7 +1,7 @@
 """Where a request may send the browser next."""
 from urllib.parse import urlsplit
 
-from flask import flash, redirect
+from flask import current_app, flash, redirect, url_for
 
 
 def safe_next(value: str | None, default: str, prefix: str = "/") -> str:
@@ -14,6 +14,13 @@ def safe_next(value: str | None, default: str, prefix: str = "/") -> str:
     if parts.scheme or parts.netloc:
         return default
     return value
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute address for feeds and e-mails, on BASE_URL: never on the request's Host
+    header, which anyone can forge (url_for(_external=True) would follow it)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    return f"{base.scheme}://{base.netloc}{url_for(endpoint, **values)}"
 
 
 def redirect_with(message: str | None, url: str, category: str = "success"):

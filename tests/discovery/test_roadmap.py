@@ -122,11 +122,11 @@ def test_the_atom_feed_is_valid_and_complete(roadmap, client):
     assert {t.split(" ", 1)[1] for t in titles} == {"Kontraktpåmindelser", "Kitos-import",
                                                     "Åbent afvist"}
     ids = [e.findtext(f"{ATOM}id") for e in entries]
-    assert len(set(ids)) == 3 and all(i.startswith("http://localhost/roadmap/ALPHA#need-")
+    assert len(set(ids)) == 3 and all(i.startswith("http://samspil.test/roadmap/ALPHA#need-")
                                       for i in ids)
     for entry in entries:
         assert entry.findtext(f"{ATOM}updated").endswith("Z")
-        assert entry.find(f"{ATOM}link").get("href").startswith("http://localhost/roadmap/ALPHA")
+        assert entry.find(f"{ATOM}link").get("href").startswith("http://samspil.test/roadmap/ALPHA")
         assert entry.find(f"{ATOM}content").get("type") == "html"
     kitos = next(e for e in entries if "Kitos-import" in e.findtext(f"{ATOM}title"))
     assert "<p>Resultat: Kitos-import</p>" in kitos.findtext(f"{ATOM}content")

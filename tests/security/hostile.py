@@ -35,9 +35,11 @@ MAX_EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "40"))
 MAX_ID = 2**31 - 1
 
 # Values that have broken web forms before: empty and blank, numbers that are not quite
-# numbers, wildcards, direction overrides, very long text, NUL, and markup.
+# numbers (a superscript that isdigit accepts and int refuses, other scripts' digits, more
+# digits than int reads), wildcards, direction overrides, very long text, NUL, and markup.
 SPECIAL_VALUES = [
-    "", " ", "\t\n ", "0", "-1", "1.5", "1e309", "9" * 40, "NaN", "Infinity", "null", "None",
+    "", " ", "\t\n ", "0", "-1", "1.5", "1e309", "9" * 40, "²", "9" * 5000, "١٢", "1²",
+    "NaN", "Infinity", "null", "None",
     "true", "on", "[]", "{}", "' OR '1'='1' --", "%", "_", "%_%", "\\", "\u202eevil", "İı",
     "😀" * 60, "a" * 300, "A" * 70_000, "x\x00y", "\x00", "ALPHA", "BETA",
     "admin@example.test", "outsider@b.example", *PAYLOADS[:8],

@@ -68,7 +68,8 @@ def test_development_cookies_are_httponly_and_lax(world, client):
 @pytest.fixture
 def production(make_app, monkeypatch, world):
     monkeypatch.setenv("SECRET_KEY", LONG_SECRET)
-    return make_app(base=ProductionConfig)
+    return make_app(base=ProductionConfig, BASE_URL="https://samspil.example",
+                    RATELIMIT_ALLOW_MEMORY=True)
 
 
 def test_production_sends_hsts_and_secure_cookies(production):
@@ -141,7 +142,8 @@ def test_production_starts_with_a_good_secret_key_from_the_environment(app):
     # In a fresh interpreter, as gunicorn starts it: the key is in the environment before
     # config.py is imported.
     env = {**os.environ, "SAMSPIL_ENV": "production", "SECRET_KEY": LONG_SECRET,
-           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
     code = ("from app import create_app; a = create_app(); "
             f"print(a.config['ENV_NAME'], a.config['SECRET_KEY'] == {LONG_SECRET!r}, "
             "a.config['HSTS'])")
@@ -149,3 +151,26 @@ def test_production_starts_with_a_good_secret_key_from_the_environment(app):
                          text=True, check=False)
     assert out.returncode == 0, out.stderr[-500:]
     assert out.stdout.split()[-3:] == ["production", "True", "True"]
+
+
+@pytest.mark.parametrize("persona", ["site_admin", "observer", "outsider"])
+def test_every_signed_in_answer_is_private_and_not_stored(world, client, login, persona):
+    login(world.users[persona])
+    values = path_values(world)
+    for endpoint, (method, path, _rules) in sorted(EXPECTATIONS.items()):
+        if endpoint == "static":
+            continue
+        url = path.format(**values)
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.open(url, method=method, headers=headers)
+            control = response.headers.get("Cache-Control", "")
+            assert "no-store" in control, f"{persona} {method} {url} {headers}: {control!r}"
+            assert control == "no-store" or "private" in control, f"{method} {url}"
+
+
+def test_static_files_and_anonymous_public_pages_keep_their_caching(world, client, login):
+    for url in ("/login", "/static/css/samspil.css"):
+        assert "no-store" not in client.get(url).headers.get("Cache-Control", ""), url
+    login(world.users["observer"])
+    assert "no-store" not in client.get("/static/css/samspil.css").headers.get(
+        "Cache-Control", "")

@@ -135,3 +135,52 @@ def test_session_app_is_not_left_rate_limited(world, client):
     # Runs after the tests above: the shared limiter is off again for everyone else's tests.
     for _ in range(12):
         assert sign_in(client, "observer@a.example").status_code == 422
+
+
+@pytest.fixture
+def secret(monkeypatch):
+    from tests.security.test_headers import LONG_SECRET
+
+    monkeypatch.setenv("SECRET_KEY", LONG_SECRET)
+
+
+PRODUCTION = {"BASE_URL": "https://samspil.example", "RATELIMIT_ENABLED": True}
+
+
+def test_production_refuses_to_start_with_limits_in_each_workers_memory(make_app, secret):
+    from config import ProductionConfig
+
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
+        make_app(base=ProductionConfig, RATELIMIT_STORAGE_URI="memory://", **PRODUCTION)
+
+
+def test_a_single_worker_install_may_allow_memory_and_is_warned(make_app, secret, caplog, world,
+                                                                login):
+    from config import ProductionConfig
+
+    with caplog.at_level("WARNING"):
+        app = make_app(base=ProductionConfig, RATELIMIT_STORAGE_URI="memory://",
+                       RATELIMIT_ALLOW_MEMORY=True, **PRODUCTION)
+    assert any("memory://" in r.getMessage() and "worker" in r.getMessage()
+               for r in caplog.records if r.levelname == "WARNING")
+    client = app.test_client()
+    with client.session_transaction(base_url="https://samspil.example") as session:
+        session["_user_id"] = world.users["site_admin"].get_id()
+    for url in ("/organisations", "/audit"):
+        body = client.get(url, base_url="https://samspil.example",
+                          headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert "RATELIMIT_STORAGE_URI" in body and "each worker" in body, url
+
+
+def test_admin_pages_carry_no_such_warning_with_a_shared_store_or_in_development(
+        world, client, login):
+    login(world.users["site_admin"])
+    for url in ("/organisations", "/audit"):
+        assert "RATELIMIT_STORAGE_URI" not in client.get(url).get_data(as_text=True)
+
+
+def test_trusting_a_proxy_is_logged_with_its_risk(make_app, caplog):
+    with caplog.at_level("WARNING"):
+        make_app(TRUSTED_PROXIES=1)
+    assert any("X-Forwarded-For" in r.getMessage() and "sign-in limit" in r.getMessage()
+               for r in caplog.records if r.levelname == "WARNING")
