@@ -22,6 +22,11 @@ def select_locale() -> str:
     ]
 
 
+def format_day(value) -> str:
+    """A calendar day as the reader's language writes it."""
+    return format_date(value, "medium") if value else ""
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path) + "/translations")

@@ -28,6 +28,10 @@ ACTION_LABELS = {
     "need.cosponsorship_withdrawn": _l("Co-sponsorship withdrawn"),
     "need.escalated": _l("Need escalated to the steering group"),
     "need.escalation_withdrawn": _l("Escalation withdrawn"),
+    "decision.recorded": _l("Decision recorded"),
+    "sprint.started": _l("Sprint started"),
+    "sprint.closed": _l("Sprint closed"),
+    "sprint.deleted": _l("Sprint deleted"),
 }
 
 DETAIL_LABELS = {
@@ -44,6 +48,16 @@ DETAIL_LABELS = {
     "cofund": _l("Willing to co-fund"),
     "test_municipality": _l("Willing to be a test municipality"),
     "by_system": _l("Done automatically"),
+    "key": _l("Key"),
+    "comment": _l("Comment"),
+    "decided_on": _l("Decided on"),
+    "needs": _l("Needs"),
+    "items": _l("Items"),
+    "outcomes": _l("Outcomes"),
+    "committed": _l("Committed"),
+    "completed": _l("Completed"),
+    "unfinished": _l("Unfinished items"),
+    "moved_to": _l("Unfinished items moved to"),
 }
 
 REASON_LABELS = {
