@@ -82,8 +82,8 @@ FORMATTERS = {
 # The order in which details read well: what changed first, then how and why.
 ORDER = ("key", "kind", "email", "organisation", "old", "new", "roles", "added", "removed",
          "decided_on", "outcomes", "needs", "items", "committed", "completed", "unfinished",
-         "moved_to", "cofund", "test_municipality", "by_system", "reason", "rationale",
-         "comment")
+         "moved_to", "cofund", "test_municipality", "by_system", "decision", "reason",
+         "rationale", "comment")
 
 
 def audit_details(event) -> list[tuple[str, str]]:

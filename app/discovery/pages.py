@@ -63,13 +63,22 @@ def links_context(need, form=None) -> dict:
     }
 
 
+def _status_decision(history) -> str:
+    """The title of the steering group decision that set the need's current status, if one
+    did (history is newest first)."""
+    latest = next((c for c in history if c.field == "status"), None)
+    return (latest.params or {}).get("decision", "") if latest else ""
+
+
 def need_page(need, status=200, cosponsor=None, notes_form=None, **forms):
     """The need's page; a refused action passes its form back to show the errors in place."""
     project = need.project
+    history = queries.history_of(need)
     context = {
         **cosponsor_context(need, **(cosponsor or {})),
         **notes_context(need, notes_form),
-        "history": queries.history_of(need),
+        "history": history,
+        "status_decision": _status_decision(history),
         "can_edit": can_edit_need(current_user, need),
         "can_change_status": can_change_need_status(current_user, project),
         "can_escalate": can_escalate_need(current_user, project),
