@@ -2,11 +2,8 @@
 history rows in words."""
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
-from babel.dates import format_datetime
 from flask import g
-from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -91,13 +88,3 @@ def history_entries(rows) -> list[HistoryEntry]:
     return entries
 
 
-def short_datetimes():
-    """A formatter for many timestamps on one page (comments, history): the locale and time
-    zone are looked up once, not once per timestamp."""
-    locale, zone = get_locale(), get_timezone()
-
-    @lru_cache(maxsize=512)
-    def by_minute(minute: datetime) -> str:
-        return format_datetime(minute, "short", tzinfo=zone, locale=locale)
-
-    return lambda value: by_minute(value.replace(second=0, microsecond=0)) if value else ""

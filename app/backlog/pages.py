@@ -6,11 +6,12 @@ from flask_login import current_user
 
 from app.backlog import providers, queries, services
 from app.backlog.changes import last_mover
-from app.backlog.display import history_entries, short_datetimes
+from app.backlog.display import history_entries
 from app.backlog.forms import CommentForm, ItemCreateForm, ItemForm
 from app.backlog.models import item_key
 from app.backlog.permissions import can_comment, can_edit_items, can_rank
 from app.backlog.queries import PAGE_SIZE, BacklogFilters
+from app.i18n import moment_formatter
 from app.markdown import render_markdown
 from app.web import htmx_answer, is_htmx, redirect_with, render_page_or_partial, safe_next
 
@@ -172,7 +173,7 @@ def item_context(project, item, form=None, comment_form=None, message=None, prev
         "can_edit": can_edit, "can_comment": can_comment(current_user, project),
         "move_targets": providers.moves.targets(current_user, project, item.status),
         "message": message, "message_is_error": message_is_error, "preview": preview,
-        "in_dialog": request.values.get("dialog") == "1", "datetime_short": short_datetimes(),
+        "in_dialog": request.values.get("dialog") == "1", "datetime_short": moment_formatter(),
     }
 
 
@@ -237,5 +238,5 @@ def comments(project, item, form, outcome):
                        announce=_("Your comment is added.") if outcome.ok else None,
                        project=project, item=item, comments=queries.item_comments(item),
                        comment_form=CommentForm(formdata=None) if outcome.ok else form,
-                       can_comment=True, datetime_short=short_datetimes(),
+                       can_comment=True, datetime_short=moment_formatter(),
                        in_dialog=request.values.get("dialog") == "1")

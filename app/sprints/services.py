@@ -14,7 +14,7 @@ import math
 from datetime import date, datetime, timedelta
 
 from flask import g, has_request_context
-from flask_babel import format_date, gettext as _
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +25,7 @@ from app.backlog.services import items_changed_now
 from app.clock import local_today
 from app.database import parse_id, utcnow
 from app.extensions import db
+from app.i18n import format_day
 from app.projects.models import Project
 from app.services import RuleViolation, clean_text
 from app.sprints.models import MAX_GOAL, MAX_NAME, MAX_RETRO, Sprint, SprintState
@@ -82,7 +83,7 @@ def check_dates(project: Project, start, end, exclude: Sprint | None = None) -> 
     if other is not None:
         raise RuleViolation(
             _("The dates overlap with %(name)s (%(start)s – %(end)s).", name=other.name,
-              start=format_date(other.start_date), end=format_date(other.end_date)), "start_date")
+              start=format_day(other.start_date), end=format_day(other.end_date)), "start_date")
 
 
 def create_sprint(project: Project, actor, name, start_date, end_date, capacity, goal="",
