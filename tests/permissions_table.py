@@ -81,6 +81,10 @@ EXPECTATIONS = {
                                  only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR, site_admin="403")),
     "discovery.cosponsor": ("POST", "/p/{key}/needs/{need}/cosponsor",
                             only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR, site_admin="403")),
+    # Nobody in the table co-sponsors the path's need, so changing it is refused with 409.
+    "discovery.update_cosponsorship": ("POST", "/p/{key}/needs/{need}/cosponsor/edit",
+                                       only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR,
+                                            site_admin="403")),
     "discovery.withdraw_cosponsorship": ("POST", "/p/{key}/needs/{need}/cosponsor/withdraw",
                                          only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR,
                                               site_admin="403")),

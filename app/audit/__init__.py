@@ -14,6 +14,7 @@ acted on, a dot, and a past-tense verb phrase in snake_case. Existing and reserv
     project.member_added         project.member_removed       project.roles_changed
     item.accepted                item.rejected                item.reopened  (board)
     need.status_changed          need.cosponsored             need.cosponsorship_withdrawn
+    need.cosponsorship_changed
     need.escalated               need.escalation_withdrawn    need.escalation_decided
                                                                                  (discovery)
     decision.recorded                                          (decisions)

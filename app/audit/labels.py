@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "need.status_changed": _l("Need status changed"),
     "need.cosponsored": _l("Need co-sponsored"),
     "need.cosponsorship_withdrawn": _l("Co-sponsorship withdrawn"),
+    "need.cosponsorship_changed": _l("Co-sponsorship changed"),
     "need.escalated": _l("Need escalated to the steering group"),
     "need.escalation_withdrawn": _l("Escalation withdrawn"),
     "need.escalation_decided": _l("Escalation decided by the steering group"),

@@ -347,6 +347,31 @@ def withdraw_cosponsorship(need: Need, user) -> None:
     db.session.expire(need, ["cosponsors"])
 
 
+def update_cosponsorship(need: Need, user, note: str = "", is_willing_to_cofund: bool = False,
+                         is_willing_to_test: bool = False) -> bool:
+    """Change the note and the willingness of the user's municipality's co-sponsorship without
+    withdrawing it (it keeps its date). Returns whether anything changed."""
+    sponsorship = cosponsorship_of(need, user.organisation_id)
+    if sponsorship is None:
+        raise RuleViolation(_("%(org)s does not co-sponsor this need.",
+                              org=user.organisation.name), status=409)
+    note = clean_text(note)
+    _check_length("note", note, MAX_COSPONSOR_NOTE)
+    wanted = (note, bool(is_willing_to_cofund), bool(is_willing_to_test))
+    if wanted == (sponsorship.note, sponsorship.is_willing_to_cofund,
+                  sponsorship.is_willing_to_test):
+        return False
+    sponsorship.note, sponsorship.is_willing_to_cofund, sponsorship.is_willing_to_test = wanted
+    org_name = sponsorship.organisation.name
+    _log(need, "cosponsor", old=org_name, new=org_name, actor=user, comment=note)
+    _touch(need)
+    record("need.cosponsorship_changed", project=need.project, target=need,
+           target_label=need.label, actor=user, organisation=org_name,
+           cofund=wanted[1], test_municipality=wanted[2])
+    db.session.flush()
+    return True
+
+
 def add_note(need: Need, author, kind: str, body: str, occurred_on: date | None = None,
              at: datetime | None = None) -> NeedNote:
     """Add a dated entry to the discovery log (`at` is when it was written, else now)."""

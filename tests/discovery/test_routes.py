@@ -246,6 +246,49 @@ def test_vendors_and_other_roles_cannot_co_sponsor(disc, login, role):
     assert _count(NeedCoSponsor) == 0
 
 
+def test_a_vendor_opening_co_sponsoring_is_told_why_not(disc, login):
+    for language, reason in (("en", "Only municipalities can co-sponsor needs."),
+                             ("da", "Kun kommuner kan støtte behov.")):
+        response = login(disc.developer).get(need_url(disc, "/cosponsor"),
+                                             headers={"Accept-Language": language})
+        assert response.status_code == 403
+        assert reason in response.text and "<h1" in response.text  # the page, not a bare 403
+        assert 'name="note"' not in response.text
+    observer = login(disc.observer).get(need_url(disc, "/cosponsor"))
+    assert observer.status_code == 403
+    assert "Only product owners and contributors can co-sponsor" in observer.text
+
+
+def test_the_note_and_flags_change_without_withdrawing(disc, login):
+    services.cosponsor(disc.need, disc.contributor, "Vi mangler det også",
+                       is_willing_to_cofund=True)
+    db.session.commit()
+    client = login(disc.po)
+    page = shown(client.get(need_url(disc)).text)
+    assert "Change the co-sponsorship of Ballerup Kommune" in page
+    form = client.get(need_url(disc, "/cosponsor"), headers=HTMX).text
+    assert "Vi mangler det også" in form and "/cosponsor/edit" in form  # as it stands
+    assert "Save the co-sponsorship of Ballerup Kommune" in shown(form)
+    response = client.post(need_url(disc, "/cosponsor/edit"), headers=HTMX, data={
+        "note": "Vi kan teste i januar", "is_willing_to_test": "y"})
+    assert response.status_code == 200
+    assert _announced(response) == "The co-sponsorship of Ballerup Kommune is saved."
+    sponsorship = db.session.scalars(select(NeedCoSponsor)).one()
+    assert sponsorship.note == "Vi kan teste i januar"
+    assert sponsorship.is_willing_to_test and not sponsorship.is_willing_to_cofund
+    history = shown(client.get(need_url(disc)).text)
+    assert "A product_owner changed the co-sponsorship of Ballerup Kommune." in history
+    assert "withdrew the co-sponsorship" not in history
+
+
+def test_changing_a_co_sponsorship_one_does_not_have_is_a_conflict(disc, login):
+    response = login(disc.contributor).post(need_url(disc, "/cosponsor/edit"), headers=HTMX,
+                                            data={"note": "Hej"})
+    assert response.status_code == 409
+    assert "Ballerup Kommune does not co-sponsor this need." in response.text
+    assert _count(NeedCoSponsor) == 0
+
+
 def test_an_oversized_note_keeps_the_form_open_with_the_reason(disc, login):
     response = login(disc.contributor).post(need_url(disc, "/cosponsor"), headers=HTMX,
                                             data={"note": "x" * 2001})

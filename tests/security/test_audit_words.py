@@ -19,7 +19,8 @@ from app.decisions.services import OutcomeChoice, record_decision
 from app.digests.models import DeliveryState
 from app.digests.services import retry_failed
 from app.discovery.services import (cosponsor, create_need, escalate, set_status,
-                                    withdraw_cosponsorship, withdraw_escalation)
+                                    update_cosponsorship, withdraw_cosponsorship,
+                                    withdraw_escalation)
 from app.extensions import db
 from app.projects.models import ParticipationKind, Role
 from app.projects.services import (add_participation, membership_of, remove_member,
@@ -86,6 +87,7 @@ def _every_action(world, client, factory):
     set_status(need, "in_discovery", u["product_owner"])
     cosponsor(need, aarhus_po, note="Også hos os.", is_willing_to_cofund=True,
               is_willing_to_test=True)
+    update_cosponsorship(need, aarhus_po, note="Også hos os, fra 2027.")
     withdraw_cosponsorship(need, aarhus_po)
     escalate(need, u["product_owner"], "Skal vi bruge penge på det?")
     withdraw_escalation(need, u["product_owner"], "Vi venter til næste år.")
