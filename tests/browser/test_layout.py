@@ -52,6 +52,7 @@ def _long_texts_project(make) -> tuple[str, str, int, int]:
                        labels=["l" * 40], estimate=3)
     make.comment(key, number, person, LONG_TEXT)
     need = make.need(key, LONG_TITLE, person, background=LONG_TEXT, desired_outcome=LONG_TEXT)
+    make.decision(key, LONG_TITLE, BALLERUP, text=LONG_TEXT)
     return key, person, number, need
 
 
@@ -60,7 +61,8 @@ def test_long_unbroken_texts_do_not_widen_the_pages(page, make):
     sign_in(page, person)
     wider = {}
     for path in (f"/p/{key}/board", f"/p/{key}/backlog", f"/p/{key}/items/{number}",
-                 f"/p/{key}/needs/{need}", f"/p/{key}/needs", f"/p/{key}/members", "/"):
+                 f"/p/{key}/needs/{need}", f"/p/{key}/needs", f"/p/{key}/members",
+                 f"/p/{key}/decisions", f"/p/{key}/digest", "/"):
         page.goto(path)
         wider[path] = _sideways(page)
     assert {path: out for path, out in wider.items() if out} == {}
