@@ -1,20 +1,37 @@
-"""Language and time zone: the user's setting, then the browser's, then Danish."""
+"""Language and time: the user's setting, then the browser's, then Danish; and the one way each
+language writes a day and a moment, in Copenhagen time.
+
+Every date a page, an e-mail or a chart shows goes through `format_day` / `format_moment`
+(the templates' `date` and `datetime` filters): "1. dec. 2026" and "1. dec. 2026 kl. 23.20"
+in Danish, "1 Dec 2026" and "1 Dec 2026, 23:20" in English. `format_day_short` is the same
+day without the year, for chart axes and day-by-day tables inside a sprint whose dates are
+given in full beside them; `format_month` names a month in headings."""
+from datetime import UTC, date, datetime
+from functools import lru_cache
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
 from app.extensions import babel
+
+# Babel (CLDR) patterns per language: a day, a moment (day and time), a day within a sprint.
+DAY = {"da": "d. MMM y", "en": "d MMM y"}
+MOMENT = {"da": "d. MMM y 'kl.' HH.mm", "en": "d MMM y, HH:mm"}
+SHORT_DAY = {"da": "d. MMM", "en": "d MMM"}
+SHORT_WEEKDAY = {"da": "EEE d. MMM", "en": "EEE d MMM"}
+MONTH = {"da": "LLLL y", "en": "LLLL y"}
 
 
 def select_locale() -> str:
     """The user's chosen language, else the best match for Accept-Language, else Danish."""
     from flask import current_app
 
-    if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands and scheduled jobs
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or current_app.config[
@@ -22,13 +39,75 @@ def select_locale() -> str:
     ]
 
 
+def _language() -> str:
+    language = get_locale().language
+    return language if language in DAY else "en"
+
+
+def _day_of(value) -> date:
+    """The Copenhagen calendar day of an instant; a date as it is."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(
+            get_timezone()).date()
+    return value
+
+
+def format_day(value) -> str:
+    """A calendar day (or the Copenhagen day of an instant): "1. dec. 2026"."""
+    if not value:
+        return ""
+    return babel_format_date(_day_of(value), DAY[_language()], locale=get_locale())
+
+
+def format_day_short(value, weekday: bool = False) -> str:
+    """A day without its year, for axes and day-by-day tables: "1. dec." ("tirs. 1. dec.")."""
+    if not value:
+        return ""
+    patterns = SHORT_WEEKDAY if weekday else SHORT_DAY
+    return babel_format_date(_day_of(value), patterns[_language()], locale=get_locale())
+
+
+def format_month(value) -> str:
+    """The month of a day or an instant, for headings: "december 2026"."""
+    if not value:
+        return ""
+    return babel_format_date(_day_of(value), MONTH[_language()], locale=get_locale())
+
+
+def format_moment(value) -> str:
+    """An instant in Copenhagen time: "1. dec. 2026 kl. 23.20"."""
+    if not value:
+        return ""
+    return babel_format_datetime(value, MOMENT[_language()], tzinfo=get_timezone(),
+                                 locale=get_locale())
+
+
+def moment_formatter():
+    """`format_moment` for the many timestamps of one page (comments, history): the language
+    and time zone are looked up once, and each minute is written once."""
+    locale, zone = get_locale(), get_timezone()
+    pattern = MOMENT[locale.language if locale.language in MOMENT else "en"]
+
+    @lru_cache(maxsize=512)
+    def by_minute(minute: datetime) -> str:
+        return babel_format_datetime(minute, pattern, tzinfo=zone, locale=locale)
+
+    return lambda value: by_minute(value.replace(second=0, microsecond=0)) if value else ""
+
+
+def _date_filter(value, _style=None) -> str:
+    # One format per language: a style that templates written before ("long", "short") still
+    # pass is ignored, so every page writes a day the same way.
+    return format_day(value)
+
+
+def _datetime_filter(value, _style=None) -> str:
+    return format_moment(value)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path) + "/translations")
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
-    )
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": (
-        format_date(value, fmt) if value else ""
-    )
+    app.jinja_env.filters["date"] = _date_filter
+    app.jinja_env.filters["datetime"] = _datetime_filter

@@ -47,3 +47,61 @@ def test_models_and_migrations_agree(scratch_database_url):
             tables = set(db.inspect(conn).get_table_names()) - {"alembic_version"}
         assert tables == set()
         db.engine.dispose()
+
+
+def test_stored_decision_sentences_become_values(scratch_database_url):
+    """The history rows and audit events that stored "Besluttet: …" sentences (before
+    e3b96a9a4219) are rewritten as a decided escalation with the decision's title."""
+    from sqlalchemy import select, update
+
+    from app.audit.models import AuditEvent
+    from app.audit.services import record
+    from app.discovery.models import Need, NeedChange
+    from tests.conftest import Factory
+
+    config = type("MigrationConfig", (TestConfig,),
+                  {"SQLALCHEMY_DATABASE_URI": scratch_database_url})
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+        from app.discovery.services import create_need
+
+        factory = Factory()
+        org = factory.municipality("Ballerup Kommune", 151)
+        project = factory.project("OVB", "Overblik", [org])
+        po = factory.user(org, name="Per Produktejer", roles=["product_owner"], project=project)
+        need = create_need(project, po, title="Overblik", background="B.",
+                           desired_outcome="D.", expected_value="E.")
+        need.status_rationale = "Besluttet af styregruppen: Vi prioriterer"
+        need.changes.append(NeedChange(field="status", old_value="submitted",
+                                       new_value="ready", actor=po,
+                                       comment="Besluttet af styregruppen: Vi prioriterer"))
+        need.changes.append(NeedChange(field="escalation", old_value="escalated",
+                                       new_value="", actor=po, comment="Decided: We prioritise"))
+        need.changes.append(NeedChange(field="escalation", old_value="escalated",
+                                       new_value="", actor=po, comment="Vi venter et år."))
+        record("need.escalation_withdrawn", project=project, target=need, actor=po,
+               comment="Besluttet: Vi prioriterer")
+        record("need.status_changed", project=project, target=need, actor=po, old="submitted",
+               new="ready", rationale="Besluttet af styregruppen: Vi prioriterer")
+        db.session.commit()
+        db.session.execute(update(NeedChange).values(params={}))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="8a79c8583405")  # the schema of that time: no params
+        upgrade()
+
+        changes = db.session.scalars(select(NeedChange).order_by(NeedChange.id)).all()
+        created, approved, decided, withdrawn = [(c.field, c.new_value, c.comment, c.params)
+                                                 for c in changes]
+        assert created[0] == "created" and created[3] == {}
+        assert approved == ("status", "ready", "", {"decision": "Vi prioriterer"})
+        assert decided == ("escalation", "decided", "", {"decision": "We prioritise"})
+        assert withdrawn == ("escalation", "", "Vi venter et år.", {})  # a person's own words
+        assert db.session.scalar(select(Need.status_rationale)) == ""
+        events = {e.action: e.details for e in db.session.scalars(select(AuditEvent))}
+        assert events["need.escalation_decided"] == {"decision": "Vi prioriterer"}
+        assert events["need.status_changed"] == {"old": "submitted", "new": "ready",
+                                                 "decision": "Vi prioriterer"}
+        db.session.remove()
+        db.engine.dispose()

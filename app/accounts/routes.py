@@ -1,6 +1,7 @@
 import time
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts.forms import LanguageForm, LoginForm, PasswordForm
@@ -16,6 +17,8 @@ DEMO_ACCOUNTS = [
     ("fag@roskilde.example", "Roskilde"), ("dev@nordlys.example", "Nordlys Software ApS"),
     ("lead@nordlys.example", "Nordlys Software ApS"),
     ("styregruppe@kobenhavn.example", "København"), ("po@odense.example", "Odense"),
+    ("admin@samspil.example",
+     _l("%(org)s, site administrator", org="Kommunefællesskabet Overblik")),
 ]
 
 

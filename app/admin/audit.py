@@ -4,9 +4,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.admin.audit_details import actor_of, audit_details
 from app.admin.forms import AuditFilterForm
 from app.admin.permissions import can_view_project_audit, can_view_site_audit
-from app.audit.labels import ACTION_LABELS, REASON_LABELS, action_label, detail_label
+from app.audit.labels import ACTION_LABELS, action_label
 from app.audit.models import AuditEvent
 from app.admin.queries import events_query, recorded_actions
 from app.database import parse_int
@@ -25,7 +26,7 @@ MAX_PAGE = 10_000  # keeps OFFSET within every database's integer range
 @bp.app_context_processor
 def audit_helpers():
     return {"can_view_project_audit": can_view_project_audit, "action_label": action_label,
-            "audit_detail_label": detail_label, "audit_reason_labels": REASON_LABELS}
+            "audit_details": audit_details, "audit_actor": actor_of}
 
 
 def _page_url(page: int) -> str:

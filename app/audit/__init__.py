@@ -14,12 +14,18 @@ acted on, a dot, and a past-tense verb phrase in snake_case. Existing and reserv
     project.member_added         project.member_removed       project.roles_changed
     item.accepted                item.rejected                item.reopened  (board)
     need.status_changed          need.cosponsored             need.cosponsorship_withdrawn
-    need.escalated               need.escalation_withdrawn                       (discovery)
+    need.cosponsorship_changed
+    need.escalated               need.escalation_withdrawn    need.escalation_decided
+                                                                                 (discovery)
     decision.recorded                                          (decisions)
+    sprint.started               sprint.closed                sprint.deleted   (sprints)
     digest.retry                                               (digests)
 
 Keep `details` small, JSON-serialisable and free of secrets (never a password or a token):
 e.g. `record("need.status_changed", project=p, target=need, old="submitted", new="ready")`.
 Give each new action a readable label with `app.audit.labels.register_actions({...})` at
-import time of your area so the audit pages show it in the user's language.
+import time of your area (or in `ACTION_LABELS`), and each new detail a label in
+`DETAIL_LABELS` and, when its value is a code (a status, a role, a date), a formatter in
+`app.admin.audit_details`, so the audit pages show it in the user's language;
+tests/security/test_audit_words.py fails until they do.
 """

@@ -26,8 +26,14 @@ ACTION_LABELS = {
     "need.status_changed": _l("Need status changed"),
     "need.cosponsored": _l("Need co-sponsored"),
     "need.cosponsorship_withdrawn": _l("Co-sponsorship withdrawn"),
+    "need.cosponsorship_changed": _l("Co-sponsorship changed"),
     "need.escalated": _l("Need escalated to the steering group"),
     "need.escalation_withdrawn": _l("Escalation withdrawn"),
+    "need.escalation_decided": _l("Escalation decided by the steering group"),
+    "decision.recorded": _l("Decision recorded"),
+    "sprint.started": _l("Sprint started"),
+    "sprint.closed": _l("Sprint closed"),
+    "sprint.deleted": _l("Sprint deleted"),
 }
 
 DETAIL_LABELS = {
@@ -44,6 +50,17 @@ DETAIL_LABELS = {
     "cofund": _l("Willing to co-fund"),
     "test_municipality": _l("Willing to be a test municipality"),
     "by_system": _l("Done automatically"),
+    "key": _l("Key"),
+    "comment": _l("Comment"),
+    "decision": _l("Decision"),
+    "decided_on": _l("Decided on"),
+    "needs": _l("Needs"),
+    "items": _l("Items"),
+    "outcomes": _l("Outcomes"),
+    "committed": _l("Committed"),
+    "completed": _l("Completed"),
+    "unfinished": _l("Unfinished items"),
+    "moved_to": _l("Unfinished items moved to"),
 }
 
 REASON_LABELS = {

@@ -2,17 +2,16 @@
 history rows in words."""
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
-from babel.dates import format_datetime
 from flask import g
-from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.backlog import providers
 from app.backlog.forms import FIELD_LABELS, STATUS_LABELS, TYPE_LABELS
 from app.backlog.queries import users_by_id
 from app.backlog.services import format_points
+from app.web import bdi
 
 
 def status_label(status: str) -> str:
@@ -36,11 +35,11 @@ class HistoryEntry:
     at: datetime
     actor: str
     field: str
-    summary: str  # e.g. "Status: Ready → In progress"
+    summary: str  # e.g. "Status: Ready → In progress"; Markup when it holds typed values
     note: str = ""
 
 
-def _value(field: str, value, users, sprints=None) -> str:
+def _value(field: str, value, users, sprints=None) -> str | Markup:
     if value in (None, ""):
         return "—"
     if field == "status":
@@ -49,14 +48,15 @@ def _value(field: str, value, users, sprints=None) -> str:
         return type_label(value)
     if field == "assignee":
         user = users.get(int(value)) if str(value).isdigit() else None
-        return user.name if user else _("a former member")
+        return bdi(user.name) if user else _("a former member")
     if field == "is_blocked":
         return _("yes") if value == "yes" else _("no")
     if field == "estimate":
         return _("%(points)s points", points=format_points(float(value)))
     if field == "sprint":
-        return sprints.get(str(value)) or _("a deleted sprint")
-    return str(value)
+        name = sprints.get(str(value))
+        return bdi(name) if name else _("a deleted sprint")
+    return bdi(value)  # a title, labels, an epic, a reason: as typed
 
 
 def history_entries(rows) -> list[HistoryEntry]:
@@ -77,23 +77,14 @@ def history_entries(rows) -> list[HistoryEntry]:
         elif row.field in ("description", "acceptance_criteria"):
             summary = _("%(field)s changed", field=label)
         elif row.old_value is None and row.field in ("status", "estimate"):
-            summary = f"{label}: {_value(row.field, row.new_value, users)}"
+            summary = Markup("{}: {}").format(label, _value(row.field, row.new_value, users))
         else:
-            summary = (f"{label}: {_value(row.field, row.old_value, users, sprints)} → "
-                       f"{_value(row.field, row.new_value, users, sprints)}")
+            summary = Markup("{}: {} → {}").format(
+                label, _value(row.field, row.old_value, users, sprints),
+                _value(row.field, row.new_value, users, sprints))
         entries.append(HistoryEntry(at=row.created_at,
                                     actor=row.actor_name or someone,
                                     field=row.field, summary=summary, note=row.note))
     return entries
 
 
-def short_datetimes():
-    """A formatter for many timestamps on one page (comments, history): the locale and time
-    zone are looked up once, not once per timestamp."""
-    locale, zone = get_locale(), get_timezone()
-
-    @lru_cache(maxsize=512)
-    def by_minute(minute: datetime) -> str:
-        return format_datetime(minute, "short", tzinfo=zone, locale=locale)
-
-    return lambda value: by_minute(value.replace(second=0, microsecond=0)) if value else ""

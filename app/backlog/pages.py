@@ -6,12 +6,13 @@ from flask_login import current_user
 
 from app.backlog import providers, queries, services
 from app.backlog.changes import last_mover
-from app.backlog.display import history_entries, short_datetimes
+from app.backlog.display import history_entries
 from app.backlog.forms import CommentForm, ItemCreateForm, ItemForm
 from app.backlog.models import item_key
 from app.backlog.permissions import can_comment, can_edit_items, can_rank
 from app.backlog.queries import MAX_SHOWN, PAGE_SIZE, BacklogFilters
 from app.database import parse_int
+from app.i18n import moment_formatter
 from app.markdown import render_markdown
 from app.web import (error_page, htmx_answer, is_htmx, redirect_with, render_page_or_partial,
                      safe_next)
@@ -176,7 +177,7 @@ def item_context(project, item, form=None, comment_form=None, message=None, prev
         "can_edit": can_edit, "can_comment": can_comment(current_user, project),
         "move_targets": providers.moves.targets(current_user, project, item.status),
         "message": message, "message_is_error": message_is_error, "preview": preview,
-        "in_dialog": request.values.get("dialog") == "1", "datetime_short": short_datetimes(),
+        "in_dialog": request.values.get("dialog") == "1", "datetime_short": moment_formatter(),
     }
 
 
@@ -241,5 +242,5 @@ def comments(project, item, form, outcome):
                        announce=_("Your comment is added.") if outcome.ok else None,
                        project=project, item=item, comments=queries.item_comments(item),
                        comment_form=CommentForm(formdata=None) if outcome.ok else form,
-                       can_comment=True, datetime_short=short_datetimes(),
+                       can_comment=True, datetime_short=moment_formatter(),
                        in_dialog=request.values.get("dialog") == "1")

@@ -5,8 +5,9 @@ rows, and `backlog/_row.html` calls `backlog_row` for one row, in any of its sta
 one field open for inline editing, with an error).
 
 Everything a person typed (titles, names, labels, the error) and every translated word is
-escaped; the rest are numbers, project keys (A–Z only), the fixed item types and statuses,
-and addresses built by `url_for`, which are escaped too."""
+escaped, and what was typed is isolated (dir="auto", <bdi>) so that its direction cannot
+reorder the row; the rest are numbers, project keys (A–Z only), the fixed item types and
+statuses, and addresses built by `url_for`, which are escaped too."""
 from dataclasses import dataclass
 
 from flask import current_app, url_for
@@ -118,7 +119,7 @@ class RowRenderer:
                      f'{self._invalid(n, error)}>')
             return self._inline_form(item, "title", _("Title of %(key)s", key=key), field, n, base,
                                      error)
-        parts = [f'<span class="row-title">{escape(item.title)}</span>']
+        parts = [f'<span class="row-title" dir="auto">{escape(item.title)}</span>']
         if item.is_blocked:
             parts.append(f' <span class="badge badge--danger">{self.words.blocked}</span>')
         if self.can_edit:
@@ -145,7 +146,7 @@ class RowRenderer:
                      f'        {member_options(members, item.assignee_id)}\n      </select>')
             return self._inline_form(item, "assignee", _("Assignee of %(key)s", key=key), field,
                                      n, base, error)
-        name = escape(item.assignee.name) if item.assignee else "–"
+        name = f"<bdi>{escape(item.assignee.name)}</bdi>" if item.assignee else "–"
         return f'{name}{self._edit_link("assignee", n, base, key) if self.can_edit else ""}'
 
     def _parent_and_labels(self, item) -> str:
@@ -153,9 +154,9 @@ class RowRenderer:
         parent = item.parent
         if parent:
             title = do_truncate(self.jinja_env, parent.title, 40)
-            parts.append(f'<a class="js-item-dialog" href="{escape(self.root)}{parent.number}">'
-                         f'{escape(title)}</a>\n    ')
-        parts.extend(f'<span class="label-tag">{escape(label.name)}</span> '
+            parts.append(f'<a class="js-item-dialog" href="{escape(self.root)}{parent.number}" '
+                         f'dir="auto">{escape(title)}</a>\n    ')
+        parts.extend(f'<span class="label-tag" dir="auto">{escape(label.name)}</span> '
                      for label in item.labels)
         return "".join(parts)
 

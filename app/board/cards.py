@@ -4,7 +4,9 @@ card cost ~18 ms of a 1,000-card board (of ~55 ms in all); the same markup writt
 `cards_html` for the cards of a cell.
 
 Everything a person typed (title, assignee's name, blocked and rejection reasons) and every
-translated word is escaped; the rest are numbers and the fixed item types and statuses."""
+translated word is escaped, and the title and name are isolated (dir="auto", <bdi>) so that
+their direction cannot reorder the card's other words; the rest are numbers and the fixed item
+types and statuses."""
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -61,15 +63,15 @@ def card_html(card, movable: bool, w: CardWords, needs: dict, item_base: str,
         f'{" card--sent-back" if sent_back else ""}" id="card-{n}"\n'
         f'    data-id="{card.id}" data-number="{n}" data-version="{card.version_id}">\n'
         f'  <a class="card__link js-item-dialog" id="card-link-{n}" href="{href}">'
-        f'<span class="card__key">{key}</span> <span class="card__title">{escape(card.title)}'
-        f'</span>{heard}</a>\n'
+        f'<span class="card__key">{key}</span> <span class="card__title" dir="auto">'
+        f'{escape(card.title)}</span>{heard}</a>\n'
         f'  <p class="card__meta"><span class="type type--{card.type}">{w.types[card.type]}</span>']
     if sent_back:
         parts.append(f' <span class="badge badge--warn card__sent-back" title="{why}" '
                      f'aria-hidden="true">{sent_back}</span>')
     if card.estimate is not None:
         parts.append(f' <span class="card__points">{w.points[card.estimate]}</span>')
-    assignee = escape(card.assignee_name) if card.assignee_name else w.unassigned
+    assignee = f"<bdi>{escape(card.assignee_name)}</bdi>" if card.assignee_name else w.unassigned
     parts.append(f'\n    <span class="card__assignee">{assignee}</span>')
     if blocked:
         parts.append(f'\n    <span class="badge badge--danger" '

@@ -6,13 +6,13 @@ among them); this section reports the decisions themselves and the queue, so the
 complement each other instead of repeating the same lines.
 """
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.decisions.models import Decision
 from app.decisions.queries import waiting_needs_query
 from app.digests.registry import DigestContext, Figure, Item, Section, digest_section, first_rows
+from app.i18n import format_day
 from app.projects.models import Role
 
 LIMIT = 15
@@ -39,7 +39,7 @@ def decisions(ctx: DigestContext) -> Section | None:
                   meta=n.escalation_reason[:300] or None) for n in waiting]
     items += [Item(text=d.title, status=_("Decided"), tone="ok",
                    link=url_for("decisions.show", key=key, decision_id=d.id),
-                   meta=_("Decided on %(date)s", date=format_date(d.decided_on))) for d in made]
+                   meta=_("Decided on %(date)s", date=format_day(d.decided_on))) for d in made]
     total = n_waiting + n_made
     return Section(
         title=_("Decisions"),

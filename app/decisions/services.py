@@ -149,19 +149,17 @@ def _settle(title: str, choice: OutcomeChoice, actor, at: datetime | None) -> De
                             f"status-{need.number}")
     if target and target != old:
         # Declining and parking need the steering group's own reason (discovery refuses an
-        # empty one); an approval without one says where it came from.
-        note = rationale
-        if choice.outcome == Outcome.APPROVED and not note:
-            note = _("Decided by the steering group: %(title)s", title=title)
+        # empty one); the history names the decision itself, in each reader's language.
         try:
-            discovery.set_status(need, target, actor=actor, rationale=note, at=at)
+            discovery.set_status(need, target, actor=actor, rationale=rationale, at=at,
+                                 decision=title)
         except RuleViolation as exc:
             field = "rationale" if exc.field == "rationale" else "outcome"
             raise RuleViolation(exc.message, f"{field}-{need.number}", exc.status) from None
     elif choice.outcome != Outcome.APPROVED:
         raise RuleViolation(_("The need is already %(status)s.", status=str(
             discovery.STATUS_LABELS[old]).lower()), f"outcome-{need.number}", status=409)
-    discovery.withdraw_escalation(need, actor, _("Decided: %(title)s", title=title), at=at)
+    discovery.withdraw_escalation(need, actor, at=at, decision=title)
     return DecisionOutcome(need=need, outcome=choice.outcome, old_status=old,
                            new_status=need.status, rationale=rationale)
 

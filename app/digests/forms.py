@@ -9,7 +9,7 @@ from app.digests.models import DeliveryState, Frequency
 from app.digests.schedule import SendSettings
 
 FREQUENCY_LABELS = {
-    Frequency.OFF: _l("Off"),
+    Frequency.OFF: _l("No digest"),  # Danish "Ingen": "Fra" read as "From"
     Frequency.DAILY: _l("Daily (weekdays)"),
     Frequency.WEEKLY: _l("Weekly"),
 }

@@ -6,7 +6,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from app.digests.models import (DeliveryState, DigestDelivery, DigestSubscriptio
 from app.digests.registry import DigestContext, Section, SectionCache, build_sections
 from app.digests.schedule import SendSettings, default_period_length, next_send_at
 from app.extensions import db
+from app.i18n import format_day
 from app.projects.models import Membership, Project, Role
 from app.services import RuleViolation
 
@@ -249,7 +250,7 @@ def render_digest(user, project, roles, frequency, start, end,
 
 
 def digest_subject(project, frequency, end: datetime) -> str:
-    day = format_date(end, "long")
+    day = format_day(end)
     if frequency == Frequency.DAILY:
         return _("%(project)s: daily digest, %(date)s", project=project.name, date=day)
     return _("%(project)s: weekly digest, %(date)s", project=project.name, date=day)

@@ -81,6 +81,15 @@ def _decisions(ctx, limit: int) -> list[NeedChange]:
         .options(joinedload(NeedChange.need)).order_by(per_need.c.first)).all()
 
 
+def _decision_note(change: NeedChange) -> str | None:
+    """What the digest says under a decided need: the rationale given, else which steering
+    group decision it was, in the recipient's language."""
+    if change.comment:
+        return change.comment
+    decision = (change.params or {}).get("decision")
+    return _("Decided by the steering group: %(title)s", title=decision) if decision else None
+
+
 @digest_section("needs", roles=READERS, order=40, shared=True)
 def needs(ctx: DigestContext) -> Section | None:
     """New needs, new co-sponsorships and decisions on needs in the period."""
@@ -104,7 +113,7 @@ def needs(ctx: DigestContext) -> Section | None:
     decisions = _decisions(ctx, LIMIT - len(items))
     items += [Item(text=f"#{c.need.number} {c.need.title}", link=_link(ctx, c.need),
                    status=str(STATUS_LABELS[c.new_value]), tone=TONES.get(c.new_value),
-                   meta=c.comment or None)
+                   meta=_decision_note(c))
               for c in decisions]
     total = n_new + n_sponsored + n_decided
     return Section(

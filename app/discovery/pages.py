@@ -10,7 +10,8 @@ from app.discovery.forms import (CoSponsorForm, EscalateForm, LinkItemForm, Note
 from app.discovery.permissions import (can_add_discovery_note, can_change_need_status,
                                        can_cosponsor_needs, can_create_item_for_need,
                                        can_edit_need, can_escalate_need, can_link_items)
-from app.web import htmx_answer, is_htmx, redirect_with
+from app.projects.services import participation_of
+from app.web import htmx_answer, is_htmx, redirect_with, render_page_or_partial
 
 
 def need_url(need, anchor=None) -> str:
@@ -40,9 +41,26 @@ def cosponsor_context(need, form=None, error=None, show_form=False) -> dict:
         "my_cosponsorship": mine, "my_organisation": org, "cosponsor_hint": hint,
         "may_cosponsor": may and mine is None and hint is None,
         "may_withdraw": may and mine is not None,
-        "show_cosponsor_form": show_form and may and mine is None and hint is None,
-        "cosponsor_form": form or CoSponsorForm(formdata=None), "cosponsor_error": error,
+        "show_cosponsor_form": show_form and may and (mine is not None or hint is None),
+        # Editing starts from what my municipality said before.
+        "cosponsor_form": form or CoSponsorForm(formdata=None, obj=mine),
+        "cosponsor_error": error,
     }
+
+
+def cosponsoring_refused(need):
+    """Why the current user cannot co-sponsor needs, on the co-sponsoring page (403): a vendor
+    opening it learns that only municipalities do, not just "not allowed"."""
+    org = current_user.organisation
+    if not org.is_municipality:
+        reason = _("Only municipalities can co-sponsor needs.")
+    elif participation_of(need.project, org.id) is None:
+        reason = _("%(org)s does not take part in the project.", org=org.name)
+    else:
+        reason = _("Only product owners and contributors can co-sponsor needs on behalf of "
+                   "their municipality.")
+    return render_page_or_partial("discovery/cosponsor.html", "discovery/_cosponsors.html", 403,
+                                  **cosponsor_context(need, error=reason))
 
 
 def notes_context(need, form=None) -> dict:
@@ -63,13 +81,22 @@ def links_context(need, form=None) -> dict:
     }
 
 
+def _status_decision(history) -> str:
+    """The title of the steering group decision that set the need's current status, if one
+    did (history is newest first)."""
+    latest = next((c for c in history if c.field == "status"), None)
+    return (latest.params or {}).get("decision", "") if latest else ""
+
+
 def need_page(need, status=200, cosponsor=None, notes_form=None, **forms):
     """The need's page; a refused action passes its form back to show the errors in place."""
     project = need.project
+    history = queries.history_of(need)
     context = {
         **cosponsor_context(need, **(cosponsor or {})),
         **notes_context(need, notes_form),
-        "history": queries.history_of(need),
+        "history": history,
+        "status_decision": _status_decision(history),
         "can_edit": can_edit_need(current_user, need),
         "can_change_status": can_change_need_status(current_user, project),
         "can_escalate": can_escalate_need(current_user, project),

@@ -9,7 +9,7 @@ from datetime import UTC
 from itertools import groupby
 
 from flask import Blueprint, abort, make_response, render_template
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from app.discovery.models import NeedStatus
 from app.discovery.queries import roadmap_needs
 from app.discovery.services import STATUS_LABELS
 from app.extensions import db
+from app.i18n import format_month
 from app.markdown import render_markdown
 from app.projects.models import Project
 from app.web import external_url
@@ -40,7 +41,7 @@ def _public_project_or_404(key: str) -> Project:
 
 def delivery_month(need) -> str:
     """The month a need was delivered ("november 2026"), in the reader's language and time zone."""
-    return format_date(need.delivered_at, "LLLL y") if need.delivered_at else ""
+    return format_month(need.delivered_at)
 
 
 def _sections(needs):

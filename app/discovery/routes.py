@@ -121,9 +121,11 @@ def change_status(key, number):
 @bp.get("/p/<key>/needs/<int:number>/cosponsor")
 @login_required
 def cosponsor_form(key, number):
-    """The co-sponsorship form: in place on the need's page for htmx, as its own page otherwise."""
+    """The co-sponsorship form: in place on the need's page for htmx, as its own page otherwise;
+    to whoever may not co-sponsor, the reason why (403)."""
     need = get_need_or_404(key, number)
-    require(can_cosponsor_needs(current_user, need.project))
+    if not can_cosponsor_needs(current_user, need.project):
+        return pages.cosponsoring_refused(need)
     return render_page_or_partial("discovery/cosponsor.html", "discovery/_cosponsors.html",
                                   **pages.cosponsor_context(need, show_form=True))
 
@@ -133,7 +135,8 @@ def cosponsor_form(key, number):
 def cosponsor(key, number):
     """Co-sponsor the need on behalf of my municipality."""
     need = get_need_or_404(key, number)
-    require(can_cosponsor_needs(current_user, need.project))
+    if not can_cosponsor_needs(current_user, need.project):
+        return pages.cosponsoring_refused(need)
     form = CoSponsorForm()
 
     def cosponsor_need():
@@ -143,6 +146,24 @@ def cosponsor(key, number):
                            form.is_willing_to_cofund.data, form.is_willing_to_test.data)
         return _("%(org)s now co-sponsors this need.", org=current_user.organisation.name)
     return pages.cosponsors_answer(need, attempt(cosponsor_need), form)
+
+
+@bp.post("/p/<key>/needs/<int:number>/cosponsor/edit")
+@login_required
+def update_cosponsorship(key, number):
+    """Change my municipality's note and willingness without withdrawing the co-sponsorship."""
+    need = get_need_or_404(key, number)
+    if not can_cosponsor_needs(current_user, need.project):
+        return pages.cosponsoring_refused(need)
+    form = CoSponsorForm()
+
+    def update():
+        if not form.validate_on_submit():
+            raise RuleViolation(_("Check the form: the note is too long."), "note")
+        services.update_cosponsorship(need, current_user, form.note.data or "",
+                                      form.is_willing_to_cofund.data, form.is_willing_to_test.data)
+        return _("The co-sponsorship of %(org)s is saved.", org=current_user.organisation.name)
+    return pages.cosponsors_answer(need, attempt(update), form)
 
 
 @bp.post("/p/<key>/needs/<int:number>/cosponsor/withdraw")

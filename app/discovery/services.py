@@ -115,11 +115,13 @@ def _actor_label(actor) -> str:
 
 
 def _log(need: Need, field: str, old="", new="", *, actor=None, comment="", by_system=False,
-         at: datetime | None = None):
+         at: datetime | None = None, **params):
+    """A line of the need's history. `comment` is what a person wrote; what the system adds
+    goes in `params` as values (a decision's title), never as a sentence in one language."""
     need.changes.append(NeedChange(
         field=field, old_value=str(old or ""), new_value=str(new or ""), comment=comment or "",
         actor=actor, actor_label=_actor_label(actor), is_by_system=by_system,
-        created_at=at or utcnow()))
+        params={k: v for k, v in params.items() if v}, created_at=at or utcnow()))
 
 
 def _touch(need: Need, at: datetime | None = None) -> None:
@@ -234,9 +236,10 @@ def allowed_statuses(need: Need, by_system: bool = False) -> list[str]:
 
 def set_status(need: Need, status: str, actor=None, rationale: str | None = None,
                by_system: bool = False, rationale_public: bool = False,
-               at: datetime | None = None) -> NeedChange | None:
+               at: datetime | None = None, decision: str = "") -> NeedChange | None:
     """Move a need along its lifecycle. Declining and parking need a rationale, which everyone
-    sees; `rationale_public` puts a declined need and its rationale on the public roadmap.
+    sees; `rationale_public` puts a declined need and its rationale on the public roadmap;
+    `decision` is the title of the steering group's decision that made the change.
     A system change to the status the need already has does nothing (returns None), so item
     events may call this freely."""
     if not status:
@@ -271,7 +274,7 @@ def set_status(need: Need, status: str, actor=None, rationale: str | None = None
     _touch(need, now)
     actor = None if by_system else actor
     _log(need, "status", old, status, actor=actor, comment=rationale, by_system=by_system,
-         at=now)
+         at=now, decision=decision)
     record("need.status_changed", project=need.project, target=need, target_label=need.label,
            actor=actor, actor_label="system" if by_system else None, at=now,
            old=old, new=status, rationale=rationale or None, by_system=by_system or None)
@@ -344,6 +347,31 @@ def withdraw_cosponsorship(need: Need, user) -> None:
     db.session.expire(need, ["cosponsors"])
 
 
+def update_cosponsorship(need: Need, user, note: str = "", is_willing_to_cofund: bool = False,
+                         is_willing_to_test: bool = False) -> bool:
+    """Change the note and the willingness of the user's municipality's co-sponsorship without
+    withdrawing it (it keeps its date). Returns whether anything changed."""
+    sponsorship = cosponsorship_of(need, user.organisation_id)
+    if sponsorship is None:
+        raise RuleViolation(_("%(org)s does not co-sponsor this need.",
+                              org=user.organisation.name), status=409)
+    note = clean_text(note)
+    _check_length("note", note, MAX_COSPONSOR_NOTE)
+    wanted = (note, bool(is_willing_to_cofund), bool(is_willing_to_test))
+    if wanted == (sponsorship.note, sponsorship.is_willing_to_cofund,
+                  sponsorship.is_willing_to_test):
+        return False
+    sponsorship.note, sponsorship.is_willing_to_cofund, sponsorship.is_willing_to_test = wanted
+    org_name = sponsorship.organisation.name
+    _log(need, "cosponsor", old=org_name, new=org_name, actor=user, comment=note)
+    _touch(need)
+    record("need.cosponsorship_changed", project=need.project, target=need,
+           target_label=need.label, actor=user, organisation=org_name,
+           cofund=wanted[1], test_municipality=wanted[2])
+    db.session.flush()
+    return True
+
+
 def add_note(need: Need, author, kind: str, body: str, occurred_on: date | None = None,
              at: datetime | None = None) -> NeedNote:
     """Add a dated entry to the discovery log (`at` is when it was written, else now)."""
@@ -390,8 +418,10 @@ def escalate(need: Need, actor, reason: str, at: datetime | None = None) -> None
     db.session.flush()
 
 
-def withdraw_escalation(need: Need, actor, comment: str = "", at: datetime | None = None) -> None:
-    """Take the need out of the steering group's queue (decided, or no longer needed)."""
+def withdraw_escalation(need: Need, actor, comment: str = "", at: datetime | None = None,
+                        decision: str = "") -> None:
+    """Take the need out of the steering group's queue: no longer needed (with the person's
+    `comment`), or decided by the steering group's decision titled `decision`."""
     _lock(need)
     if not need.is_escalated:
         raise RuleViolation(_("The need is not escalated."), status=409)
@@ -402,7 +432,9 @@ def withdraw_escalation(need: Need, actor, comment: str = "", at: datetime | Non
     need.escalated_by = None
     need.escalation_reason = ""
     _touch(need, at)
-    _log(need, "escalation", "escalated", "", actor=actor, comment=comment, at=at)
-    record("need.escalation_withdrawn", project=need.project, target=need,
-           target_label=need.label, actor=actor, comment=comment or None, at=at)
+    _log(need, "escalation", "escalated", "decided" if decision else "", actor=actor,
+         comment=comment, at=at, decision=decision)
+    record("need.escalation_decided" if decision else "need.escalation_withdrawn",
+           project=need.project, target=need, target_label=need.label, actor=actor,
+           comment=comment or None, decision=decision or None, at=at)
     db.session.flush()

@@ -9,13 +9,13 @@ from app.accounts.models import User
 from app.accounts.services import get_user_by_email
 from app.extensions import db
 from app.organisations.models import Organisation
-from app.projects import services
+from app.projects import pages, services
 from app.projects.forms import (PARTICIPATION_LABELS, ROLE_LABELS, AddMemberForm,
                                 AddOrganisationForm, ProjectForm, RolesForm)
 from app.projects.loaders import get_by_id, get_in_project_or_404, get_project_or_404
 from app.projects.models import Membership, ProjectOrganisation
-from app.projects.permissions import (can_administer_site, can_manage_members, require,
-                                      roles_in)
+from app.projects.permissions import (can_administer_site, can_manage_members,
+                                      can_view_project, require, roles_in)
 from app.services import RuleViolation
 from app.web import attempt, redirect_with, submit
 
@@ -140,18 +140,31 @@ def set_roles(key, membership_id):
                          _members_url(key))
 
 
-@bp.post("/p/<key>/members/<int:membership_id>/remove")
+@bp.get("/p/<key>/members/<int:membership_id>/remove")
 @login_required
-def remove_member(key, membership_id):
-    """Remove a member from the project."""
+def confirm_remove_member(key, membership_id):
+    """Ask before removing a member (the dialog's content, or a page without JavaScript)."""
     project = get_project_or_404(key)
     require(can_manage_members(current_user, project))
     membership = get_in_project_or_404(Membership, project, membership_id)
-    name = membership.user.name
-    outcome = attempt(lambda: services.remove_member(membership))
+    return pages.confirm_member_removal(project, membership)
+
+
+@bp.post("/p/<key>/members/<int:membership_id>/remove")
+@login_required
+def remove_member(key, membership_id):
+    """Remove a member from the project; whoever removed themself lands on My projects."""
+    project = get_project_or_404(key)
+    require(can_manage_members(current_user, project))
+    membership = get_in_project_or_404(Membership, project, membership_id)
+    name, is_self = membership.user.name, membership.user_id == current_user.id
+    outcome = attempt(lambda: services.remove_member(membership, current_user))
     if not outcome.ok:
         flash(outcome.refusal.message, "error")
         return _members_page(project, status=outcome.status)
+    if is_self and not can_view_project(current_user, project):
+        return redirect_with(_("You are no longer a member of %(project)s.",
+                               project=project.name), url_for("main.index"))
     return redirect_with(_("%(name)s is no longer a member.", name=name), _members_url(key))
 
 
@@ -173,6 +186,18 @@ def add_organisation(key):
     if not outcome.ok:
         return _members_page(project, add_org_form=form, status=outcome.status)
     return redirect_with(outcome.value, _members_url(key))
+
+
+@bp.get("/p/<key>/organisations/<int:organisation_id>/remove")
+@login_required
+def confirm_remove_organisation(key, organisation_id):
+    """Ask before an organisation leaves the project (dialog content, or a page)."""
+    project = get_project_or_404(key)
+    require(can_manage_members(current_user, project))
+    org = get_by_id(Organisation, organisation_id)
+    if org is None or services.participation_of(project, org.id) is None:
+        abort(404)
+    return pages.confirm_organisation_removal(project, org)
 
 
 @bp.post("/p/<key>/organisations/<int:organisation_id>/remove")

@@ -57,11 +57,9 @@ def add_participation(project: Project, organisation, kind: str) -> ProjectOrgan
     return part
 
 
-def remove_participation(project: Project, organisation) -> None:
-    """Remove an organisation from the project; refused while its people are still members."""
-    part = participation_of(project, organisation.id)
-    if part is None:
-        raise RuleViolation(_("The organisation does not take part in the project."), status=404)
+def participation_problem(project: Project, organisation) -> str | None:
+    """Why the organisation cannot leave the project now (its people are still members), or
+    None."""
     remaining = db.session.scalar(
         select(func.count(Membership.id)).where(
             Membership.project_id == project.id,
@@ -69,9 +67,19 @@ def remove_participation(project: Project, organisation) -> None:
         )
     )
     if remaining:
-        raise RuleViolation(
-            _("Remove the %(n)d members from %(org)s first.", n=remaining, org=organisation.name)
-        )
+        return _("Remove the %(n)d members from %(org)s first.", n=remaining,
+                 org=organisation.name)
+    return None
+
+
+def remove_participation(project: Project, organisation) -> None:
+    """Remove an organisation from the project; refused while its people are still members."""
+    part = participation_of(project, organisation.id)
+    if part is None:
+        raise RuleViolation(_("The organisation does not take part in the project."), status=404)
+    problem = participation_problem(project, organisation)
+    if problem:
+        raise RuleViolation(problem)
     record("participation.removed", project=project, target=organisation, kind=part.kind)
     db.session.delete(part)
     db.session.flush()
@@ -111,11 +119,42 @@ def membership_of(project: Project, user_id: int) -> Membership | None:
     )
 
 
+def _lock_project(project: Project) -> None:
+    """Hold the project's row until commit: two secretariat members removing each other at
+    once must not both see the other one remaining."""
+    db.session.execute(select(Project.id).where(Project.id == project.id).with_for_update())
+
+
+def _other_secretariat_members(membership: Membership) -> int:
+    return db.session.scalar(
+        select(func.count(Membership.id)).join(MembershipRole)
+        .where(Membership.project_id == membership.project_id, Membership.id != membership.id,
+               MembershipRole.role == Role.SECRETARIAT))
+
+
+def removal_problem(membership: Membership) -> str | None:
+    """Why this member may not be removed, or None: the last secretariat member stays, or
+    nobody could manage the project's members any more."""
+    if Role.SECRETARIAT in membership.role_names and not _other_secretariat_members(membership):
+        return _("%(name)s is the last member of the secretariat of %(project)s and cannot be "
+                 "removed: give someone else the secretariat role first.",
+                 name=membership.user.name, project=membership.project.name)
+    return None
+
+
 def set_roles(membership: Membership, roles) -> tuple[set[str], set[str]]:
-    """Replace a member's roles; returns (added, removed)."""
+    """Replace a member's roles; returns (added, removed). The last secretariat member keeps
+    that role (as `remove_member` keeps them)."""
     roles = _clean_roles(roles)
     current = set(membership.role_names)
     added, removed = roles - current, current - roles
+    if Role.SECRETARIAT in removed:
+        _lock_project(membership.project)
+        if not _other_secretariat_members(membership):
+            raise RuleViolation(
+                _("%(name)s is the last member of the secretariat and keeps that role: give "
+                  "someone else the secretariat role first.", name=membership.user.name),
+                "roles", status=409)
     for row in list(membership.roles):
         if row.role in removed:
             membership.roles.remove(row)
@@ -129,10 +168,15 @@ def set_roles(membership: Membership, roles) -> tuple[set[str], set[str]]:
     return added, removed
 
 
-def remove_member(membership: Membership) -> None:
-    """End a membership and every role held through it."""
+def remove_member(membership: Membership, actor=None) -> None:
+    """End a membership and every role held through it; refused for the last secretariat
+    member (409), who would leave the project with nobody to manage it."""
+    _lock_project(membership.project)
+    problem = removal_problem(membership)
+    if problem:
+        raise RuleViolation(problem, status=409)
     record("project.member_removed", project=membership.project, target=membership.user,
-           roles=sorted(membership.role_names))
+           actor=actor, roles=sorted(membership.role_names))
     db.session.delete(membership)
     db.session.flush()
     forget_roles()

@@ -82,7 +82,7 @@ def burndown_chart(data: Burndown, day_label) -> BurndownChart:
                                                   for n, d in enumerate(days) if d.is_past]
     markers = [(x(n + 1), frame.y(d.remaining)) for n, d in enumerate(days)
                if d.is_past and d.scope]
-    every = max(1, math.ceil(len(days) / 14))
+    every = max(1, math.ceil(len(days) / 7))  # a label ("30. nov.") is ~45 of 590 units wide
     frame.x_ticks = [Tick(round(x(n) + step / 2, 1), day_label(d.day))
                      for n, d in enumerate(days) if n % every == 0]
     shade = [(x(n), round(step, 1)) for n, d in enumerate(days) if not d.is_working_day]

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from app.digests.registry import DigestContext, Figure, Item, Section, digest_section
 from app.extensions import db
+from app.i18n import format_day, format_day_short
 from app.projects.models import Role
 from app.sprints import reports
-from app.sprints.display import decimal, weekday_label
+from app.sprints.display import decimal
 from app.sprints.models import Sprint, SprintState
 from app.clock import local_date
 
@@ -55,13 +56,13 @@ def _active_section(ctx: DigestContext, sprint: Sprint, items: list[Item]) -> Se
     since = today - timedelta(days=13)
     for day in data.days:
         if day.is_past and day.is_working_day and day.day >= since:
-            figures.append(Figure(_("Remaining %(day)s", day=weekday_label(day.day)),
+            figures.append(Figure(_("Remaining %(day)s", day=format_day_short(day.day, True)),
                                   _number(day.remaining), _number(max(data.committed, 1))))
     items.append(Item(text=_("Burndown and plan of %(name)s", name=sprint.name),
                       link=url_for("sprints.show", key=ctx.project.key, sprint_id=sprint.id)))
     return Section(
         title=_("%(name)s: %(start)s – %(end)s", name=sprint.name,
-                start=weekday_label(sprint.start_date), end=weekday_label(sprint.end_date)),
+                start=format_day(sprint.start_date), end=format_day(sprint.end_date)),
         summary=_("Sprint goal: %(goal)s", goal=sprint.goal) if sprint.goal else None,
         figures=figures, items=items,
         more_link=url_for("sprints.review", key=ctx.project.key, sprint_id=sprint.id))

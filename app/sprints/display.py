@@ -1,6 +1,7 @@
 """Sprint states and figures in words, for templates."""
-from flask_babel import format_date, format_decimal, lazy_gettext as _l
+from flask_babel import format_decimal, lazy_gettext as _l
 
+from app.i18n import format_day_short
 from app.sprints.models import SprintState
 
 STATE_LABELS = {
@@ -15,8 +16,8 @@ def state_label(state: str) -> str:
 
 
 def day_label(day) -> str:
-    """A short day for chart axes: 27/11."""
-    return format_date(day, "d/M")
+    """A short day for chart axes: "27. nov." (the house's day without its year)."""
+    return format_day_short(day)
 
 
 def active_sprint_of(project):
@@ -27,8 +28,8 @@ def active_sprint_of(project):
 
 
 def weekday_label(day) -> str:
-    """A day in a table: "fre. 27/11"."""
-    return format_date(day, "EEE d/M")
+    """A day in a table: "fre. 27. nov."."""
+    return format_day_short(day, weekday=True)
 
 
 def decimal(value) -> str:

@@ -14,7 +14,8 @@ import math
 from datetime import date, datetime, timedelta
 
 from flask import current_app, g, has_request_context
-from flask_babel import format_date, gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +26,7 @@ from app.backlog.services import items_changed_now
 from app.clock import local_today
 from app.database import parse_id, utcnow
 from app.extensions import db
+from app.i18n import format_day
 from app.projects.models import Project
 from app.services import RuleViolation, clean_text
 from app.sprints.models import MAX_GOAL, MAX_NAME, MAX_RETRO, Sprint, SprintState
@@ -97,11 +99,11 @@ def check_dates(project: Project, start, end, exclude: Sprint | None = None) -> 
     if start < earliest and (exclude is None or start != exclude.start_date):
         raise RuleViolation(_("The start date can be at most %(n)d years back: %(date)s or "
                               "later.", n=current_app.config.get("SPRINT_YEARS_BACK", 5),
-                              date=format_date(earliest)), "start_date")
+                              date=format_day(earliest)), "start_date")
     if end > latest and (exclude is None or end != exclude.end_date):
         raise RuleViolation(_("The end date can be at most %(n)d years ahead: %(date)s or "
                               "earlier.", n=current_app.config.get("SPRINT_YEARS_AHEAD", 5),
-                              date=format_date(latest)), "end_date")
+                              date=format_day(latest)), "end_date")
     if end <= start:
         raise RuleViolation(_("The end date must be after the start date."), "end_date")
     weeks = max_sprint_weeks()
@@ -120,7 +122,7 @@ def check_dates(project: Project, start, end, exclude: Sprint | None = None) -> 
         moved_start = exclude is None or start != exclude.start_date
         raise RuleViolation(
             _("The dates overlap with %(name)s (%(start)s – %(end)s).", name=other.name,
-              start=format_date(other.start_date), end=format_date(other.end_date)),
+              start=format_day(other.start_date), end=format_day(other.end_date)),
             "start_date" if moved_start else "end_date")
 
 

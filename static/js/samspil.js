@@ -58,6 +58,47 @@
     if (event.target.closest && event.target.closest("[data-print]")) window.print();
   });
 
+  // A question before what cannot be undone ("Remove …?"): the link fetches it with htmx into
+  // a <dialog> shown as a modal, so the page behind is inert; Tab stays inside it, Escape or
+  // Cancel closes it, and the focus goes back to the link. Without JavaScript the link opens
+  // the same question as a page.
+  var confirmOpener = null;
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var body = event.detail.target;
+    if (!body || body.id !== "confirm-dialog-body") return;
+    var box = body.closest("dialog");
+    confirmOpener = event.detail.requestConfig ? event.detail.requestConfig.elt : null;
+    if (!box.open) box.showModal();
+    var cancel = body.querySelector("[data-confirm-cancel]");  // the choice that changes nothing
+    if (cancel) cancel.focus();
+  });
+
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("dialog [data-confirm-cancel]");
+    if (!cancel) return;
+    event.preventDefault();
+    cancel.closest("dialog").close();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab") return;
+    var box = event.target.closest && event.target.closest("dialog.confirm-dialog[open]");
+    if (!box) return;
+    var stops = box.querySelectorAll("a[href], button:not([disabled]), input:not([type=hidden])");
+    if (!stops.length) return;
+    var first = stops[0], last = stops[stops.length - 1];
+    if (event.shiftKey && event.target === first) { event.preventDefault(); last.focus(); }
+    else if (!event.shiftKey && event.target === last) { event.preventDefault(); first.focus(); }
+  });
+
+  document.addEventListener("close", function (event) {
+    if (!event.target.classList || !event.target.classList.contains("confirm-dialog")) return;
+    event.target.querySelector("#confirm-dialog-body").innerHTML = "";
+    if (confirmOpener && document.body.contains(confirmOpener)) confirmOpener.focus();
+    confirmOpener = null;
+  }, true);
+
   // A list that grows as one scrolls names its rows (data-rows="selector"); a change posted from
   // inside it says how many rows are shown, so the answer re-renders as many and no fewer.
   document.addEventListener("htmx:configRequest", function (event) {

@@ -40,7 +40,7 @@ def test_board_shows_a_column_per_status_with_cards(world, login, make_item):
         assert f'id="cell-all-{status}"' in html
     assert card_ids_in(html, "ready") == ["1"] and card_ids_in(html, "backlog") == ["2"]
     # The assignee's name is also in the filter's choices: look for it on the card.
-    assert '<span class="card__assignee">A developer</span>' in html
+    assert '<span class="card__assignee"><bdi>A developer</bdi></span>' in html
     assert "3 pt" in html and "0 needs" in html
     assert "Et epos" not in html.split('id="board-grid"')[1].split("board-poller")[0]
     assert "js-move-menu" not in html  # observers only look

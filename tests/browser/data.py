@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.accounts.services import get_user_by_email
+from app.accounts.services import create_user, get_user_by_email
 from app.backlog.models import Item
-from app.backlog.services import create_item
+from app.backlog.services import add_comment, create_item
 from app.board.services import move_item
 from app.decisions.services import record_decision
 from app.discovery.models import Need
@@ -27,6 +27,7 @@ from app.projects.services import add_member, add_participation, create_project,
 from app.sprints.services import create_sprint
 
 _serial = itertools.count()
+DEMO_PASSWORD = "samspil-demo"
 
 
 def _new_key() -> str:
@@ -92,10 +93,29 @@ class LiveData:
                 add_member(project, user, roles)
         return key
 
-    def item(self, key: str, title: str, by: str, **fields) -> int:
-        """A backlog item (at the bottom of the ranking unless `position="top"`); its number."""
+    def person(self, key: str, name: str, like: str, roles: list[str]) -> str:
+        """A new member of the project named `name`, in the organisation of the demo account
+        `like`, with the demo password; their e-mail."""
+        email = f"person{next(_serial)}@{like.split('@')[1]}"
         with self._session():
+            user = create_user(email, name, DEMO_PASSWORD, self._user(like).organisation,
+                               check_password=False)
+            add_member(self._project(key), user, roles)
+        return email
+
+    def item(self, key: str, title: str, by: str, assignee: str | None = None,
+             **fields) -> int:
+        """A backlog item (at the bottom of the ranking unless `position="top"`), assigned to
+        the member with the e-mail `assignee` if given; its number."""
+        with self._session():
+            if assignee:
+                fields["assignee_id"] = self._user(assignee).id
             return create_item(self._project(key), self._user(by), title, **fields).number
+
+    def comment(self, key: str, number: int, by: str, body: str) -> None:
+        """A comment on an item."""
+        with self._session():
+            add_comment(self._item(key, number), self._user(by), body)
 
     def move(self, key: str, number: int, status: str, by: str) -> None:
         """Move an item to another column, as someone else on another screen would."""
@@ -109,15 +129,17 @@ class LiveData:
             return create_sprint(self._project(key), self._user(by), name, today,
                                  today + timedelta(days=13), capacity).id
 
-    def need(self, key: str, title: str, by: str, statuses=(), escalation: str = "") -> int:
-        """A need submitted by `by`'s municipality, then moved through `statuses` and
-        escalated to the steering group with the reason `escalation`, if given; its number."""
+    def need(self, key: str, title: str, by: str, statuses=(), escalation: str = "",
+             **fields) -> int:
+        """A need submitted by `by`'s municipality (its texts in `fields`, or plain defaults),
+        then moved through `statuses` and escalated to the steering group with the reason
+        `escalation`, if given; its number."""
         with self._session():
             actor = self._user(by)
-            need = create_need(self._project(key), actor, title=title,
-                               background=f"Baggrund for {title.lower()}.",
-                               desired_outcome="Et bedre overblik.",
-                               expected_value="Mindre dobbeltarbejde.")
+            texts = {"background": f"Baggrund for {title.lower()}.",
+                     "desired_outcome": "Et bedre overblik.",
+                     "expected_value": "Mindre dobbeltarbejde.", **fields}
+            need = create_need(self._project(key), actor, title=title, **texts)
             for status in statuses:
                 set_status(need, status, actor)
             if escalation:

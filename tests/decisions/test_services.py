@@ -40,10 +40,10 @@ def test_approving_and_declining_settles_the_escalated_needs(dec):
         (dec.submitted.id, "declined", "submitted", "declined")])
     history = [(c.field, c.old_value, c.new_value, c.actor_id) for c in dec.submitted.changes]
     assert ("status", "submitted", "declined", dec.steering.id) in history
-    assert ("escalation", "escalated", "", dec.steering.id) in history
+    assert ("escalation", "escalated", "decided", dec.steering.id) in history
     actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions.count("need.status_changed") == 3  # one set up by the fixture
-    assert actions.count("need.escalation_withdrawn") == 2
+    assert actions.count("need.escalation_decided") == 2
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "decision.recorded"))
     assert event.target_id == decision.id and event.actor_id == dec.steering.id
     assert event.details["outcomes"] == {str(dec.in_discovery.number): "approved",

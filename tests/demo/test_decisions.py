@@ -26,7 +26,8 @@ def test_the_demo_has_decisions_and_a_need_waiting(app):
         assert decision.created_at.date() == decision.decided_on
     parked = outcomes[0].need
     settled = [c for c in parked.changes if c.field in ("status", "escalation")][-2:]
-    assert [(c.field, c.new_value) for c in settled] == [("status", "parked"), ("escalation", "")]
+    assert [(c.field, c.new_value) for c in settled] == [("status", "parked"),
+                                                         ("escalation", "decided")]
     assert {c.created_at.date() for c in settled} == {decisions[-1].decided_on}
     assert parked.status_changed_at.date() == decisions[-1].decided_on
     recorded = db.session.scalars(select(AuditEvent.created_at)

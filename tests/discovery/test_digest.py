@@ -50,3 +50,22 @@ def test_the_digest_email_renders_the_needs(disc):
                              utcnow() + timedelta(seconds=1))
     assert "Overblik over databehandleraftaler" in rendered.text
     assert "/p/ALPHA/needs/1" in rendered.html
+
+
+def test_a_need_decided_by_the_steering_group_names_the_decision_in_the_readers_language(disc):
+    from datetime import date
+
+    from app.decisions.services import OutcomeChoice, record_decision
+
+    steering = disc.world.users["steering"]
+    for status in (S.IN_DISCOVERY, S.READY):
+        services.set_status(disc.need, status, actor=disc.po)
+    services.escalate(disc.need, disc.po, "Skal vi i gang nu?")
+    record_decision(disc.project, steering, decided_on=date.today(), title="Vi går i gang",
+                    outcomes=[OutcomeChoice(disc.need, "approved", S.PLANNED)])
+    for locale, note in (("en", "Decided by the steering group: Vi går i gang"),
+                         ("da", "Besluttet af styregruppen: Vi går i gang")):
+        steering.locale = locale
+        db.session.commit()
+        texts = [(i.status, i.meta) for i in _section(disc, "steering").items]
+        assert (("Planned" if locale == "en" else "Planlagt"), note) in texts, texts

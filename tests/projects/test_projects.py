@@ -3,6 +3,9 @@ from sqlalchemy import func, select
 
 from app.projects.models import Membership, Project, ProjectOrganisation
 from app.projects.services import membership_of
+from tests.pages import shown
+
+EN = {"Accept-Language": "en"}
 
 
 def test_site_admin_creates_a_project(world, client, login, db):
@@ -110,3 +113,78 @@ def test_add_participation_rules(world, client, login, db):
     forged = client.post("/p/ALPHA/organisations", data={"org-organisation_id": "999999",
                                                          "org-kind": "member"})
     assert forged.status_code == 422
+
+
+# Removing members and organisations: asked first, and never the last secretariat member ------
+
+def test_remove_asks_first_on_a_page_of_its_own(world, client, login):
+    observer = membership_of(world.project_a, world.users["observer"].id)
+    login(world.users["secretariat"])
+    page = client.get(f"/p/ALPHA/members/{observer.id}/remove", headers=EN)
+    text = shown(page.text)
+    assert page.status_code == 200 and "<h1" in page.text
+    assert "Remove A observer from Alfa?" in text
+    assert "A observer will lose their roles in the project (Observer) and no longer see it." \
+        in text
+    assert 'action="/p/ALPHA/members/' in page.text and "Cancel" in text
+    assert membership_of(world.project_a, world.users["observer"].id) is not None  # asked only
+    members = client.get("/p/ALPHA/members").text
+    assert f'href="/p/ALPHA/members/{observer.id}/remove"' in members
+
+
+def test_remove_question_as_the_dialog_content_with_htmx(world, client, login):
+    login(world.users["secretariat"])
+    page = client.get(f"/p/ALPHA/organisations/{world.vendor.id}/remove",
+                      headers={**EN, "HX-Request": "true"})
+    assert page.status_code == 200 and "<html" not in page.text and "<h2" in page.text
+    assert "HX-Request" in page.headers["Vary"]
+    # The vendor's people are still members: the question says why not, and offers no button.
+    assert "Remove the 2 members from Nordlys Software ApS first." in shown(page.text)
+    assert 'type="submit"' not in page.text
+
+
+def test_the_last_secretariat_member_cannot_be_removed_nor_remove_themself(world, client,
+                                                                          login, db):
+    secretariat = world.users["secretariat"]
+    own = membership_of(world.project_a, secretariat.id)
+    login(secretariat)
+    question = client.get(f"/p/ALPHA/members/{own.id}/remove", headers=EN)
+    assert "is the last member of the secretariat of Alfa and cannot be removed" in \
+        shown(question.text)
+    refused = client.post(f"/p/ALPHA/members/{own.id}/remove", headers=EN)
+    assert refused.status_code == 409
+    assert "is the last member of the secretariat of Alfa" in shown(refused.text)
+    assert membership_of(world.project_a, secretariat.id) is not None
+    login(world.users["site_admin"])
+    assert client.post(f"/p/ALPHA/members/{own.id}/remove").status_code == 409
+    assert membership_of(world.project_a, secretariat.id) is not None
+
+
+def test_the_last_secretariat_member_keeps_the_role(world, client, login):
+    own = membership_of(world.project_a, world.users["secretariat"].id)
+    login(world.users["secretariat"])
+    response = client.post(f"/p/ALPHA/members/{own.id}/roles",
+                           data={f"m{own.id}-roles": ["observer"]}, headers=EN)
+    assert response.status_code == 409
+    assert "keeps that role" in shown(response.text)
+    assert membership_of(world.project_a, world.users["secretariat"].id).role_names == {
+        "secretariat"}
+
+
+def test_removing_oneself_says_where_one_lands_and_lands_there(world, client, login, factory,
+                                                               db):
+    from app.projects.models import Role
+
+    colleague = factory.user(world.muni_a, name="Anden Sekretær", roles=[Role.SECRETARIAT],
+                             project=world.project_a)
+    db.session.commit()
+    own = membership_of(world.project_a, colleague.id)
+    login(colleague)
+    question = shown(client.get(f"/p/ALPHA/members/{own.id}/remove", headers=EN).text)
+    assert "You will lose your roles in the project: Secretariat." in question
+    assert "You will no longer see the project; you will land on My projects." in question
+    response = client.post(f"/p/ALPHA/members/{own.id}/remove", headers=EN)
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert membership_of(world.project_a, colleague.id) is None
+    landing = client.get("/", headers=EN)
+    assert landing.status_code == 200 and "You are no longer a member of Alfa." in landing.text

@@ -217,6 +217,7 @@ def test_members_page_links_the_audit_log_for_those_who_may_read_it(world, clien
 def test_areas_can_register_labels_for_their_actions(world, client, login, db):
     from app.audit.labels import ACTION_LABELS, register_actions
 
+    before = ACTION_LABELS["need.status_changed"]
     register_actions({"need.status_changed": "Need status changed"})
     try:
         record("need.status_changed", project=world.project_a, target_label="Behov 1",
@@ -225,9 +226,9 @@ def test_areas_can_register_labels_for_their_actions(world, client, login, db):
         login(world.users["secretariat"])
         html = client.get("/p/ALPHA/audit",
                           headers={"Accept-Language": "en"}).get_data(as_text=True)
-        assert "Need status changed" in html and "submitted" in html and "ready" in html
+        assert "Need status changed" in html and "Submitted" in html and "Ready" in html
     finally:
-        ACTION_LABELS.pop("need.status_changed")
+        ACTION_LABELS["need.status_changed"] = before  # the real label, for the later tests
 
 
 def test_htmx_request_gets_the_events_partial(world, client, login):

@@ -1,0 +1,162 @@
+"""The audit log speaks the reader's language: every action any service records has a label
+in Danish and English, and after a scenario that records every one of them, neither the site's
+nor the project's log shows the program's own vocabulary (dotted action names, snake_case
+values, Python reprs, ISO dates)."""
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.audit.labels import ACTION_LABELS
+from app.audit.models import AuditEvent
+from app.backlog.services import create_item
+from app.board.services import move_item
+from app.decisions.services import OutcomeChoice, record_decision
+from app.digests.models import DeliveryState
+from app.digests.services import retry_failed
+from app.discovery.services import (cosponsor, create_need, escalate, set_status,
+                                    update_cosponsorship, withdraw_cosponsorship,
+                                    withdraw_escalation)
+from app.extensions import db
+from app.projects.models import ParticipationKind, Role
+from app.projects.services import (add_participation, membership_of, remove_member,
+                                   remove_participation, set_roles)
+from app.sprints.services import (close_sprint, commit_item, create_sprint, delete_sprint,
+                                  start_sprint)
+from tests.conftest import PASSWORD
+from tests.digests.helpers import make_delivery
+from tests.pages import shown
+
+ROOT = Path(__file__).resolve().parents[2]
+# record("action", …) and record("a" if … else "b", …): the action names written in the code.
+_RECORD_CALL = re.compile(r'(?<![\w.])record\(\s*("[^"]*"(?:\s+if\s[^,]*?\selse\s+"[^"]*")?)')
+_QUOTED = re.compile(r'"([a-z_]+\.[a-z_]+)"')
+
+
+def recorded_in_code() -> set[str]:
+    """Every action name a service (or route) passes to `record`."""
+    actions = set()
+    for path in (ROOT / "app").rglob("*.py"):
+        for call in _RECORD_CALL.findall(path.read_text("utf-8")):
+            actions |= set(_QUOTED.findall(call))
+    return actions
+
+
+def test_every_recorded_action_has_a_label_in_both_languages(app):
+    actions = recorded_in_code()
+    assert {"account.signed_in", "decision.recorded", "item.reopened"} <= actions  # the scan
+    missing = sorted(actions - ACTION_LABELS.keys())
+    assert not missing, f"actions without a label in app/audit/labels.py: {missing}"
+    with app.test_request_context():
+        for action in sorted(actions):
+            with force_locale("en"):
+                english = str(ACTION_LABELS[action])
+            with force_locale("da"):
+                danish = str(ACTION_LABELS[action])
+            assert english != action and danish not in (action, english), action
+
+
+def _every_action(world, client, factory):
+    """A day in project A in which every recorded action happens at least once."""
+    u = world.users
+    project = world.project_a
+    # Accounts: signing in (and failing to), changing the password, signing out.
+    client.post("/login", data={"email": "observer@a.example", "password": "not-it-at-all"})
+    client.post("/login", data={"email": "observer@a.example", "password": PASSWORD})
+    client.post("/settings/password", data={"pw-current_password": PASSWORD,
+                                            "pw-password": "a-much-longer-secret-42"})
+    client.post("/logout")
+    # Organisations, participation and roles (creating them is in the world already).
+    aarhus = factory.municipality("Aarhus Kommune", 751)
+    add_participation(project, aarhus, ParticipationKind.MEMBER)
+    aarhus_po = factory.user(aarhus, name="Aarhus PO", roles=[Role.PRODUCT_OWNER],
+                             project=project)
+    guest = factory.community("Gæstefællesskab")
+    add_participation(project, guest, ParticipationKind.MEMBER)
+    remove_participation(project, guest)
+    set_roles(membership_of(project, u["observer"].id), [Role.OBSERVER, Role.STEERING])
+    remove_member(membership_of(project, u["observer"].id), u["secretariat"])
+    # Needs: status by hand and by the system, co-sponsoring, escalating and deciding.
+    need = create_need(project, u["product_owner"], title="Overblik over kontrakter",
+                       background="Regneark.", desired_outcome="Ét overblik.",
+                       expected_value="Færre fejl.")
+    set_status(need, "in_discovery", u["product_owner"])
+    cosponsor(need, aarhus_po, note="Også hos os.", is_willing_to_cofund=True,
+              is_willing_to_test=True)
+    update_cosponsorship(need, aarhus_po, note="Også hos os, fra 2027.")
+    withdraw_cosponsorship(need, aarhus_po)
+    escalate(need, u["product_owner"], "Skal vi bruge penge på det?")
+    withdraw_escalation(need, u["product_owner"], "Vi venter til næste år.")
+    escalate(need, u["product_owner"], "Nu haster det.")
+    item = create_item(project, u["product_owner"], "Eksport til regneark", estimate=3)
+    record_decision(project, u["steering"], decided_on=date.today(), title="Vi prioriterer",
+                    needs=[need], items=[item],
+                    outcomes=[OutcomeChoice(need, "approved", "ready")])
+    set_status(need, "planned", by_system=True)
+    # Sprints and acceptance: started, rejected, accepted, reopened, closed; one deleted.
+    lead, dev, po = u["delivery_lead"], u["developer"], u["product_owner"]
+    today = date.today()
+    sprint = create_sprint(project, lead, "Sprint 1", today, today + timedelta(days=13), 20)
+    commit_item(sprint, lead, item)
+    start_sprint(sprint, lead)
+    for status in ("ready", "in_progress", "review", "acceptance"):
+        move_item(item, dev, status)
+    move_item(item, po, "in_progress", reason="Mangler CSV.")
+    for status in ("review", "acceptance"):
+        move_item(item, dev, status)
+    move_item(item, po, "done")
+    move_item(item, po, "in_progress", reason="Fejl i kolonnerne.")
+    close_sprint(sprint, lead)
+    spare = create_sprint(project, lead, "Sprint 2", today + timedelta(days=14),
+                          today + timedelta(days=27), 20)
+    delete_sprint(spare, lead)
+    db.session.commit()
+    # An administrator sends a failed digest again.
+    retry_failed(make_delivery(u["steering"], project, state=DeliveryState.FAILED))
+    db.session.commit()
+
+
+# The program's own words: action names and module paths, snake_case values, Python reprs,
+# ISO dates. Names of people and e-mail addresses are removed first (the world's people are
+# called "A product_owner").
+RAW = {
+    "dotted name": re.compile(r"\b[a-z]+\.[a-z_]+\b"),
+    "snake_case": re.compile(r"\b[a-z]+_[a-z_]+\b"),
+    "Python repr": re.compile(r"[{\[]'|'[}\]:]|\b(?:True|False|None)\b"),
+    "ISO date": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
+}
+
+
+def _raw_tokens(html: str, names: list[str]) -> dict[str, list[str]]:
+    text = shown(html[html.index("<main"):html.index("</main>")])
+    text = re.sub(r"\S+@\S+", " ", text)
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    found = {kind: sorted(set(pattern.findall(text))) for kind, pattern in RAW.items()}
+    return {kind: tokens for kind, tokens in found.items() if tokens}
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_audit_pages_show_no_program_internals(world, client, login, factory, language):
+    _every_action(world, client, factory)
+    recorded = set(db.session.scalars(select(AuditEvent.action).distinct()))
+    assert recorded_in_code() <= recorded, "the scenario must record every action"
+    names = [u.name for u in db.session.scalars(select(User))]
+    headers = {"Accept-Language": language}
+    login(world.users["site_admin"])
+    site = client.get("/audit", headers=headers)
+    assert site.status_code == 200 and _raw_tokens(site.text, names) == {}
+    login(world.users["secretariat"])
+    project = client.get("/p/ALPHA/audit", headers=headers)
+    assert project.status_code == 200 and _raw_tokens(project.text, names) == {}
+    words = shown(site.text)
+    if language == "da":
+        assert "Beslutning registreret" in words and "Under afdækning" in words
+        assert "#1: Godkendt" in words and "Systemet" in words
+    else:
+        assert "Decision recorded" in words and "In discovery" in words
+        assert "#1: Approved" in words and "The system" in words
