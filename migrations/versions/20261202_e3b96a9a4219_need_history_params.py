@@ -1,7 +1,7 @@
 """need history params: system texts stored as values, rendered in the reader's language
 
 Revision ID: e3b96a9a4219
-Revises: 8a79c8583405
+Revises: 5c1d7e9a4b20
 Create Date: 2026-12-02 02:25:20.467814
 
 A need's history and the audit log stored sentences in the language of whoever made the
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e3b96a9a4219'
-down_revision = '8a79c8583405'
+down_revision = '5c1d7e9a4b20'
 branch_labels = None
 depends_on = None
 
