@@ -29,8 +29,26 @@ CSP = "; ".join(
 )
 
 
+def digits_up_to(limit: int) -> str:
+    """A regular expression matching the numbers 0 … `limit` written without leading zeros."""
+    top = str(limit)
+    shorter = [r"0", rf"[1-9]\d{{0,{len(top) - 2}}}"] if len(top) > 1 else []
+    same_length = [top]
+    for i, digit in enumerate(top):
+        low = "1" if i == 0 and len(top) > 1 else "0"
+        if digit > low:
+            same_length.append(f"{top[:i]}[{low}-{int(digit) - 1}]" + rf"\d{{{len(top) - i - 1}}}")
+    return "(?:" + "|".join(shorter + same_length) + ")"
+
+
 class BoundedIntegerConverter(IntegerConverter):
-    """`<int:…>` that only matches 0 … MAX_ID, so forged huge ids answer 404."""
+    """`<int:…>` that only matches 0 … MAX_ID, so forged huge ids answer 404.
+
+    The bound is in the pattern, not only in `to_python`: Werkzeug decides "405 Method Not
+    Allowed" from the pattern alone, so a GET and a POST rule on one address would otherwise
+    answer a forged id's POST with 405 instead of 404."""
+
+    regex = digits_up_to(MAX_ID)
 
     def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

@@ -64,11 +64,13 @@ def _every_action(world, client, factory):
     """A day in project A in which every recorded action happens at least once."""
     u = world.users
     project = world.project_a
-    # Accounts: signing in (and failing to), changing the password, signing out.
+    # Accounts: signing in (and failing to), changing the password, signing out elsewhere
+    # and here.
     client.post("/login", data={"email": "observer@a.example", "password": "not-it-at-all"})
     client.post("/login", data={"email": "observer@a.example", "password": PASSWORD})
     client.post("/settings/password", data={"pw-current_password": PASSWORD,
                                             "pw-password": "a-much-longer-secret-42"})
+    client.post("/settings/sign-out-everywhere")
     client.post("/logout")
     # Organisations, participation and roles (creating them is in the world already).
     aarhus = factory.municipality("Aarhus Kommune", 751)

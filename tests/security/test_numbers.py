@@ -2,13 +2,15 @@
 accepts "²" and "١" that `int` refuses or reads, and `int` refuses more than 4,300 digits;
 either used to be a 500. A number that is not one is a 422 with a reason in a form, and "no
 filter" or the default in a URL."""
+import re
 from datetime import date
 
 import pytest
 
 from app.board.services import wip_limits
-from app.database import parse_int
+from app.database import MAX_ID, parse_int
 from app.extensions import db
+from app.security import digits_up_to
 from app.sprints import services as sprint_services
 
 HX = {"HX-Request": "true"}
@@ -67,3 +69,17 @@ def test_parse_int_takes_ascii_digits_within_bounds_only():
     assert parse_int(42, 1, 100) == 42
     for value in [*NOT_NUMBERS, None, "", "101", "0"]:
         assert parse_int(value, 1, 100) is None, value
+
+
+@pytest.mark.parametrize("limit", [0, 5, 9, 10, 21, 100, 909, 12345])
+def test_the_id_pattern_matches_exactly_the_numbers_up_to_its_limit(limit):
+    pattern = re.compile(digits_up_to(limit) + r"\Z")
+    assert [n for n in range(limit * 3 + 30) if pattern.match(str(n))] == list(range(limit + 1))
+
+
+def test_the_route_id_pattern_stops_at_the_largest_database_id():
+    pattern = re.compile(digits_up_to(MAX_ID) + r"\Z")
+    assert pattern.match(str(MAX_ID)) and pattern.match("1999999999")
+    for forged in (MAX_ID + 1, 2200000000, 10**10, 10**25):
+        assert not pattern.match(str(forged))
+    assert not pattern.match("007")
