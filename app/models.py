@@ -14,5 +14,5 @@ from app.sprints.models import Sprint
 __all__ = ["AuditEvent", "BacklogCounter", "Comment", "Decision", "DecisionOutcome",
            "DigestDelivery", "DigestSubscription", "Item", "ItemHistory", "Label", "Membership",
            "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink",
-           "NeedNote", "Organisation", "Project", "RecoveryCode", "ProjectOrganisation", "Sprint", "User",
-           "WipLimit"]
+           "NeedNote", "Organisation", "Project", "ProjectOrganisation", "RecoveryCode",
+           "Sprint", "User", "WipLimit"]

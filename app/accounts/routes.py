@@ -158,14 +158,18 @@ def two_factor_settings():
     return pages.two_factor_page(current_user._get_current_object())
 
 
+def _two_factor_url() -> str:
+    return url_for("accounts.two_factor_settings")
+
+
 @bp.post("/settings/two-factor")
 @login_required
 def start_two_factor():
     """Begin setting up an authenticator app: a new secret and its QR code."""
     outcome = attempt(lambda: two_factor.start_enrolment(current_user._get_current_object()))
     if not outcome.ok:
-        return redirect_with(outcome.refusal.message, url_for("accounts.two_factor_settings"), "error")
-    return redirect(url_for("accounts.two_factor_settings"), 303)
+        return redirect_with(outcome.refusal.message, _two_factor_url(), "error")
+    return redirect(_two_factor_url(), 303)
 
 
 @bp.post("/settings/two-factor/confirm")
@@ -191,7 +195,7 @@ def disable_two_factor():
                      field="code")
     if not outcome.ok:
         return pages.two_factor_page(user, disable_form=form, status=outcome.status)
-    return redirect_with(_("Two-factor sign-in is turned off."), url_for("accounts.two_factor_settings"))
+    return redirect_with(_("Two-factor sign-in is turned off."), _two_factor_url())
 
 
 @bp.post("/settings/two-factor/recovery-codes")
