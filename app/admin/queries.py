@@ -1,6 +1,6 @@
 """Reading the audit log for the administration pages."""
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, noload, selectinload
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
@@ -50,8 +50,9 @@ def users_query(search: str | None = None):
     an organisation's name."""
     stmt = (select(User).join(Organisation, Organisation.id == User.organisation_id)
             .options(contains_eager(User.organisation),
-                     selectinload(User.memberships).selectinload(Membership.project)
-                     .load_only(Project.key))
+                     selectinload(User.memberships).options(
+                         selectinload(Membership.project).load_only(Project.key),
+                         noload(Membership.roles)))
             .order_by(User.name, User.id))
     needle = (search or "").strip().lower()
     if needle:
