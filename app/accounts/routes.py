@@ -18,6 +18,8 @@ DEMO_ACCOUNTS = [
     ("fag@roskilde.example", "Roskilde"), ("dev@nordlys.example", "Nordlys Software ApS"),
     ("lead@nordlys.example", "Nordlys Software ApS"),
     ("styregruppe@kobenhavn.example", "København"), ("po@odense.example", "Odense"),
+    ("fag@soro.example", _l("%(org)s, with two-factor sign-in (the code: see flask demo seed)",
+                            org="Sorø")),
     ("admin@samspil.example",
      _l("%(org)s, site administrator", org="Kommunefællesskabet Overblik")),
 ]

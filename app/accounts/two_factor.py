@@ -39,11 +39,12 @@ register_actions({
 })
 
 
-def start_enrolment(user: User) -> str:
-    """A fresh secret for the user's authenticator app, kept until confirmed with a code."""
+def start_enrolment(user: User, secret: str | None = None) -> str:
+    """A fresh secret for the user's authenticator app, kept until confirmed with a code
+    (`secret` is given only by the demo data, whose secret is printed for testers)."""
     if user.has_two_factor:
         raise RuleViolation(_("Two-factor sign-in is already turned on."), status=409)
-    user.totp_secret = pyotp.random_base32()
+    user.totp_secret = secret or pyotp.random_base32()
     db.session.flush()
     return user.totp_secret
 
@@ -64,6 +65,11 @@ def qr_code_svg(user: User) -> Markup:
 def formatted_secret(secret: str) -> str:
     """The secret in groups of four, easier to type into an app by hand."""
     return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+def current_code(user: User) -> str:
+    """The code the user's app shows now (the demo data confirms its enrolment with it)."""
+    return pyotp.TOTP(user.totp_secret).now()
 
 
 def _normalised(code: str) -> str:
