@@ -93,7 +93,7 @@ def test_a_deactivated_person_leaves_the_assignee_choices_but_keeps_their_work(w
     page = client.get(f"/p/ALPHA/items/{item.number}").text
     assert "A developer" in page
     # Nor can they be added to a project (the vendor takes part in project B too).
-    with pytest.raises(RuleViolation, match="deactivated|deaktiveret"):
+    with pytest.raises(RuleViolation, match=r"deactivated|deaktiveret"):
         add_member(world.project_b, dev, [Role.OBSERVER])
 
 
