@@ -108,6 +108,13 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 5 minutes")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "8 per 5 minutes")
+    # Wrong two-factor codes: a six-digit code must not be guessable by trying.
+    TWO_FACTOR_LIMIT_PER_ADDRESS = os.environ.get("TWO_FACTOR_LIMIT_PER_ADDRESS",
+                                                  "20 per 5 minutes")
+    TWO_FACTOR_LIMIT_PER_ACCOUNT = os.environ.get("TWO_FACTOR_LIMIT_PER_ACCOUNT",
+                                                  "5 per 5 minutes")
+    # How long a sign-in may wait between the password and the second factor.
+    TWO_FACTOR_PENDING_SECONDS = 300
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

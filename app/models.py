@@ -1,5 +1,5 @@
 """Every area's models in one place, so that SQLAlchemy and Alembic see the whole schema."""
-from app.accounts.models import User
+from app.accounts.models import RecoveryCode, User
 from app.audit.models import AuditEvent
 from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label
 from app.board.models import WipLimit
@@ -14,5 +14,5 @@ from app.sprints.models import Sprint
 __all__ = ["AuditEvent", "BacklogCounter", "Comment", "Decision", "DecisionOutcome",
            "DigestDelivery", "DigestSubscription", "Item", "ItemHistory", "Label", "Membership",
            "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink",
-           "NeedNote", "Organisation", "Project", "ProjectOrganisation", "Sprint", "User",
-           "WipLimit"]
+           "NeedNote", "Organisation", "Project", "ProjectOrganisation", "RecoveryCode",
+           "Sprint", "User", "WipLimit"]

@@ -38,12 +38,15 @@ def app():
 
     # Requests in tests run inside the test's app context; give each one the fresh
     # per-request state (no memoised user, roles or stale rows) it would have in production.
-    @app.before_request
     def _fresh_request_state():
         for name in list(g):
             if name != "request_id":
                 g.pop(name)
         _db.session.expire_all()
+
+    # First of all hooks: the app's own (the two-factor enrolment guard reads the signed-in
+    # user) must not see the previous request's user, memoised in the shared app context.
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_state)
 
     with app.app_context():
         _db.drop_all()

@@ -35,6 +35,7 @@ def path_values(world) -> dict:
     return {
         "key": world.project_a.key,
         "membership_id": membership_of(world.project_a, observer.id).id,
+        "user_id": observer.id,
         "organisation_id": world.vendor.id,
         "delivery_id": make_delivery(steering, world.project_a).id,
         "unsubscribe_token": make_unsubscribe_token(steering.id, world.project_a.id),

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -23,6 +23,8 @@ def new_session_nonce() -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    # The administration's list pages through users by name: an index keeps a page a range scan.
+    __table_args__ = (Index("ix_user_account_name_id", "name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -36,11 +38,24 @@ class User(UserMixin, db.Model):
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Two-factor sign-in (TOTP): the secret is set when enrolment starts and confirmed with a
+    # first code; the last accepted time-step refuses a code used again within its window.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     organisation: Mapped["Organisation"] = relationship(back_populates="users")
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def has_two_factor(self) -> bool:
+        """Is two-factor sign-in enrolled (and confirmed with a first code)?"""
+        return self.totp_confirmed_at is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_nonce}"
@@ -55,3 +70,19 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator app (lost phone); only its
+    digest is stored."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    code_digest: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped["User"] = relationship(back_populates="recovery_codes")

@@ -4,9 +4,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts.forms import LanguageForm, LoginForm, PasswordForm
-from app.accounts.services import (authenticate, change_password, normalise_email,
-                                   set_language, sign_out, sign_out_elsewhere)
+from app.accounts import pages, sign_in, two_factor
+from app.accounts.forms import CodeForm, IdentityForm, LanguageForm, LoginForm, PasswordForm
+from app.accounts.services import (AccountDeactivated, authenticate, change_password,
+                                   normalise_email, set_language, sign_out, sign_out_elsewhere)
 from app.extensions import db, limiter
 from app.web import attempt, redirect_with, safe_next, submit
 
@@ -17,6 +18,8 @@ DEMO_ACCOUNTS = [
     ("fag@roskilde.example", "Roskilde"), ("dev@nordlys.example", "Nordlys Software ApS"),
     ("lead@nordlys.example", "Nordlys Software ApS"),
     ("styregruppe@kobenhavn.example", "København"), ("po@odense.example", "Odense"),
+    ("fag@soro.example", _l("%(org)s, with two-factor sign-in (the code: see flask demo seed)",
+                            org="Sorø")),
     ("admin@samspil.example",
      _l("%(org)s, site administrator", org="Kommunefællesskabet Overblik")),
 ]
@@ -41,7 +44,9 @@ def _login_page(form, status: int, throttled: bool = False):
 def too_many_sign_ins(error):
     """Throttled sign-in: the login form again with the reason, the same for every account."""
     current_app.logger.warning("Sign-in throttled (limit %s)", getattr(error, "description", ""))
-    response = current_app.make_response(_login_page(LoginForm(), 429, throttled=True))
+    page = (render_template("accounts/code.html", form=CodeForm(), throttled=True), 429) \
+        if request.endpoint == "accounts.code" else _login_page(LoginForm(), 429, throttled=True)
+    response = current_app.make_response(page)
     limit = limiter.current_limit
     if limit is not None:
         response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
@@ -65,17 +70,56 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        user = _check_password(form)
         if user is not None:
-            login_user(user, remember=form.remember.data)
-            db.session.commit()
-            return redirect(_after_sign_in(), 303)
-        db.session.commit()  # the audit event of the failed attempt
-        form.password.errors.append(_("Wrong e-mail or password."))
+            return redirect(sign_in.after_password(user, form.remember.data, _after_sign_in()),
+                            303)
         status = 422
     elif form.is_submitted():
         status = 422
     return _login_page(form, status)
+
+
+def _check_password(form):
+    """The user if the password is right; else the reason beside the password (audited)."""
+    try:
+        user = authenticate(form.email.data, form.password.data, complete=False)
+    except AccountDeactivated as refusal:
+        user = None
+        form.password.errors.append(refusal.message)
+    if user is None:
+        db.session.commit()  # the audit event of the failed attempt
+        if not form.password.errors:
+            form.password.errors.append(_("Wrong e-mail or password."))
+    return user
+
+
+def _failed_code(response) -> bool:
+    return response.status_code >= 400
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["TWO_FACTOR_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_failed_code)
+@limiter.limit(lambda: current_app.config["TWO_FACTOR_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=sign_in.pending_account_key, deduct_when=_failed_code)
+def code():
+    """The second step of signing in: a code from the authenticator app or a recovery code."""
+    user = sign_in.pending_user()
+    if user is None:
+        return redirect_with(_("Your sign-in has expired. Sign in again."),
+                             url_for("accounts.login"), "info")
+    form = CodeForm()
+    status = 200
+    if form.is_submitted():
+        outcome = submit(form, lambda: two_factor.verify_second_factor(user, form.code.data),
+                         field="code")
+        if outcome.ok:
+            return redirect(sign_in.finish_pending(user), 303)
+        if outcome.refusal is not None:
+            attempt(lambda: two_factor.record_failed_code(user))
+        status = outcome.status
+    return render_template("accounts/code.html", form=form), status
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -107,6 +151,66 @@ def settings():
         status = outcome.status
     return render_template("accounts/settings.html", form=form,
                            password_form=PasswordForm(prefix="pw")), status
+
+
+@bp.get("/settings/two-factor")
+@login_required
+def two_factor_settings():
+    """Two-factor sign-in: its state, setting it up, turning it off, new recovery codes."""
+    return pages.two_factor_page(current_user._get_current_object())
+
+
+def _two_factor_url() -> str:
+    return url_for("accounts.two_factor_settings")
+
+
+@bp.post("/settings/two-factor")
+@login_required
+def start_two_factor():
+    """Begin setting up an authenticator app: a new secret and its QR code."""
+    outcome = attempt(lambda: two_factor.start_enrolment(current_user._get_current_object()))
+    if not outcome.ok:
+        return redirect_with(outcome.refusal.message, _two_factor_url(), "error")
+    return redirect(_two_factor_url(), 303)
+
+
+@bp.post("/settings/two-factor/confirm")
+@login_required
+def confirm_two_factor():
+    """Turn two-factor sign-in on with a first code; the recovery codes are shown once."""
+    user = current_user._get_current_object()
+    form = CodeForm(prefix="confirm")
+    outcome = submit(form, lambda: two_factor.confirm_enrolment(user, form.code.data),
+                     field="code")
+    if not outcome.ok:
+        return pages.two_factor_page(user, confirm_form=form, status=outcome.status)
+    return pages.recovery_codes_page(outcome.value, enrolled=True)
+
+
+@bp.post("/settings/two-factor/disable")
+@login_required
+def disable_two_factor():
+    """Turn two-factor sign-in off (with a current code or the password)."""
+    user = current_user._get_current_object()
+    form = IdentityForm(prefix="off")
+    outcome = submit(form, lambda: two_factor.disable(user, form.code.data, form.password.data),
+                     field="code")
+    if not outcome.ok:
+        return pages.two_factor_page(user, disable_form=form, status=outcome.status)
+    return redirect_with(_("Two-factor sign-in is turned off."), _two_factor_url())
+
+
+@bp.post("/settings/two-factor/recovery-codes")
+@login_required
+def renew_recovery_codes():
+    """New recovery codes (with a current code or the password); the old ones stop working."""
+    user = current_user._get_current_object()
+    form = IdentityForm(prefix="renew")
+    outcome = submit(form, lambda: two_factor.renew_recovery_codes(
+        user, form.code.data, form.password.data), field="code")
+    if not outcome.ok:
+        return pages.two_factor_page(user, renew_form=form, status=outcome.status)
+    return pages.recovery_codes_page(outcome.value, enrolled=False)
 
 
 @bp.post("/settings/password")

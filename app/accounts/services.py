@@ -86,27 +86,45 @@ def _dummy_password_hash() -> str:
     return _dummy_hashes[method]
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None; same work either way.
+class AccountDeactivated(RuleViolation):
+    """The right password for a deactivated account: said only to someone who knew the
+    password, so it tells nobody else that the address exists."""
+
+    def __init__(self):
+        super().__init__(_("This account is deactivated. Ask a site administrator of Samspil "
+                           "if you need access again."), "password")
+
+
+def authenticate(email: str, password: str, complete: bool = True) -> User | None:
+    """The active user with this e-mail and password, or None; same work either way. With
+    `complete=False` the sign-in waits for a second factor (`complete_sign_in` finishes it).
 
     Every attempt is audited: a sign-in, or a failed one with the e-mail tried (never the
-    password) and why it failed, which only site administrators see.
+    password) and why it failed, which only site administrators see. A deactivated account
+    with the right password raises AccountDeactivated (after recording the attempt).
     """
     user = get_user_by_email(email)
-    usable = user is not None and user.is_active
     # One hash check on every path: an unknown e-mail must not answer faster than a known one.
-    password_ok = check_password_hash(user.password_hash if usable else _dummy_password_hash(),
-                                      password)
-    if usable and password_ok:
-        user.last_login_at = utcnow()
-        record("account.signed_in", actor=user, target=user)
+    password_ok = check_password_hash(user.password_hash if user is not None
+                                      else _dummy_password_hash(), password)
+    if user is not None and user.is_active and password_ok:
+        if complete:
+            complete_sign_in(user)
         return user
     reason = ("unknown_account" if user is None else
               "inactive_account" if not user.is_active else "wrong_password")
     tried = normalise_email(email)[:254]
     record("account.sign_in_failed", actor=None, actor_label="", target=user, target_label=tried,
            email=tried, reason=reason)
+    if reason == "inactive_account" and password_ok:
+        raise AccountDeactivated()
     return None
+
+
+def complete_sign_in(user: User) -> None:
+    """The person proved who they are (password, and the second factor if they have one)."""
+    user.last_login_at = utcnow()
+    record("account.signed_in", actor=user, target=user)
 
 
 def change_password(user: User, current: str, new: str) -> None:

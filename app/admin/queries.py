@@ -1,9 +1,12 @@
 """Reading the audit log for the administration pages."""
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager, noload, selectinload
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.extensions import db
+from app.organisations.models import Organisation
+from app.projects.models import Membership, Project
 
 
 def events_query(*, project=None, project_id: int | None = None, action: str | None = None,
@@ -39,3 +42,24 @@ def recorded_actions(*, project=None) -> list[str]:
     if project is not None:
         stmt = stmt.where(AuditEvent.project_id == project.id)
     return list(db.session.scalars(stmt))
+
+
+def users_query(search: str | None = None):
+    """A select of users by name (the index on name and id keeps each page a range scan),
+    with their organisation joined; `search` matches part of a name, an e-mail address or
+    an organisation's name."""
+    stmt = (select(User).join(Organisation, Organisation.id == User.organisation_id)
+            .options(contains_eager(User.organisation),
+                     selectinload(User.memberships).options(
+                         selectinload(Membership.project).load_only(Project.key),
+                         noload(Membership.roles)))
+            .order_by(User.name, User.id))
+    needle = (search or "").strip().lower()
+    if needle:
+        # SQLite's lower() folds only ASCII: match the text as typed too ("Ærø").
+        typed = (search or "").strip()
+        stmt = stmt.where(or_(*(
+            condition for column in (User.name, User.email, Organisation.name)
+            for condition in (func.lower(column).contains(needle, autoescape=True),
+                              column.contains(typed, autoescape=True)))))
+    return stmt

@@ -61,6 +61,10 @@ DETAIL_LABELS = {
     "completed": _l("Completed"),
     "unfinished": _l("Unfinished items"),
     "moved_to": _l("Unfinished items moved to"),
+    "name": _l("Name"),
+    "municipality_code": _l("Municipality code"),
+    "cvr": _l("CVR number"),
+    "requires_two_factor": _l("Members must use two-factor sign-in"),
 }
 
 REASON_LABELS = {

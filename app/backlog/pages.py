@@ -154,6 +154,10 @@ def item_form(project, item, form=None) -> ItemForm:
         form.version.data = str(item.version_id)
     form.assignee.choices = [("", _("Nobody"))] + [
         (str(u.id), u.name) for u in queries.members(project)]
+    if item.assignee is not None and not item.assignee.is_active:
+        # Kept as is until someone chooses another: saving the form must not unassign.
+        form.assignee.choices.append((str(item.assignee_id), _("%(name)s (deactivated)",
+                                                               name=item.assignee.name)))
     form.parent.choices = [("", _("No epic"))] + [
         (str(e.id), f"{item_key(project.key, e.number)} {e.title}")
         for e in queries.epics(project) if e.id != item.id]

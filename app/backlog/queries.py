@@ -156,10 +156,12 @@ def next_in_view(item: Item, filters: BacklogFilters, user) -> Item | None:
 def members(project: Project) -> list[Row]:
     """The project's members as (id, name) rows, by name, for assignee choices and filters:
     a project of 400 people lists them on every backlog and board page, so only what the
-    choices show is loaded."""
+    choices show is loaded. Deactivated accounts are left out: nothing new is assigned to
+    them."""
     return list(db.session.execute(
         select(User.id, User.name).join(Membership, Membership.user_id == User.id)
-        .where(Membership.project_id == project.id).order_by(User.name, User.id)))
+        .where(Membership.project_id == project.id, User.is_active.is_(True))
+        .order_by(User.name, User.id)))
 
 
 def labels(project: Project) -> list[Label]:

@@ -112,8 +112,9 @@ def check_version(item: Item, expected_version, required: bool = False) -> None:
         raise StaleItem(item)
 
 
-def project_member(project: Project, user_id) -> User | None:
-    """The user with this id if they are a member of the project, else RuleViolation."""
+def project_member(project: Project, user_id, current_id: int | None = None) -> User | None:
+    """The user with this id if they are a member of the project, else RuleViolation. A
+    deactivated account is refused, unless it is `current_id` (the assignee kept as is)."""
     if user_id in (None, "", 0, "0"):
         return None
     user_id = parse_id(user_id)
@@ -124,6 +125,9 @@ def project_member(project: Project, user_id) -> User | None:
         .where(Membership.project_id == project.id, User.id == user_id))
     if user is None:
         raise RuleViolation(_("The assignee must be a member of the project."), "assignee")
+    if not user.is_active and user.id != current_id:
+        raise RuleViolation(_("%(name)s's account is deactivated; choose someone else.",
+                              name=user.name), "assignee")
     return user
 
 
@@ -236,7 +240,7 @@ def _clean_changes(item: Item, changes: dict) -> dict:
             out[field] = (format_points(item.estimate) or None, format_points(new) or None,
                           lambda v=new: setattr(item, "estimate", v))
         elif field == "assignee":
-            user = project_member(project, value)
+            user = project_member(project, value, item.assignee_id)
             out[field] = (item.assignee_id, user.id if user else None,
                           lambda u=user: setattr(item, "assignee", u))
         elif field == "parent":

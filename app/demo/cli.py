@@ -1,9 +1,11 @@
 """`flask demo seed [--reset]`."""
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app.demo.seed import reset_database, seed_all
+from app.demo.two_factor import DEMO_TWO_FACTOR_EMAIL, DEMO_TWO_FACTOR_SECRET
 from app.extensions import db
 from app.organisations.models import Organisation
 
@@ -24,3 +26,8 @@ def seed_command(reset: bool):
     db.session.commit()
     click.echo("Demo data created: " + ", ".join(f"{v} {k}" for k, v in summary.items()) + ".")
     click.echo("Every demo account has the password 'samspil-demo'.")
+    if current_app.config["SHOW_DEMO_ACCOUNTS"]:  # development only
+        click.echo(f"{DEMO_TWO_FACTOR_EMAIL} signs in with two-factor sign-in; its TOTP secret "
+                   f"is {DEMO_TWO_FACTOR_SECRET} (add it to an authenticator app, or run "
+                   f"python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TWO_FACTOR_SECRET}')"
+                   f".now())\").")

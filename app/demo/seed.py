@@ -15,6 +15,7 @@ from app.demo.backlog import seed_backlog
 from app.demo.decisions import seed_decisions
 from app.demo.discovery import seed_discovery, seed_tracing
 from app.demo.sprints import seed_sprints
+from app.demo.two_factor import seed_two_factor
 from app.extensions import db
 from app.organisations.services import create_organisation
 from app.projects.models import ParticipationKind, Role
@@ -97,7 +98,7 @@ def seed_foundation(ctx: dict) -> dict:
 
 
 SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery, seed_tracing,
-              seed_decisions]
+              seed_decisions, seed_two_factor]
 
 
 def seed_all(now: datetime | None = None) -> dict:

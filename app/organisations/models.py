@@ -3,7 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy import CheckConstraint, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
@@ -34,6 +34,8 @@ class Organisation(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     municipality_code: Mapped[int | None] = mapped_column(Integer, unique=True)
     cvr: Mapped[str | None] = mapped_column(String(8), unique=True)
+    # Members signing in with a password must use two-factor sign-in (set by site admins).
+    requires_two_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     users: Mapped[list["User"]] = relationship(back_populates="organisation")

@@ -2,8 +2,10 @@
 import re
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.audit.labels import register_actions
 from app.audit.services import record
 from app.extensions import db
 from app.projects.models import (Membership, MembershipRole, ParticipationKind, Project,
@@ -12,6 +14,8 @@ from app.projects.permissions import forget_roles
 from app.services import RuleViolation
 
 PROJECT_KEY = re.compile(r"^[A-Z]{2,10}$")
+
+register_actions({"user.organisation_changed": _l("Organisation of an account changed")})
 
 
 def create_project(key: str, name: str, description: str = "",
@@ -98,6 +102,8 @@ def _clean_roles(roles) -> set[str]:
 def add_member(project: Project, user, roles) -> Membership:
     """Make a user of a participating organisation a member with the given roles."""
     roles = _clean_roles(roles)
+    if not user.is_active:
+        raise RuleViolation(_("%(name)s's account is deactivated.", name=user.name), "email")
     if participation_of(project, user.organisation_id) is None:
         raise RuleViolation(
             _("%(org)s does not take part in the project; add the organisation first.",
@@ -180,3 +186,26 @@ def remove_member(membership: Membership, actor=None) -> None:
     db.session.delete(membership)
     db.session.flush()
     forget_roles()
+
+
+def change_organisation(user, organisation, actor) -> None:
+    """Move a person to another organisation (a site administrator's correction). Refused
+    while they are a member of a project their new organisation does not take part in: a
+    member always belongs to a participating organisation."""
+    if organisation.id == user.organisation_id:
+        return
+    stranded = db.session.scalars(
+        select(Project.key).join(Membership, Membership.project_id == Project.id)
+        .where(Membership.user_id == user.id, Project.id.not_in(
+            select(ProjectOrganisation.project_id)
+            .where(ProjectOrganisation.organisation_id == organisation.id)))
+        .order_by(Project.key)).all()
+    if stranded:
+        raise RuleViolation(_("%(org)s does not take part in %(projects)s, where %(name)s is a "
+                              "member. Remove the membership or add the organisation first.",
+                              org=organisation.name, projects=", ".join(stranded),
+                              name=user.name), "organisation_id")
+    old = user.organisation.name
+    user.organisation = organisation
+    record("user.organisation_changed", actor=actor, target=user, old=old, new=organisation.name)
+    db.session.flush()

@@ -6,6 +6,7 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.audit.labels import ACTION_LABELS
 from app.audit.models import AuditEvent
+from app.database import utcnow
 from app.backlog.services import create_item
 from app.board.services import move_item
 from app.decisions.services import OutcomeChoice, record_decision
@@ -72,6 +74,7 @@ def _every_action(world, client, factory):
                                             "pw-password": "a-much-longer-secret-42"})
     client.post("/settings/sign-out-everywhere")
     client.post("/logout")
+    _two_factor_and_administration(world, client, factory)
     # Organisations, participation and roles (creating them is in the world already).
     aarhus = factory.municipality("Aarhus Kommune", 751)
     add_participation(project, aarhus, ParticipationKind.MEMBER)
@@ -120,6 +123,44 @@ def _every_action(world, client, factory):
     # An administrator sends a failed digest again.
     retry_failed(make_delivery(u["steering"], project, state=DeliveryState.FAILED))
     db.session.commit()
+
+
+def _two_factor_and_administration(world, client, factory):
+    """Two-factor sign-in (enrolled, a wrong code, a recovery code, new codes, off) and the
+    site administrators' changes to accounts and organisations."""
+    u = world.users
+    user = u["contributor"]
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    client.post("/settings/two-factor")
+    db.session.refresh(user)
+    totp = pyotp.TOTP(user.totp_secret)
+    page = client.post("/settings/two-factor/confirm", data={"confirm-code": totp.now()})
+    codes = re.findall(r"<code>([a-z0-9-]{14})</code>", page.text)
+    client.post("/logout")
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    client.post("/login/code", data={"code": "000000" if totp.now() != "000000" else "111111"})
+    client.post("/login/code", data={"code": codes[0]})
+    client.post("/settings/two-factor/recovery-codes", data={"renew-password": PASSWORD})
+    client.post("/settings/two-factor/disable", data={"off-password": PASSWORD})
+    client.post("/logout")
+    admin, observer = u["site_admin"], u["observer"]
+    client.post("/login", data={"email": admin.email, "password": PASSWORD})
+    client.post(f"/admin/users/{observer.id}/active", data={"active-value": "0"})
+    client.post(f"/admin/users/{observer.id}/active", data={"active-value": "1"})
+    client.post(f"/admin/users/{observer.id}/site-admin", data={"admin-value": "1"})
+    client.post(f"/admin/users/{observer.id}/site-admin", data={"admin-value": "0"})
+    client.post(f"/admin/users/{observer.id}/organisation",
+                data={"org-organisation_id": str(world.vendor.id)})
+    other = u["developer"]
+    other.totp_secret, other.totp_confirmed_at = pyotp.random_base32(), utcnow()
+    db.session.commit()
+    client.post(f"/admin/users/{other.id}/two-factor/reset", data={"reset-value": "1"})
+    guest = factory.municipality("Sorø Kommune", 340)
+    db.session.commit()
+    client.post(f"/organisations/{guest.id}", data={
+        "name": "Sorø Kommune (IT)", "kind": "municipality", "municipality_code": "340",
+        "requires_two_factor": "y"})
+    client.post("/logout")
 
 
 # The program's own words: action names and module paths, snake_case values, Python reprs,
