@@ -21,3 +21,12 @@ class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"),
                                      validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
+                             description=_l("At least 12 characters, not a common password."))
