@@ -159,7 +159,9 @@ def request_password_reset(email: str) -> tuple[User, str] | None:
     minutes = current_app.config["PASSWORD_RESET_VALID_MINUTES"]
     db.session.add(PasswordReset(user=user, token_digest=hashed,
                                  expires_at=utcnow() + timedelta(minutes=minutes)))
-    record("account.password_reset_requested", actor=user, target=user)
+    # Whoever asked is not known to be the account's owner: the actor is the signed-in
+    # person, if any, else nobody; the account is the target.
+    record("account.password_reset_requested", target=user)
     db.session.flush()
     return user, token
 
