@@ -116,6 +116,16 @@ class Config:
     # How long a sign-in may wait between the password and the second factor.
     TWO_FACTOR_PENDING_SECONDS = 300
 
+    # Joining and recovering access: how long links stay valid, and how often one may ask.
+    INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
+    INVITATION_LIMIT_PER_USER = os.environ.get("INVITATION_LIMIT_PER_USER",
+                                               "30 per minute;200 per day")
+    PASSWORD_RESET_VALID_MINUTES = int(os.environ.get("PASSWORD_RESET_VALID_MINUTES", "60"))
+    PASSWORD_RESET_LIMIT_PER_ADDRESS = os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS",
+                                                      "5 per hour")
+    PASSWORD_RESET_LIMIT_PER_CLIENT = os.environ.get("PASSWORD_RESET_LIMIT_PER_CLIENT",
+                                                     "20 per hour")
+
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)

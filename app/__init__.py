@@ -56,11 +56,11 @@ def _instance_dir():
 def _register_areas(app: Flask) -> None:
     """Each area registers its pages and plugs into the shared parts (providers, signals,
     digest sections); the order is the order of their URLs' precedence."""
-    from app import (accounts, admin, backlog, board, decisions, digests, discovery, mail, main,
-                     projects, sprints)
+    from app import (accounts, admin, backlog, board, decisions, digests, discovery,
+                     invitations, mail, main, projects, sprints)
 
-    for area in (main, accounts, projects, admin, backlog, board, sprints, digests, mail,
-                 discovery, decisions):
+    for area in (main, accounts, projects, invitations, admin, backlog, board, sprints, digests,
+                 mail, discovery, decisions):
         area.init_app(app)
 
 

@@ -1,5 +1,5 @@
 """Every area's models in one place, so that SQLAlchemy and Alembic see the whole schema."""
-from app.accounts.models import RecoveryCode, User
+from app.accounts.models import PasswordReset, RecoveryCode, User
 from app.audit.models import AuditEvent
 from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label
 from app.board.models import WipLimit
@@ -7,12 +7,13 @@ from app.decisions.models import Decision, DecisionOutcome
 from app.digests.models import DigestDelivery, DigestSubscription
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedItemLink,
                                   NeedNote)
+from app.invitations.models import Invitation
 from app.organisations.models import Organisation
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
 from app.sprints.models import Sprint
 
 __all__ = ["AuditEvent", "BacklogCounter", "Comment", "Decision", "DecisionOutcome",
-           "DigestDelivery", "DigestSubscription", "Item", "ItemHistory", "Label", "Membership",
-           "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink",
-           "NeedNote", "Organisation", "Project", "ProjectOrganisation", "RecoveryCode",
-           "Sprint", "User", "WipLimit"]
+           "DigestDelivery", "DigestSubscription", "Invitation", "Item", "ItemHistory", "Label",
+           "Membership", "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter",
+           "NeedItemLink", "NeedNote", "Organisation", "PasswordReset", "Project",
+           "ProjectOrganisation", "RecoveryCode", "Sprint", "User", "WipLimit"]

@@ -6,6 +6,7 @@ import os
 
 import pytest
 from flask import g
+from flask.testing import FlaskClient
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
@@ -19,8 +20,9 @@ from app.projects.models import ParticipationKind, Role
 from app.projects.services import add_member, add_participation, create_project
 from config import TestConfig
 
-# The concurrency tests' postgres_only fixture lives beside their thread runner.
-pytest_plugins = ["tests.concurrency"]
+# The concurrency tests' postgres_only fixture lives beside their thread runner; the SMTP
+# server fixtures (smtp, smtp_server, outbox) in tests/smtp.py.
+pytest_plugins = ["tests.concurrency", "tests.smtp"]
 
 PASSWORD = "correct-horse-battery"
 
@@ -32,9 +34,19 @@ hypothesis_settings.register_profile("random")
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+class ServerLikeClient(FlaskClient):
+    """Reads and closes every response as a WSGI server does, so work deferred to the
+    response's close (an e-mail sent after the answer) has happened when the test looks."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app():
     app = create_app(TestConfig)
+    app.test_client_class = ServerLikeClient
 
     # Requests in tests run inside the test's app context; give each one the fresh
     # per-request state (no memoised user, roles or stale rows) it would have in production.

@@ -60,6 +60,11 @@ EXPECTATIONS = {
     "accounts.disable_two_factor": ("POST", "/settings/two-factor/disable", EVERYONE_SIGNED_IN),
     "accounts.renew_recovery_codes": ("POST", "/settings/two-factor/recovery-codes",
                                       EVERYONE_SIGNED_IN),
+    # Recovering access: open to everyone; a signed-in person may use them too.
+    "password.forgot": ("GET", "/password/forgot", PUBLIC),
+    "password.request_reset": ("POST", "/password/forgot", PUBLIC),
+    "password.reset": ("GET", "/password/reset/{reset_token}", PUBLIC),
+    "password.set_password": ("POST", "/password/reset/{reset_token}", PUBLIC),
     "organisations.index": ("GET", "/organisations", SITE_ADMIN),
     "organisations.edit": ("GET", "/organisations/{organisation_id}", SITE_ADMIN),
     # User administration; the path's user is project A's observer.
@@ -85,6 +90,16 @@ EXPECTATIONS = {
                                              only(Role.SECRETARIAT)),
     "projects.remove_organisation": ("POST", "/p/{key}/organisations/{organisation_id}/remove",
                                      only(Role.SECRETARIAT)),
+    # Invitations: sent, sent again and revoked by those who manage the members; the link is
+    # anyone's who has it (its token is the secret); the list of all is the administrators'.
+    "invitations.invite": ("POST", "/p/{key}/invitations", only(Role.SECRETARIAT)),
+    "invitations.resend": ("POST", "/p/{key}/invitations/{invitation_id}/resend",
+                           only(Role.SECRETARIAT)),
+    "invitations.revoke": ("POST", "/p/{key}/invitations/{invitation_id}/revoke",
+                           only(Role.SECRETARIAT)),
+    "invitations.show": ("GET", "/invitations/{invitation_token}", PUBLIC),
+    "invitations.accept": ("POST", "/invitations/{invitation_token}", PUBLIC),
+    "invitations.admin": ("GET", "/admin/invitations", SITE_ADMIN),
     "audit.index": ("GET", "/audit", SITE_ADMIN),
     "audit.project": ("GET", "/p/{key}/audit", only(Role.SECRETARIAT)),
     # Requirement discovery. The path's need was submitted by another municipality (Aarhus).

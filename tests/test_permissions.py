@@ -45,7 +45,21 @@ def path_values(world) -> dict:
         "sprint_id": planned.id,
         "closed_sprint_id": closed.id,
         "decision_id": _decision(world).id,
+        **_invitation_and_reset(world),
     }
+
+
+def _invitation_and_reset(world) -> dict:
+    """An open invitation to project A and a password-reset link of the observer's."""
+    from app.accounts.services import request_password_reset
+    from app.invitations.services import invite
+
+    invited = invite(world.project_a, world.users["secretariat"], "ny@a.example", world.muni_a,
+                     [Role.CONTRIBUTOR])
+    _user, reset_token = request_password_reset(world.users["observer"].email)
+    db.session.commit()
+    return {"invitation_id": invited.invitation.id, "invitation_token": invited.token,
+            "reset_token": reset_token}
 
 
 def _decision(world):

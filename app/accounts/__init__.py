@@ -12,11 +12,13 @@ ENROLMENT_ENDPOINTS = frozenset({
 def init_app(app) -> None:
     """Register the sign-in pages and the loader that finds the signed-in user."""
     from app.accounts import loaders
+    from app.accounts.password_routes import bp as password_bp
     from app.accounts.routes import bp
     from app.accounts.two_factor import needs_enrolment
 
     loaders.init_app(app)
     app.register_blueprint(bp)
+    app.register_blueprint(password_bp)
 
     @app.before_request
     def enrol_before_anything_else():

@@ -36,3 +36,10 @@ class IdentityForm(FlaskForm):
     code = StringField(_l("Code from your app or a recovery code"),
                        validators=[Optional(), Length(max=40)])
     password = PasswordField(_l("Or your password"), validators=[Optional(), Length(max=200)])
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
+                             description=_l("At least 12 characters, not a common password."))

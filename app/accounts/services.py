@@ -1,22 +1,30 @@
 """Rules for accounts: creating users, signing in, passwords."""
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts.models import User, new_session_nonce
+from app.accounts.models import PasswordReset, User, new_session_nonce
 from app.audit.labels import register_actions
 from app.audit.services import record
 from app.database import utcnow
 from app.extensions import db
 from app.services import RuleViolation
+from app.tokens import digest, new_token
 
 MIN_PASSWORD_LENGTH = 12
 
-register_actions({"account.signed_out_elsewhere": _l("Signed out on every other device")})
+register_actions({
+    "account.signed_out_elsewhere": _l("Signed out on every other device"),
+    "account.password_reset_requested": _l("Password reset requested"),
+    "account.password_reset": _l("Password reset with an e-mailed link"),
+})
+# Longer than any token new_token() makes: a longer one names nothing and is not hashed.
+MAX_TOKEN_LENGTH = 100
 
 # The most common passwords of at least twelve characters in public breach lists, plus the
 # obvious local ones. A short list by design: it stops the worst, length does the rest.
@@ -157,3 +165,62 @@ def set_language(user: User, locale: str | None) -> None:
     """The user's interface language (None: follow the browser)."""
     user.locale = locale or None
     db.session.flush()
+
+
+def request_password_reset(email: str) -> tuple[User, str] | None:
+    """A single-use link for the active account with this address: (user, token to e-mail),
+    or None when there is no such account (the caller answers the same either way)."""
+    user = get_user_by_email(email or "")
+    if user is None or not user.is_active:
+        return None
+    token, hashed = new_token()
+    minutes = current_app.config["PASSWORD_RESET_VALID_MINUTES"]
+    db.session.add(PasswordReset(user=user, token_digest=hashed,
+                                 expires_at=utcnow() + timedelta(minutes=minutes)))
+    # Whoever asked is not known to be the account's owner: the actor is the signed-in
+    # person, if any, else nobody; the account is the target.
+    record("account.password_reset_requested", target=user)
+    db.session.flush()
+    return user, token
+
+
+def password_reset_for(token: str) -> PasswordReset:
+    """The usable reset of this link; refused as unknown (404: forged, truncated) or no longer
+    valid (410: used, expired, superseded by a newer password, deactivated account)."""
+    row = None
+    if token and len(token) <= MAX_TOKEN_LENGTH:
+        row = db.session.scalar(select(PasswordReset).where(
+            PasswordReset.token_digest == digest(token)))
+    if row is None:
+        raise RuleViolation(_("This link is not valid. Check that you copied all of it from "
+                              "the e-mail, or ask for a new one."), status=404)
+    if row.used_at is not None:
+        raise RuleViolation(_("This link has already been used. Ask for a new one if you "
+                              "need to set your password again."), status=410)
+    if row.expires_at <= utcnow() or not row.user.is_active:
+        raise RuleViolation(_("This link has expired. Ask for a new one."), status=410)
+    return row
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password from an e-mailed link: the link and every other outstanding one of
+    the user are used up, and every session of theirs ends (the nonce rotates)."""
+    row = password_reset_for(token)
+    check_new_password(password)
+    now = utcnow()
+    # Conditional: of two requests with the same link, only one finds it unused.
+    used = db.session.execute(
+        update(PasswordReset).where(PasswordReset.id == row.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now).execution_options(synchronize_session=False))
+    if used.rowcount != 1:
+        raise RuleViolation(_("This link has already been used. Ask for a new one if you "
+                              "need to set your password again."), status=410)
+    db.session.execute(  # the user's other links die with it
+        update(PasswordReset).where(PasswordReset.user_id == row.user_id,
+                                    PasswordReset.used_at.is_(None))
+        .values(used_at=now).execution_options(synchronize_session=False))
+    user = row.user
+    user.set_password(password)
+    record("account.password_reset", actor=user, target=user)
+    db.session.flush()
+    return user

@@ -9,7 +9,8 @@ Action names are `<subject>.<what happened>`: a singular lower-case noun for the
 acted on, a dot, and a past-tense verb phrase in snake_case. Existing and reserved names:
 
     account.signed_in            account.sign_in_failed       account.signed_out
-    account.password_changed     organisation.created         project.created
+    account.password_changed     account.password_reset_requested
+    account.password_reset       organisation.created         project.created
     participation.added          participation.removed
     project.member_added         project.member_removed       project.roles_changed
     item.accepted                item.rejected                item.reopened  (board)
@@ -20,6 +21,8 @@ acted on, a dot, and a past-tense verb phrase in snake_case. Existing and reserv
     decision.recorded                                          (decisions)
     sprint.started               sprint.closed                sprint.deleted   (sprints)
     digest.retry                                               (digests)
+    invitation.sent              invitation.resent            invitation.revoked
+    invitation.accepted                                        (invitations)
 
 Keep `details` small, JSON-serialisable and free of secrets (never a password or a token):
 e.g. `record("need.status_changed", project=p, target=need, old="submitted", new="ready")`.

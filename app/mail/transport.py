@@ -10,6 +10,7 @@ server may have accepted it. That is `DeliveryUncertain`, and trying again may d
 Everything that fails before the content goes out is safe to try again.
 """
 import functools
+import logging
 import re
 import smtplib
 import ssl
@@ -23,6 +24,8 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from flask import current_app
+
+log = logging.getLogger(__name__)
 
 OUTBOX_NAME = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{32}\.eml$")
 
@@ -69,6 +72,25 @@ def send_message(message: EmailMessage, before_data: Callable[[], None] | None =
     finally:
         if smtp is not None:
             _quit_quietly(smtp)
+
+
+def send_after_response(response, message: EmailMessage, what: str):
+    """Send `message` once `response` has gone to the client, and return the response.
+
+    For answers that must not depend on whether a message was sent (a password reset for an
+    address that may or may not have an account): sending inside the request would make one
+    answer slower than the other. A failure is logged, as the page could not say it anyway."""
+    app = current_app._get_current_object()
+
+    def send() -> None:
+        with app.app_context():
+            try:
+                send_message(message)
+            except MailError as exc:
+                log.error("Could not send the %s e-mail: %s", what, exc)
+
+    response.call_on_close(send)
+    return response
 
 
 def _is_verdict(exc: Exception) -> bool:

@@ -1,12 +1,55 @@
-"""What the project pages show beyond their forms: the question asked before removing a
-member or an organisation."""
-from flask import url_for
+"""What the project pages show beyond their forms: the members page, and the question asked
+before removing a member or an organisation."""
+from flask import render_template, url_for
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from app.accounts.models import User
+from app.extensions import db
+from app.organisations.models import Organisation
 from app.projects import services
-from app.projects.forms import ROLE_LABELS
-from app.projects.models import Membership
+from app.projects.forms import (PARTICIPATION_LABELS, ROLE_LABELS, AddMemberForm,
+                                AddOrganisationForm, RolesForm)
+from app.projects.models import Membership, ProjectOrganisation
+from app.projects.permissions import can_manage_members
 from app.web import render_page_or_partial
+
+
+def participations(project) -> list[ProjectOrganisation]:
+    """The organisations taking part, by name."""
+    rows = db.session.scalars(
+        select(ProjectOrganisation).where(ProjectOrganisation.project_id == project.id)
+        .options(selectinload(ProjectOrganisation.organisation))).all()
+    return sorted(rows, key=lambda p: p.organisation.name)
+
+
+def members_page(project, add_member_form=None, add_org_form=None, status=200, **extra):
+    """The members page; `extra` is context for the panels other areas add to it (the
+    invitations' form with its errors, when an invitation was refused)."""
+    memberships = db.session.scalars(
+        select(Membership).where(Membership.project_id == project.id)
+        .join(Membership.user).options(selectinload(Membership.user)
+                                       .selectinload(User.organisation))
+        .order_by(User.name)
+    ).all()
+    taking_part = participations(project)
+    participating = {p.organisation_id for p in taking_part}
+    add_org_form = add_org_form or AddOrganisationForm(prefix="org")
+    add_org_form.organisation_id.choices = [
+        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+        if o.id not in participating
+    ]
+    return render_template(
+        "projects/members.html", project=project, memberships=memberships,
+        participations=taking_part,
+        add_member_form=add_member_form or AddMemberForm(prefix="member"),
+        add_org_form=add_org_form, role_labels=ROLE_LABELS,
+        participation_labels=PARTICIPATION_LABELS,
+        can_manage=can_manage_members(current_user, project),
+        roles_form_for=lambda m: RolesForm(prefix=f"m{m.id}", roles=sorted(m.role_names)),
+        **extra,
+    ), status
 
 
 def confirm_member_removal(project, membership: Membership):

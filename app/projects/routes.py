@@ -2,18 +2,13 @@
 from flask import Blueprint, abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from app.accounts.models import User
-from app.accounts.services import get_user_by_email
-from app.extensions import db
 from app.organisations.models import Organisation
 from app.projects import pages, services
 from app.projects.forms import (PARTICIPATION_LABELS, ROLE_LABELS, AddMemberForm,
                                 AddOrganisationForm, ProjectForm, RolesForm)
 from app.projects.loaders import get_by_id, get_in_project_or_404, get_project_or_404
-from app.projects.models import Membership, ProjectOrganisation
+from app.projects.models import Membership
 from app.projects.permissions import (can_administer_site, can_manage_members,
                                       can_view_project, require, roles_in)
 from app.services import RuleViolation
@@ -48,55 +43,22 @@ def new():
                            key=key), url_for("projects.members", key=key))
 
 
-def _participations(project) -> list[ProjectOrganisation]:
-    """The organisations taking part, by name."""
-    participations = db.session.scalars(
-        select(ProjectOrganisation).where(ProjectOrganisation.project_id == project.id)
-        .options(selectinload(ProjectOrganisation.organisation))).all()
-    return sorted(participations, key=lambda p: p.organisation.name)
-
-
 @bp.get("/p/<key>/")
 @login_required
 def overview(key):
     """The project's overview: who takes part, my roles, links to every area."""
     project = get_project_or_404(key)
     return render_template("projects/overview.html", project=project,
-                           participations=_participations(project),
+                           participations=pages.participations(project),
                            my_roles=roles_in(current_user, project),
                            role_labels=ROLE_LABELS, participation_labels=PARTICIPATION_LABELS)
-
-
-def _members_page(project, add_member_form=None, add_org_form=None, status=200):
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.project_id == project.id)
-        .join(Membership.user).options(selectinload(Membership.user)
-                                       .selectinload(User.organisation))
-        .order_by(User.name)
-    ).all()
-    participations = _participations(project)
-    participating = {p.organisation_id for p in participations}
-    add_org_form = add_org_form or AddOrganisationForm(prefix="org")
-    add_org_form.organisation_id.choices = [
-        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
-        if o.id not in participating
-    ]
-    return render_template(
-        "projects/members.html", project=project, memberships=memberships,
-        participations=participations,
-        add_member_form=add_member_form or AddMemberForm(prefix="member"),
-        add_org_form=add_org_form, role_labels=ROLE_LABELS,
-        participation_labels=PARTICIPATION_LABELS,
-        can_manage=can_manage_members(current_user, project),
-        roles_form_for=lambda m: RolesForm(prefix=f"m{m.id}", roles=sorted(m.role_names)),
-    ), status
 
 
 @bp.get("/p/<key>/members")
 @login_required
 def members(key):
     """Members and participating organisations of the project."""
-    return _members_page(get_project_or_404(key))
+    return pages.members_page(get_project_or_404(key))
 
 
 def _members_url(key) -> str:
@@ -112,14 +74,14 @@ def add_member(key):
     form = AddMemberForm(prefix="member")
 
     def add():
-        user = get_user_by_email(form.email.data)
-        if user is None:
-            raise RuleViolation(_("No user has this e-mail address."), "email")
-        services.add_member(project, user, form.roles.data)
+        user = services.add_member_by_email(project, form.email.data, form.roles.data)
         return _("%(name)s is now a member.", name=user.name)
     outcome = submit(form, add, field="email")
-    if not outcome.ok:
-        return _members_page(project, add_member_form=form, status=outcome.status)
+    if not outcome.ok:  # an unknown address: the invitation form, filled in, is the answer
+        invite = {"email": form.email.data, "roles": form.roles.data} \
+            if isinstance(outcome.refusal, services.NoAccount) else None
+        return pages.members_page(project, add_member_form=form, status=outcome.status,
+                                  invite_prefill=invite)
     return redirect_with(outcome.value, _members_url(key))
 
 
@@ -135,7 +97,7 @@ def set_roles(key, membership_id):
     if not outcome.ok:
         flash(outcome.refusal.message if outcome.refusal else _("Choose at least one valid role."),
               "error")
-        return _members_page(project, status=outcome.status)
+        return pages.members_page(project, status=outcome.status)
     return redirect_with(_("The roles of %(name)s are saved.", name=membership.user.name),
                          _members_url(key))
 
@@ -161,7 +123,7 @@ def remove_member(key, membership_id):
     outcome = attempt(lambda: services.remove_member(membership, current_user))
     if not outcome.ok:
         flash(outcome.refusal.message, "error")
-        return _members_page(project, status=outcome.status)
+        return pages.members_page(project, status=outcome.status)
     if is_self and not can_view_project(current_user, project):
         return redirect_with(_("You are no longer a member of %(project)s.",
                                project=project.name), url_for("main.index"))
@@ -184,7 +146,7 @@ def add_organisation(key):
         return _("%(org)s now takes part in the project.", org=org.name)
     outcome = submit(form, add, field="organisation_id")
     if not outcome.ok:
-        return _members_page(project, add_org_form=form, status=outcome.status)
+        return pages.members_page(project, add_org_form=form, status=outcome.status)
     return redirect_with(outcome.value, _members_url(key))
 
 
@@ -213,5 +175,5 @@ def remove_organisation(key, organisation_id):
         if outcome.status == 404:
             abort(404)
         flash(outcome.refusal.message, "error")
-        return _members_page(project, status=outcome.status)
+        return pages.members_page(project, status=outcome.status)
     return redirect_with(_("%(org)s no longer takes part.", org=name), _members_url(key))

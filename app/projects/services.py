@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.accounts.services import get_user_by_email
 from app.audit.labels import register_actions
 from app.audit.services import record
 from app.extensions import db
@@ -99,15 +100,50 @@ def _clean_roles(roles) -> set[str]:
     return roles
 
 
-def add_member(project: Project, user, roles) -> Membership:
-    """Make a user of a participating organisation a member with the given roles."""
+# Product owners speak for the customer's side (they rank the backlog and accept the work):
+# a vendor's people cannot hold that role.
+CUSTOMER_ROLES = frozenset({Role.PRODUCT_OWNER})
+
+
+def check_roles(organisation, roles, field: str = "roles") -> set[str]:
+    """The roles cleaned, or refused: none chosen, an unknown one, or a customer's role for
+    someone from a vendor. Adding a member, changing roles and inviting all ask this."""
     roles = _clean_roles(roles)
-    if not user.is_active:
-        raise RuleViolation(_("%(name)s's account is deactivated.", name=user.name), "email")
-    if participation_of(project, user.organisation_id) is None:
+    if organisation is not None and organisation.is_vendor and roles & CUSTOMER_ROLES:
+        raise RuleViolation(
+            _("A product owner speaks for the municipalities: people from a vendor such as "
+              "%(org)s cannot have that role.", org=organisation.name), field)
+    return roles
+
+
+def check_participates(project: Project, organisation, field: str = "email") -> None:
+    """Refuse an organisation that does not take part in the project."""
+    if participation_of(project, organisation.id) is None:
         raise RuleViolation(
             _("%(org)s does not take part in the project; add the organisation first.",
-              org=user.organisation.name), "email")
+              org=organisation.name), field)
+
+
+class NoAccount(RuleViolation):
+    """An address no account has: the answer is an invitation (app/invitations)."""
+
+
+def add_member_by_email(project: Project, email: str, roles):
+    """Add the account with this address as a member; the user added."""
+    user = get_user_by_email(email)
+    if user is None:
+        raise NoAccount(_("No account has this address yet: invite them by e-mail below, and "
+                          "they choose their own password."), "email")
+    add_member(project, user, roles)
+    return user
+
+
+def add_member(project: Project, user, roles) -> Membership:
+    """Make a user of a participating organisation a member with the given roles."""
+    roles = check_roles(user.organisation, roles)
+    if not user.is_active:
+        raise RuleViolation(_("%(name)s's account is deactivated.", name=user.name), "email")
+    check_participates(project, user.organisation)
     if membership_of(project, user.id):
         raise RuleViolation(_("%(name)s is already a member.", name=user.name), "email")
     membership = Membership(project=project, user=user,
@@ -151,7 +187,7 @@ def removal_problem(membership: Membership) -> str | None:
 def set_roles(membership: Membership, roles) -> tuple[set[str], set[str]]:
     """Replace a member's roles; returns (added, removed). The last secretariat member keeps
     that role (as `remove_member` keeps them)."""
-    roles = _clean_roles(roles)
+    roles = check_roles(membership.user.organisation, roles)
     current = set(membership.role_names)
     added, removed = roles - current, current - roles
     if Role.SECRETARIAT in removed:

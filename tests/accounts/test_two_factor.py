@@ -194,3 +194,17 @@ def test_an_organisation_that_requires_it_sends_its_members_to_enrol(world, clie
     refused = client.post("/settings/two-factor/disable", data={"off-password": PASSWORD},
                           headers=EN)
     assert refused.status_code == 409
+
+
+def test_a_password_reset_does_not_skip_the_second_factor(enrolled, client, smtp):
+    user, secret, _codes = enrolled
+    client.post("/password/forgot", data={"email": user.email})
+    [message] = smtp.to(user.email)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"http://samspil\.test(/password/reset/[A-Za-z0-9_\-]+)", text)[1]
+    done = client.post(link, data={"password": "a-new-and-long-secret-77"})
+    assert done.status_code == 303 and done.headers["Location"].endswith("/login/code")
+    assert client.get("/settings").status_code == 302  # not signed in before the code
+    signed_in = client.post("/login/code", data={"code": next_code(secret)})
+    assert signed_in.status_code == 303
+    assert client.get("/settings").status_code == 200

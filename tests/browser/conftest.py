@@ -62,14 +62,29 @@ def live_database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory, live_database_url, _browser_requirements):
-    """Base URL of a real Samspil server on a fresh SQLite file with the demo data."""
+def live_mail():
+    """The live server's mail server: a real SMTP server (aiosmtpd) in this process, whose
+    handler records every message the server sends."""
+    from tests.smtp import SMTPServer, free_port
+
+    server = SMTPServer(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, live_database_url, live_mail, _browser_requirements):
+    """Base URL of a real Samspil server on a fresh SQLite file with the demo data, sending
+    its e-mail to `live_mail`."""
     workdir = tmp_path_factory.mktemp("live")
     env = {
         **os.environ,
         "SAMSPIL_ENV": "development",
         "DATABASE_URL": live_database_url,
         "MAIL_OUTBOX_DIR": str(workdir / "outbox"),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(live_mail.port),
         "RATELIMIT_ENABLED": "0",
         "FLASK_APP": "wsgi",
     }
@@ -78,6 +93,7 @@ def live_server(tmp_path_factory, live_database_url, _browser_requirements):
     for command in (["db", "upgrade"], ["demo", "seed"]):
         subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
+    env["BASE_URL"] = f"http://127.0.0.1:{port}"  # the links in its e-mails lead back to it
     log = (workdir / "server.log").open("w")
     server = subprocess.Popen([*flask, "run", "--port", str(port), "--no-reload", "--no-debugger",
                                "--with-threads"],

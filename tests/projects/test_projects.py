@@ -1,4 +1,6 @@
 """Projects, the organisations taking part and people's roles."""
+import re
+
 from sqlalchemy import func, select
 
 from app.projects.models import Membership, Project, ProjectOrganisation
@@ -65,8 +67,25 @@ def test_adding_without_roles_or_unknown_user_is_refused(world, client, login):
     no_roles = client.post("/p/ALPHA/members", data={"member-email": "observer@a.example"})
     assert no_roles.status_code == 422
     unknown = client.post("/p/ALPHA/members", data={"member-email": "ghost@a.example",
-                                                    "member-roles": ["observer"]})
-    assert unknown.status_code == 422 and "Ingen bruger har denne e-mailadresse." in unknown.text
+                                                    "member-roles": ["contributor"]})
+    assert unknown.status_code == 422
+    assert "Ingen konto har denne adresse endnu" in shown(unknown.text)
+
+
+def test_an_unknown_address_is_answered_with_the_invitation_filled_in(world, client, login):
+    """Issue 14, item 14: "add member" answers an unknown address with the invitation flow."""
+    login(world.users["secretariat"])
+    page = client.post("/p/ALPHA/members", data={"member-email": "ghost@a.example",
+                                                 "member-roles": ["contributor"]})
+    invite = page.text[page.text.index('id="invite"'):]
+    invite = invite[:invite.index("</form>")]
+    assert 'name="invite-email"' in invite and 'value="ghost@a.example"' in invite
+    assert re.search(r'value="contributor"[^>]*checked|checked[^>]*value="contributor"', invite)
+    # A refusal for another reason leaves the invitation form empty.
+    member = client.post("/p/ALPHA/members", data={"member-email": "observer@a.example",
+                                                   "member-roles": ["observer"]})
+    assert member.status_code == 422 and 'value="observer@a.example"' not in \
+        member.text[member.text.index('id="invite"'):]
 
 
 def test_set_roles_and_remove_member(world, client, login, db):

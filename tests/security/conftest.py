@@ -18,6 +18,7 @@ def make_app(app):
         overrides.setdefault("SQLALCHEMY_DATABASE_URI", app.config["SQLALCHEMY_DATABASE_URI"])
         config = type(f"{base.__name__}ForTest", (base,), overrides)
         other = create_app(config)
+        other.test_client_class = app.test_client_class
         built.append(other)
         return other
 

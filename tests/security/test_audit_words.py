@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.accounts.services import request_password_reset, reset_password
 from app.audit.labels import ACTION_LABELS
 from app.audit.models import AuditEvent
 from app.database import utcnow
@@ -24,6 +25,7 @@ from app.discovery.services import (cosponsor, create_need, escalate, set_status
                                     update_cosponsorship, withdraw_cosponsorship,
                                     withdraw_escalation)
 from app.extensions import db
+from app.invitations.services import accept, invite, resend, revoke
 from app.projects.models import ParticipationKind, Role
 from app.projects.services import (add_participation, membership_of, remove_member,
                                    remove_participation, set_roles)
@@ -119,6 +121,15 @@ def _every_action(world, client, factory):
     spare = create_sprint(project, lead, "Sprint 2", today + timedelta(days=14),
                           today + timedelta(days=27), 20)
     delete_sprint(spare, lead)
+    db.session.commit()
+    # Invitations: sent, sent again, revoked; another one accepted. A forgotten password.
+    first = invite(project, u["secretariat"], "gaest@a.example", world.muni_a, [Role.OBSERVER])
+    resend(first.invitation, u["secretariat"])
+    revoke(first.invitation, u["secretariat"])
+    second = invite(project, u["secretariat"], "ny@a.example", world.muni_a, [Role.CONTRIBUTOR])
+    accept(second.token, "Ny Kollega", "en-lang-og-god-adgangskode", "da")
+    _user, token = request_password_reset("contributor@a.example")
+    reset_password(token, "endnu-en-lang-adgangskode")
     db.session.commit()
     # An administrator sends a failed digest again.
     retry_failed(make_delivery(u["steering"], project, state=DeliveryState.FAILED))
