@@ -24,7 +24,7 @@ def seed_command(reset: bool):
         return
     summary = seed_all()
     db.session.commit()
-    click.echo("Demo data created: " + ", ".join(f"{v} {k}" for k, v in summary.items()) + ".")
+    click.echo("Demo data created: " + ", ".join(f"{k} {v}" for k, v in summary.items()) + ".")
     click.echo("Every demo account has the password 'samspil-demo'.")
     if current_app.config["SHOW_DEMO_ACCOUNTS"]:  # development only
         click.echo(f"{DEMO_TWO_FACTOR_EMAIL} signs in with two-factor sign-in; its TOTP secret "

@@ -89,7 +89,9 @@ def test_a_forgotten_password_is_set_again_in_the_browser(page, make, live_serve
     axe_check(page, "set a new password")
     page.get_by_label("Ny adgangskode").fill(STRONG)
     page.get_by_role("button", name="Gem adgangskode").click()
-    expect(page.get_by_text("Din adgangskode er gemt, og du er logget ind.")).to_be_visible()
+    expect(page.get_by_text("Din adgangskode er sat. Alle andre sessioner er logget ud.")
+           ).to_be_visible()
+    expect(page.get_by_text("Glemsom Gert")).to_be_visible()  # and signed in
     changed = _mail_to(live_mail, address, 2)[1]
     assert changed["Subject"] == "Din adgangskode til Samspil er ændret"
     page.context.clear_cookies()
