@@ -37,7 +37,7 @@ run: db
 	SAMSPIL_DEV_SCHEDULER=1 BASE_URL='$(BASE_URL)' $(FLASK) run --host 127.0.0.1 --port $(PORT) --debug
 
 test: setup
-	@if command -v npm >/dev/null 2>&1 && [ ! -f node_modules/axe-core/axe.min.js ]; then \
+	@if command -v npm >/dev/null 2>&1 && { [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -d node_modules/oidc-provider ]; }; then \
 		npm install --no-audit --no-fund --silent >/dev/null 2>&1 || echo "npm install failed: browser tests will report it"; fi
 	$(BIN)/ruff check --quiet .
 	$(BIN)/lint-imports --no-cache > /dev/null || $(BIN)/lint-imports --no-cache

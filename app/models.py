@@ -10,9 +10,10 @@ from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, 
 from app.organisations.models import Organisation
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
 from app.sprints.models import Sprint
+from app.sso.models import Identity, SignInProvider
 
 __all__ = ["AuditEvent", "BacklogCounter", "Comment", "Decision", "DecisionOutcome",
-           "DigestDelivery", "DigestSubscription", "Item", "ItemHistory", "Label", "Membership",
-           "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink",
-           "NeedNote", "Organisation", "Project", "ProjectOrganisation", "RecoveryCode",
-           "Sprint", "User", "WipLimit"]
+           "DigestDelivery", "DigestSubscription", "Identity", "Item", "ItemHistory", "Label",
+           "Membership", "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter",
+           "NeedItemLink", "NeedNote", "Organisation", "Project", "ProjectOrganisation",
+           "RecoveryCode", "SignInProvider", "Sprint", "User", "WipLimit"]

@@ -19,8 +19,9 @@ from app.projects.models import ParticipationKind, Role
 from app.projects.services import add_member, add_participation, create_project
 from config import TestConfig
 
-# The concurrency tests' postgres_only fixture lives beside their thread runner.
-pytest_plugins = ["tests.concurrency"]
+# The concurrency tests' postgres_only fixture lives beside their thread runner; the OpenID
+# provider's beside its script (tests/sso).
+pytest_plugins = ["tests.concurrency", "tests.sso.fixtures"]
 
 PASSWORD = "correct-horse-battery"
 
