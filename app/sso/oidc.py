@@ -132,9 +132,7 @@ def _verified(provider: Provider, id_token: str):
         keys = _key_set(jwks_uri, refresh=True)  # the provider rotated its keys: once
     try:
         return jwt.decode(id_token, keys, algorithms=ALGORITHMS)
-    except (BadSignatureError, ValueError) as exc:
-        raise ProtocolRefusal("bad_signature", f"kid {kid!r}: {exc}") from exc
-    except JoseError as exc:
+    except (BadSignatureError, JoseError, ValueError) as exc:
         raise ProtocolRefusal("bad_signature", f"kid {kid!r}: {exc}") from exc
 
 
