@@ -73,6 +73,12 @@ class Config:
     # The one source of absolute addresses (e-mails, feeds); in production also the host that
     # requests must name, with EXTRA_TRUSTED_HOSTS (e.g. an internal name the proxy uses).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Single sign-on: identity providers from a file (JSON or TOML; see README), besides those
+    # site administrators configure at /admin/sign-in.
+    SSO_PROVIDERS_FILE = os.environ.get("SSO_PROVIDERS_FILE", "")
+    SSO_FLOW_SECONDS = 600  # how long a started sign-in (state, nonce, PKCE verifier) is good
+    SSO_CLOCK_SKEW_SECONDS = 60  # tolerated difference between our clock and the provider's
+    SSO_HTTP_TIMEOUT = 10.0  # seconds for the provider's discovery, keys and token endpoint
     EXTRA_TRUSTED_HOSTS = env_list("EXTRA_TRUSTED_HOSTS")
     ACCESSIBILITY_STATEMENT_URL = os.environ.get(
         "ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/"

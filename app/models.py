@@ -11,9 +11,10 @@ from app.invitations.models import Invitation
 from app.organisations.models import Organisation
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
 from app.sprints.models import Sprint
+from app.sso.models import Identity, SignInProvider
 
 __all__ = ["AuditEvent", "BacklogCounter", "Comment", "Decision", "DecisionOutcome",
-           "DigestDelivery", "DigestSubscription", "Invitation", "Item", "ItemHistory", "Label",
-           "Membership", "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter",
-           "NeedItemLink", "NeedNote", "Organisation", "PasswordReset", "Project",
-           "ProjectOrganisation", "RecoveryCode", "Sprint", "User", "WipLimit"]
+           "DigestDelivery", "DigestSubscription", "Identity", "Invitation", "Item", "ItemHistory",
+           "Label", "Membership", "MembershipRole", "Need", "NeedChange", "NeedCoSponsor",
+           "NeedCounter", "NeedItemLink", "NeedNote", "Organisation", "PasswordReset", "Project",
+           "ProjectOrganisation", "RecoveryCode", "SignInProvider", "Sprint", "User", "WipLimit"]

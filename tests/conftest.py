@@ -21,8 +21,9 @@ from app.projects.services import add_member, add_participation, create_project
 from config import TestConfig
 
 # The concurrency tests' postgres_only fixture lives beside their thread runner; the SMTP
-# server fixtures (smtp, smtp_server, outbox) in tests/smtp.py.
-pytest_plugins = ["tests.concurrency", "tests.smtp"]
+# server fixtures (smtp, smtp_server, outbox) in tests/smtp.py; the OpenID provider's beside
+# its script (tests/sso).
+pytest_plugins = ["tests.concurrency", "tests.smtp", "tests.sso.fixtures"]
 
 PASSWORD = "correct-horse-battery"
 

@@ -65,6 +65,13 @@ EXPECTATIONS = {
     "password.request_reset": ("POST", "/password/forgot", PUBLIC),
     "password.reset": ("GET", "/password/reset/{reset_token}", PUBLIC),
     "password.set_password": ("POST", "/password/reset/{reset_token}", PUBLIC),
+    # Single sign-on: the provider of the table answers nobody, so its sign-in is refused with
+    # 400; a link page without a sign-in waiting for it sends back to /login.
+    "sso.start": ("GET", "/login/sso/kommune", rule(anonymous="ok", outsider="ok")),
+    "sso.callback": ("GET", "/login/sso/kommune/callback", rule(anonymous="ok", outsider="ok")),
+    "sso.link": ("GET", "/login/sso/link", rule(anonymous="ok", outsider="ok")),
+    "sso_admin.index": ("GET", "/admin/sign-in", SITE_ADMIN),
+    "sso_admin.edit": ("GET", "/admin/sign-in/{sso_provider_id}", SITE_ADMIN),
     "organisations.index": ("GET", "/organisations", SITE_ADMIN),
     "organisations.edit": ("GET", "/organisations/{organisation_id}", SITE_ADMIN),
     # User administration; the path's user is project A's observer.

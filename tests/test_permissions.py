@@ -46,6 +46,7 @@ def path_values(world) -> dict:
         "closed_sprint_id": closed.id,
         "decision_id": _decision(world).id,
         **_invitation_and_reset(world),
+        "sso_provider_id": _sign_in_provider().id,
     }
 
 
@@ -60,6 +61,19 @@ def _invitation_and_reset(world) -> dict:
     db.session.commit()
     return {"invitation_id": invited.invitation.id, "invitation_token": invited.token,
             "reset_token": reset_token}
+
+
+def _sign_in_provider():
+    """An identity provider that answers nobody (its sign-in is refused: 400, never a 500)."""
+    from app.sso.settings import create_provider
+
+    provider = create_provider({"key": "kommune", "display_name": "Log ind med din kommune",
+                                "protocol": "oidc", "issuer": "http://127.0.0.1:9",
+                                "client_id": "samspil", "scopes": "openid",
+                                "claim_email": "email", "claim_name": "name",
+                                "is_enabled": True}, "secret")
+    db.session.commit()
+    return provider
 
 
 def _decision(world):

@@ -29,7 +29,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # None: the account signs in only through single sign-on (created just in time).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -65,8 +66,12 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password, method=method)
         self.session_nonce = new_session_nonce()
 
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_hash)
+
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -6,8 +6,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import pages, sign_in, two_factor
 from app.accounts.forms import CodeForm, IdentityForm, LanguageForm, LoginForm, PasswordForm
-from app.accounts.services import (AccountDeactivated, authenticate, change_password,
-                                   normalise_email, set_language, sign_out, sign_out_elsewhere)
+from app.accounts.services import (AccountDeactivated, SingleSignOnRequired, authenticate,
+                                   change_password, normalise_email, set_language, sign_out,
+                                   sign_out_elsewhere)
 from app.extensions import db, limiter
 from app.web import attempt, redirect_with, safe_next, submit
 
@@ -84,7 +85,7 @@ def _check_password(form):
     """The user if the password is right; else the reason beside the password (audited)."""
     try:
         user = authenticate(form.email.data, form.password.data, complete=False)
-    except AccountDeactivated as refusal:
+    except (AccountDeactivated, SingleSignOnRequired) as refusal:
         user = None
         form.password.errors.append(refusal.message)
     if user is None:

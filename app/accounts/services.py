@@ -63,20 +63,22 @@ def check_new_password(password: str) -> None:
 def create_user(
     email: str,
     name: str,
-    password: str,
+    password: str | None,
     organisation,
     is_site_admin: bool = False,
     check_password: bool = True,
 ) -> User:
-    """Create a user with a unique (case-insensitive) e-mail address."""
+    """Create a user with a unique (case-insensitive) e-mail address; without a password
+    (None) the user signs in only through single sign-on."""
     email = normalise_email(email)
     if get_user_by_email(email):
         raise RuleViolation(_("A user with this e-mail address already exists."), "email")
-    if check_password:
+    if check_password and password is not None:
         check_new_password(password)
     user = User(email=email, name=name.strip(), organisation=organisation,
                 is_site_admin=is_site_admin)
-    user.set_password(password)
+    if password is not None:
+        user.set_password(password)
     db.session.add(user)
     db.session.flush()
     return user
@@ -113,20 +115,39 @@ def authenticate(email: str, password: str, complete: bool = True) -> User | Non
     """
     user = get_user_by_email(email)
     # One hash check on every path: an unknown e-mail must not answer faster than a known one.
-    password_ok = check_password_hash(user.password_hash if user is not None
-                                      else _dummy_password_hash(), password)
-    if user is not None and user.is_active and password_ok:
+    # An account without a password (single sign-on only) costs the same work and never matches.
+    stored = user.password_hash if user is not None and user.password_hash else None
+    password_ok = check_password_hash(stored or _dummy_password_hash(), password) and bool(stored)
+    if user is not None and user.is_active and password_ok and not must_use_sso(user):
         if complete:
             complete_sign_in(user)
         return user
     reason = ("unknown_account" if user is None else
-              "inactive_account" if not user.is_active else "wrong_password")
+              "inactive_account" if not user.is_active else
+              "sso_required" if password_ok else "wrong_password")
     tried = normalise_email(email)[:254]
     record("account.sign_in_failed", actor=None, actor_label="", target=user, target_label=tried,
            email=tried, reason=reason)
     if reason == "inactive_account" and password_ok:
         raise AccountDeactivated()
+    if reason == "sso_required":
+        raise SingleSignOnRequired()
     return None
+
+
+def must_use_sso(user: User) -> bool:
+    """Does the user's organisation allow only single sign-on? Site administrators keep their
+    password as the break-glass way in (a provider can be down, or misconfigured)."""
+    return bool(user.organisation.requires_sso) and not user.is_site_admin
+
+
+class SingleSignOnRequired(RuleViolation):
+    """The right password, but the organisation's members must sign in with its identity
+    provider; said only to someone who knew the password."""
+
+    def __init__(self):
+        super().__init__(_("Your organisation requires you to sign in with its single sign-on. "
+                           "Use the button for your organisation below."), "password", 403)
 
 
 def complete_sign_in(user: User) -> None:

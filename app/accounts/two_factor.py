@@ -8,6 +8,7 @@ import time
 
 import pyotp
 import segno
+from flask import session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -242,8 +243,14 @@ def unused_recovery_codes(user: User) -> int:
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))).all())
 
 
+# The login id of a session signed in through the organisation's identity provider: that
+# sign-in is the organisation's own strong one, so its two-factor requirement is met.
+SSO_SESSION = "_sso_login_id"
+
+
 def needs_enrolment(user) -> bool:
     """Must this signed-in user enrol before using anything (their organisation requires
-    it)?"""
+    it, and they did not sign in through single sign-on)?"""
     return bool(getattr(user, "is_authenticated", False) and not user.has_two_factor
-                and user.organisation.requires_two_factor)
+                and user.organisation.requires_two_factor
+                and session.get(SSO_SESSION) != user.get_id())

@@ -74,14 +74,16 @@ FORMATTERS = {
     "old": lambda v: _label(STATUS_LABELS, v), "new": lambda v: _label(STATUS_LABELS, v),
     "reason": lambda v: _label(REASON_LABELS, v),
     "by_system": _yes_no, "cofund": _yes_no, "test_municipality": _yes_no,
-    "requires_two_factor": _yes_no,
+    "requires_two_factor": _yes_no, "requires_sso": _yes_no,
+    "fields": lambda v: ", ".join(str(detail_label(k)) for k in v),
     "committed": _points, "completed": _points,
     "decided_on": _day, "needs": _needs, "outcomes": _outcomes, "items": _items,
     "moved_to": _moved_to,
 }
 
 # The order in which details read well: what changed first, then how and why.
-ORDER = ("key", "name", "kind", "municipality_code", "cvr", "requires_two_factor", "email",
+ORDER = ("key", "name", "kind", "municipality_code", "cvr", "requires_two_factor",
+         "requires_sso", "email", "provider", "fields",
          "organisation", "old", "new", "roles", "added", "removed",
          "decided_on", "outcomes", "needs", "items", "committed", "completed", "unfinished",
          "moved_to", "cofund", "test_municipality", "by_system", "decision", "reason",

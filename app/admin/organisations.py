@@ -39,7 +39,7 @@ def index():
 @login_required
 def edit(organisation_id):
     """Change an organisation: name, kind, code or CVR, and whether it requires two-factor
-    sign-in of its members (site administrators)."""
+    sign-in or single sign-on of its members (site administrators)."""
     require(can_administer_site(current_user))
     org = db.session.get(Organisation, organisation_id) or abort(404)
     form = OrganisationEditForm(obj=org)
@@ -47,7 +47,7 @@ def edit(organisation_id):
     if form.is_submitted():
         outcome = submit(form, lambda: update_organisation(
             org, form.name.data, form.kind.data, form.municipality_code.data, form.cvr.data,
-            form.requires_two_factor.data), field="name")
+            form.requires_two_factor.data, form.requires_sso.data), field="name")
         if outcome.ok:
             return redirect_with(_("%(name)s is saved.", name=org.name) if outcome.value
                                  else _("Nothing changed."), url_for("organisations.index"))

@@ -65,18 +65,26 @@ DETAIL_LABELS = {
     "municipality_code": _l("Municipality code"),
     "cvr": _l("CVR number"),
     "requires_two_factor": _l("Members must use two-factor sign-in"),
+    "requires_sso": _l("Members must use single sign-on"),
 }
 
 REASON_LABELS = {
     "unknown_account": _l("no account has this e-mail address"),
     "wrong_password": _l("wrong password"),
     "inactive_account": _l("the account is deactivated"),
+    "sso_required": _l("the organisation requires single sign-on"),
 }
 
 
 def register_actions(labels: dict) -> None:
     """Add readable names for an area's actions (action name → lazy-translated label)."""
     ACTION_LABELS.update(labels)
+
+
+def register_details(details: dict | None = None, reasons: dict | None = None) -> None:
+    """Add readable names for an area's details and refusal reasons."""
+    DETAIL_LABELS.update(details or {})
+    REASON_LABELS.update(reasons or {})
 
 
 def action_label(action: str) -> str:

@@ -22,3 +22,7 @@ class OrganisationEditForm(OrganisationForm):
         _l("Members must use two-factor sign-in"),
         description=_l("Members without it are sent to set it up after their password, and "
                        "can use nothing else until they have."))
+    requires_sso = BooleanField(
+        _l("Members must use single sign-on"),
+        description=_l("Members cannot sign in with a password, only with the organisation's "
+                       "identity provider. Site administrators keep their password."))

@@ -36,6 +36,8 @@ class Organisation(db.Model):
     cvr: Mapped[str | None] = mapped_column(String(8), unique=True)
     # Members signing in with a password must use two-factor sign-in (set by site admins).
     requires_two_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Members sign in only through single sign-on; site administrators keep their password.
+    requires_sso: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     users: Mapped[list["User"]] = relationship(back_populates="organisation")

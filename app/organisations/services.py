@@ -62,13 +62,16 @@ def create_organisation(
 
 
 def update_organisation(org: Organisation, name: str, kind: str, municipality_code=None,
-                        cvr: str | None = None, requires_two_factor: bool | None = None) -> dict:
+                        cvr: str | None = None, requires_two_factor: bool | None = None,
+                        requires_sso: bool | None = None) -> dict:
     """Change an organisation with the same checks as registering one; returns what changed
     (also recorded in the audit log)."""
     name, municipality_code, cvr = _checked(name, kind, municipality_code, cvr, org)
     new = {"name": name, "kind": kind, "municipality_code": municipality_code, "cvr": cvr}
     if requires_two_factor is not None:
         new["requires_two_factor"] = bool(requires_two_factor)
+    if requires_sso is not None:
+        new["requires_sso"] = bool(requires_sso)
     changed = {k: v for k, v in new.items() if getattr(org, k) != v}
     for key, value in changed.items():
         setattr(org, key, value)

@@ -93,7 +93,8 @@ def live_server(tmp_path_factory, live_database_url, live_mail, _browser_require
     for command in (["db", "upgrade"], ["demo", "seed"]):
         subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
-    env["BASE_URL"] = f"http://127.0.0.1:{port}"  # the links in its e-mails lead back to it
+    # Its own address: links in e-mails, and the redirect URI it gives identity providers.
+    env["BASE_URL"] = f"http://127.0.0.1:{port}"
     log = (workdir / "server.log").open("w")
     server = subprocess.Popen([*flask, "run", "--port", str(port), "--no-reload", "--no-debugger",
                                "--with-threads"],

@@ -33,7 +33,10 @@ from app.sprints.services import (close_sprint, commit_item, create_sprint, dele
                                   start_sprint)
 from tests.conftest import PASSWORD
 from tests.digests.helpers import make_delivery
+from app.sso.models import SignInProvider
 from tests.pages import shown
+from tests.sso.fixtures import BASE_URL as SSO_BASE_URL
+from tests.sso.fixtures import path_of, through_provider
 
 ROOT = Path(__file__).resolve().parents[2]
 # record("action", …) and record("a" if … else "b", …): the action names written in the code.
@@ -170,8 +173,28 @@ def _two_factor_and_administration(world, client, factory):
     db.session.commit()
     client.post(f"/organisations/{guest.id}", data={
         "name": "Sorø Kommune (IT)", "kind": "municipality", "municipality_code": "340",
-        "requires_two_factor": "y"})
+        "requires_two_factor": "y", "requires_sso": "y"})
     client.post("/logout")
+
+
+def _single_sign_on(world, client, oidc_issuer):
+    """A provider added and changed by a site administrator; Ballerup's Anne signs in through
+    it (created and linked); a forged answer is refused."""
+    client.post("/login", data={"email": world.users["site_admin"].email, "password": PASSWORD})
+    fields = {"key": "kommune", "display_name": "Log ind med din kommune", "protocol": "oidc",
+              "issuer": oidc_issuer, "client_id": "samspil", "client_secret": "wrong",
+              "scopes": "openid email profile professional", "claim_email": "email",
+              "claim_name": "name", "claim_cvr": "nemlogin.cvr",
+              "claim_municipality": "municipality_code", "is_enabled": "y"}
+    client.post("/admin/sign-in", data=fields)
+    provider_id = db.session.scalar(select(SignInProvider.id))
+    client.post(f"/admin/sign-in/{provider_id}",
+                data={**fields, "client_secret": "samspil-test-secret"})
+    client.post("/logout")
+    start = client.get("/login/sso/kommune")
+    client.get(path_of(through_provider(start.headers["Location"], "anne")))
+    client.post("/logout")
+    client.get("/login/sso/kommune/callback?state=forged&code=x")
 
 
 # The program's own words: action names and module paths, snake_case values, Python reprs,
@@ -195,8 +218,11 @@ def _raw_tokens(html: str, names: list[str]) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("language", ["da", "en"])
-def test_the_audit_pages_show_no_program_internals(world, client, login, factory, language):
+def test_the_audit_pages_show_no_program_internals(world, client, login, factory, language,
+                                                   app, oidc_issuer, monkeypatch):
+    monkeypatch.setitem(app.config, "BASE_URL", SSO_BASE_URL)
     _every_action(world, client, factory)
+    _single_sign_on(world, client, oidc_issuer)
     recorded = set(db.session.scalars(select(AuditEvent.action).distinct()))
     assert recorded_in_code() <= recorded, "the scenario must record every action"
     names = [u.name for u in db.session.scalars(select(User))]
