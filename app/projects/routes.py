@@ -15,7 +15,7 @@ from app.projects.forms import (PARTICIPATION_LABELS, ROLE_LABELS, AddMemberForm
 from app.projects.loaders import get_by_id, get_in_project_or_404, get_project_or_404
 from app.projects.models import Membership, ProjectOrganisation
 from app.projects.permissions import (can_administer_site, can_manage_members,
-                                      can_view_project, require, roles_in)
+                                      can_view_project, require)
 from app.services import RuleViolation
 from app.web import attempt, redirect_with, submit
 
@@ -54,17 +54,6 @@ def _participations(project) -> list[ProjectOrganisation]:
         select(ProjectOrganisation).where(ProjectOrganisation.project_id == project.id)
         .options(selectinload(ProjectOrganisation.organisation))).all()
     return sorted(participations, key=lambda p: p.organisation.name)
-
-
-@bp.get("/p/<key>/")
-@login_required
-def overview(key):
-    """The project's overview: who takes part, my roles, links to every area."""
-    project = get_project_or_404(key)
-    return render_template("projects/overview.html", project=project,
-                           participations=_participations(project),
-                           my_roles=roles_in(current_user, project),
-                           role_labels=ROLE_LABELS, participation_labels=PARTICIPATION_LABELS)
 
 
 def _members_page(project, add_member_form=None, add_org_form=None, status=200):
