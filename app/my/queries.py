@@ -3,7 +3,7 @@ statements whatever the project holds."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import String, and_, func, literal, null, or_, select, union_all
+from sqlalchemy import Integer, String, and_, func, literal, null, or_, select, union_all
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
@@ -63,9 +63,11 @@ def needs_summary(project: Project) -> NeedsSummary:
     counts = dict(db.session.execute(
         select(Need.status, func.count(Need.id)).where(Need.project_id == project.id)
         .group_by(Need.status)).all())
+    # By number, the order of submission: the (project, number) index gives the newest few
+    # without sorting every need of a large project.
     newest = db.session.scalars(
         select(Need).where(Need.project_id == project.id)
-        .order_by(Need.created_at.desc(), Need.id.desc()).limit(NEWEST_NEEDS)).all()
+        .order_by(Need.number.desc()).limit(NEWEST_NEEDS)).all()
     return NeedsSummary([(str(s), counts.get(s, 0)) for s in NeedStatus], list(newest))
 
 
@@ -94,7 +96,8 @@ def activity(project: Project, page: int = 1) -> ActivityPage:
                literal("").label("actor_label"), ItemHistory.field.label("action"),
                ItemHistory.old_value.label("old"), ItemHistory.new_value.label("new"),
                Item.number.label("number"), Item.title.label("title"),
-               null().cast(String).label("target_type"), null().label("target_id"))
+               null().cast(String).label("target_type"),
+               null().cast(Integer).label("target_id"))
         .join(Item, Item.id == ItemHistory.item_id)
         .outerjoin(actor, actor.c.id == ItemHistory.actor_id)
         .where(ItemHistory.project_id == project.id, ItemHistory.field == "status"))
@@ -109,7 +112,14 @@ def activity(project: Project, page: int = 1) -> ActivityPage:
                               need.c.id == AuditEvent.target_id))
         .where(AuditEvent.project_id == project.id,
                or_(*(AuditEvent.action.like(a) for a in ACTIVITY_ACTIONS))))
-    merged = union_all(history, audit).subquery()
+    # Each side takes only as many of its newest rows as the page can reach, through its
+    # index on time, before the two are merged: sorting a large project's whole history for
+    # one page cost the overview most of its time.
+    reach = page * ACTIVITY_PAGE + 1
+    merged = union_all(
+        *(select(side.order_by(at.desc(), row_id.desc()).limit(reach).subquery())
+          for side, at, row_id in ((history, ItemHistory.created_at, ItemHistory.id),
+                                   (audit, AuditEvent.created_at, AuditEvent.id)))).subquery()
     rows = db.session.execute(
         select(merged).order_by(merged.c.at.desc(), merged.c.source, merged.c.row_id.desc())
         .limit(ACTIVITY_PAGE + 1).offset((page - 1) * ACTIVITY_PAGE)).all()
