@@ -36,11 +36,6 @@ def my_projects(ctx):
     return lambda: (email, "GET", "/", None)
 
 
-def project_overview(ctx):
-    email = _any_member("product_owner")
-    return lambda: (email, "GET", "/p/BIG/", None)
-
-
 def members_page(ctx):
     email = _any_member("product_owner")
     return lambda: (email, "GET", "/p/BIG/members", None)
@@ -53,7 +48,6 @@ def digest_preview(ctx):
 
 SCENARIOS = [
     Scenario("My projects", my_projects),
-    Scenario("Project overview", project_overview),
     Scenario("Members page (all users of the project)", members_page, runs=20),
     Scenario("My next digest (steering)", digest_preview, target_ms=50, runs=20),
 ]
@@ -71,8 +65,15 @@ def _sprint_scenarios():
     return sprints
 
 
+def _my_scenarios():
+    from bench.my import SCENARIOS as my
+
+    return my
+
+
 SCENARIOS += _backlog_scenarios()
 SCENARIOS += _sprint_scenarios()
+SCENARIOS += _my_scenarios()
 
 
 # Measurements that are not one request, e.g. sending many digests: name -> fn(app) -> dict

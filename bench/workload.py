@@ -15,6 +15,7 @@ def actions():
     return [
         (2, "my projects", lambda rnd, s: ("GET", "/", None, OK)),
         (2, "project overview", lambda rnd, s: ("GET", f"/p/{key}/", None, OK)),
+        (2, "my work", lambda rnd, s: ("GET", "/my", None, OK)),
         *backlog_actions(key),
         *discovery.actions(),
         *sprint_actions(key),

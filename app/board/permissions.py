@@ -10,7 +10,7 @@
 """
 from app.backlog.models import Status
 from app.projects.models import Project, Role
-from app.projects.permissions import has_any_role
+from app.projects.permissions import has_any_role, roles_in
 
 MOVERS = (Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD)
 # The municipality's columns: entering done, or leaving acceptance or done.
@@ -22,10 +22,17 @@ def can_move_cards(user, project: Project) -> bool:
     return has_any_role(user, project, *MOVERS)
 
 
+def accepts_with(roles, organisation) -> bool:
+    """The acceptance rule on roles already known (e.g. of every project at once, for My
+    work): a product owner who belongs to a municipality."""
+    return (Role.PRODUCT_OWNER in roles
+            and bool(getattr(organisation, "is_municipality", False)))
+
+
 def is_municipal_product_owner(user, project: Project) -> bool:
     """A product owner who belongs to a municipality (the customer's side of acceptance)."""
-    return (has_any_role(user, project, Role.PRODUCT_OWNER)
-            and bool(getattr(getattr(user, "organisation", None), "is_municipality", False)))
+    roles = roles_in(user, project)  # the organisation is loaded only for product owners
+    return Role.PRODUCT_OWNER in roles and accepts_with(roles, getattr(user, "organisation", None))
 
 
 def can_accept(user, project: Project) -> bool:

@@ -77,7 +77,7 @@ def organisations_joined(ctx: DigestContext) -> Section | None:
     return Section(
         title=_("New organisations taking part"),
         items=[Item(text=name, status=labels[kind]) for name, kind in parts],
-        more_link=url_for("projects.overview", key=ctx.project.key),
+        more_link=url_for("my.overview", key=ctx.project.key),
     )
 
 

@@ -47,4 +47,4 @@ def send_added(membership, actor) -> bool:
         user.email, user.name, "member_added", locale,
         lambda: _l("You are now a member of %(project)s in Samspil", project=project.name),
         user=user, project=project, actor=actor, roles=lambda: _role_names(membership.role_names),
-        url=external_url("projects.overview", key=project.key))
+        url=external_url("my.overview", key=project.key))

@@ -114,7 +114,7 @@ def accept(token):
     user, project = outcome.value
     login_user(user)
     return redirect_with(_("Welcome to %(project)s.", project=project.name),
-                         url_for("projects.overview", key=project.key))
+                         url_for("my.overview", key=project.key))
 
 
 @bp.get("/admin/invitations")

@@ -10,7 +10,7 @@ from app.projects.forms import (PARTICIPATION_LABELS, ROLE_LABELS, AddMemberForm
 from app.projects.loaders import get_by_id, get_in_project_or_404, get_project_or_404
 from app.projects.models import Membership
 from app.projects.permissions import (can_administer_site, can_manage_members,
-                                      can_view_project, require, roles_in)
+                                      can_view_project, require)
 from app.services import RuleViolation
 from app.web import attempt, redirect_with, submit
 
@@ -41,17 +41,6 @@ def new():
     key = outcome.value.key
     return redirect_with(_("Project %(key)s is created. Add the organisations taking part.",
                            key=key), url_for("projects.members", key=key))
-
-
-@bp.get("/p/<key>/")
-@login_required
-def overview(key):
-    """The project's overview: who takes part, my roles, links to every area."""
-    project = get_project_or_404(key)
-    return render_template("projects/overview.html", project=project,
-                           participations=pages.participations(project),
-                           my_roles=roles_in(current_user, project),
-                           role_labels=ROLE_LABELS, participation_labels=PARTICIPATION_LABELS)
 
 
 @bp.get("/p/<key>/members")

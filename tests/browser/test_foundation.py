@@ -28,10 +28,11 @@ def test_product_owner_sees_projects_and_opens_one(page):
     page.get_by_role("link", name="Borgerbooking").click()
     page.wait_for_url("**/p/BOOK/")
     assert page.get_by_role("heading", name="Borgerbooking").is_visible()
-    assert page.get_by_text("Odense Kommune").first.is_visible()
+    assert page.get_by_role("heading", name="Det venter på mig her").is_visible()
     axe_check(page, "project overview")
     page.get_by_role("link", name="Medlemmer og roller").click()
     page.wait_for_url("**/p/BOOK/members")
+    assert page.get_by_text("Odense Kommune").first.is_visible()
     axe_check(page, "members")
 
 

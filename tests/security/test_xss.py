@@ -65,11 +65,13 @@ def test_organisation_names_in_a_project_are_escaped(world, client, login, facto
         add_participation(world.project_a, factory.community(name), "member")
     db.session.commit()
     login(world.users["secretariat"])
-    for url in ("/p/ALPHA/", "/p/ALPHA/members"):
-        html = client.get(url).get_data(as_text=True)
-        assert_inert_page(html)
-        for name in names:
-            assert str(escape(name.strip())) in html, (url, name)
+    html = client.get("/p/ALPHA/members").get_data(as_text=True)
+    assert_inert_page(html)
+    for name in names:
+        assert str(escape(name.strip())) in html, name
+    # The overview's recent activity names the latest of them, a page at a time.
+    _assert_audit_pages_inert(client, "/p/ALPHA/activity?x=", names[-20:])
+    assert_inert_page(client.get("/p/ALPHA/").get_data(as_text=True))
     _assert_audit_pages_inert(client, "/p/ALPHA/audit?action=participation.added", names)
 
 

@@ -1,0 +1,193 @@
+"""The sections of My work that this package builds from the areas' tables: awaiting my
+acceptance, assigned to me, my municipality's needs, escalations waiting for my decision.
+
+Each builder costs a fixed number of statements (a window count beside at most a screenful of
+rows), across every project of the scope at once, never one query per project."""
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import case, func, or_, select
+
+from app.accounts.models import User
+from app.backlog.models import STATUSES, Item, Status, item_key
+from app.backlog.display import status_label
+from app.board.permissions import accepts_with
+from app.discovery.models import Need, NeedCoSponsor, NeedItemLink, NeedStatus
+from app.discovery.services import STATUS_LABELS as NEED_STATUS_LABELS
+from app.extensions import db
+from app.my.registry import MAX_ROWS, WorkScope, WorkSection, work_section
+from app.organisations.models import Organisation
+from app.projects.models import Project, Role
+
+PER_STATUS = 10  # assigned items shown under each status
+OPEN_NEEDS = (NeedStatus.SUBMITTED, NeedStatus.IN_DISCOVERY, NeedStatus.READY,
+              NeedStatus.PLANNED)
+
+
+@dataclass
+class WorkRow:
+    """One line of a section: what it is, where it lives, and a word on its state."""
+
+    ref: str  # "OVB-12" or "#19"
+    title: str
+    url: str
+    project: Project
+    status: str = ""  # in words
+    meta: str = ""
+    progress: "Progress | None" = None
+    is_ours: bool = False  # a need submitted by my own municipality (else co-sponsored)
+    is_blocked: bool = False
+
+
+@dataclass
+class Progress:
+    done: int
+    total: int
+    done_points: float
+    points: float
+
+
+def counted(stmt, limit: int = MAX_ROWS) -> tuple[list, int]:
+    """The first `limit` rows of a select and how many it matches in all, in one statement."""
+    rows = db.session.execute(
+        stmt.add_columns(func.count().over().label("total_count")).limit(limit)).all()
+    return rows, (rows[0].total_count if rows else 0)
+
+
+ITEM_COLUMNS = (Item.id, Item.project_id, Item.number, Item.title, Item.status, Item.estimate,
+                Item.is_blocked, Item.updated_at)
+
+
+def _item_row(scope: WorkScope, row, meta: str = "") -> WorkRow:
+    key = scope.key_of(row.project_id)
+    return WorkRow(ref=item_key(key, row.number), title=row.title, status=status_label(row.status),
+                   url=url_for("backlog.item", key=key, number=row.number),
+                   project=scope.projects[row.project_id], meta=meta,
+                   is_blocked=row.is_blocked)
+
+
+def _need_status(status: str) -> str:
+    return str(NEED_STATUS_LABELS.get(status, status))
+
+
+def _project_link(scope: WorkScope, endpoint: str, text: str, **args) -> dict:
+    """On a project's overview, a link to the area's fuller list; on /my every row links."""
+    if scope.project is None:
+        return {}
+    return {"link": url_for(endpoint, key=scope.project.key, **args), "link_text": text}
+
+
+@work_section("acceptance", order=10)
+def awaiting_acceptance(scope: WorkScope) -> WorkSection | None:
+    """Items in acceptance where I may accept them (a municipality's product owner)."""
+    organisation = scope.user.organisation
+    ids = sorted(pid for pid, roles in scope.roles.items() if accepts_with(roles, organisation))
+    if not ids:
+        return None
+    rows, count = counted(
+        select(*ITEM_COLUMNS, User.name.label("assignee_name"))
+        .outerjoin(User, User.id == Item.assignee_id)
+        .where(Item.project_id.in_(ids), Item.status == Status.ACCEPTANCE)
+        .order_by(Item.updated_at, Item.id))
+    return WorkSection(
+        title=_("Awaiting my acceptance"), count=count, template="my/_rows.html",
+        rows=[_item_row(scope, r, _("Delivered by %(name)s", name=r.assignee_name)
+                        if r.assignee_name else "") for r in rows],
+        empty=_("Nothing waits for your acceptance. Well done!"),
+        **_project_link(scope, "board.index", _("Open the board")))
+
+
+@work_section("assigned", order=20)
+def assigned_to_me(scope: WorkScope) -> WorkSection | None:
+    """My open items, by status in board order (the latest changed first in each)."""
+    if not scope.projects:
+        return None
+    inner = select(
+        *ITEM_COLUMNS,
+        func.row_number().over(partition_by=Item.status,
+                               order_by=(Item.updated_at.desc(), Item.id.desc())).label("n"),
+        func.count().over(partition_by=Item.status).label("in_status"),
+    ).where(Item.assignee_id == scope.user.id, Item.project_id.in_(scope.project_ids),
+            Item.status != Status.DONE).subquery()
+    rows = db.session.execute(select(inner).where(inner.c.n <= PER_STATUS)).all()
+    groups = []
+    for status in STATUSES:
+        mine = sorted((r for r in rows if r.status == status), key=lambda r: r.n)
+        if mine:
+            groups.append({"status": status_label(status), "count": mine[0].in_status,
+                           "rows": [_item_row(scope, r) for r in mine]})
+    count = sum(g["count"] for g in groups)
+    return WorkSection(
+        title=_("Assigned to me"), count=count, rows=groups, template="my/_assigned.html",
+        shown=count, empty=_("Nothing is assigned to you right now."),
+        **_project_link(scope, "board.index", _("My cards on the board"), mine=1))
+
+
+@work_section("needs", order=30)
+def my_municipality_needs(scope: WorkScope) -> WorkSection | None:
+    """Needs my municipality submitted or co-sponsors: open ones first, latest changed first,
+    with the progress of the items that serve them."""
+    organisation = scope.user.organisation
+    if not scope.projects or not organisation.is_municipality:
+        return None
+    cosponsored = select(NeedCoSponsor.need_id).where(
+        NeedCoSponsor.organisation_id == organisation.id)
+    rows, count = counted(
+        select(Need.id, Need.project_id, Need.number, Need.title, Need.status,
+               Need.organisation_id)
+        .where(Need.project_id.in_(scope.project_ids),
+               or_(Need.organisation_id == organisation.id, Need.id.in_(cosponsored)))
+        .order_by(case((Need.status.in_(OPEN_NEEDS), 0), else_=1), Need.updated_at.desc(),
+                  Need.id.desc()))
+    progress = _progress([r.id for r in rows])
+    needs = []
+    for r in rows:
+        key = scope.key_of(r.project_id)
+        needs.append(WorkRow(ref=f"#{r.number}", title=r.title, status=_need_status(r.status),
+                             url=url_for("discovery.show", key=key, number=r.number),
+                             project=scope.projects[r.project_id], progress=progress.get(r.id),
+                             is_ours=r.organisation_id == organisation.id))
+    return WorkSection(
+        title=_("My municipality's needs"), count=count, template="my/_needs.html", rows=needs,
+        empty=_("%(org)s has not submitted or co-sponsored any needs here yet.",
+                org=organisation.name),
+        **_project_link(scope, "discovery.index", _("All our needs"), ours=1))
+
+
+def _progress(need_ids: list[int]) -> dict[int, Progress]:
+    """Per need: its linked items done of all, and their points done of all (one query)."""
+    if not need_ids:
+        return {}
+    done = Item.status == Status.DONE
+    rows = db.session.execute(
+        select(NeedItemLink.need_id, func.count(Item.id),
+               func.coalesce(func.sum(case((done, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((done, Item.estimate), else_=0)), 0),
+               func.coalesce(func.sum(Item.estimate), 0))
+        .join(Item, Item.id == NeedItemLink.item_id)
+        .where(NeedItemLink.need_id.in_(need_ids)).group_by(NeedItemLink.need_id))
+    return {nid: Progress(int(d), int(t), float(dp), float(p)) for nid, t, d, dp, p in rows}
+
+
+@work_section("escalations", order=40)
+def escalations(scope: WorkScope) -> WorkSection | None:
+    """Needs escalated to the steering group where I sit on it, longest waiting first."""
+    ids = scope.ids_with(Role.STEERING)
+    if not ids:
+        return None
+    rows, count = counted(
+        select(Need.id, Need.project_id, Need.number, Need.title, Need.status,
+               Need.escalated_at, Organisation.name.label("organisation_name"))
+        .join(Organisation, Organisation.id == Need.organisation_id)
+        .where(Need.project_id.in_(ids), Need.is_escalated.is_(True))
+        .order_by(Need.escalated_at, Need.id))
+    needs = [WorkRow(ref=f"#{r.number}", title=r.title, status=_need_status(r.status),
+                     url=url_for("discovery.show", key=scope.key_of(r.project_id),
+                                 number=r.number),
+                     project=scope.projects[r.project_id], meta=r.organisation_name)
+             for r in rows]
+    return WorkSection(
+        title=_("Escalations waiting for my decision"), count=count, template="my/_rows.html",
+        rows=needs, empty=_("No escalated needs wait for the steering group."),
+        **_project_link(scope, "decisions.index", _("The decision log")))
