@@ -57,10 +57,10 @@ def _register_areas(app: Flask) -> None:
     """Each area registers its pages and plugs into the shared parts (providers, signals,
     digest sections); the order is the order of their URLs' precedence."""
     from app import (accounts, admin, backlog, board, decisions, digests, discovery, mail, main,
-                     projects, sprints)
+                     notifications, projects, sprints)
 
-    for area in (main, accounts, projects, admin, backlog, board, sprints, digests, mail,
-                 discovery, decisions):
+    for area in (main, accounts, projects, admin, notifications, backlog, board, sprints, digests,
+                 mail, discovery, decisions):
         area.init_app(app)
 
 

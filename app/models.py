@@ -7,6 +7,8 @@ from app.decisions.models import Decision, DecisionOutcome
 from app.digests.models import DigestDelivery, DigestSubscription
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedItemLink,
                                   NeedNote)
+from app.notifications.models import (Notification, NotificationEmail, NotificationPreference,
+                                      ProjectWatchDefault, TextReference, Watch)
 from app.organisations.models import Organisation
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
 from app.sprints.models import Sprint
@@ -14,5 +16,6 @@ from app.sprints.models import Sprint
 __all__ = ["AuditEvent", "BacklogCounter", "Comment", "Decision", "DecisionOutcome",
            "DigestDelivery", "DigestSubscription", "Item", "ItemHistory", "Label", "Membership",
            "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink",
-           "NeedNote", "Organisation", "Project", "ProjectOrganisation", "RecoveryCode",
-           "Sprint", "User", "WipLimit"]
+           "NeedNote", "Notification", "NotificationEmail", "NotificationPreference",
+           "Organisation", "Project", "ProjectOrganisation", "ProjectWatchDefault",
+           "RecoveryCode", "Sprint", "TextReference", "User", "Watch", "WipLimit"]

@@ -60,6 +60,16 @@ EXPECTATIONS = {
     "accounts.disable_two_factor": ("POST", "/settings/two-factor/disable", EVERYONE_SIGNED_IN),
     "accounts.renew_recovery_codes": ("POST", "/settings/two-factor/recovery-codes",
                                       EVERYONE_SIGNED_IN),
+    "notifications.index": ("GET", "/notifications", EVERYONE_SIGNED_IN),
+    "notifications.bell": ("GET", "/notifications/bell", EVERYONE_SIGNED_IN),
+    # Nobody in the table has notification 1: 404 for everyone signed in.
+    "notifications.read": ("POST", "/notifications/1/read",
+                           rule(outsider="404", site_admin="404", default="404")),
+    "notifications.read_all": ("POST", "/notifications/read-all", EVERYONE_SIGNED_IN),
+    "notifications.update_preferences": ("POST", "/settings/notifications", EVERYONE_SIGNED_IN),
+    # Without signing in; a token that is not one answers 400 (the refusal).
+    "notifications.unsubscribe": ("GET", "/notifications/unsubscribe/x", PUBLIC),
+    "notifications.unsubscribe_one_click": ("POST", "/notifications/unsubscribe/x", PUBLIC),
     "organisations.index": ("GET", "/organisations", SITE_ADMIN),
     "organisations.edit": ("GET", "/organisations/{organisation_id}", SITE_ADMIN),
     # User administration; the path's user is project A's observer.
