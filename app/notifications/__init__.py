@@ -15,6 +15,7 @@ def notification_jobs(config) -> list[tuple[str, object, object]]:
     """(id, function, trigger) for the scheduler: send what is due every minute."""
     from apscheduler.triggers.interval import IntervalTrigger
 
+    from app.digests.schedule import TZ
     from app.notifications.email import send_due
 
-    return [("notifications.send", send_due, IntervalTrigger(minutes=1))]
+    return [("notifications.send", send_due, IntervalTrigger(minutes=1, timezone=TZ))]
