@@ -69,3 +69,19 @@ def page_of(user, before: int | None = None, size: int = PAGE_SIZE) -> Page:
             days.append(Day(day, []))
         days[-1].notifications.append(row)
     return Page(days, rows[-1].id if more else None)
+
+
+def members_matching(project, text: str, limit: int = 8) -> list:
+    """The project's active members whose name contains `text` (any case), by name: the
+    choices the `@` of a Markdown field offers."""
+    from app.accounts.models import User
+    from app.projects.models import Membership
+
+    text = (text or "").strip()[:60]
+    query = (select(User.id, User.name).join(Membership, Membership.user_id == User.id)
+             .where(Membership.project_id == project.id, User.is_active.is_(True))
+             .order_by(User.name, User.id).limit(limit))
+    if text:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(func.lower(User.name).like(f"%{escaped.lower()}%", escape="\\"))
+    return list(db.session.execute(query))

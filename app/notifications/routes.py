@@ -9,6 +9,7 @@ from app.extensions import csrf, db
 from app.notifications import email, queries, references, services
 from app.notifications.email import sentence, target_path
 from app.notifications.kinds import LABELS, Kind
+from app.projects.loaders import get_project_or_404
 from app.services import RuleViolation
 from app.web import attempt, error_page, is_htmx, redirect_with, safe_next
 
@@ -68,6 +69,15 @@ def read_all():
     """Mark every notification of mine read."""
     attempt(lambda: services.mark_all_read(current_user))
     return redirect_with(_("All notifications are marked as read."), url_for(".index"))
+
+
+@bp.get("/p/<key>/mentions")
+@login_required
+def mention_options(key):
+    """The members an `@` in a text field offers: options of the listbox (mentions.js)."""
+    project = get_project_or_404(key)
+    members = queries.members_matching(project, request.args.get("q", ""))
+    return render_template("notifications/_mention_options.html", members=members)
 
 
 @bp.post("/settings/notifications")
