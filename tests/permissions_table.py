@@ -66,6 +66,8 @@ EXPECTATIONS = {
     "notifications.read": ("POST", "/notifications/1/read",
                            rule(outsider="404", site_admin="404", default="404")),
     "notifications.read_all": ("POST", "/notifications/read-all", EVERYONE_SIGNED_IN),
+    "notifications.watch": ("POST", "/p/{key}/watch/item/{number}", MEMBERS),
+    "notifications.update_watch_defaults": ("POST", "/settings/watching", EVERYONE_SIGNED_IN),
     "notifications.mention_options": ("GET", "/p/{key}/mentions?q=a", MEMBERS),
     "notifications.update_preferences": ("POST", "/settings/notifications", EVERYONE_SIGNED_IN),
     # Without signing in; a token that is not one answers 400 (the refusal).

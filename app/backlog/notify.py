@@ -21,6 +21,12 @@ def _numbers(project_id: int, numbers) -> dict[int, int]:
     return dict(db.session.execute(query).all())
 
 
+def _find(project, number: int):
+    item = db.session.scalar(select(Item).where(Item.project_id == project.id,
+                                                Item.number == number))
+    return (item_target(item), ()) if item is not None else None
+
+
 def created(item: Item, actor) -> None:
     """A new item: its creator and assignee watch it; the assignee is told; mentions."""
     target = item_target(item)
@@ -71,6 +77,6 @@ def connect() -> None:
     """Register items as targets and references, and follow status changes."""
     from app.backlog.services import item_status_changed
 
-    register_target("item", "backlog.item")
+    register_target("item", "backlog.item", _find)
     register_reference_kind("item", _numbers)
     item_status_changed.connect(_status_changed, weak=False)

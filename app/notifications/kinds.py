@@ -50,11 +50,14 @@ SENTENCES = {
     Kind.ESCALATION: _l("%(actor)s escalated %(target)s to the steering group"),
 }
 
-# Where a target is shown: (endpoint, its argument for the number). Areas register theirs.
+# Where a target is shown (an endpoint taking `key` and `number`), and how to find one by
+# number for the Watch button: function(project, number) -> (Target, organisation ids) or None.
 TARGET_ENDPOINTS: dict[str, str] = {}
+TARGET_FINDERS: dict = {}
 
 
-def register_target(target_kind: str, endpoint: str) -> None:
-    """An area names the page of its targets: `register_target("item", "backlog.item")`; the
-    endpoint takes `key` (the project's) and `number`."""
+def register_target(target_kind: str, endpoint: str, finder=None) -> None:
+    """An area names the page of its targets: `register_target("item", "backlog.item", find)`."""
     TARGET_ENDPOINTS[target_kind] = endpoint
+    if finder is not None:
+        TARGET_FINDERS[target_kind] = finder

@@ -85,3 +85,17 @@ def members_matching(project, text: str, limit: int = 8) -> list:
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(func.lower(User.name).like(f"%{escaped.lower()}%", escape="\\"))
     return list(db.session.execute(query))
+
+
+def organisation_needs_defaults(user) -> list[tuple]:
+    """(project, whether I follow my municipality's needs there) for each of my projects."""
+    from app.notifications.models import ProjectWatchDefault
+    from app.projects.models import Membership, Project
+
+    rows = db.session.execute(
+        select(Project, ProjectWatchDefault.is_watching_organisation_needs)
+        .join(Membership, Membership.project_id == Project.id)
+        .outerjoin(ProjectWatchDefault, (ProjectWatchDefault.project_id == Project.id)
+                   & (ProjectWatchDefault.user_id == user.id))
+        .where(Membership.user_id == user.id).order_by(Project.name)).all()
+    return [(project, bool(on)) for project, on in rows]

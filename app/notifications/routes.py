@@ -8,7 +8,7 @@ from app.database import parse_id
 from app.extensions import csrf, db
 from app.notifications import email, queries, references, services
 from app.notifications.email import sentence, target_path
-from app.notifications.kinds import LABELS, Kind
+from app.notifications.kinds import LABELS, TARGET_ENDPOINTS, TARGET_FINDERS, Kind
 from app.projects.loaders import get_project_or_404
 from app.services import RuleViolation
 from app.web import attempt, error_page, is_htmx, redirect_with, safe_next
@@ -21,7 +21,15 @@ def notification_helpers():
     return {"notification_sentence": sentence, "notification_path": target_path,
             "notification_kinds": [(k.value, LABELS[k]) for k in Kind],
             "notification_email_choices": lambda: services.email_preferences(current_user),
-            "mentioned_in": references.backlinks}
+            "mentioned_in": references.backlinks, "is_watching": _is_watching,
+            "organisation_needs_defaults":
+                lambda: queries.organisation_needs_defaults(current_user)}
+
+
+def _is_watching(project, kind: str, number: int) -> bool:
+    finder = TARGET_FINDERS.get(kind)
+    found = finder(project, number) if finder is not None else None
+    return found is not None and services.is_watching(current_user.id, *found)
 
 
 @bp.get("/notifications")
@@ -78,6 +86,45 @@ def mention_options(key):
     project = get_project_or_404(key)
     members = queries.members_matching(project, request.args.get("q", ""))
     return render_template("notifications/_mention_options.html", members=members)
+
+
+def _watched_or_404(project, kind: str, number: int):
+    finder = TARGET_FINDERS.get(kind)
+    found = finder(project, number) if finder is not None else None
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.post("/p/<key>/watch/<kind>/<int:number>")
+@login_required
+def watch(key, kind, number):
+    """Watch or unwatch an item or a need (`watching` = "1" or "0"); the button again for
+    htmx, else back to the page."""
+    project = get_project_or_404(key)
+    target, _organisations = _watched_or_404(project, kind, number)
+    wanted = request.form.get("watching") == "1"
+    action = services.watch if wanted else services.unwatch
+    outcome = attempt(lambda: action(current_user.id, target, **({"explicit": True}
+                                                                 if wanted else {})))
+    if not outcome.ok:
+        return error_page(outcome.refusal.status, _("Nothing was changed"),
+                          outcome.refusal.message)
+    if is_htmx():
+        return render_template("notifications/_watch.html", project=project, kind=kind,
+                               number=number, watching=wanted)
+    return redirect_with(None, url_for(TARGET_ENDPOINTS[kind], key=key, number=number))
+
+
+@bp.post("/settings/watching")
+@login_required
+def update_watch_defaults():
+    """Per project: follow every need of my municipality (submitted or co-sponsored)."""
+    projects = [project for project, _on in queries.organisation_needs_defaults(current_user)]
+    attempt(lambda: services.set_organisation_needs_defaults(
+        current_user, request.form.getlist("project"), projects))
+    return redirect_with(_("Your choices are saved."),
+                         url_for("accounts.settings", _anchor="watch-settings"))
 
 
 @bp.post("/settings/notifications")

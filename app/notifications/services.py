@@ -198,3 +198,11 @@ def set_organisation_needs_default(user, project, is_watching: bool) -> None:
         db.session.add(row)
     row.is_watching_organisation_needs = bool(is_watching)
     db.session.flush()
+
+
+def set_organisation_needs_defaults(user, chosen_keys, projects) -> None:
+    """Save, for each of `projects` (mine), whether I follow my municipality's needs there
+    (`chosen_keys`: the keys of those ticked)."""
+    chosen = set(chosen_keys)
+    for project in projects:
+        set_organisation_needs_default(user, project, project.key in chosen)

@@ -211,3 +211,59 @@ def test_escalation_waits_for_the_steering_group(world):
     db.session.commit()
     assert _kinds(world.users["steering"]) == ["escalation"]
     assert Role.STEERING.value == "steering"
+
+
+def test_watch_and_unwatch_with_and_without_htmx(world, login):
+    po, observer = world.users["product_owner"], world.users["observer"]
+    item = _item(world)
+    client = login(observer)
+    page = client.get(f"/p/ALPHA/items/{item.number}").get_data(as_text=True)
+    assert 'name="watching" value="1"' in page
+    answer = client.post(f"/p/ALPHA/watch/item/{item.number}", data={"watching": "1"})
+    assert answer.status_code == 303
+    backlog.add_comment(item, po, "News")
+    db.session.commit()
+    assert _kinds(observer) == ["item_comment"]
+    fragment = client.post(f"/p/ALPHA/watch/item/{item.number}", data={"watching": "0"},
+                           headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'name="watching" value="1"' in fragment
+    backlog.add_comment(item, po, "More news")
+    db.session.commit()
+    assert _kinds(observer) == ["item_comment"]
+    assert client.post("/p/ALPHA/watch/item/999", data={"watching": "1"}).status_code == 404
+    assert client.post(f"/p/ALPHA/watch/bogus/{item.number}").status_code == 404
+    assert login(world.users["outsider"]).post(
+        f"/p/ALPHA/watch/item/{item.number}", data={"watching": "1"}).status_code == 404
+
+
+def test_an_explicit_unwatch_survives_the_next_comment(world):
+    po, dev = world.users["product_owner"], world.users["developer"]
+    from app.backlog.notify import item_target
+    from app.notifications.services import unwatch
+
+    item = _item(world)
+    backlog.add_comment(item, dev, "First")
+    unwatch(dev.id, item_target(item))
+    backlog.add_comment(item, dev, "Second")
+    db.session.commit()
+    backlog.add_comment(item, po, "Third")
+    db.session.commit()
+    assert "item_comment" not in _kinds(dev)
+
+
+def test_members_who_opt_in_follow_their_municipality_s_needs(world, login):
+    from app.discovery import services as discovery
+
+    po, contributor = world.users["product_owner"], world.users["contributor"]
+    steering = world.users["steering"]
+    need = discovery.create_need(world.project_a, po, title="Bedre login", background="b",
+                                 desired_outcome="d", expected_value="v")
+    db.session.commit()
+    client = login(contributor)
+    assert "watch-settings" in client.get("/settings").get_data(as_text=True)
+    assert client.post("/settings/watching", data={"project": ["ALPHA"]}).status_code == 303
+    discovery.set_status(need, "in_discovery", actor=steering)
+    db.session.commit()
+    assert _kinds(contributor) == ["need_status"]
+    assert _kinds(po) == ["need_status"]  # the submitter watches
+    assert _kinds(world.users["developer"]) == []  # the vendor's people did not opt in
