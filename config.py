@@ -151,6 +151,8 @@ class Config:
     DIGEST_RETRY_BASE_SECONDS = int(os.environ.get("DIGEST_RETRY_BASE_SECONDS", "120"))
     DIGEST_CLAIM_SECONDS = int(os.environ.get("DIGEST_CLAIM_SECONDS", "600"))
     DIGEST_POLL_MINUTES = int(os.environ.get("DIGEST_POLL_MINUTES", "5"))
+    # At most one batched notification e-mail per person per this many minutes.
+    NOTIFICATION_BATCH_MINUTES = int(os.environ.get("NOTIFICATION_BATCH_MINUTES", "10"))
 
     # Sprint dates: a sprint lasts at most SPRINT_MAX_WEEKS weeks, starts at most
     # SPRINT_YEARS_BACK years before today (past sprints may be recorded afterwards) and ends at

@@ -57,10 +57,10 @@ def _register_areas(app: Flask) -> None:
     """Each area registers its pages and plugs into the shared parts (providers, signals,
     digest sections); the order is the order of their URLs' precedence."""
     from app import (accounts, admin, backlog, board, decisions, digests, discovery,
-                     invitations, mail, main, my, projects, sprints, sso)
+                     invitations, mail, main, my, notifications, projects, sprints, sso)
 
-    for area in (main, accounts, sso, projects, invitations, admin, backlog, board, sprints,
-                 digests, mail, discovery, decisions, my):
+    for area in (main, accounts, sso, projects, invitations, admin, notifications, backlog, board,
+                 sprints, digests, mail, discovery, decisions, my):
         area.init_app(app)
 
 

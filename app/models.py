@@ -8,6 +8,8 @@ from app.digests.models import DigestDelivery, DigestSubscription
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedItemLink,
                                   NeedNote)
 from app.invitations.models import Invitation
+from app.notifications.models import (Notification, NotificationEmail, NotificationPreference,
+                                      ProjectWatchDefault, TextReference, Watch)
 from app.organisations.models import Organisation
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
 from app.sprints.models import Sprint
@@ -16,5 +18,7 @@ from app.sso.models import Identity, SignInProvider
 __all__ = ["AuditEvent", "BacklogCounter", "Comment", "Decision", "DecisionOutcome",
            "DigestDelivery", "DigestSubscription", "Identity", "Invitation", "Item", "ItemHistory",
            "Label", "Membership", "MembershipRole", "Need", "NeedChange", "NeedCoSponsor",
-           "NeedCounter", "NeedItemLink", "NeedNote", "Organisation", "PasswordReset", "Project",
-           "ProjectOrganisation", "RecoveryCode", "SignInProvider", "Sprint", "User", "WipLimit"]
+           "NeedCounter", "NeedItemLink", "NeedNote", "Notification", "NotificationEmail",
+           "NotificationPreference", "Organisation", "PasswordReset", "Project",
+           "ProjectOrganisation", "ProjectWatchDefault", "RecoveryCode", "SignInProvider", "Sprint",
+           "TextReference", "User", "Watch", "WipLimit"]

@@ -66,14 +66,15 @@ def measure_in_process(app, runs_factor: float) -> list[dict]:
                           "runs": 2 * max(3, round(scenario.runs * runs_factor / 2))})
 
         def run(plan, counted: bool) -> None:
-            email, method, path, data = plan["make"]()
+            email, method, path, data, *headers = plan["make"]()
             client = clients.get(email)
             if client is None:
                 client = clients[email] = _signed_in_client(app, email)
             _fresh_request_state()
             with StatementCounter(engine) as counter:
                 started = time.perf_counter()
-                response = client.open(path, method=method, data=data)
+                response = client.open(path, method=method, data=data,
+                                       headers=headers[0] if headers else None)
                 elapsed = (time.perf_counter() - started) * 1000
             plan["statuses"].add(response.status_code)
             if 300 <= response.status_code < 400:

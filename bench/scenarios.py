@@ -1,7 +1,7 @@
 """In-process scenarios: (name, request to make, target). Areas add theirs to SCENARIOS.
 
-Each scenario's `prepare(app)` returns (user email, method, path, data) or a callable that
-does that freshly per run (for moves, which change state)."""
+Each scenario's `prepare(app)` returns (user email, method, path, data[, headers]) or a
+callable that does that freshly per run (for moves, which change state)."""
 from dataclasses import dataclass, field
 from collections.abc import Callable
 
@@ -80,7 +80,8 @@ SCENARIOS += _my_scenarios()
 BATCH: dict = {}
 
 
-from bench import digests, discovery  # noqa: E402 - their scenarios need the helpers above
+from bench import digests, discovery, notifications  # noqa: E402 - they need the helpers above
 
 SCENARIOS += discovery.scenarios()
+SCENARIOS += notifications.scenarios()
 BATCH.update(digests.BATCH)

@@ -72,6 +72,19 @@ EXPECTATIONS = {
     "sso.link": ("GET", "/login/sso/link", rule(anonymous="ok", outsider="ok")),
     "sso_admin.index": ("GET", "/admin/sign-in", SITE_ADMIN),
     "sso_admin.edit": ("GET", "/admin/sign-in/{sso_provider_id}", SITE_ADMIN),
+    "notifications.index": ("GET", "/notifications", EVERYONE_SIGNED_IN),
+    "notifications.bell": ("GET", "/notifications/bell", EVERYONE_SIGNED_IN),
+    # Nobody in the table has notification 1: 404 for everyone signed in.
+    "notifications.read": ("POST", "/notifications/1/read",
+                           rule(outsider="404", site_admin="404", default="404")),
+    "notifications.read_all": ("POST", "/notifications/read-all", EVERYONE_SIGNED_IN),
+    "notifications.watch": ("POST", "/p/{key}/watch/item/{number}", MEMBERS),
+    "notifications.update_watch_defaults": ("POST", "/settings/watching", EVERYONE_SIGNED_IN),
+    "notifications.mention_options": ("GET", "/p/{key}/mentions?q=a", MEMBERS),
+    "notifications.update_preferences": ("POST", "/settings/notifications", EVERYONE_SIGNED_IN),
+    # Without signing in; a token that is not one answers 400 (the refusal).
+    "notifications.unsubscribe": ("GET", "/notifications/unsubscribe/x", PUBLIC),
+    "notifications.unsubscribe_one_click": ("POST", "/notifications/unsubscribe/x", PUBLIC),
     "organisations.index": ("GET", "/organisations", SITE_ADMIN),
     "organisations.edit": ("GET", "/organisations/{organisation_id}", SITE_ADMIN),
     # User administration; the path's user is project A's observer.

@@ -4,6 +4,9 @@
 def init_app(app) -> None:
     """Register the backlog and item pages and the backlog's digest sections."""
     from app.backlog import digest  # noqa: F401 - its decorators register the sections
+    from app.backlog import notify
     from app.backlog.routes import bp
+
+    notify.connect()
 
     app.register_blueprint(bp)

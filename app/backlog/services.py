@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.backlog import notify
 from app.backlog.changes import bump_counter, record_change
 from app.backlog.models import (MAX_LABEL, MAX_REASON, MAX_TEXT, MAX_TITLE, RANK_LENGTH, Comment,
                                 Item, ItemType, Label, Status)
@@ -210,6 +211,7 @@ def create_item(project: Project, actor, title: str, type: str = ItemType.STORY,
     if points is not None:
         record_change(item, "estimate", None, format_points(points), actor, change, at)
     db.session.flush()
+    notify.created(item, actor)
     return item
 
 
@@ -285,6 +287,7 @@ def update_item(item: Item, actor, changes: dict, expected_version=None,
             raise RuleViolation(_("Say what blocks the item."), "blocked_reason")
     at = at or utcnow()
     change = bump_counter(item.project_id)[1]
+    old_texts = (item.description, item.acceptance_criteria)
     for field, (old, new, apply) in changed.items():
         apply()
         if field in ("description", "acceptance_criteria"):
@@ -292,7 +295,17 @@ def update_item(item: Item, actor, changes: dict, expected_version=None,
         record_change(item, field, old, new, actor, change, at)
     item.updated_at = at
     db.session.flush()
+    _notify_changes(item, actor, changed, old_texts)
     return list(changed)
+
+
+def _notify_changes(item: Item, actor, changed: dict, old_texts) -> None:
+    if "assignee" in changed and item.assignee_id:
+        notify.assigned(item, actor)
+    if "is_blocked" in changed and item.is_blocked:
+        notify.blocked(item, actor)
+    if "description" in changed or "acceptance_criteria" in changed:
+        notify.texts_saved(item, actor, old_texts, (item.description, item.acceptance_criteria))
 
 
 def _edge_rank(project_id: int, first: bool, exclude_id: int | None = None) -> str | None:
@@ -403,4 +416,5 @@ def add_comment(item: Item, author, body: str, at: datetime | None = None) -> Co
     comment = Comment(item=item, author=author, body=body, created_at=at or utcnow())
     db.session.add(comment)
     db.session.flush()
+    notify.commented(comment, author)
     return comment

@@ -13,6 +13,7 @@ from app.audit.services import record
 from app.backlog.models import Item
 from app.database import utcnow
 from app.decisions.models import MAX_TEXT, MAX_TITLE, Decision, DecisionOutcome, Outcome
+from app.discovery import notify as need_notify
 from app.discovery import services as discovery
 from app.discovery.models import Need, NeedStatus
 from app.extensions import db
@@ -189,4 +190,6 @@ def record_decision(project, actor, *, decided_on: date | None, title: str, text
            items=[i.key_in(project.key) for i in items] or None,
            outcomes={str(o.need.number): o.outcome for o in decision.outcomes} or None)
     db.session.flush()
+    for need in needs:
+        need_notify.decided(need, actor, title)
     return decision

@@ -163,25 +163,29 @@ def create_delivery(due: Due, now: datetime,
     return delivery_id, state
 
 
-def claimable_ids(now: datetime, project_ids=None) -> list[int]:
-    query = select(DigestDelivery.id).where(
-        DigestDelivery.state.in_(CLAIMABLE), DigestDelivery.next_attempt_at <= now,
-        or_(DigestDelivery.claimed_until.is_(None), DigestDelivery.claimed_until < now),
-    ).order_by(DigestDelivery.id)
+# The steps below work on any model with the delivery columns of DigestDelivery (state,
+# attempts, claim, recipient, message_id, bodies …): notification e-mails are sent by the
+# same code (`model=`), so "never twice, never silently lost" is written once.
+
+def claimable_ids(now: datetime, project_ids=None, model=DigestDelivery) -> list[int]:
+    query = select(model.id).where(
+        model.state.in_(CLAIMABLE), model.next_attempt_at <= now,
+        or_(model.claimed_until.is_(None), model.claimed_until < now),
+    ).order_by(model.id)
     if project_ids is not None:
-        query = query.where(DigestDelivery.project_id.in_(project_ids))
+        query = query.where(model.project_id.in_(project_ids))
     return list(db.session.scalars(query))
 
 
-def claim(delivery_id: int, claimant: str, now: datetime) -> bool:
+def claim(delivery_id: int, claimant: str, now: datetime, model=DigestDelivery) -> bool:
     """Take the row for sending, if nobody else has it; committed at once."""
     until = now + timedelta(seconds=current_app.config["DIGEST_CLAIM_SECONDS"])
     result = db.session.execute(
-        update(DigestDelivery)
-        .where(DigestDelivery.id == delivery_id, DigestDelivery.state.in_(CLAIMABLE),
-               DigestDelivery.next_attempt_at <= now,
-               or_(DigestDelivery.claimed_until.is_(None), DigestDelivery.claimed_until < now))
-        .values(claimed_by=claimant, claimed_until=until, attempts=DigestDelivery.attempts + 1,
+        update(model)
+        .where(model.id == delivery_id, model.state.in_(CLAIMABLE),
+               model.next_attempt_at <= now,
+               or_(model.claimed_until.is_(None), model.claimed_until < now))
+        .values(claimed_by=claimant, claimed_until=until, attempts=model.attempts + 1,
                 updated_at=now)
         .execution_options(synchronize_session=False))
     db.session.commit()
@@ -222,13 +226,13 @@ def _subscription_nonce(delivery: DigestDelivery) -> str | None:
     return None if row is None else (row.nonce or "")
 
 
-def _finish(delivery_id: int, claimant: str, **values) -> None:
+def _finish(delivery_id: int, claimant: str, model=DigestDelivery, **values) -> None:
     # Only the claimant writes the outcome: if its claim expired and another sender took
     # the row over, this write changes nothing. A row that mark_abandoned made uncertain
     # keeps its claimant, so a sender that was only slow still records what happened.
     db.session.execute(
-        update(DigestDelivery)
-        .where(DigestDelivery.id == delivery_id, DigestDelivery.claimed_by == claimant)
+        update(model)
+        .where(model.id == delivery_id, model.claimed_by == claimant)
         .values(claimed_by=None, claimed_until=None, **values)
         .execution_options(synchronize_session=False))
     db.session.commit()
@@ -238,12 +242,12 @@ class ClaimLost(Exception):
     """Another sender took the row over (this one's claim had expired): send nothing."""
 
 
-def _mark_sending(delivery_id: int, claimant: str, now: datetime) -> None:
+def _mark_sending(delivery_id: int, claimant: str, now: datetime, model=DigestDelivery) -> None:
     """Step 4: from here on a crash leaves a row the next run knows may have been sent."""
     result = db.session.execute(
-        update(DigestDelivery)
-        .where(DigestDelivery.id == delivery_id, DigestDelivery.claimed_by == claimant,
-               DigestDelivery.state.in_(CLAIMABLE))
+        update(model)
+        .where(model.id == delivery_id, model.claimed_by == claimant,
+               model.state.in_(CLAIMABLE))
         .values(state=DeliveryState.SENDING, updated_at=now)
         .execution_options(synchronize_session=False))
     db.session.commit()
@@ -264,15 +268,23 @@ def deliver(delivery_id: int, claimant: str, now: datetime) -> str | None:
         _finish(delivery_id, claimant, state=DeliveryState.SKIPPED, updated_at=now,
                 last_error="The recipient is no longer a member of the project.")
         return DeliveryState.SKIPPED
+    return deliver_row(delivery, claimant, now, lambda: build_email(delivery, now, nonce))
+
+
+def deliver_row(delivery, claimant: str, now: datetime, build) -> str | None:
+    """Send a claimed row of any delivery model (`build()` makes its message) and record the
+    outcome; the new state, or None when another sender took the row over meanwhile."""
+    model = type(delivery)
+    delivery_id = delivery.id
     handed_over = False
 
     def before_data():
         nonlocal handed_over
-        _mark_sending(delivery_id, claimant, now)
+        _mark_sending(delivery_id, claimant, now, model)
         handed_over = True
 
     try:
-        message = build_email(delivery, now, nonce)
+        message = build()
         db.session.commit()  # no transaction stays open while we talk to the mail server
         send_message(message, before_data=before_data)
     except ClaimLost:
@@ -294,7 +306,8 @@ def deliver(delivery_id: int, claimant: str, now: datetime) -> str | None:
         if handed_over:
             return _record_uncertain(delivery, claimant, reason, now)
         return _record_failure(delivery, claimant, MailError(reason, temporary=False), now)
-    _finish(delivery_id, claimant, state=DeliveryState.SENT, sent_at=now, updated_at=now)
+    _finish(delivery_id, claimant, model=model, state=DeliveryState.SENT, sent_at=now,
+            updated_at=now)
     return DeliveryState.SENT
 
 
@@ -302,7 +315,8 @@ def _record_uncertain(delivery: DigestDelivery, claimant: str, reason: str,
                       now: datetime) -> str:
     log.error("digest %s to %s: outcome unknown, not sent again automatically: %s",
               delivery.id, delivery.recipient, reason)
-    _finish(delivery.id, claimant, state=DeliveryState.UNCERTAIN, last_error=reason[:2000],
+    _finish(delivery.id, claimant, model=type(delivery), state=DeliveryState.UNCERTAIN,
+            last_error=reason[:2000],
             updated_at=now)
     return DeliveryState.UNCERTAIN
 
@@ -314,7 +328,7 @@ def _record_failure(delivery: DigestDelivery, claimant: str, exc: MailError, now
     (log.error if give_up else log.warning)(
         "digest %s to %s: attempt %s %s: %s", delivery.id, delivery.recipient,
         delivery.attempts, "failed" if give_up else "will be retried", exc)
-    _finish(delivery.id, claimant, state=state, last_error=str(exc)[:2000],
+    _finish(delivery.id, claimant, model=type(delivery), state=state, last_error=str(exc)[:2000],
             next_attempt_at=next_attempt, updated_at=now)
     return state
 
@@ -323,13 +337,13 @@ ABANDONED = ("Its sender stopped after handing the message to the mail server, b
              "recording the outcome; it may have been delivered.")
 
 
-def mark_abandoned(now: datetime) -> int:
+def mark_abandoned(now: datetime, model=DigestDelivery) -> int:
     """Rows left "sending" whose claim has expired become uncertain (never sent again by
     themselves); how many."""
     result = db.session.execute(
-        update(DigestDelivery)
-        .where(DigestDelivery.state == DeliveryState.SENDING,
-               DigestDelivery.claimed_until < now)
+        update(model)
+        .where(model.state == DeliveryState.SENDING,
+               model.claimed_until < now)
         .values(state=DeliveryState.UNCERTAIN, last_error=ABANDONED, updated_at=now)
         .execution_options(synchronize_session=False))
     db.session.commit()

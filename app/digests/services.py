@@ -93,8 +93,14 @@ def set_subscriptions(user, choices: dict, rows) -> None:
             set_subscription(user, row.project, chosen)
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+def _serializer(salt: str = UNSUBSCRIBE_SALT) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def signed_serializer(salt: str) -> URLSafeSerializer:
+    """A serializer for unsubscribe links of another kind of e-mail (notifications): signed
+    with the installation's key, kept apart from the digests' links by `salt`."""
+    return _serializer(salt)
 
 
 class UnsubscribeToken(NamedTuple):
@@ -210,7 +216,7 @@ class RenderedDigest:
     locale: str
 
 
-def _rendering_context():
+def rendering_context():
     """A request context on BASE_URL, so url_for works when the scheduler renders."""
     if has_request_context():
         from contextlib import nullcontext
@@ -226,7 +232,7 @@ def collect_sections(user, project, roles, frequency, start, end,
     locale = user_locale(user)
     ctx = DigestContext(user=user, project=project, roles=frozenset(roles), period_start=start,
                         period_end=end, locale=locale, frequency=str(frequency))
-    with _rendering_context(), force_locale(locale):
+    with rendering_context(), force_locale(locale):
         return build_sections(ctx, cache)
 
 
@@ -236,7 +242,7 @@ def render_digest(user, project, roles, frequency, start, end,
     their subscription, for the unsubscribe link; read from the database when not given)."""
     locale = user_locale(user)
     sections = collect_sections(user, project, roles, frequency, start, end, cache)
-    with _rendering_context(), force_locale(locale):
+    with rendering_context(), force_locale(locale):
         subject = digest_subject(project, frequency, end)
         context = dict(user=user, project=project, sections=sections, subject=subject,
                        frequency=str(frequency), period_start=start, period_end=end,
@@ -260,9 +266,9 @@ def unsubscribe_url(user_id: int, project_id: int, nonce: str | None = None) -> 
     return absolute_url(f"/unsubscribe/{make_unsubscribe_token(user_id, project_id, nonce)}")
 
 
-def new_message_id() -> str:
+def new_message_id(idstring: str = "digest") -> str:
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "samspil.localhost"
-    return make_msgid("digest", domain=domain)
+    return make_msgid(idstring, domain=domain)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from app.audit.services import record
 from app.database import utcnow
+from app.discovery import notify
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedNote,
                                   NeedStatus, NoteKind)
 from app.extensions import db
@@ -182,6 +183,7 @@ def create_need(project, submitter, at: datetime | None = None, **fields) -> Nee
     db.session.add(need)
     _log(need, "created", new=cleaned["title"], actor=submitter, at=at)
     db.session.flush()
+    notify.created(need, submitter)
     return need
 
 
@@ -205,6 +207,7 @@ def update_need(need: Need, actor, expected_token: str | None = None, **fields) 
                                  "editing. Open the need in a new tab, compare, and save "
                                  "again."))
     cleaned = _clean_need_fields(fields)
+    old_texts = tuple(getattr(need, name) or "" for name in notify.TEXTS)
     changed = []
     for name, value in cleaned.items():
         old = getattr(need, name)
@@ -214,6 +217,8 @@ def update_need(need: Need, actor, expected_token: str | None = None, **fields) 
             changed.append(name)
     if changed:
         _touch(need)
+        db.session.flush()
+        notify.texts_saved(need, actor, old_texts)
     db.session.flush()
     return changed
 
@@ -279,6 +284,7 @@ def set_status(need: Need, status: str, actor=None, rationale: str | None = None
            actor=actor, actor_label="system" if by_system else None, at=now,
            old=old, new=status, rationale=rationale or None, by_system=by_system or None)
     db.session.flush()
+    notify.status_changed(need, actor, str(STATUS_LABELS[status]))
     return need.changes[-1]
 
 
@@ -328,6 +334,7 @@ def cosponsor(need: Need, user, note: str = "", is_willing_to_cofund: bool = Fal
            test_municipality=sponsorship.is_willing_to_test or None)
     db.session.flush()
     db.session.expire(need, ["cosponsors"])
+    notify.cosponsored(need, user)
     return sponsorship
 
 
@@ -394,6 +401,7 @@ def add_note(need: Need, author, kind: str, body: str, occurred_on: date | None 
     db.session.add(note)
     _touch(need, at)
     db.session.flush()
+    notify.note_added(note, author)
     return note
 
 
@@ -416,6 +424,7 @@ def escalate(need: Need, actor, reason: str, at: datetime | None = None) -> None
     record("need.escalated", project=need.project, target=need, target_label=need.label,
            actor=actor, reason=reason, at=at)
     db.session.flush()
+    notify.escalated(need, actor)
 
 
 def withdraw_escalation(need: Need, actor, comment: str = "", at: datetime | None = None,

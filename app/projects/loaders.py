@@ -1,5 +1,5 @@
 """Loaders that fetch project data scoped to the current user's memberships."""
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,6 +14,8 @@ def get_project_or_404(key: str) -> Project:
     project = db.session.scalar(select(Project).where(Project.key == key))
     if project is None or not can_view_project(current_user, project):
         abort(404)
+    # Mentions and references in the texts of this request's pages resolve in this project.
+    g.reference_project = project
     return project
 
 

@@ -111,7 +111,9 @@ def test_a_move_writes_one_item_row_and_its_history(world, make_item, count_stat
     writes = count_statements.writes()
     assert len([w for w in writes if w.lstrip().upper().startswith("UPDATE BACKLOG_ITEM ")]) == 1
     assert len([w for w in writes if "INSERT INTO backlog_item_history" in w]) == 1
-    assert len(writes) == 3  # and the project's change counter
+    # The item's creator watches it and is told of the move.
+    assert len([w for w in writes if "INSERT INTO notification " in w]) == 1
+    assert len(writes) == 4  # and the project's change counter
 
 
 def test_status_changes_are_signalled(world, make_item):

@@ -8,7 +8,7 @@ from app.projects.services import membership_of
 from tests.security.hostile import snapshot
 
 # The only endpoint that may accept a POST without a token: mail clients post to it directly.
-CSRF_EXEMPT = {"digests.unsubscribe_one_click"}
+CSRF_EXEMPT = {"digests.unsubscribe_one_click", "notifications.unsubscribe_one_click"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 

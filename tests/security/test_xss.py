@@ -23,6 +23,24 @@ def test_markdown_payload_inside_a_document_stays_inert(app, payload):
     assert_links_are_safe(html)
 
 
+@pytest.mark.parametrize("payload", [p for p in PAYLOADS if "user:" in p or "ALPHA" in p])
+def test_mentions_and_references_stay_inert_where_they_resolve(world, login, factory, db,
+                                                              payload):
+    """On an item page mentions resolve to members' names (here a hostile one) and references
+    become links: still only safe markup."""
+    from app.backlog.services import create_item
+
+    po = world.users["product_owner"]
+    hostile = factory.user(world.muni_a, name='<img src=x onerror=alert(1)>',
+                           roles=[Role.CONTRIBUTOR], project=world.project_a)
+    create_item(world.project_a, po, "Target")
+    item = create_item(world.project_a, po, "Hostile",
+                       description=payload.replace("user:1", f"user:{hostile.id}"))
+    db.session.commit()
+    page = login(po).get(f"/p/ALPHA/items/{item.number}").get_data(as_text=True)
+    assert_inert_page(page)  # Markdown: the payload is rendered, not shown verbatim
+
+
 def test_markdown_keeps_safe_links_with_rel():
     html = render_markdown("[Kitos](https://os2.eu/produkt/os2kitos) og <https://example.org> "
                            "og [skriv](mailto:kitos@os2.eu)")

@@ -88,6 +88,14 @@ PAYLOADS = [
     "{{ 7*7 }} {% raw %}",
     "`<script>alert(1)</script>`",
     "```\n<script>alert(1)</script>\n```",
+    # mentions and references (app/notifications/references.py)
+    "@[<script>alert(1)</script>](user:1)",
+    "@[x](user:1)<script>alert(1)</script>",
+    '@[x"><img src=x onerror=alert(1)>](user:1)',
+    "@[x](javascript:alert(1))",
+    "[ALPHA-1](javascript:alert(1))",
+    "<a href=\"javascript:alert(1)\">ALPHA-1</a> #1 <img src=x onerror=alert(1)>",
+    "ALPHA-1<script>alert(1)</script>#1",
 ]
 
 DANGEROUS_TAGS = {

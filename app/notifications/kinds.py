@@ -1,0 +1,63 @@
+"""The kinds of notification, their words, and which of them are e-mailed at once.
+
+The areas name the kind when they notify; the framework knows the words so the list, the
+bell, the e-mails and /settings read the same everywhere."""
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Kind(StrEnum):
+    MENTIONED = "mentioned"
+    ASSIGNED = "assigned"
+    ITEM_STATUS = "item_status"
+    ITEM_COMMENT = "item_comment"
+    ITEM_BLOCKED = "item_blocked"
+    ACCEPTANCE = "acceptance"
+    NEED_COSPONSORED = "need_cosponsored"
+    NEED_STATUS = "need_status"
+    NEED_DECIDED = "need_decided"
+    ESCALATION = "escalation"
+
+
+# Sent by e-mail as soon as the scheduler next runs; the others wait for the batch.
+IMMEDIATE = frozenset({Kind.MENTIONED, Kind.ACCEPTANCE})
+
+LABELS = {
+    Kind.MENTIONED: _l("Someone mentions me"),
+    Kind.ASSIGNED: _l("An item is assigned to me"),
+    Kind.ITEM_STATUS: _l("An item I follow changes status"),
+    Kind.ITEM_COMMENT: _l("An item I follow gets a comment"),
+    Kind.ITEM_BLOCKED: _l("An item I follow is blocked"),
+    Kind.ACCEPTANCE: _l("An item waits for my acceptance"),
+    Kind.NEED_COSPONSORED: _l("A need I follow is co-sponsored"),
+    Kind.NEED_STATUS: _l("A need I follow changes status"),
+    Kind.NEED_DECIDED: _l("A decision is recorded on a need I follow"),
+    Kind.ESCALATION: _l("An escalation waits for the steering group"),
+}
+
+# One line in the list and the e-mail: "%(actor)s mentioned you in OVB-12 Login".
+SENTENCES = {
+    Kind.MENTIONED: _l("%(actor)s mentioned you in %(target)s"),
+    Kind.ASSIGNED: _l("%(actor)s assigned %(target)s to you"),
+    Kind.ITEM_STATUS: _l("%(actor)s changed the status of %(target)s"),
+    Kind.ITEM_COMMENT: _l("%(actor)s commented on %(target)s"),
+    Kind.ITEM_BLOCKED: _l("%(actor)s marked %(target)s as blocked"),
+    Kind.ACCEPTANCE: _l("%(target)s waits for your acceptance"),
+    Kind.NEED_COSPONSORED: _l("%(actor)s co-sponsored %(target)s"),
+    Kind.NEED_STATUS: _l("%(actor)s changed the status of %(target)s"),
+    Kind.NEED_DECIDED: _l("%(actor)s recorded a decision on %(target)s"),
+    Kind.ESCALATION: _l("%(actor)s escalated %(target)s to the steering group"),
+}
+
+# Where a target is shown (an endpoint taking `key` and `number`), and how to find one by
+# number for the Watch button: function(project, number) -> (Target, organisation ids) or None.
+TARGET_ENDPOINTS: dict[str, str] = {}
+TARGET_FINDERS: dict = {}
+
+
+def register_target(target_kind: str, endpoint: str, finder=None) -> None:
+    """An area names the page of its targets: `register_target("item", "backlog.item", find)`."""
+    TARGET_ENDPOINTS[target_kind] = endpoint
+    if finder is not None:
+        TARGET_FINDERS[target_kind] = finder
