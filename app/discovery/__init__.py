@@ -5,10 +5,11 @@ def init_app(app) -> None:
     """Register the needs pages, the public roadmap and the needs digest section, and plug
     discovery into the backlog (which needs an item serves; planning and delivering needs)."""
     from app.discovery import digest  # noqa: F401 - its decorators register the sections
-    from app.discovery import tracing
+    from app.discovery import indexing, tracing
     from app.discovery.roadmap import roadmap_bp
     from app.discovery.routes import bp
 
     tracing.connect()
+    indexing.register()
     app.register_blueprint(bp)
     app.register_blueprint(roadmap_bp)
