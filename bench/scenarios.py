@@ -79,7 +79,8 @@ SCENARIOS += _sprint_scenarios()
 BATCH: dict = {}
 
 
-from bench import digests, discovery  # noqa: E402 - their scenarios need the helpers above
+from bench import digests, discovery, search  # noqa: E402 - their scenarios need the helpers above
 
 SCENARIOS += discovery.scenarios()
+SCENARIOS += search.SCENARIOS
 BATCH.update(digests.BATCH)
