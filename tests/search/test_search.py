@@ -231,3 +231,18 @@ def test_a_search_is_a_fixed_number_of_statements(world, login, count_statements
             assert client.get("/search?q=sne+is").status_code == 200
         counts.append(count_statements.count)
     assert counts[0] == counts[1] <= 12, count_statements.statements
+
+
+def test_random_hostile_searches_never_fail(corpus, login):
+    from hypothesis import strategies as st
+
+    from tests.security.hostile import hostile_form, probe
+
+    login(corpus.world.users["observer"])
+    query = hostile_form({"q": st.one_of(st.text(max_size=300), st.sampled_from(HOSTILE)),
+                          "project": st.sampled_from(["", "ALPHA", "BETA", "x"]),
+                          "kind": st.sampled_from(["", "item", "need", "x"]),
+                          "status": st.sampled_from(["", "done", "submitted", "x"]),
+                          "page": st.integers().map(str)})
+    probe(login(corpus.world.users["observer"]), st.tuples(st.just("/search"), query),
+          label="search.index", method="GET")
