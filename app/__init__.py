@@ -26,7 +26,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_root() / "migrations"), render_as_batch=True,
-                     compare_type=True, render_item=database.render_migration_item)
+                     compare_type=True, render_item=database.render_migration_item,
+                     include_object=database.include_in_migrations)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -57,10 +58,10 @@ def _register_areas(app: Flask) -> None:
     """Each area registers its pages and plugs into the shared parts (providers, signals,
     digest sections); the order is the order of their URLs' precedence."""
     from app import (accounts, admin, backlog, board, decisions, digests, discovery,
-                     invitations, mail, main, my, notifications, projects, sprints, sso)
+                     invitations, mail, main, my, notifications, projects, search, sprints, sso)
 
     for area in (main, accounts, sso, projects, invitations, admin, notifications, backlog, board,
-                 sprints, digests, mail, discovery, decisions, my):
+                 sprints, digests, mail, discovery, decisions, search, my):
         area.init_app(app)
 
 

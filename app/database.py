@@ -72,6 +72,20 @@ def render_migration_item(type_, obj, autogen_context):
     return False
 
 
+def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave the search index out of the models/migrations comparison: the models do not declare
+    it because the database maintains it (app/search/schema.py) — PostgreSQL's generated
+    `search_vector` columns and their GIN indexes, SQLite's FTS5 tables `search_*` and the
+    tables FTS5 keeps beside them."""
+    if type_ == "table":
+        return not (name or "").startswith("search_")
+    if type_ == "column":
+        return name != "search_vector"
+    if type_ == "index":
+        return not (name or "").endswith("_search_vector")
+    return True
+
+
 # SQLite sends BEGIN (IMMEDIATE) through the cursor and PostgreSQL's driver does not; leaving
 # transaction control out makes a count the same on both databases.
 _TRANSACTION_CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "PRAGMA")

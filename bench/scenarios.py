@@ -80,8 +80,9 @@ SCENARIOS += _my_scenarios()
 BATCH: dict = {}
 
 
-from bench import digests, discovery, notifications  # noqa: E402 - they need the helpers above
+from bench import digests, discovery, notifications, search  # noqa: E402 - they need the helpers above
 
 SCENARIOS += discovery.scenarios()
 SCENARIOS += notifications.scenarios()
+SCENARIOS += search.SCENARIOS
 BATCH.update(digests.BATCH)

@@ -45,6 +45,8 @@ EXPECTATIONS = {
     "static": ("GET", "/static/css/samspil.css", PUBLIC),
     "main.index": ("GET", "/", EVERYONE_SIGNED_IN),
     "main.healthz": ("GET", "/healthz", PUBLIC),
+    # Search answers everyone signed in, within the projects they are members of.
+    "search.index": ("GET", "/search?q=plan", EVERYONE_SIGNED_IN),
     "accounts.login": ("GET", "/login", rule(anonymous="ok", outsider="ok")),
     "accounts.logout": ("GET", "/logout", rule(anonymous="ok", outsider="ok")),
     "accounts.settings": ("GET", "/settings", EVERYONE_SIGNED_IN),

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
+from app.database import include_in_migrations
 from app.extensions import db
 from config import TestConfig
 
@@ -39,8 +40,9 @@ def test_models_and_migrations_agree(scratch_database_url):
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                    db.metadata)
+            context = MigrationContext.configure(conn, opts={
+                "compare_type": True, "include_object": include_in_migrations})
+            diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         downgrade(revision="base")
         with db.engine.connect() as conn:
@@ -104,4 +106,40 @@ def test_stored_decision_sentences_become_values(scratch_database_url):
         assert events["need.status_changed"] == {"old": "submitted", "new": "ready",
                                                  "decision": "Vi prioriterer"}
         db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_search_index_is_built_filled_and_kept_by_its_migration(scratch_database_url):
+    """c4d18e5f7a20 indexes the rows already there, and the database keeps the index in step
+    afterwards (generated columns or triggers: nothing in the application does it)."""
+    from app.backlog.services import add_comment, create_item
+    from app.search import parse
+    from app.search.queries import SearchFilters, search
+    from tests.conftest import Factory
+
+    config = type("MigrationConfig", (TestConfig,),
+                  {"SQLALCHEMY_DATABASE_URI": scratch_database_url})
+    app = create_app(config)
+    with app.app_context():
+        upgrade(revision="a15b2f7c9d31")
+        factory = Factory()
+        org = factory.municipality("Ballerup Kommune", 151)
+        project = factory.project("OVB", "Overblik", [org])
+        po = factory.user(org, name="Per Produktejer", roles=["product_owner"], project=project)
+        item = create_item(project, po, "Beredskabsplan fra før søgningen")
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+
+        def found(query):
+            page = search(parse(query), [project], SearchFilters())
+            return [(hit.kind.name, hit.title) for hit in page.hits]
+
+        project = db.session.merge(project)
+        assert found("beredskabsplaner") == [("item", "Beredskabsplan fra før søgningen")]
+        add_comment(db.session.merge(item), po, "Kaffemaskinen er i stykker.")
+        db.session.commit()
+        assert found("kaffemaskine") == [("comment", "Beredskabsplan fra før søgningen")]
+        db.session.remove()
+        downgrade(revision="base")
         db.engine.dispose()

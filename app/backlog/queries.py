@@ -3,14 +3,16 @@ page shows. Each function issues a fixed number of statements, whatever the data
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Row, Select, false, func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from app.accounts.models import User
+from app.backlog.indexing import ITEM_INDEX
 from app.backlog.models import Comment, Item, ItemHistory, ItemType, Label, Status, item_label
 from app.database import MAX_ID, parse_id
 from app.extensions import db
 from app.projects.models import Membership, Project
+from app.search import list_match
 
 PAGE_SIZE = 50
 MAX_SHOWN = 5000
@@ -99,20 +101,14 @@ def _id(value: str, f: BacklogFilters, name: str) -> str:
     return str(number)
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _text_match(q: str):
-    """Search over key, title and description; "OVB-12" or "12" also finds the item by key."""
-    pattern = _like_pattern(q)
-    conditions = [Item.title.ilike(pattern, escape="\\"),
-                  Item.description.ilike(pattern, escape="\\")]
+    """Search (the search index: title, description, acceptance criteria; each word also as the
+    beginning of a longer one); "OVB-12" or "12" also finds the item by its key."""
+    conditions = [c for c in (list_match(ITEM_INDEX, Item.id, q),) if c is not None]
     number = parse_id(q.rsplit("-", 1)[-1])
     if number is not None:
         conditions.append(Item.number == number)
-    return or_(*conditions)
+    return or_(*conditions) if conditions else false()
 
 
 def backlog_page(project: Project, filters: BacklogFilters, user, after: str | None = None,

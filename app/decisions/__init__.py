@@ -2,8 +2,11 @@
 
 
 def init_app(app) -> None:
-    """Register the decision pages and their digest sections."""
+    """Register the decision pages and their digest sections; index decisions for search."""
     from app.decisions import digest  # noqa: F401 - its decorators register the sections
+    from app.decisions import indexing
     from app.decisions.routes import bp
+
+    indexing.register()
 
     app.register_blueprint(bp)

@@ -2,13 +2,15 @@
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import selectinload
 
+from app.decisions.indexing import DECISION_INDEX
 from app.decisions.models import Decision, DecisionOutcome, decision_need
 from app.discovery.models import Need
 from app.database import parse_int
 from app.extensions import db
+from app.search import list_match
 
 PER_PAGE = 30
 
@@ -34,17 +36,12 @@ def page_number(args) -> int:
     return min(parse_int(page, 1) or 1, 10_000)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def decision_log(project, q: str = "", page: int = 1) -> LogPage:
-    """The project's decisions, newest first, whose title or text contains `q`."""
+    """The project's decisions, newest first, whose title or text match `q` (the search index)."""
     stmt = select(Decision).where(Decision.project_id == project.id)
     if q:
-        pattern = f"%{_escape_like(q)}%"
-        stmt = stmt.where(or_(Decision.title.ilike(pattern, escape="\\"),
-                              Decision.text.ilike(pattern, escape="\\")))
+        match = list_match(DECISION_INDEX, Decision.id, q)
+        stmt = stmt.where(match if match is not None else false())
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     decisions = db.session.scalars(
         stmt.options(selectinload(Decision.needs), selectinload(Decision.items),

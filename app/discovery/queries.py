@@ -1,15 +1,17 @@
 """Read-side queries of requirement discovery: the needs list, a need's page, the roadmap."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.backlog.models import Item, Status
+from app.discovery.indexing import NEED_INDEX
 from app.discovery.models import Need, NeedChange, NeedCoSponsor, NeedItemLink, NeedNote, NeedStatus
 from app.database import parse_id, parse_int
 from app.extensions import db
 from app.organisations.models import Organisation
 from app.projects.models import ProjectOrganisation
+from app.search import list_match
 
 SORTS = ("newest", "cosponsors", "untouched")
 PER_PAGE = 25
@@ -85,10 +87,6 @@ class NeedPage:
         return self.page < self.pages
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) -> NeedPage:
     """One page of the project's needs with their municipality, co-sponsor count and linked
     items' progress, in one query: the counts come from aggregate subqueries, the total from
@@ -118,9 +116,8 @@ def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) ->
         stmt = stmt.where(exists().where(NeedCoSponsor.need_id == Need.id,
                                          NeedCoSponsor.organisation_id == my_organisation_id))
     if filters.q:
-        pattern = f"%{_escape_like(filters.q)}%"
-        stmt = stmt.where(or_(*(column.ilike(pattern, escape="\\") for column in
-                                (Need.title, Need.background, Need.desired_outcome))))
+        match = list_match(NEED_INDEX, Need.id, filters.q)
+        stmt = stmt.where(match if match is not None else false())
     order = {
         "newest": (Need.created_at.desc(), Need.number.desc()),
         "cosponsors": (cosponsor_count.desc(), Need.created_at.desc(), Need.number.desc()),

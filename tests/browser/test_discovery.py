@@ -24,7 +24,7 @@ def test_active_search_updates_the_list_and_the_address(page, make):
     expect(page.get_by_role("heading", name="Behov", exact=True)).to_be_visible()
     axe_check(page, "needs list")
     page.evaluate("window.__samePage = true")
-    page.get_by_label("Søg").fill("Kitos")
+    page.get_by_label("Søg", exact=True).fill("Kitos")
     expect(page.get_by_role("link", name=KITOS_NEED)).to_be_visible()
     expect(page.get_by_role("link", name=KLE_NEED)).to_have_count(0)
     expect(page.locator("#needs-results")).to_contain_text("2 behov")
