@@ -121,7 +121,7 @@ def test_the_search_index_is_built_filled_and_kept_by_its_migration(scratch_data
                   {"SQLALCHEMY_DATABASE_URI": scratch_database_url})
     app = create_app(config)
     with app.app_context():
-        upgrade(revision="a15b2f7c9d31")
+        upgrade(revision="18f8b2e67ea8")  # the one before the search index
         factory = Factory()
         org = factory.municipality("Ballerup Kommune", 151)
         project = factory.project("OVB", "Overblik", [org])
