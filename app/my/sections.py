@@ -1,5 +1,6 @@
 """The sections of My work that this package builds from the areas' tables: awaiting my
-acceptance, assigned to me, my municipality's needs, escalations waiting for my decision.
+acceptance, assigned to me, my municipality's needs, escalations waiting for my decision,
+unread mentions.
 
 Each builder costs a fixed number of statements (a window count beside at most a screenful of
 rows), across every project of the scope at once, never one query per project."""
@@ -17,6 +18,8 @@ from app.discovery.models import Need, NeedCoSponsor, NeedItemLink, NeedStatus
 from app.discovery.services import STATUS_LABELS as NEED_STATUS_LABELS
 from app.extensions import db
 from app.my.registry import MAX_ROWS, WorkScope, WorkSection, work_section
+from app.notifications.kinds import TARGET_ENDPOINTS, Kind
+from app.notifications.models import Notification
 from app.organisations.models import Organisation
 from app.projects.models import Project, Role
 
@@ -191,3 +194,38 @@ def escalations(scope: WorkScope) -> WorkSection | None:
         title=_("Escalations waiting for my decision"), count=count, template="my/_rows.html",
         rows=needs, empty=_("No escalated needs wait for the steering group."),
         **_project_link(scope, "decisions.index", _("The decision log")))
+
+
+@work_section("mentions", order=50)
+def unread_mentions(scope: WorkScope) -> WorkSection | None:
+    """Where someone mentioned me and I have not yet looked, newest first."""
+    if not scope.projects:
+        return None
+    rows, count = counted(
+        select(Notification.project_id, Notification.target_kind, Notification.target_number,
+               Notification.target_label, Notification.detail,
+               User.name.label("actor_name"))
+        .outerjoin(User, User.id == Notification.actor_id)
+        .where(Notification.recipient_id == scope.user.id,
+               Notification.project_id.in_(scope.project_ids),
+               Notification.kind == Kind.MENTIONED, Notification.read_at.is_(None))
+        .order_by(Notification.id.desc()))
+    return WorkSection(
+        title=_("Unread mentions"), count=count, template="my/_rows.html",
+        rows=[_mention_row(scope, r) for r in rows],
+        empty=_("Nobody has mentioned you since you last looked."),
+        link=url_for("notifications.index"), link_text=_("All my notifications"))
+
+
+def _mention_row(scope: WorkScope, row) -> WorkRow:
+    key = scope.key_of(row.project_id)
+    ref = item_key(key, row.target_number) if row.target_kind == "item" else \
+        f"#{row.target_number}"
+    endpoint = TARGET_ENDPOINTS.get(row.target_kind)
+    url = url_for(endpoint, key=key, number=row.target_number) if endpoint else \
+        url_for("notifications.index")
+    # The label is the target's ref and title as they were ("OVB-12 Login"): show the title.
+    title = row.target_label.removeprefix(ref).strip() or row.target_label
+    by = _("by %(name)s", name=row.actor_name) if row.actor_name else ""
+    return WorkRow(ref=ref, title=title, url=url, project=scope.projects[row.project_id],
+                   meta=" · ".join(part for part in (by, row.detail) if part))

@@ -2,8 +2,13 @@
 kindly when nothing does."""
 import re
 
+from sqlalchemy import select
+
 from app.extensions import db
-from app.projects.models import Membership, MembershipRole, Role
+from app.notifications.models import Notification
+from app.projects.models import Membership, MembershipRole, ParticipationKind, Role
+from app.projects.services import (add_member, add_participation, membership_of,
+                                   remove_member)
 from tests.pages import shown
 
 
@@ -17,7 +22,8 @@ def section(page: str, title: str) -> str:
 
 
 SECTION_TITLES = ("Awaiting my acceptance", "Assigned to me", "My municipality's needs",
-                  "Escalations waiting for my decision", "Sign out", "Accessibility statement")
+                  "Escalations waiting for my decision", "Unread mentions", "Sign out",
+                  "Accessibility statement")
 
 
 def test_awaiting_my_acceptance_across_my_projects_only(work, login):
@@ -82,6 +88,38 @@ def test_escalations_wait_for_the_steering_group_only(work, login):
     assert "Betas eskalering" not in page
     for user in (work.po, work.dev, work.contributor):
         assert "Escalations waiting for my decision" not in login(user).get("/my").text
+
+
+def test_unread_mentions_until_i_look(work, login):
+    client = login(work.po)
+    body = f"@[Dev](user:{work.dev.id}) kan du se på eksporten?"
+    assert client.post(f"/p/ALPHA/items/{work.accept_a.number}/comments",
+                       data={"body": body}).status_code == 303
+    page = login(work.dev).get("/my").text
+    mentions = section(page, "Unread mentions")
+    assert mentions.startswith("Unread mentions 1")
+    assert f"ALPHA-{work.accept_a.number} Eksport af systemlisten" in mentions
+    assert f"by {work.po.name}" in mentions
+    assert f'href="/p/ALPHA/items/{work.accept_a.number}"' in page
+    assert 'href="/notifications">All my notifications' in page
+
+    notification = db.session.scalars(select(Notification).where(
+        Notification.recipient_id == work.dev.id, Notification.kind == "mentioned")).one()
+    client = login(work.dev)
+    client.post(f"/notifications/{notification.id}/read")
+    mentions = section(client.get("/my").text, "Unread mentions")
+    assert "Unread mentions 0 Nobody has mentioned you since you last looked." in mentions
+
+
+def test_mentions_in_a_project_i_left_are_not_waiting(work, login):
+    login(work.po).post(f"/p/ALPHA/items/{work.doing.number}/comments",
+                        data={"body": f"Spørg @[Dev](user:{work.dev.id})"})
+    add_participation(work.gamma, work.dev.organisation, ParticipationKind.VENDOR)
+    add_member(work.gamma, work.dev, [Role.DEVELOPER])
+    remove_member(membership_of(work.world.project_a, work.dev.id))
+    db.session.commit()
+    mentions = section(login(work.dev).get("/my").text, "Unread mentions")
+    assert "Unread mentions 0 Nobody has mentioned you" in mentions
 
 
 def test_empty_sections_say_so(world, login, factory):
