@@ -69,14 +69,32 @@ def app():
     yield app
 
 
+# On PostgreSQL a TRUNCATE of every table costs ~90 ms, most of a small test's time: between
+# tests only the tables that hold rows are emptied (DELETE, children first) and the sequences
+# that moved are reset, and every FULL_WIPE_EVERY tests all are truncated, which also drops the
+# dead rows that DELETE leaves (the test server runs without autovacuum).
+FULL_WIPE_EVERY = 200
+_wipes = itertools.count()
+RESET_SEQUENCES = text(
+    "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
+    "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL")
+
+
 def _wipe(session) -> None:
     tables = _db.metadata.sorted_tables
-    if session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
+        for table in reversed(tables):
+            session.execute(table.delete())
+    elif next(_wipes) % FULL_WIPE_EVERY == 0:
         names = ", ".join(f'"{t.name}"' for t in tables)
         session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
+        held = {name for (name,) in session.execute(text(" UNION ALL ".join(
+            f"SELECT '{t.name}' WHERE EXISTS (SELECT FROM \"{t.name}\")" for t in tables)))}
         for table in reversed(tables):
-            session.execute(table.delete())
+            if table.name in held:
+                session.execute(table.delete())
+        session.execute(RESET_SEQUENCES)
     session.commit()
 
 
