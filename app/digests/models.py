@@ -58,29 +58,15 @@ class DigestSubscription(db.Model):
     project: Mapped["Project"] = relationship()
 
 
-class DigestDelivery(db.Model):
-    """One digest for one recipient, project and period, written (committed) before sending.
+DELIVERY_STATES = ("state IN ('pending', 'retrying', 'sending', 'sent', 'failed', "
+                   "'uncertain', 'skipped')")
 
-    The unique (user, project, period_key) row is what makes sending idempotent: however many
-    scheduler processes run, only one can create it and only one can claim it.
-    """
 
-    __tablename__ = "digest_delivery"
-    __table_args__ = (
-        UniqueConstraint("user_id", "project_id", "period_key"),
-        CheckConstraint("state IN ('pending', 'retrying', 'sending', 'sent', 'failed', "
-                        "'uncertain', 'skipped')", name="state"),
-        Index("ix_digest_delivery_state_next_attempt_at", "state", "next_attempt_at"),
-    )
+class DeliveryColumns:
+    """What the delivery machinery (app/digests/delivery.py) needs of an e-mail it sends exactly
+    once: its state, attempts and claim, and the message as written before sending. Digests
+    and notification e-mails both use it."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
-                                            index=True)
-    frequency: Mapped[str] = mapped_column(String(10))
-    period_key: Mapped[str] = mapped_column(String(12))
-    period_start: Mapped[datetime] = mapped_column(UTCDateTime())
-    period_end: Mapped[datetime] = mapped_column(UTCDateTime())
     state: Mapped[str] = mapped_column(String(10), default=DeliveryState.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -93,11 +79,35 @@ class DigestDelivery(db.Model):
     subject: Mapped[str] = mapped_column(String(255))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    # The sections as data, so the browser archive renders them with page templates.
-    content: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DigestDelivery(DeliveryColumns, db.Model):
+    """One digest for one recipient, project and period, written (committed) before sending.
+
+    The unique (user, project, period_key) row is what makes sending idempotent: however many
+    scheduler processes run, only one can create it and only one can claim it.
+    """
+
+    __tablename__ = "digest_delivery"
+    __table_args__ = (
+        UniqueConstraint("user_id", "project_id", "period_key"),
+        CheckConstraint(DELIVERY_STATES, name="state"),
+        Index("ix_digest_delivery_state_next_attempt_at", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    frequency: Mapped[str] = mapped_column(String(10))
+    period_key: Mapped[str] = mapped_column(String(12))
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The sections as data, so the browser archive renders them with page templates.
+    content: Mapped[list] = mapped_column(JSON, default=list)
 
     user: Mapped["User"] = relationship()
     project: Mapped["Project"] = relationship()

@@ -3,10 +3,11 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
+from app.digests.models import DELIVERY_STATES, DeliveryColumns
 from app.extensions import db
 
 if TYPE_CHECKING:
@@ -102,14 +103,13 @@ class ProjectWatchDefault(db.Model):
     is_watching_organisation_needs: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class NotificationEmail(db.Model):
+class NotificationEmail(DeliveryColumns, db.Model):
     """One notification e-mail (a single urgent one, or a batch), written before sending and
     sent exactly once by the same machinery as digests (app/digests/delivery.py)."""
 
     __tablename__ = "notification_email"
     __table_args__ = (
-        CheckConstraint("state IN ('pending', 'retrying', 'sending', 'sent', 'failed', "
-                        "'uncertain', 'skipped')", name="state"),
+        CheckConstraint(DELIVERY_STATES, name="state"),
         Index("ix_notification_email_state_next_attempt_at", "state", "next_attempt_at"),
         Index("ix_notification_email_user_id_created_at", "user_id", "created_at"),
     )
@@ -119,21 +119,6 @@ class NotificationEmail(db.Model):
     is_batch: Mapped[bool] = mapped_column(Boolean, default=False)
     # The kind of a single e-mail (for its unsubscribe link); "" for a batch.
     kind: Mapped[str] = mapped_column(String(30), default="")
-    state: Mapped[str] = mapped_column(String(10), default="pending")
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    recipient: Mapped[str] = mapped_column(String(254))
-    locale: Mapped[str] = mapped_column(String(5))
-    message_id: Mapped[str] = mapped_column(String(255))
-    subject: Mapped[str] = mapped_column(String(255))
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped["User"] = relationship()
 
