@@ -61,7 +61,8 @@ class NeedsSummary:
 def needs_summary(project: Project) -> NeedsSummary:
     """How many needs there are in each status, and the newest few (two statements)."""
     counts = dict(db.session.execute(
-        select(Need.status, func.count(Need.id)).where(Need.project_id == project.id)
+        # count(*), not count(id): the (project, status) index answers alone.
+        select(Need.status, func.count()).where(Need.project_id == project.id)
         .group_by(Need.status)).all())
     # By number, the order of submission: the (project, number) index gives the newest few
     # without sorting every need of a large project.

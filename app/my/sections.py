@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select, union_all
+from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
 from app.backlog.models import STATUSES, Item, Status, item_key
@@ -134,13 +135,16 @@ def my_municipality_needs(scope: WorkScope) -> WorkSection | None:
     organisation = scope.user.organisation
     if not scope.projects or not organisation.is_municipality:
         return None
-    cosponsored = select(NeedCoSponsor.need_id).where(
-        NeedCoSponsor.organisation_id == organisation.id)
+    # Ours and those we co-sponsor, each through its own index: an OR of the two scanned
+    # every need of the projects (20 ms where this takes 1.5 on the bench data).
+    submitted = aliased(Need)
+    ours = union_all(
+        select(submitted.id).where(submitted.organisation_id == organisation.id),
+        select(NeedCoSponsor.need_id).where(NeedCoSponsor.organisation_id == organisation.id))
     rows, count = counted(
         select(Need.id, Need.project_id, Need.number, Need.title, Need.status,
                Need.organisation_id)
-        .where(Need.project_id.in_(scope.project_ids),
-               or_(Need.organisation_id == organisation.id, Need.id.in_(cosponsored)))
+        .where(Need.project_id.in_(scope.project_ids), Need.id.in_(ours))
         .order_by(case((Need.status.in_(OPEN_NEEDS), 0), else_=1), Need.updated_at.desc(),
                   Need.id.desc()))
     progress = _progress([r.id for r in rows])
