@@ -43,6 +43,7 @@ def test_no_page_scrolls_sideways_at_390_px(browser, live_server):
             wider[path] = _sideways(page)
         page.goto("/p/OVB/sprints")
         page.locator("a[href^='/p/OVB/sprints/']").first.click()  # the active sprint's page
+        page.wait_for_url("**/p/OVB/sprints/*")  # measured there, not mid-navigation
         wider["a sprint"] = _sideways(page)
         page.goto("/p/OVB/board")
         board = page.locator("#board-grid")
