@@ -175,7 +175,8 @@ def test_links_are_recorded_in_the_need_history(disc):
     _link(disc, item)
     tracing.unlink_item(disc.need, item, disc.po)
     db.session.commit()
-    rows = db.session.scalars(select(NeedChange).where(NeedChange.field == "item")).all()
+    rows = db.session.scalars(select(NeedChange).where(NeedChange.field == "item")
+                            .order_by(NeedChange.id)).all()
     assert [(r.old_value, r.new_value) for r in rows] == [("", "ALPHA-1"), ("ALPHA-1", "")]
 
 
