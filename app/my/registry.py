@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from app.projects.models import Project
 
 MAX_ROWS = 20
+OVERVIEW_ROWS = 8  # a project's dashboard shows fewer of each, and links to the fuller list
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ class WorkScope:
         """The projects where the user holds any of `roles`."""
         wanted = {str(r) for r in roles}
         return sorted(pid for pid, held in self.roles.items() if held & wanted)
+
+    @property
+    def row_limit(self) -> int:
+        """How many rows a section shows: a screenful on /my, fewer on a dashboard."""
+        return MAX_ROWS if self.project is None else OVERVIEW_ROWS
 
     def key_of(self, project_id: int) -> str:
         return self.projects[project_id].key

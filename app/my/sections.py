@@ -24,7 +24,7 @@ from app.notifications.models import Notification
 from app.organisations.models import Organisation
 from app.projects.models import Project, Role
 
-PER_STATUS = 10  # assigned items shown under each status
+PER_STATUS = 10  # assigned items shown under each status (half that on a dashboard)
 OPEN_NEEDS = (NeedStatus.SUBMITTED, NeedStatus.IN_DISCOVERY, NeedStatus.READY,
               NeedStatus.PLANNED)
 
@@ -93,7 +93,7 @@ def awaiting_acceptance(scope: WorkScope) -> WorkSection | None:
         select(*ITEM_COLUMNS, User.name.label("assignee_name"))
         .outerjoin(User, User.id == Item.assignee_id)
         .where(Item.project_id.in_(ids), Item.status == Status.ACCEPTANCE)
-        .order_by(Item.updated_at, Item.id))
+        .order_by(Item.updated_at, Item.id), scope.row_limit)
     return WorkSection(
         title=_("Awaiting my acceptance"), count=count, template="my/_rows.html",
         rows=[_item_row(scope, r, _("Delivered by %(name)s", name=r.assignee_name)
@@ -114,7 +114,8 @@ def assigned_to_me(scope: WorkScope) -> WorkSection | None:
         func.count().over(partition_by=Item.status).label("in_status"),
     ).where(Item.assignee_id == scope.user.id, Item.project_id.in_(scope.project_ids),
             Item.status != Status.DONE).subquery()
-    rows = db.session.execute(select(inner).where(inner.c.n <= PER_STATUS)).all()
+    per_status = PER_STATUS if scope.project is None else PER_STATUS // 2
+    rows = db.session.execute(select(inner).where(inner.c.n <= per_status)).all()
     groups = []
     for status in STATUSES:
         mine = sorted((r for r in rows if r.status == status), key=lambda r: r.n)
@@ -146,7 +147,7 @@ def my_municipality_needs(scope: WorkScope) -> WorkSection | None:
                Need.organisation_id)
         .where(Need.project_id.in_(scope.project_ids), Need.id.in_(ours))
         .order_by(case((Need.status.in_(OPEN_NEEDS), 0), else_=1), Need.updated_at.desc(),
-                  Need.id.desc()))
+                  Need.id.desc()), scope.row_limit)
     progress = _progress([r.id for r in rows])
     needs = []
     for r in rows:
@@ -188,7 +189,7 @@ def escalations(scope: WorkScope) -> WorkSection | None:
                Need.escalated_at, Organisation.name.label("organisation_name"))
         .join(Organisation, Organisation.id == Need.organisation_id)
         .where(Need.project_id.in_(ids), Need.is_escalated.is_(True))
-        .order_by(Need.escalated_at, Need.id))
+        .order_by(Need.escalated_at, Need.id), scope.row_limit)
     needs = [WorkRow(ref=f"#{r.number}", title=r.title, status=_need_status(r.status),
                      url=url_for("discovery.show", key=scope.key_of(r.project_id),
                                  number=r.number),
@@ -213,7 +214,7 @@ def unread_mentions(scope: WorkScope) -> WorkSection | None:
         .where(Notification.recipient_id == scope.user.id,
                Notification.project_id.in_(scope.project_ids),
                Notification.kind == Kind.MENTIONED, Notification.read_at.is_(None))
-        .order_by(Notification.id.desc()))
+        .order_by(Notification.id.desc()), scope.row_limit)
     return WorkSection(
         title=_("Unread mentions"), count=count, template="my/_rows.html",
         rows=[_mention_row(scope, r) for r in rows],
