@@ -2,9 +2,10 @@
 existing account with its password."""
 from flask import Blueprint, abort, current_app, redirect, render_template
 from flask_babel import gettext as _
+from flask_login import login_required
 
-from app.extensions import limiter
-from app.sso import flows, pages
+from app.extensions import csrf, limiter
+from app.sso import flows, pages, saml
 from app.sso.forms import LinkForm
 from app.sso.providers import find_provider
 from app.sso.services import SignInRefused, link_with_password
@@ -35,6 +36,46 @@ def callback(key):
         return redirect(pages.finish(provider), 303)
     except SignInRefused as refusal:
         return pages.refused(key, refusal)
+
+
+def _saml_provider_or_404(key: str):
+    provider = _provider_or_404(key)
+    return provider if provider.protocol == "saml" else abort(404)
+
+
+@bp.get("/login/sso/<key>/metadata")
+def metadata(key):
+    """Our SAML metadata, to register Samspil with the identity provider (public)."""
+    provider = _saml_provider_or_404(key)
+    return saml.sp_metadata(provider), 200, {"Content-Type": "application/samlmetadata+xml"}
+
+
+# The identity provider's page POSTs the response here from its own site, so there is no
+# CSRF token to check; what stands in for it is the SAML checks themselves: the response must
+# answer an AuthnRequest this browser started (InResponseTo against the signed requests
+# cookie), be signed by the provider, be for us, be fresh and be used only once.
+@bp.post("/login/sso/<key>/acs")
+@csrf.exempt
+def acs(key):
+    """The assertion consumer service: the identity provider's answer (POST binding)."""
+    provider = _saml_provider_or_404(key)
+    try:
+        return redirect(pages.finish_saml(provider), 303)
+    except SignInRefused as refusal:
+        return pages.refused(key, refusal)
+
+
+@bp.post("/login/sso/<key>/logout")
+@login_required
+def single_logout(key):
+    """Sign out here, then at the identity provider (SAML single logout)."""
+    return redirect(pages.start_logout(_saml_provider_or_404(key)), 303)
+
+
+@bp.get("/login/sso/<key>/sls")
+def sls(key):
+    """The identity provider's answer to our LogoutRequest (the local session has ended)."""
+    return redirect(pages.finish_logout(_saml_provider_or_404(key)), 303)
 
 
 def _failed(response) -> bool:
