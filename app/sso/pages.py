@@ -198,6 +198,11 @@ def start_logout(provider: Provider) -> str:
     return sent[1]
 
 
+def logout_pending(provider: Provider) -> bool:
+    pending = session.get(flows.SAML_LOGOUT)
+    return isinstance(pending, dict) and pending.get("provider") == provider.key
+
+
 def finish_logout(provider: Provider) -> str:
     """The identity provider's LogoutResponse: say whether it signed the person out too."""
     pending = session.pop(flows.SAML_LOGOUT, None)

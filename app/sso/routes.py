@@ -75,7 +75,12 @@ def single_logout(key):
 @bp.get("/login/sso/<key>/sls")
 def sls(key):
     """The identity provider's answer to our LogoutRequest (the local session has ended)."""
-    return redirect(pages.finish_logout(_saml_provider_or_404(key)), 303)
+    provider = _saml_provider_or_404(key)
+    if not pages.logout_pending(provider):
+        return error_page(400, _("No sign-out is waiting"), _(
+            "Samspil did not ask %(provider)s to sign you out, or has had its answer already.",
+            provider=provider.display_name))
+    return redirect(pages.finish_logout(provider), 303)
 
 
 def _failed(response) -> bool:
