@@ -10,6 +10,7 @@ from app.accounts.loaders import load_user
 from app.accounts.services import sign_out
 from app.accounts.two_factor import SSO_SESSION
 from app.extensions import db
+from app.invitations.services import invitation_for
 from app.security import request_id
 from app.services import RuleViolation
 from app.sso import flows, oidc, saml
@@ -26,25 +27,33 @@ def callback_url(provider: Provider) -> str:
 
 
 def _invitation() -> str | None:
-    """The invitation link's token when the sign-in accepts an invitation."""
+    """The invitation link's token when the sign-in accepts an invitation (refused before
+    leaving for the provider when it can no longer be accepted)."""
     token = request.args.get("invitation")
-    return token if token and len(token) <= 200 else None
+    if token is None:
+        return None
+    try:
+        invitation_for(token)
+    except RuleViolation as refusal:
+        raise SignInRefused("invitation_refused", refusal.message, refusal.status) from refusal
+    return token
 
 
 def start(provider: Provider) -> str:
     """Begin a sign-in: remember what checks the answer (OIDC: state, nonce and verifier;
     SAML: the AuthnRequest's id), and where to go after; where to send the browser."""
     next_url = safe_next(request.args.get("next"), url_for("main.index"))
+    invitation = _invitation()
     try:
         if provider.protocol == "saml":
             request_id, url = saml.authn_request(provider)
-            flows.remember_saml(provider.key, request_id, next_url, _invitation())
+            flows.remember_saml(provider.key, request_id, next_url, invitation)
             return url
         flow = oidc.new_flow()
         url = oidc.authorization_url(provider, flow, callback_url(provider))
     except ProtocolRefusal as exc:
         raise protocol_refusal(exc.reason, provider.display_name, exc.detail) from exc
-    flows.remember(provider.key, flow, next_url, _invitation())
+    flows.remember(provider.key, flow, next_url, invitation)
     return url
 
 
