@@ -182,12 +182,12 @@ def single_logout_provider() -> Provider | None:
     return provider if provider is not None and saml.has_single_logout(provider) else None
 
 
-def start_logout(provider: Provider) -> str:
-    """End the local session (always), then send the browser to the identity provider with a
-    signed LogoutRequest; where to go."""
+def start_logout(provider: Provider) -> tuple[str, bool]:
+    """End the local session (always), and make the signed LogoutRequest for the identity
+    provider; where to go next, and whether that is the identity provider."""
     info = saml_session(provider.key)
     if info is None:
-        return url_for("accounts.logout")
+        return url_for("accounts.logout"), False
     sign_out(current_user._get_current_object())
     db.session.commit()
     logout_user()
@@ -202,9 +202,9 @@ def start_logout(provider: Provider) -> str:
         flash(_("You are signed out of Samspil, but %(provider)s could not be asked to sign you "
                 "out too. Close the browser to be sure.", provider=provider.display_name),
               "warning")
-        return url_for("accounts.login")
+        return url_for("accounts.login"), False
     session[flows.SAML_LOGOUT] = {"provider": provider.key, "request_id": sent[0]}
-    return sent[1]
+    return sent[1], True
 
 
 def logout_pending(provider: Provider) -> bool:

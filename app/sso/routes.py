@@ -68,8 +68,13 @@ def acs(key):
 @bp.post("/login/sso/<key>/logout")
 @login_required
 def single_logout(key):
-    """Sign out here, then at the identity provider (SAML single logout)."""
-    return redirect(pages.start_logout(_saml_provider_or_404(key)), 303)
+    """Sign out here, then at the identity provider (SAML single logout). The way on is a
+    link: the sign-out page's CSP (form-action 'self') forbids its form to redirect away."""
+    provider = _saml_provider_or_404(key)
+    url, at_provider = pages.start_logout(provider)
+    if not at_provider:
+        return redirect(url, 303)
+    return render_template("sso/signing_out.html", provider=provider, url=url)
 
 
 @bp.get("/login/sso/<key>/sls")
