@@ -209,3 +209,78 @@ def test_an_unconfirmed_logout_still_ends_the_session(client, db, kombit, baller
                       headers={"Accept-Language": "en"})
     login = client.get(done.headers["Location"], headers={"Accept-Language": "en"})
     assert "did not confirm" in login.text
+
+
+def test_the_metadata_can_be_read_from_its_address(client, db, kombit, ballerup, saml_idp,
+                                                   saml_sign_in):
+    kombit.idp_metadata = ""
+    kombit.idp_metadata_url = saml_idp.base + "/metadata"
+    db.session.commit()
+    assert saml_sign_in("anne").status_code == 303
+    assert _signed_in(client)
+
+
+def test_unreachable_metadata_is_a_clear_refusal(client, db, kombit):
+    kombit.idp_metadata = ""
+    kombit.idp_metadata_url = "http://127.0.0.1:9/metadata"
+    db.session.commit()
+    response = client.get("/login/sso/kombit", headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert "could not be reached just now" in response.text
+    assert _refusals(db) == ["provider_unreachable"]
+
+
+def test_an_existing_account_is_linked_only_after_its_password(client, db, factory, kombit,
+                                                               ballerup, saml_sign_in):
+    from tests.conftest import PASSWORD
+
+    pia = factory.user(ballerup, email="po@ballerup.example", name="Pia Olsen")
+    db.session.commit()
+    response = saml_sign_in("po")
+    assert response.headers["Location"] == "/login/sso/link"
+    assert not _signed_in(client) and db.session.scalar(select(Identity)) is None
+    assert client.post("/login/sso/link", data={"password": PASSWORD}).status_code == 303
+    assert db.session.scalar(select(Identity)).user_id == pia.id
+
+
+def test_site_administrators_add_a_saml_provider(client, db, factory, ballerup, login,
+                                                 saml_idp):
+    admin = factory.user(ballerup, is_site_admin=True)
+    db.session.commit()
+    login(admin)
+    fields = {"key": "kombit", "display_name": "Log ind med KOMBIT", "protocol": "saml",
+              "issuer": saml_idp.entity_id, "idp_metadata": saml_idp.metadata,
+              "claim_email": "email", "claim_name": "name", "claim_cvr": "nemlogin.cvr",
+              "claim_municipality": "municipality_code", "scopes": "openid",
+              "is_enabled": "y"}
+    for bad, message in [
+        ({"idp_metadata": "<not xml"}, "This is not XML metadata."),
+        ({"idp_metadata": "", "idp_metadata_url": ""}, "Paste the identity provider"),
+        ({"issuer": "https://other.example/idp"}, "does not describe the entity id"),
+    ]:
+        refused = client.post("/admin/sign-in", data={**fields, **bad},
+                              headers={"Accept-Language": "en"})
+        assert refused.status_code == 422 and message in refused.text
+    assert client.post("/admin/sign-in", data=fields).status_code == 303
+    from app.sso.models import SignInProvider
+
+    row = db.session.scalar(select(SignInProvider))
+    # The OpenID Connect defaults became the OIOSAML 3 attribute names.
+    assert row.claim_cvr == ("https://data.gov.dk/model/core/eid/professional/cvr "
+                             "dk:gov:saml:attribute:CvrNumberIdentifier")
+    assert row.claim_loa.startswith("https://data.gov.dk/concept/core/nsis/loa")
+    page = client.get(f"/admin/sign-in/{row.id}", headers={"Accept-Language": "en"}).text
+    assert "/login/sso/kombit/metadata" in page
+
+
+def test_a_saml_provider_from_the_file(app, client, db, tmp_path, monkeypatch, saml_idp):
+    import json
+
+    path = tmp_path / "providers.json"
+    path.write_text(json.dumps({"providers": [{
+        "key": "kombit", "display_name": "Log ind med KOMBIT", "protocol": "saml",
+        "issuer": saml_idp.entity_id, "idp_metadata_url": saml_idp.base + "/metadata"}]}))
+    monkeypatch.setitem(app.config, "SSO_PROVIDERS_FILE", str(path))
+    assert "Log ind med KOMBIT" in client.get("/login").text
+    assert client.get("/login/sso/kombit/metadata").status_code == 200
+    assert client.get("/login/sso/kombit").status_code == 303
