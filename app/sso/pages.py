@@ -226,3 +226,19 @@ def finish_logout(provider: Provider) -> str:
                 "signed out there too. Close the browser to be sure.",
                 provider=provider.display_name), "warning")
     return url_for("accounts.login")
+
+
+def logout_from_provider(provider: Provider) -> str:
+    """The identity provider ends the person's session there (a signed LogoutRequest): end
+    ours too when it is that person's, and answer; where to send the browser."""
+    try:
+        subject, url = saml.answer_logout_request(provider, request.args)
+    except ProtocolRefusal as exc:
+        raise protocol_refusal(exc.reason, provider.display_name, exc.detail) from exc
+    info = saml_session(provider.key)
+    if info is not None and saml.subject_of(info["name_id"]) == subject:
+        sign_out(current_user._get_current_object())
+        db.session.commit()
+        logout_user()
+        session.pop(flows.SAML_SESSION, None)
+    return url

@@ -1,6 +1,6 @@
 """Signing in through an identity provider: leaving, coming back, and confirming a link to an
 existing account with its password."""
-from flask import Blueprint, abort, current_app, redirect, render_template
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -79,8 +79,14 @@ def single_logout(key):
 
 @bp.get("/login/sso/<key>/sls")
 def sls(key):
-    """The identity provider's answer to our LogoutRequest (the local session has ended)."""
+    """The single logout service: the identity provider's answer to our LogoutRequest (the
+    local session has ended), or its own LogoutRequest (ending ours)."""
     provider = _saml_provider_or_404(key)
+    if "SAMLRequest" in request.args:
+        try:
+            return redirect(pages.logout_from_provider(provider), 303)
+        except SignInRefused as refusal:
+            return error_page(refusal.status, _("Not signed out"), refusal.message)
     if not pages.logout_pending(provider):
         return error_page(400, _("No sign-out is waiting"), _(
             "Samspil did not ask %(provider)s to sign you out, or has had its answer already.",

@@ -262,6 +262,11 @@ def logout_request(provider: Provider, logout: dict) -> tuple[str, str] | None:
     return request_id, dict(info["headers"])["Location"]
 
 
+def subject_of(name_id_xml: str) -> str:
+    """The subject of a NameID kept for single logout."""
+    return name_id_from_string(name_id_xml).text or ""
+
+
 def has_single_logout(provider: Provider) -> bool:
     try:
         return bool(_client(provider).metadata.single_logout_service(
@@ -279,3 +284,34 @@ def logout_finished(provider: Provider, saml_response: str, request_id: str) -> 
         return False
     return (response is not None and response.in_response_to == request_id
             and response.status_ok())
+
+
+def answer_logout_request(provider: Provider, query: dict) -> tuple[str, str]:
+    """An identity-provider-initiated LogoutRequest (redirect binding), which must be signed
+    by the identity provider: the NameID it ends, and where to send the browser with our
+    signed LogoutResponse."""
+    client = _client(provider)
+    # pysaml2 checks a redirect binding's signature only where the configuration asks for
+    # signed requests, which it reads from the "idp" context even for a service provider.
+    client.config.setattr("idp", "want_authn_requests_signed", True)
+    try:
+        request = client.parse_logout_request(
+            query.get("SAMLRequest", ""), BINDING_HTTP_REDIRECT,
+            relay_state=query.get("RelayState"), sigalg=query.get("SigAlg"),
+            signature=query.get("Signature"))
+        message = request.message
+        services = client.metadata.single_logout_service(provider.issuer,
+                                                         BINDING_HTTP_REDIRECT, "idpsso")
+        if message.issuer is None or message.issuer.text != provider.issuer or not services:
+            raise ProtocolRefusal("wrong_issuer", "LogoutRequest from another issuer")
+        response = client.create_logout_response(message, [BINDING_HTTP_REDIRECT], sign=False)
+        destination = services[0].get("response_location") or services[0]["location"]
+        info = client.apply_binding(BINDING_HTTP_REDIRECT, str(response), destination,
+                                    query.get("RelayState", ""), response=True, sign=True,
+                                    sigalg=SIG_RSA_SHA256)
+    except ProtocolRefusal:
+        raise
+    except Exception as exc:  # every pysaml2 failure is a refusal, never a 500
+        raise _refusal(exc) from exc
+    return (message.name_id.text or "") if message.name_id else "", \
+        dict(info["headers"])["Location"]

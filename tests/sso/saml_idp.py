@@ -8,7 +8,7 @@
 - GET  /slo       answers a LogoutRequest with a LogoutResponse by redirect.
 
 What it vouches for can be varied by the tests (`IdP.options`): an unsigned assertion, another
-audience. It trusts a service provider once given its metadata (`IdP.trust`)."""
+audience, an answer to another request, an assertion encrypted for the service provider. It trusts a service provider once given its metadata (`IdP.trust`)."""
 import datetime
 import html
 import secrets
@@ -171,10 +171,11 @@ class IdP:
             authn={"class_ref": "https://data.gov.dk/concept/core/nsis/loa/Substantial",
                    "authn_auth": self.entity_id},
             sign_assertion=options.get("sign_assertion", True), sign_response=False,
+            encrypt_assertion=options.get("encrypt_assertion", False),
             sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256)
         info = self.server.apply_binding(BINDING_HTTP_POST, str(response), acs, relay_state,
                                          response=True)
-        self.last_response = info
+        self.last_response_xml = str(response)
         return self._answer(start_response, "200 OK", info["data"])
 
     def _logout(self, start_response, query):
@@ -191,6 +192,20 @@ class IdP:
         location = dict(info["headers"])["Location"]
         return self._answer(start_response, "303 See Other", "", headers=[("Location",
                                                                            location)])
+
+
+def logout_request_url(idp: IdP, sp_entity_id: str, login: str, sign: bool = True) -> str:
+    """Where the identity provider sends the browser to end a person's session at the service
+    provider (an IdP-initiated LogoutRequest, redirect binding)."""
+    destination = idp.server.metadata.single_logout_service(
+        sp_entity_id, BINDING_HTTP_REDIRECT, "spsso")[0]["location"]
+    _id, request = idp.server.create_logout_request(
+        destination, sp_entity_id,
+        name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=f"{login}-persistent"),
+        sign=False)
+    info = idp.server.apply_binding(BINDING_HTTP_REDIRECT, str(request), destination, "",
+                                    sign=sign, sigalg=SIG_RSA_SHA256)
+    return dict(info["headers"])["Location"]
 
 
 def start(folder) -> tuple[IdP, object]:

@@ -284,3 +284,33 @@ def test_a_saml_provider_from_the_file(app, client, db, tmp_path, monkeypatch, s
     assert "Log ind med KOMBIT" in client.get("/login").text
     assert client.get("/login/sso/kombit/metadata").status_code == 200
     assert client.get("/login/sso/kombit").status_code == 303
+
+
+def test_an_assertion_encrypted_for_us_is_accepted(client, db, kombit, ballerup, saml_idp,
+                                                   saml_sign_in):
+    # OIOSAML 3 identity providers encrypt assertions with the certificate in our metadata.
+    saml_idp.options["encrypt_assertion"] = True
+    response = saml_sign_in("anne")
+    assert response.status_code == 303, response.text
+    assert "EncryptedAssertion" in saml_idp.last_response_xml
+    assert db.session.scalar(select(Identity)).subject == "anne-persistent"
+
+
+def test_the_identity_provider_ends_our_session(client, db, kombit, ballerup, saml_idp,
+                                                saml_sign_in):
+    from tests.sso.saml_idp import logout_request_url
+
+    saml_sign_in("anne")
+    sp = "http://127.0.0.1:5000/login/sso/kombit/metadata"
+    # Unsigned: refused, still signed in.
+    forged = client.get(path_of(logout_request_url(saml_idp, sp, "anne", sign=False)),
+                        headers={"Accept-Language": "en"})
+    assert forged.status_code == 400 and "could not be verified" in forged.text
+    assert _signed_in(client)
+    # Another person's session at the identity provider: answered, ours stays.
+    other = client.get(path_of(logout_request_url(saml_idp, sp, "bo")))
+    assert other.status_code == 303 and _signed_in(client)
+    done = client.get(path_of(logout_request_url(saml_idp, sp, "anne")))
+    assert done.status_code == 303
+    assert done.headers["Location"].startswith(saml_idp.base + "/slo?SAMLResponse=")
+    assert not _signed_in(client)
