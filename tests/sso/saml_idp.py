@@ -8,7 +8,8 @@
 - GET  /slo       answers a LogoutRequest with a LogoutResponse by redirect.
 
 What it vouches for can be varied by the tests (`IdP.options`): an unsigned assertion, another
-audience, an answer to another request, an assertion encrypted for the service provider. It trusts a service provider once given its metadata (`IdP.trust`)."""
+audience, an answer to another request, an assertion encrypted for the service provider. It
+trusts a service provider once given its metadata (`IdP.trust`)."""
 import datetime
 import html
 import secrets
