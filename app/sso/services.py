@@ -33,7 +33,7 @@ register_actions({
     "account.sso_refused": _l("Single sign-on refused"),
     "identity.linked": _l("Single sign-on identity linked"),
 })
-register_details({"provider": _l("Identity provider")}, {
+register_details({"provider": _l("Identity provider"), "assurance": _l("Assurance level")}, {
     "bad_state": _l("the sign-in was not started here, expired or was used already"),
     "provider_error": _l("the identity provider reported an error"),
     "provider_unreachable": _l("the identity provider could not be reached"),
@@ -135,10 +135,13 @@ def find_identity(provider_key: str, subject: str) -> Identity | None:
                                                     Identity.subject == subject))
 
 
-def signed_in(user: User, provider_key: str) -> None:
-    """The person proved who they are through the provider."""
+def signed_in(user: User, provider_key: str, assertion: Assertion | None = None) -> None:
+    """The person proved who they are through the provider (at the assurance level it states,
+    where it states one: SAML's NSIS level)."""
     user.last_login_at = utcnow()
-    record("account.signed_in_sso", actor=user, target=user, provider=provider_key)
+    loa = _claim(assertion.claims, assertion.provider.claim_loa)[:40] if assertion else ""
+    record("account.signed_in_sso", actor=user, target=user, provider=provider_key,
+           **({"assurance": loa} if loa else {}))
 
 
 def resolve(assertion: Assertion) -> tuple[User, bool]:
@@ -151,7 +154,7 @@ def resolve(assertion: Assertion) -> tuple[User, bool]:
         _refuse_inactive(identity.user)
         _check_organisation(identity.user, org)
         identity.last_used_at = utcnow()
-        signed_in(identity.user, key)
+        signed_in(identity.user, key, assertion)
         db.session.flush()
         return identity.user, False
     if org is None:
@@ -173,7 +176,7 @@ def resolve(assertion: Assertion) -> tuple[User, bool]:
     name = _claim(assertion.claims, assertion.provider.claim_name)[:120] or email
     user = create_user(email, name, None, org)
     _link(user, key, assertion.subject)
-    signed_in(user, key)
+    signed_in(user, key, assertion)
     db.session.flush()
     return user, False
 
@@ -231,7 +234,7 @@ def accept_invitation(assertion: Assertion, token: str):
     name = _claim(assertion.claims, assertion.provider.claim_name)[:120] or invitation.email
     user, project = invitations.accept(token, name, None, None)
     _link(user, key, assertion.subject)
-    signed_in(user, key)
+    signed_in(user, key, assertion)
     db.session.flush()
     return user, project
 

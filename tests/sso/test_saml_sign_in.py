@@ -77,6 +77,9 @@ def test_a_good_assertion_signs_in_a_new_user_of_the_cvr_organisation(
     assert (identity.provider, identity.subject, identity.user_id) == (
         "kombit", "anne-persistent", user.id)
     assert _signed_in(client)
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "account.signed_in_sso"))
+    assert event.details == {"provider": "kombit", "assurance": "Substantial"}
     client.post("/logout")
     assert saml_sign_in("anne").status_code == 303
     assert len(db.session.scalars(select(User)).all()) == 1
