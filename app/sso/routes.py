@@ -7,6 +7,7 @@ from flask_login import login_required
 from app.extensions import csrf, limiter
 from app.sso import flows, pages, saml
 from app.sso.forms import LinkForm
+from app.sso.protocol import ProtocolRefusal
 from app.sso.providers import find_provider
 from app.sso.services import SignInRefused, link_with_password
 from app.web import error_page, submit
@@ -47,7 +48,13 @@ def _saml_provider_or_404(key: str):
 def metadata(key):
     """Our SAML metadata, to register Samspil with the identity provider (public)."""
     provider = _saml_provider_or_404(key)
-    return saml.sp_metadata(provider), 200, {"Content-Type": "application/samlmetadata+xml"}
+    try:
+        xml = saml.sp_metadata(provider)
+    except ProtocolRefusal as exc:  # e.g. xmlsec1 missing: said, and logged by the caller
+        current_app.logger.error("SAML metadata of %s cannot be made: %s", key, exc)
+        return error_page(503, _("Not available"), _("Samspil's SAML metadata cannot be made "
+                                                      "just now. Tell a site administrator."))
+    return xml, 200, {"Content-Type": "application/samlmetadata+xml"}
 
 
 # The identity provider's page POSTs the response here from its own site, so there is no

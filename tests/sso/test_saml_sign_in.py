@@ -317,3 +317,13 @@ def test_the_identity_provider_ends_our_session(client, db, kombit, ballerup, sa
     assert done.status_code == 303
     assert done.headers["Location"].startswith(saml_idp.base + "/slo?SAMLResponse=")
     assert not _signed_in(client)
+
+
+def test_without_xmlsec1_the_metadata_and_sign_in_say_so(client, db, kombit, monkeypatch):
+    import shutil
+
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name: None if name == "xmlsec1"
+                        else real_which(name))
+    assert client.get("/login/sso/kombit/metadata").status_code == 503
+    assert client.get("/login/sso/kombit").status_code == 400
