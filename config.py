@@ -79,6 +79,10 @@ class Config:
     SSO_FLOW_SECONDS = 600  # how long a started sign-in (state, nonce, PKCE verifier) is good
     SSO_CLOCK_SKEW_SECONDS = 60  # tolerated difference between our clock and the provider's
     SSO_HTTP_TIMEOUT = 10.0  # seconds for the provider's discovery, keys and token endpoint
+    # SAML: the service provider's signing key and certificate (PEM). Unset: a key and a
+    # self-signed certificate are made on first use in instance/saml_sp.key and .crt.
+    SAML_SP_KEY_FILE = os.environ.get("SAML_SP_KEY_FILE", "")
+    SAML_SP_CERT_FILE = os.environ.get("SAML_SP_CERT_FILE", "")
     EXTRA_TRUSTED_HOSTS = env_list("EXTRA_TRUSTED_HOSTS")
     ACCESSIBILITY_STATEMENT_URL = os.environ.get(
         "ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/"

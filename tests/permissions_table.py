@@ -72,6 +72,13 @@ EXPECTATIONS = {
     "sso.start": ("GET", "/login/sso/kommune", rule(anonymous="ok", outsider="ok")),
     "sso.callback": ("GET", "/login/sso/kommune/callback", rule(anonymous="ok", outsider="ok")),
     "sso.link": ("GET", "/login/sso/link", rule(anonymous="ok", outsider="ok")),
+    # SAML: the metadata is public; the table's provider's metadata cannot be read, so an
+    # answer at the assertion consumer service is refused (400); single logout without a SAML
+    # session goes to the ordinary sign-out, and an unconfirmed logout to the login page.
+    "sso.metadata": ("GET", "/login/sso/kombit/metadata", rule(anonymous="ok", outsider="ok")),
+    "sso.acs": ("POST", "/login/sso/kombit/acs", rule(anonymous="ok", outsider="ok")),
+    "sso.single_logout": ("POST", "/login/sso/kombit/logout", EVERYONE_SIGNED_IN),
+    "sso.sls": ("GET", "/login/sso/kombit/sls", rule(anonymous="ok", outsider="ok")),
     "sso_admin.index": ("GET", "/admin/sign-in", SITE_ADMIN),
     "sso_admin.edit": ("GET", "/admin/sign-in/{sso_provider_id}", SITE_ADMIN),
     "notifications.index": ("GET", "/notifications", EVERYONE_SIGNED_IN),

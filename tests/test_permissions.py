@@ -72,6 +72,9 @@ def _sign_in_provider():
                                 "client_id": "samspil", "scopes": "openid",
                                 "claim_email": "email", "claim_name": "name",
                                 "is_enabled": True}, "secret")
+    create_provider({"key": "kombit", "display_name": "Log ind med KOMBIT", "protocol": "saml",
+                     "issuer": "https://idp.example/entity",
+                     "idp_metadata_url": "http://127.0.0.1:9/metadata", "is_enabled": True}, "")
     db.session.commit()
     return provider
 

@@ -35,6 +35,13 @@ class SignInProvider(db.Model):
     claim_name: Mapped[str] = mapped_column(String(100), default="name")
     claim_cvr: Mapped[str] = mapped_column(String(100), default="nemlogin.cvr")
     claim_municipality: Mapped[str] = mapped_column(String(100), default="municipality_code")
+    # SAML: the identity provider's metadata, pasted (XML) or read from an address; `issuer`
+    # is then the identity provider's entity id. Attribute names for privileges and the
+    # assurance level (OIOSAML 3); several names may be given, separated by spaces.
+    idp_metadata: Mapped[str] = mapped_column(Text, default="")
+    idp_metadata_url: Mapped[str] = mapped_column(String(500), default="")
+    claim_privileges: Mapped[str] = mapped_column(String(200), default="")
+    claim_loa: Mapped[str] = mapped_column(String(200), default="")
     is_enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -62,3 +69,14 @@ class Identity(db.Model):
 
     def __repr__(self) -> str:
         return f"<Identity {self.provider}:{self.subject}>"
+
+
+class SeenAssertion(db.Model):
+    """A SAML assertion already used to sign in, kept until it expires so that the same
+    response cannot sign anyone in twice."""
+
+    __tablename__ = "saml_seen_assertion"
+
+    assertion_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(40))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -3,9 +3,8 @@
 by the provider's published keys (an unknown `kid` fetches the keys once more: the provider
 rotated them), issuer, audience, expiry and nonce.
 
-The protocol hands the core a verified `Assertion`; SAML will hand it the same."""
+The protocol hands the core a verified `Assertion`, as SAML (app.sso.saml) does."""
 import time
-from dataclasses import dataclass, field
 
 import requests
 from authlib.common.security import generate_token
@@ -18,6 +17,7 @@ from joserfc.errors import (BadSignatureError, ExpiredTokenError, InvalidClaimEr
                             MissingClaimError)
 from joserfc.jwk import KeySet
 
+from app.sso.protocol import Assertion, ProtocolRefusal
 from app.sso.providers import Provider
 
 ALGORITHMS = ["RS256", "PS256", "ES256"]
@@ -25,25 +25,6 @@ ALGORITHMS = ["RS256", "PS256", "ES256"]
 CACHE_SECONDS = 3600
 _discovery: dict[str, tuple[float, dict]] = {}
 _keys: dict[str, tuple[float, KeySet]] = {}
-
-
-class ProtocolRefusal(Exception):
-    """The provider's answer is not acceptable; `reason` is a code for the log and the audit."""
-
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
-
-
-@dataclass(frozen=True)
-class Assertion:
-    """What a protocol module vouches for: the provider, the person's persistent subject there
-    and the claims (already checked)."""
-
-    provider: Provider
-    subject: str
-    claims: dict = field(default_factory=dict)
 
 
 def _get_json(url: str) -> dict:

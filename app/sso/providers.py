@@ -26,12 +26,43 @@ class Provider:
     claim_name: str = "name"
     claim_cvr: str = "nemlogin.cvr"
     claim_municipality: str = "municipality_code"
+    idp_metadata: str = ""
+    idp_metadata_url: str = ""
+    claim_privileges: str = ""
+    claim_loa: str = ""
     is_enabled: bool = True
     from_file: bool = False
     id: int | None = None  # the row's, for the settings page
 
 
 _FIELDS = {f.name for f in fields(Provider)} - {"from_file", "id"}
+
+# OIOSAML 3 attribute names (and KOMBIT's context handler's, for the CVR number), used for a
+# SAML provider whose attribute names are left at the OpenID Connect defaults. Several names
+# separated by spaces: the first one the assertion has counts.
+SAML_DEFAULTS = {
+    "claim_email": "https://data.gov.dk/model/core/eid/email",
+    "claim_name": "https://data.gov.dk/model/core/eid/fullName",
+    "claim_cvr": "https://data.gov.dk/model/core/eid/professional/cvr "
+                 "dk:gov:saml:attribute:CvrNumberIdentifier",
+    "claim_municipality": "",
+    "claim_privileges": "https://data.gov.dk/model/core/eid/privilegesIntermediate "
+                        "dk:gov:saml:attribute:Privileges_intermediate",
+    "claim_loa": "https://data.gov.dk/concept/core/nsis/loa "
+                 "dk:gov:saml:attribute:AssuranceLevel",
+}
+OIDC_DEFAULTS = {"claim_email": "email", "claim_name": "name", "claim_cvr": "nemlogin.cvr",
+                 "claim_municipality": "municipality_code", "claim_privileges": "",
+                 "claim_loa": ""}
+
+
+def with_protocol_defaults(values: dict) -> dict:
+    """A SAML provider's attribute names left empty or at the OpenID Connect defaults become
+    the OIOSAML 3 ones."""
+    if values.get("protocol") != "saml":
+        return values
+    return {**values, **{k: v for k, v in SAML_DEFAULTS.items()
+                         if not values.get(k) or values.get(k) == OIDC_DEFAULTS[k]}}
 
 
 def _from_row(row: SignInProvider) -> Provider:
@@ -48,7 +79,8 @@ def file_providers() -> list[Provider]:
         text = Path(path).read_text(encoding="utf-8")
         data = tomllib.loads(text) if path.endswith(".toml") else json.loads(text)
         entries = data.get("providers", [])
-        providers = [Provider(**{k: v for k, v in e.items() if k in _FIELDS}, from_file=True)
+        providers = [Provider(**with_protocol_defaults({k: v for k, v in e.items()
+                                                        if k in _FIELDS}), from_file=True)
                      for e in entries]
     except (OSError, ValueError, TypeError, AttributeError) as exc:
         current_app.logger.error("SSO_PROVIDERS_FILE %s cannot be read: %s", path, exc)

@@ -9,9 +9,12 @@ subject, claims) becomes a signed-in user, or a refusal that says why.
 - A sign-in through the organisation's identity provider counts as its strong sign-in, so
   an organisation requiring two-factor sign-in does not ask for a code on top
   (`app.accounts.two_factor.needs_enrolment` reads the session's mark)."""
+from datetime import datetime
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.accounts.services import create_user, get_user_by_email, normalise_email
@@ -19,17 +22,18 @@ from app.audit.labels import register_actions, register_details
 from app.audit.services import record
 from app.database import utcnow
 from app.extensions import db
+from app.invitations import services as invitations
 from app.organisations.models import Organisation
 from app.services import RuleViolation
-from app.sso.models import Identity
-from app.sso.oidc import Assertion
+from app.sso.models import Identity, SeenAssertion
+from app.sso.protocol import Assertion
 
 register_actions({
     "account.signed_in_sso": _l("Signed in with single sign-on"),
     "account.sso_refused": _l("Single sign-on refused"),
     "identity.linked": _l("Single sign-on identity linked"),
 })
-register_details({"provider": _l("Identity provider")}, {
+register_details({"provider": _l("Identity provider"), "assurance": _l("Assurance level")}, {
     "bad_state": _l("the sign-in was not started here, expired or was used already"),
     "provider_error": _l("the identity provider reported an error"),
     "provider_unreachable": _l("the identity provider could not be reached"),
@@ -46,6 +50,10 @@ register_details({"provider": _l("Identity provider")}, {
     "organisation_mismatch": _l("the account belongs to another organisation"),
     "no_email": _l("the identity provider sent no e-mail address"),
     "cannot_link": _l("the account has no password to confirm the link with"),
+    "replayed": _l("the assertion had been used already"),
+    "bad_metadata": _l("the identity provider's metadata is not usable"),
+    "identity_in_use": _l("the identity already signs in to another account"),
+    "invitation_refused": _l("the invitation could not be accepted"),
 })
 
 
@@ -68,7 +76,7 @@ def protocol_refusal(reason: str, provider_name: str, detail: str = "") -> SignI
         message = _("The sign-in from %(provider)s had expired when it reached Samspil. Check "
                     "that your computer's clock is right and sign in again.",
                     provider=provider_name)
-    elif reason == "bad_state":
+    elif reason in ("bad_state", "replayed"):
         message = _("This sign-in was not started here, has expired or has been used already. "
                     "Start again from the sign-in page.")
     elif reason == "provider_error":
@@ -127,10 +135,13 @@ def find_identity(provider_key: str, subject: str) -> Identity | None:
                                                     Identity.subject == subject))
 
 
-def signed_in(user: User, provider_key: str) -> None:
-    """The person proved who they are through the provider."""
+def signed_in(user: User, provider_key: str, assertion: Assertion | None = None) -> None:
+    """The person proved who they are through the provider (at the assurance level it states,
+    where it states one: SAML's NSIS level)."""
     user.last_login_at = utcnow()
-    record("account.signed_in_sso", actor=user, target=user, provider=provider_key)
+    loa = _claim(assertion.claims, assertion.provider.claim_loa)[:40] if assertion else ""
+    record("account.signed_in_sso", actor=user, target=user, provider=provider_key,
+           **({"assurance": loa} if loa else {}))
 
 
 def resolve(assertion: Assertion) -> tuple[User, bool]:
@@ -143,7 +154,7 @@ def resolve(assertion: Assertion) -> tuple[User, bool]:
         _refuse_inactive(identity.user)
         _check_organisation(identity.user, org)
         identity.last_used_at = utcnow()
-        signed_in(identity.user, key)
+        signed_in(identity.user, key, assertion)
         db.session.flush()
         return identity.user, False
     if org is None:
@@ -165,7 +176,7 @@ def resolve(assertion: Assertion) -> tuple[User, bool]:
     name = _claim(assertion.claims, assertion.provider.claim_name)[:120] or email
     user = create_user(email, name, None, org)
     _link(user, key, assertion.subject)
-    signed_in(user, key)
+    signed_in(user, key, assertion)
     db.session.flush()
     return user, False
 
@@ -189,6 +200,43 @@ def link_with_password(user: User, password: str, provider_key: str, subject: st
     signed_in(user, provider_key)
     db.session.flush()
     return user
+
+
+def consume_assertion(provider_key: str, assertion_id: str, expires_at: datetime) -> None:
+    """Remember a SAML assertion until it expires, so that it signs in once; a second use is
+    refused (also when two requests race: the primary key decides)."""
+    db.session.execute(delete(SeenAssertion).where(SeenAssertion.expires_at < utcnow()))
+    try:
+        with db.session.begin_nested():
+            db.session.add(SeenAssertion(assertion_id=assertion_id[:255], provider=provider_key,
+                                         expires_at=expires_at))
+    except IntegrityError:
+        raise protocol_refusal("replayed", "", f"assertion {assertion_id!r}") from None
+
+
+def accept_invitation(assertion: Assertion, token: str):
+    """Accept an invitation by signing in: the account is made for the invitation (its
+    address, organisation, project and roles) and the identity linked to it, when the provider
+    vouches for the invitation's organisation. Returns (the user, the project)."""
+    key = assertion.provider.key
+    invitation = invitations.invitation_for(token)
+    if find_identity(key, assertion.subject) is not None:
+        raise SignInRefused("identity_in_use", _(
+            "You already have a Samspil account that you sign in to with %(provider)s. Sign "
+            "in with it, and ask the secretariat to add you to the project.",
+            provider=assertion.provider.display_name), 409)
+    org = asserted_organisation(assertion)
+    if org is None or org.id != invitation.organisation_id:
+        raise SignInRefused("organisation_mismatch", _(
+            "The invitation is for %(org)s, but your identity provider does not say you work "
+            "there. Sign in with the identity provider of %(org)s, or create the account with a "
+            "password.", org=invitation.organisation.name))
+    name = _claim(assertion.claims, assertion.provider.claim_name)[:120] or invitation.email
+    user, project = invitations.accept(token, name, None, None)
+    _link(user, key, assertion.subject)
+    signed_in(user, key, assertion)
+    db.session.flush()
+    return user, project
 
 
 def record_refusal(reason: str, provider_key: str) -> None:

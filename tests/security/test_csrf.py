@@ -8,7 +8,11 @@ from app.projects.services import membership_of
 from tests.security.hostile import snapshot
 
 # The only endpoint that may accept a POST without a token: mail clients post to it directly.
-CSRF_EXEMPT = {"digests.unsubscribe_one_click", "notifications.unsubscribe_one_click"}
+# The one-click unsubscribes (RFC 8058), and SAML's assertion consumer service: the identity
+# provider's page POSTs there from its own site; InResponseTo against this browser's signed
+# requests cookie, the signature, audience, validity and single use stand in for the token.
+CSRF_EXEMPT = {"digests.unsubscribe_one_click", "notifications.unsubscribe_one_click",
+               "sso.acs"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -118,3 +118,60 @@ def sso_sign_in(client):
 
 
 os.environ.setdefault("NODE_NO_WARNINGS", "1")
+
+
+@pytest.fixture(scope="session")
+def saml_idp(tmp_path_factory):
+    """pysaml2's identity provider (tests/sso/saml_idp.py) in a thread, for the session."""
+    from tests.sso.saml_idp import start
+
+    idp, server = start(tmp_path_factory.mktemp("saml-idp"))
+    yield idp
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def kombit(app, db, client, saml_idp, monkeypatch):
+    """The SAML identity provider, configured by a site administrator with its metadata
+    pasted and the attribute names left at their defaults (OIOSAML 3, KOMBIT's CVR); it
+    trusts Samspil's metadata as served at /login/sso/kombit/metadata."""
+    from app.sso.settings import create_provider
+
+    monkeypatch.setitem(app.config, "BASE_URL", BASE_URL)
+    saml_idp.reset()
+    row = create_provider({"key": "kombit", "display_name": "Log ind med KOMBIT",
+                           "protocol": "saml", "issuer": saml_idp.entity_id,
+                           "idp_metadata": saml_idp.metadata, "is_enabled": True}, "")
+    db.session.commit()
+    saml_idp.trust(client.get("/login/sso/kombit/metadata").get_data(as_text=True))
+    return row
+
+
+def through_saml_idp(location: str, login: str) -> tuple[str, dict]:
+    """Sign in at the SAML identity provider as `login`; the address and fields of the form
+    its page POSTs to our assertion consumer service."""
+    from tests.sso.saml_idp import html_form
+
+    browser = requests.Session()
+    page = browser.get(location, timeout=10)
+    assert page.status_code == 200, page.text
+    action, fields = html_form(page.text)
+    answer = browser.post(action, data={**fields, "login": login}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return html_form(answer.text)
+
+
+@pytest.fixture
+def saml_sign_in(client):
+    """Start at Samspil's button for `key`, sign in at the SAML identity provider as `login`,
+    and POST its response back; returns the response of the assertion consumer service."""
+
+    def go(login: str, key: str = "kombit", next_url: str | None = None, lang: str = "en",
+           query: str = ""):
+        start = client.get(f"/login/sso/{key}" + (f"?next={next_url}" if next_url else query))
+        assert start.status_code == 303, start.get_data(as_text=True)
+        acs, fields = through_saml_idp(start.headers["Location"], login)
+        return client.post(path_of(acs), data=fields, headers={"Accept-Language": lang})
+
+    return go
