@@ -18,7 +18,7 @@ from app.api.spec import build_spec, operation
 from app.backlog import queries as backlog_queries
 from app.backlog import services as backlog
 from app.backlog.permissions import can_comment, can_edit_items, can_rank
-from app.board.permissions import can_move_between
+from app.board.permissions import can_move_between, can_move_cards
 from app.board.services import move_item
 from app.projects.permissions import can_view_project, require, roles_in
 from app.projects.services import memberships_with_people
@@ -127,6 +127,7 @@ RENAMED = {"assignee_id": "assignee"}
 def move(key, number):
     """The board's move, with the workflow's rules and rights."""
     p, i = item_or_404(key, number)
+    require(can_move_cards(current_user, p))
     version = if_match()
     body = json_body(SCHEMAS["Move"])
     require(can_move_between(current_user, p, i.status, body["status"]))

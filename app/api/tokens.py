@@ -37,10 +37,12 @@ def tokens_of(user) -> list[AccessToken]:
 
 
 def projects_for_tokens(user) -> list[Project]:
-    """The projects a token of this user may be limited to: those they are a member of."""
-    return list(db.session.scalars(
-        select(Project).join(Membership).where(Membership.user_id == user.id)
-        .order_by(Project.key)))
+    """The projects a token of this user may be limited to: those they may see (their own;
+    every project for a site administrator, who may read them all and take part in none)."""
+    stmt = select(Project).order_by(Project.key)
+    if not user.is_site_admin:
+        stmt = stmt.join(Membership).where(Membership.user_id == user.id)
+    return list(db.session.scalars(stmt))
 
 
 def _clean_projects(user, project_ids) -> list[Project]:
