@@ -24,7 +24,7 @@ LAST_USE_PRECISION = timedelta(minutes=1)
 
 register_actions({"api_token.created": _l("API token created"),
                   "api_token.revoked": _l("API token revoked")})
-register_details({"scope": _l("Scope"), "expires_on": _l("Expires on"),
+register_details({"can_write": _l("May change things"), "expires_on": _l("Expires on"),
                   "projects": _l("Projects")})
 
 
@@ -82,7 +82,7 @@ def create_token(user, name: str, project_ids, can_write: bool, expires_on,
                                                     COPENHAGEN))
     db.session.add(token)
     db.session.flush()
-    record("api_token.created", target=token, actor=user, scope=token.scope,
+    record("api_token.created", target=token, actor=user, can_write=token.can_write,
            expires_on=day.isoformat(), projects=[p.key for p in projects])
     return token, secret
 
