@@ -50,13 +50,21 @@ def item_by_number(project: Project, number, field: str) -> Item | None:
     return item
 
 
-def if_match() -> int | None:
-    """The version the change is based on (None: "*", any); 428 when If-Match is missing."""
+def if_match() -> str:
+    """The If-Match header; 428 when it is missing."""
     value = request.headers.get("If-Match")
     if value is None:
         raise ApiProblem(428, _("Send If-Match with the ETag of what you change, so that "
                                 "nobody's change is overwritten unseen."))
-    return rep.version_in(value)
+    return value
+
+
+def if_match_item(project: Project, item: Item) -> int | None:
+    """The item's version the change is based on (None for "*"), after checking If-Match
+    against the item's ETag (428 without one, 412 with the current item when it differs); the
+    service checks the version again as it writes."""
+    check_etag(rep.etag_of(item.version_id), lambda: item_data(project, item))
+    return None if if_match().strip() == "*" else item.version_id
 
 
 def run(action: Callable, current: Callable[[], dict] | None = None):
@@ -117,9 +125,7 @@ def need_or_404(key: str, number: int):
 def check_etag(etag: str, current: Callable[[], dict]) -> None:
     """Refuse a change based on another version than `etag` (412 with the current one);
     If-Match is required (428)."""
-    value = request.headers.get("If-Match")
-    if value is None:
-        if_match()
+    value = if_match()
     if value.strip() != "*" and etag not in [v.strip() for v in value.split(",")]:
         raise ApiProblem(412, _("Someone else changed this meanwhile; nothing was saved. "
                                 "The current version is in 'current'."), current=current(),
@@ -127,4 +133,7 @@ def check_etag(etag: str, current: Callable[[], dict]) -> None:
 
 
 def no_content():
-    return current_app.response_class(status=204)
+    """204: done, nothing to say (and no Content-Type for a body that is not there)."""
+    response = current_app.response_class(status=204)
+    response.headers.pop("Content-Type", None)
+    return response

@@ -23,17 +23,6 @@ def etag_of(version: int) -> str:
     return f'"v{version}"'
 
 
-def version_in(etag: str) -> int | None:
-    """The version an If-Match value names ("*" matches any: None), or 0 when it names none."""
-    value = etag.strip()
-    if value == "*":
-        return None
-    if value.startswith("W/"):
-        return 0  # a weak tag never matches for a change (RFC 9110 13.1.1)
-    digits = value.strip('"').removeprefix("v")
-    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 10 else 0
-
-
 def cursor_of(rank: str | None) -> str | None:
     return base64.urlsafe_b64encode(rank.encode()).decode().rstrip("=") if rank else None
 

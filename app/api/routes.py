@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.api import bp
 from app.api import representations as rep
-from app.api.actions import (answer, if_match, item_answer, item_by_number, item_data,
+from app.api.actions import (answer, if_match_item, item_answer, item_by_number, item_data,
                              item_or_404, project_or_404, run)
 from app.api.auth import token_projects
 from app.api.bodies import json_body, query
@@ -106,7 +106,7 @@ def update_item(key, number):
     """Change some fields; If-Match must carry the item's current ETag."""
     p, i = item_or_404(key, number)
     require(can_edit_items(current_user, p))
-    version = if_match()
+    version = if_match_item(p, i)
     body = json_body(SCHEMAS["ItemChanges"])
 
     def change():
@@ -128,7 +128,7 @@ def move(key, number):
     """The board's move, with the workflow's rules and rights."""
     p, i = item_or_404(key, number)
     require(can_move_cards(current_user, p))
-    version = if_match()
+    version = if_match_item(p, i)
     body = json_body(SCHEMAS["Move"])
     require(can_move_between(current_user, p, i.status, body["status"]))
     run(lambda: move_item(i, current_user, body["status"], version, body.get("reason", "")),
@@ -143,7 +143,7 @@ def rank(key, number):
     """Move the item in the ranked backlog (the product owners' right)."""
     p, i = item_or_404(key, number)
     require(can_rank(current_user, p))
-    version = if_match()
+    version = if_match_item(p, i)
     body = json_body(SCHEMAS["Rank"])
     run(lambda: backlog.rank_item(i, current_user, body["where"], item_by_number(
         p, body.get("anchor_number"), "anchor"), version), lambda: item_data(p, i))
