@@ -65,6 +65,26 @@ def check(document, schema: dict) -> dict:
     return errors
 
 
+def _plain_text(document) -> bool:
+    """No lone surrogate ("\\ud800") in any string or key: JSON lets one be written, but it is
+    no character, and no database can store it. (Walked without recursion: depth is the
+    sender's choice.)"""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            return False
+    return True
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _refuse_constant(name):
     raise ValueError(name)
 
@@ -77,6 +97,8 @@ def json_body(schema: dict) -> dict:
         document = json.loads(request.get_data(cache=True) or b"null",
                               parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
+        raise ApiProblem(400, _("The body is not valid JSON.")) from None
+    if not _plain_text(document):
         raise ApiProblem(400, _("The body is not valid JSON.")) from None
     errors = check(document, schema)
     if errors:
