@@ -1,6 +1,7 @@
 """What every API route shares: loading within the token's projects (404 otherwise), If-Match,
 running one service call as the request's transaction with its refusal answered as problem
 details, and JSON answers with their ETag."""
+import hashlib
 import json
 from collections.abc import Callable
 
@@ -91,8 +92,12 @@ def run(action: Callable, current: Callable[[], dict] | None = None):
 def answer(data: dict, status: int = 200, etag: str | None = None,
            location: str | None = None):
     """A JSON answer (with its ETag and Location when given)."""
-    response = current_app.response_class(json.dumps(data, ensure_ascii=False), status=status,
-                                          mimetype="application/json")
+    body = json.dumps(data, ensure_ascii=False)
+    response = current_app.response_class(body, status=status, mimetype="application/json")
+    if etag is None and request.method == "GET":
+        # Every resource has an ETag; what cannot be changed through the API gets a weak one
+        # of its representation (a cache may revalidate with it).
+        etag = 'W/"' + hashlib.sha256(body.encode()).hexdigest()[:24] + '"'
     if etag:
         response.headers["ETag"] = etag
     if location:
