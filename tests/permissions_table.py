@@ -255,6 +255,7 @@ EXPECTATIONS = {
     "api.withdraw_cosponsorship": ("DELETE", "/api/v1/projects/{key}/needs/{need}/cosponsorship",
                                    api(only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR,
                                             site_admin="403"))),
+    "api.link_item": ("POST", "/api/v1/projects/{key}/needs/{need}/items", api(ITEM_EDITORS)),
     "api.sprints": ("GET", "/api/v1/projects/{key}/sprints", api(MEMBERS)),
     "api.sprint": ("GET", "/api/v1/projects/{key}/sprints/{sprint_id}", api(MEMBERS)),
     "api.commit_to_sprint": ("POST", "/api/v1/projects/{key}/sprints/{sprint_id}/items",

@@ -6,19 +6,24 @@ from flask_login import current_user
 
 from app.api import bp
 from app.api import representations as rep
-from app.api.actions import answer, check_etag, need_or_404, no_content, project_or_404, run
+from app.api.actions import (answer, check_etag, item_by_number, need_or_404, no_content,
+                             project_or_404, run)
 from app.api.bodies import json_body, query
 from app.api.schemas import NEED_QUERY, SCHEMAS
 from app.api.spec import operation
-from app.discovery import queries, services
+from app.discovery import queries, services, tracing
 from app.discovery.permissions import (can_change_need_status, can_cosponsor_needs,
-                                       can_submit_need)
+                                       can_link_items, can_submit_need)
 from app.projects.permissions import require
+
+
+def need_data(project, need) -> dict:
+    return rep.need(need, project.key, queries.cosponsors_of(need), queries.linked_items(need))
 
 
 def need_answer(project, need, status: int = 200):
     """The need's representation with its ETag (and Location when it is new)."""
-    data = rep.need(need, project.key, queries.cosponsors_of(need))
+    data = need_data(project, need)
     return answer(data, status, rep.need_etag(need),
                   data["links"]["self"] if status == 201 else None)
 
@@ -63,7 +68,7 @@ def change_need_status(key, number):
     """Change the need's status (declining and parking need a rationale)."""
     p, n = need_or_404(key, number)
     require(can_change_need_status(current_user, p))
-    check_etag(rep.need_etag(n), lambda: rep.need(n, key, queries.cosponsors_of(n)))
+    check_etag(rep.need_etag(n), lambda: need_data(p, n))
     body = json_body(SCHEMAS["NeedStatusChange"])
     run(lambda: services.set_status(n, body["status"], current_user, body.get("rationale")))
     return need_answer(p, n)
@@ -94,3 +99,15 @@ def withdraw_cosponsorship(key, number):
     run(lambda: services.withdraw_cosponsorship(n, current_user))
     return no_content()
 
+
+
+@operation(bp, "POST", "/projects/<key>/needs/<int:number>/items",
+           _l("Link a backlog item to the need (the need's status follows its items)"), "Need",
+           body="SprintItem", etag=True)
+def link_item(key, number):
+    """Record that an item (by its number) serves the need."""
+    p, n = need_or_404(key, number)
+    require(can_link_items(current_user, p))
+    body = json_body(SCHEMAS["SprintItem"])
+    run(lambda: tracing.link_item(n, item_by_number(p, body["number"], "item"), current_user))
+    return need_answer(p, n)

@@ -120,9 +120,10 @@ def cosponsorship(c) -> dict:
             "is_willing_to_test": c.is_willing_to_test, "created_at": iso(c.created_at)}
 
 
-def need(n, key: str, cosponsors: list) -> dict:
+def need(n, key: str, cosponsors: list, items: list) -> dict:
     texts = {name: getattr(n, name) or "" for name in NEED_TEXTS}
     return need_summary(n, key, len(cosponsors)) | texts | {
+        "items": [i.key_in(key) for i in items],
         "status_rationale": n.status_rationale, "submitter": person(n.submitter),
         "created_at": iso(n.created_at), "delivered_at": iso(n.delivered_at),
         "cosponsors": [cosponsorship(c) for c in cosponsors]}

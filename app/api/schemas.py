@@ -152,7 +152,7 @@ SCHEMAS |= {
 SCHEMAS["Need"] = obj({
     **SCHEMAS["NeedSummary"]["properties"], **{k: {"type": "string"} for k in NEED_TEXTS},
     "status_rationale": {"type": "string"}, "submitter": PERSON, "created_at": TIME,
-    "delivered_at": NULLABLE_TIME,
+    "delivered_at": NULLABLE_TIME, "items": {"type": "array", "items": {"type": "string"}},
     "cosponsors": {"type": "array", "items": {"$ref": "#/components/schemas/Cosponsorship"}}})
 SCHEMAS["SprintDetail"] = obj({
     **SCHEMAS["Sprint"]["properties"],
