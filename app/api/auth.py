@@ -37,6 +37,14 @@ def identify_caller() -> None:
         g._login_user = token.user
 
 
+def must_enrol(user) -> bool:
+    """The pages' enrolment rule for a token's user: their organisation requires two-factor
+    sign-in and they have not set it up (people who sign in only through single sign-on,
+    without a password, are exempt as they are on the pages)."""
+    return bool(user.organisation.requires_two_factor and not user.has_two_factor
+                and user.password_hash is not None)
+
+
 def token_key() -> str:
     """The rate limits' key: the token, or the caller's address for requests without one."""
     token = g.get("api_token")
@@ -53,6 +61,9 @@ def require_token() -> None:
         raise ApiProblem(401, detail)
     if request.method in UNSAFE_METHODS and not token.can_write:
         raise ApiProblem(403, _("This token may only read."))
+    if must_enrol(token.user):
+        raise ApiProblem(403, _("Your organisation requires two-factor sign-in: set it up "
+                                "under Settings before using the API."))
     if note_use(token):
         db.session.commit()
 

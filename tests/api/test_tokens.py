@@ -124,3 +124,11 @@ def test_settings_link_to_the_tokens_and_the_api(world, client, login):
     login(world.users["observer"])
     page = client.get("/settings")
     assert 'href="/settings/tokens"' in page.text and 'href="/api"' in page.text
+
+
+def test_a_token_stops_while_its_organisation_requires_two_factor_sign_in(world, client):
+    headers = bearer_for(world.users["developer"], [world.project_a])
+    world.vendor.requires_two_factor = True
+    db.session.commit()
+    refused = client.get("/api/v1/projects", headers=headers)
+    assert refused.status_code == 403 and "two-factor" in refused.json["detail"]
