@@ -1,6 +1,5 @@
 """The API's needs: list, read, submit, move along the lifecycle, and co-sponsor or withdraw on
 behalf of the caller's municipality, under app.discovery's rules and rights."""
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -15,6 +14,7 @@ from app.discovery import queries, services, tracing
 from app.discovery.permissions import (can_change_need_status, can_cosponsor_needs,
                                        can_link_items, can_submit_need)
 from app.projects.permissions import require
+from app.web.navigation import external_url
 
 
 def need_data(project, need) -> dict:
@@ -36,8 +36,8 @@ def needs(key):
     args = query(NEED_QUERY)
     filters = queries.NeedFilters.from_args({**args, "page": args.get("cursor", "1")})
     found = queries.list_needs(p, filters, current_user.organisation_id)
-    link = lambda page: url_for("api.needs", key=key, **{  # noqa: E731
-        k: v for k, v in args.items() if k != "cursor"}, cursor=page, _external=True)
+    link = lambda page: external_url("api.needs", key=key, **{  # noqa: E731
+        k: v for k, v in args.items() if k != "cursor"}, cursor=page)
     return answer(rep.page([rep.need_summary(r.need, key, r.cosponsor_count)
                             for r in found.rows], self=link(found.page),
                            next=link(found.page + 1) if found.has_next else None))

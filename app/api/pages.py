@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from app.api import tokens
 from app.api.forms import TokenForm
 from app.api.spec import build_spec
-from app.web import attempt, redirect_with, submit
+from app.web import attempt, external_url, redirect_with, submit
 
 bp = Blueprint("api_pages", __name__)
 
@@ -57,7 +57,7 @@ def revoke_token(token_id):
 @bp.get("/api")
 def docs():
     """The API's description for people, rendered from the OpenAPI document."""
-    spec = build_spec(url_for("api.projects", _external=True).rsplit("/", 1)[0])
+    spec = build_spec(external_url("api.projects").rsplit("/", 1)[0])
     return render_template("api/docs.html", spec=spec, schemas=json_schemas(spec))
 
 

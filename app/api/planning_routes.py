@@ -2,7 +2,6 @@
 roadmap (read), under the sprints', decisions' and discovery's rules and rights."""
 from datetime import date
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,6 +22,7 @@ from app.projects.permissions import require
 from app.sprints import services as sprint_services
 from app.sprints.permissions import can_plan_sprints
 from app.sprints.queries import get_sprint_or_404, sprint_lists
+from app.web.navigation import external_url
 
 
 def sprint_answer(project, sprint):
@@ -41,7 +41,7 @@ def sprints(key):
     lists = sprint_lists(p)
     figures = [*([lists.active] if lists.active else []), *lists.planned, *lists.closed]
     return answer(rep.page([rep.sprint(f.sprint, key) for f in figures],
-                           self=url_for("api.sprints", key=key, _external=True), next=None))
+                           self=external_url("api.sprints", key=key), next=None))
 
 
 @operation(bp, "GET", "/projects/<key>/sprints/<int:sprint_id>", _l("A sprint and its items"),
@@ -84,8 +84,8 @@ def decisions(key):
     p = project_or_404(key)
     args = query(DECISION_QUERY)
     log = decision_queries.decision_log(p, args.get("q", ""), int(args.get("cursor", "1")))
-    link = lambda page: url_for("api.decisions", key=key, q=args.get("q"),  # noqa: E731
-                                cursor=page, _external=True)
+    link = lambda page: external_url("api.decisions", key=key, q=args.get("q"),  # noqa: E731
+                                cursor=page)
     return answer(rep.page([rep.decision(d, key) for d in log.decisions], self=link(log.page),
                            next=link(log.page + 1) if log.page < log.pages else None))
 
@@ -136,5 +136,5 @@ def roadmap(key):
     p = project_or_404(key)
     return answer(rep.page([rep.need_summary(n, key, len(n.cosponsors))
                             for n in roadmap_needs(p)],
-                           self=url_for("api.roadmap", key=key, _external=True), next=None))
+                           self=external_url("api.roadmap", key=key), next=None))
 

@@ -5,11 +5,11 @@ import binascii
 import hashlib
 from datetime import UTC, datetime
 
-from flask import url_for
 
 from app.backlog.models import Item
 from app.discovery.services import TEXT_FIELDS as NEED_TEXTS
 from app.discovery.services import edit_token
+from app.web.navigation import external_url
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -46,10 +46,10 @@ def project(p, roles) -> dict:
     return {"key": p.key, "name": p.name, "description": p.description,
             "is_roadmap_public": p.is_roadmap_public, "my_roles": sorted(roles),
             "created_at": iso(p.created_at),
-            "links": {"self": url_for("api.project", key=p.key, _external=True),
-                      "items": url_for("api.items", key=p.key, _external=True),
-                      "members": url_for("api.members", key=p.key, _external=True),
-                      "web": url_for("my.overview", key=p.key, _external=True)}}
+            "links": {"self": external_url("api.project", key=p.key),
+                      "items": external_url("api.items", key=p.key),
+                      "members": external_url("api.members", key=p.key),
+                      "web": external_url("my.overview", key=p.key)}}
 
 
 def member(membership) -> dict:
@@ -68,16 +68,14 @@ def item_summary(item: Item, key: str) -> dict:
             "labels": [label.name for label in item.labels], "is_blocked": item.is_blocked,
             "sprint_id": item.sprint_id, "version": item.version_id,
             "updated_at": iso(item.updated_at),
-            "links": {"self": url_for("api.item", key=key, number=item.number, _external=True),
-                      "web": url_for("backlog.item", key=key, number=item.number,
-                                     _external=True)}}
+            "links": {"self": external_url("api.item", key=key, number=item.number),
+                      "web": external_url("backlog.item", key=key, number=item.number)}}
 
 
 def item(item: Item, key: str, position: int) -> dict:
     """An item with everything the API tells of it."""
     out = item_summary(item, key)
-    out["links"]["comments"] = url_for("api.comments", key=key, number=item.number,
-                                       _external=True)
+    out["links"]["comments"] = external_url("api.comments", key=key, number=item.number)
     return out | {"description": item.description,
                   "acceptance_criteria": item.acceptance_criteria,
                   "blocked_reason": item.blocked_reason, "position": position,
@@ -109,9 +107,8 @@ def need_summary(n, key: str, cosponsor_count: int) -> dict:
     return {"number": n.number, "title": n.title, "status": n.status,
             "organisation": organisation(n.organisation), "is_escalated": n.is_escalated,
             "cosponsor_count": cosponsor_count, "updated_at": iso(n.updated_at),
-            "links": {"self": url_for("api.need", key=key, number=n.number, _external=True),
-                      "web": url_for("discovery.show", key=key, number=n.number,
-                                     _external=True)}}
+            "links": {"self": external_url("api.need", key=key, number=n.number),
+                      "web": external_url("discovery.show", key=key, number=n.number)}}
 
 
 def cosponsorship(c) -> dict:
@@ -134,8 +131,8 @@ def sprint(s, key: str) -> dict:
             "end_date": s.end_date.isoformat(), "capacity": s.capacity, "state": s.state,
             "committed_points": s.committed_points, "completed_points": s.completed_points,
             "version": s.version_id,
-            "links": {"self": url_for("api.sprint", key=key, sprint_id=s.id, _external=True),
-                      "web": url_for("sprints.show", key=key, sprint_id=s.id, _external=True)}}
+            "links": {"self": external_url("api.sprint", key=key, sprint_id=s.id),
+                      "web": external_url("sprints.show", key=key, sprint_id=s.id)}}
 
 
 def decision(d, key: str) -> dict:
@@ -145,7 +142,5 @@ def decision(d, key: str) -> dict:
             "outcomes": [{"need_number": o.need.number, "outcome": o.outcome,
                           "new_status": o.new_status} for o in d.outcomes],
             "created_at": iso(d.created_at),
-            "links": {"self": url_for("api.decision", key=key, decision_id=d.id,
-                                      _external=True),
-                      "web": url_for("decisions.show", key=key, decision_id=d.id,
-                                     _external=True)}}
+            "links": {"self": external_url("api.decision", key=key, decision_id=d.id),
+                      "web": external_url("decisions.show", key=key, decision_id=d.id)}}

@@ -1,7 +1,6 @@
 """The API's routes: load within the token's projects (404), check the same predicates as the
 pages (403), call the area's service, answer its representation. Each is documented where it
 is declared (app.api.spec)."""
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,6 +21,7 @@ from app.board.permissions import can_move_between, can_move_cards
 from app.board.services import move_item
 from app.projects.permissions import can_view_project, require, roles_in
 from app.projects.services import memberships_with_people
+from app.web.navigation import external_url
 
 DEFAULT_LIMIT = 50
 
@@ -29,7 +29,7 @@ DEFAULT_LIMIT = 50
 @operation(bp, "GET", "/openapi.json", _l("This description (OpenAPI 3.1)"), None)
 def openapi():
     """The OpenAPI description, generated from the routes and schemas."""
-    return answer(build_spec(url_for("api.projects", _external=True).rsplit("/", 1)[0]))
+    return answer(build_spec(external_url("api.projects").rsplit("/", 1)[0]))
 
 
 @operation(bp, "GET", "/projects", _l("My projects"), "ProjectList", query=NO_QUERY)
@@ -38,7 +38,7 @@ def projects():
     query(NO_QUERY)
     mine = [p for p in token_projects() if can_view_project(current_user, p)]
     return answer(rep.page([rep.project(p, roles_in(current_user, p)) for p in mine],
-                           self=url_for("api.projects", _external=True), next=None))
+                           self=external_url("api.projects"), next=None))
 
 
 @operation(bp, "GET", "/projects/<key>", _l("A project"), "Project")
@@ -53,7 +53,7 @@ def members(key):
     """The members, their organisations and roles."""
     p = project_or_404(key)
     return answer(rep.page([rep.member(m) for m in memberships_with_people(p)],
-                           self=url_for("api.members", key=key, _external=True), next=None))
+                           self=external_url("api.members", key=key), next=None))
 
 
 @operation(bp, "GET", "/projects/<key>/items", _l("The ranked backlog, filtered, by pages"),
@@ -68,8 +68,8 @@ def items(key):
     if args.get("cursor") and after is None:
         raise ApiProblem(400, _("This cursor is not one the API gave."), {"cursor": _("Invalid.")})
     rows, more = backlog_queries.backlog_page(p, filters, current_user, after, limit)
-    link = lambda cursor: url_for("api.items", key=key, **filters.as_args(),  # noqa: E731
-                                  limit=limit, cursor=rep.cursor_of(cursor), _external=True)
+    link = lambda cursor: external_url("api.items", key=key, **filters.as_args(),  # noqa: E731
+                                  limit=limit, cursor=rep.cursor_of(cursor))
     return answer(rep.page([rep.item_summary(i, key) for i in rows],
                            self=link(after), next=link(more) if more else None))
 
@@ -156,8 +156,7 @@ def comments(key, number):
     """The comments, oldest first."""
     _project, i = item_or_404(key, number)
     return answer(rep.page([rep.comment(c) for c in backlog_queries.item_comments(i)],
-                           self=url_for("api.comments", key=key, number=number,
-                                        _external=True), next=None))
+                           self=external_url("api.comments", key=key, number=number), next=None))
 
 
 @operation(bp, "POST", "/projects/<key>/items/<int:number>/comments", _l("Comment on an item"),

@@ -13,7 +13,7 @@ def test_my_projects_and_their_members(world, api_as):
     api = api_as("secretariat")
     [project] = api.get("/api/v1/projects").json["data"]
     assert project["key"] == "ALPHA" and project["my_roles"] == ["secretariat"]
-    assert project["links"]["web"] == "http://localhost/p/ALPHA/"
+    assert project["links"]["web"] == "http://samspil.test/p/ALPHA/"
     assert api.get(project["links"]["self"]).json["name"] == "Alfa"
     members = api.get(project["links"]["members"]).json["data"]
     observer = next(m for m in members if m["name"] == "A observer")
@@ -32,7 +32,7 @@ def test_create_read_and_change_an_item_with_its_etag(world, api_as):
     assert item["key"] == "ALPHA-1" and item["estimate"] == 2.5 and item["labels"] == ["Eksport"]
     assert item["assignee"]["name"] == "A developer" and item["created_at"].endswith("Z")
     assert created.headers["Location"] == item["links"]["self"]
-    assert item["links"]["web"] == "http://localhost/p/ALPHA/items/1"
+    assert item["links"]["web"] == "http://samspil.test/p/ALPHA/items/1"
     read = api.get(item["links"]["self"])
     assert read.headers["ETag"] == created.headers["ETag"] == '"v1"'
     changed = api.patch(item["links"]["self"], headers={"If-Match": read.headers["ETag"]},

@@ -21,7 +21,7 @@ def test_a_need_is_submitted_for_my_municipality_and_moved_with_if_match(world, 
     assert created.status_code == 201
     need = created.json
     assert need["organisation"]["name"] == "Ballerup Kommune" and need["status"] == "submitted"
-    assert need["links"]["web"] == "http://localhost/p/ALPHA/needs/1"
+    assert need["links"]["web"] == "http://samspil.test/p/ALPHA/needs/1"
     etag = created.headers["ETag"]
     assert po.post(need["links"]["self"] + "/status",
                    json={"status": "in_discovery"}).status_code == 428
