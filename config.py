@@ -118,6 +118,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 5 minutes")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "8 per 5 minutes")
+    # The JSON API: requests per personal access token (or per address without one).
+    API_LIMIT_PER_TOKEN = os.environ.get("API_LIMIT_PER_TOKEN", "600 per minute;10000 per hour")
     # Wrong two-factor codes: a six-digit code must not be guessable by trying.
     TWO_FACTOR_LIMIT_PER_ADDRESS = os.environ.get("TWO_FACTOR_LIMIT_PER_ADDRESS",
                                                   "20 per 5 minutes")

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
@@ -32,11 +32,13 @@ def select_locale() -> str:
     if not has_request_context():  # CLI commands and scheduled jobs
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
+    asked = request.accept_languages.best_match(languages)
+    if asked and g.get("language_from_request"):
+        # A program's request (the JSON API) says its language in each request.
+        return asked
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    return request.accept_languages.best_match(languages) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    return asked or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _language() -> str:

@@ -187,7 +187,11 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_nul_bytes():
         # No text a person types contains NUL, and PostgreSQL refuses to store it (a 500).
-        if _request_has_nul():
+        try:
+            nul = _request_has_nul()
+        except RecursionError:  # JSON nested deeper than Python decodes: no one's data
+            abort(400, description=_("The request is nested too deeply. Nothing was saved."))
+        if nul:
             abort(400, description=_("The request contains a character that is not allowed "
                                      "(a NUL byte). Nothing was saved."))
 

@@ -6,6 +6,8 @@ added without its access rule. Outcomes:
   "403"    a member without the right
   "404"    not visible (non-members of the project, or pages only administrators see)
   "login"  anonymous visitors are sent to /login
+  "401"    the JSON API without a token (the API's rows: every persona sends a read-write
+           token for project A, or project B for the outsider; anonymous sends none)
 """
 from app.projects.models import Role
 
@@ -39,6 +41,13 @@ COMMENTERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, Role.S
 CARD_MOVERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
 SPRINT_PLANNERS = only(Role.PRODUCT_OWNER, Role.DELIVERY_LEAD, site_admin="403")
 SPRINT_TEAM = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
+
+
+
+def api(expectations: dict) -> dict:
+    """The same rights through the JSON API: a request without a token answers 401."""
+    return {**expectations, "anonymous": "401"}
+
 
 # endpoint: (method, path, expectations). Paths are formatted with the world's values.
 EXPECTATIONS = {
@@ -220,4 +229,50 @@ EXPECTATIONS = {
     "sprints.review": ("GET", "/p/{key}/sprints/{sprint_id}/review", MEMBERS),
     "sprints.retrospective": ("POST", "/p/{key}/sprints/{closed_sprint_id}/retrospective",
                               SPRINT_TEAM),
+    # Personal access tokens (the path's token is the observer's) and the API's description.
+    "api_pages.tokens_index": ("GET", "/settings/tokens", EVERYONE_SIGNED_IN),
+    "api_pages.create_token": ("POST", "/settings/tokens", EVERYONE_SIGNED_IN),
+    "api_pages.revoke_token": ("POST", "/settings/tokens/{token_id}/revoke",
+                               rule(default="404", site_admin="404", observer="ok")),
+    "api_pages.docs": ("GET", "/api", PUBLIC),
+    "api.openapi": ("GET", "/api/v1/openapi.json", PUBLIC),
+    # The JSON API: the pages' rights, with tokens (tests/test_permissions.py sends them).
+    "api.projects": ("GET", "/api/v1/projects", api(EVERYONE_SIGNED_IN)),
+    "api.project": ("GET", "/api/v1/projects/{key}", api(MEMBERS)),
+    "api.members": ("GET", "/api/v1/projects/{key}/members", api(MEMBERS)),
+    "api.items": ("GET", "/api/v1/projects/{key}/items", api(MEMBERS)),
+    "api.create_item": ("POST", "/api/v1/projects/{key}/items", api(ITEM_EDITORS)),
+    "api.item": ("GET", "/api/v1/projects/{key}/items/{number}", api(MEMBERS)),
+    "api.update_item": ("PATCH", "/api/v1/projects/{key}/items/{number}", api(ITEM_EDITORS)),
+    "api.move": ("POST", "/api/v1/projects/{key}/items/{number}/move", api(CARD_MOVERS)),
+    "api.rank": ("POST", "/api/v1/projects/{key}/items/{number}/rank",
+                 api(only(Role.PRODUCT_OWNER, site_admin="403"))),
+    "api.comments": ("GET", "/api/v1/projects/{key}/items/{number}/comments", api(MEMBERS)),
+    "api.create_comment": ("POST", "/api/v1/projects/{key}/items/{number}/comments",
+                           api(COMMENTERS)),
+    "api.needs": ("GET", "/api/v1/projects/{key}/needs", api(MEMBERS)),
+    "api.create_need": ("POST", "/api/v1/projects/{key}/needs",
+                        api(only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR, site_admin="403"))),
+    "api.need": ("GET", "/api/v1/projects/{key}/needs/{need}", api(MEMBERS)),
+    "api.change_need_status": ("POST", "/api/v1/projects/{key}/needs/{need}/status",
+                               api(only(Role.PRODUCT_OWNER, Role.SECRETARIAT,
+                                        site_admin="403"))),
+    "api.cosponsor": ("PUT", "/api/v1/projects/{key}/needs/{need}/cosponsorship",
+                      api(only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR, site_admin="403"))),
+    "api.withdraw_cosponsorship": ("DELETE", "/api/v1/projects/{key}/needs/{need}/cosponsorship",
+                                   api(only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR,
+                                            site_admin="403"))),
+    "api.link_item": ("POST", "/api/v1/projects/{key}/needs/{need}/items", api(ITEM_EDITORS)),
+    "api.sprints": ("GET", "/api/v1/projects/{key}/sprints", api(MEMBERS)),
+    "api.sprint": ("GET", "/api/v1/projects/{key}/sprints/{sprint_id}", api(MEMBERS)),
+    "api.commit_to_sprint": ("POST", "/api/v1/projects/{key}/sprints/{sprint_id}/items",
+                             api(SPRINT_PLANNERS)),
+    "api.remove_from_sprint": ("DELETE",
+                               "/api/v1/projects/{key}/sprints/{sprint_id}/items/{number}",
+                               api(SPRINT_PLANNERS)),
+    "api.decisions": ("GET", "/api/v1/projects/{key}/decisions", api(MEMBERS)),
+    "api.decision": ("GET", "/api/v1/projects/{key}/decisions/{decision_id}", api(MEMBERS)),
+    "api.record": ("POST", "/api/v1/projects/{key}/decisions",
+                   api(only(Role.STEERING, Role.SECRETARIAT, site_admin="403"))),
+    "api.roadmap": ("GET", "/api/v1/projects/{key}/roadmap", api(MEMBERS)),
 }

@@ -47,7 +47,41 @@ def path_values(world) -> dict:
         "decision_id": _decision(world).id,
         **_invitation_and_reset(world),
         "sso_provider_id": _sign_in_provider().id,
+        "token_id": _token_of(world.users["observer"], world.project_a).id,
     }
+
+
+def _token_of(user, project, can_write=True):
+    """A personal access token of `user` for `project`: (the row, its Authorization header)."""
+    from datetime import timedelta
+
+    from app.api.tokens import create_token
+    from app.clock import local_today
+
+    token, secret = create_token(user, "Test", [project.id], can_write,
+                                 local_today() + timedelta(days=30))
+    db.session.commit()
+    token.header = {"Authorization": f"Bearer {secret}"}
+    return token
+
+
+def is_api(endpoint: str) -> bool:
+    """The JSON API's routes, which take a token instead of a signed-in session."""
+    return endpoint.startswith("api.") and endpoint != "api.openapi"
+
+
+def api_request(world, persona: str, method: str, can_write: bool = True,
+                project=None) -> dict:
+    """The test client's arguments for an API request as `persona`: their token (for project
+    A, the outsider's for project B) and, for a change, an empty JSON body and If-Match "*"."""
+    kwargs = {"headers": {}}
+    if persona != "anonymous":
+        project = project or (world.project_b if persona == "outsider" else world.project_a)
+        kwargs["headers"] = dict(_token_of(world.users[persona], project, can_write).header)
+    if method != "GET":
+        kwargs["json"] = {}
+        kwargs["headers"]["If-Match"] = "*"
+    return kwargs
 
 
 def _invitation_and_reset(world) -> dict:
@@ -127,10 +161,13 @@ CASES = [(endpoint, persona) for endpoint in sorted(EXPECTATIONS) for persona in
 def test_access(world, client, login, endpoint, persona):
     method, path, expectations = EXPECTATIONS[endpoint]
     expected = expectations[persona]
-    if persona != "anonymous":
+    kwargs = {}
+    if is_api(endpoint):
+        kwargs = api_request(world, persona, method)
+    elif persona != "anonymous":
         login(world.users[persona])
     url = path.format(**path_values(world))
-    response = client.open(url, method=method)
+    response = client.open(url, method=method, **kwargs)
     status = response.status_code
     if expected == "ok":
         assert status in OK_STATUSES, f"{persona} {method} {url}: {status}"
@@ -141,3 +178,39 @@ def test_access(world, client, login, endpoint, persona):
             f"{persona} {method} {url}: {status}")
     else:
         assert status == int(expected), f"{persona} {method} {url}: {status}, expected {expected}"
+
+
+API_WRITES = [(endpoint, persona) for endpoint in sorted(EXPECTATIONS) if is_api(endpoint)
+              and EXPECTATIONS[endpoint][0] != "GET"
+              for persona, expected in EXPECTATIONS[endpoint][2].items()
+              if expected == "ok" and persona != "outsider"]
+
+
+@pytest.mark.parametrize(("endpoint", "persona"), API_WRITES)
+def test_a_read_only_token_writes_nothing(world, client, endpoint, persona):
+    """Whoever may make the change through the API cannot with a token that may only read."""
+    method, path, _expectations = EXPECTATIONS[endpoint]
+    url = path.format(**path_values(world))
+    response = client.open(url, method=method,
+                           **api_request(world, persona, method, can_write=False))
+    assert response.status_code == 403, f"{persona} {method} {url}: {response.status_code}"
+    assert response.mimetype == "application/problem+json"
+
+
+API_ROUTES = [endpoint for endpoint in sorted(EXPECTATIONS) if is_api(endpoint)
+              and "{key}" in EXPECTATIONS[endpoint][1]]
+
+
+@pytest.mark.parametrize("endpoint", API_ROUTES)
+def test_a_token_for_another_project_sees_nothing_of_this_one(world, client, factory,
+                                                              endpoint):
+    """A product owner of both projects, with a token for project B only: project A is 404."""
+    method, path, _expectations = EXPECTATIONS[endpoint]
+    url = path.format(**path_values(world))
+    owner = world.users["product_owner"]
+    add_participation(world.project_b, world.muni_a, ParticipationKind.MEMBER)
+    add_member(world.project_b, owner, [Role.PRODUCT_OWNER])
+    db.session.commit()
+    response = client.open(url, method=method, **api_request(
+        world, "product_owner", method, project=world.project_b))
+    assert response.status_code == 404, f"{method} {url}: {response.status_code}"

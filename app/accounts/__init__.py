@@ -15,6 +15,7 @@ def init_app(app) -> None:
     from app.accounts.password_routes import bp as password_bp
     from app.accounts.routes import bp
     from app.accounts.two_factor import needs_enrolment
+    from app.security import API_PREFIX
 
     loaders.init_app(app)
     app.register_blueprint(bp)
@@ -24,6 +25,8 @@ def init_app(app) -> None:
     def enrol_before_anything_else():
         # An organisation that requires two-factor sign-in: its members use nothing until
         # they have enrolled (those signed in before the requirement included).
-        if request.endpoint not in ENROLMENT_ENDPOINTS and needs_enrolment(current_user):
+        # The API (under /api/) answers to tokens, made by people who had signed in.
+        if (request.endpoint not in ENROLMENT_ENDPOINTS and not request.path.startswith(API_PREFIX)
+                and needs_enrolment(current_user)):
             return redirect(url_for("accounts.two_factor_settings"), 303)
         return None

@@ -79,6 +79,7 @@ FORMATTERS = {
     "committed": _points, "completed": _points,
     "decided_on": _day, "needs": _needs, "outcomes": _outcomes, "items": _items,
     "moved_to": _moved_to,
+    "can_write": _yes_no, "expires_on": _day, "projects": _items,
 }
 
 # The order in which details read well: what changed first, then how and why.
@@ -86,8 +87,8 @@ ORDER = ("key", "name", "kind", "municipality_code", "cvr", "requires_two_factor
          "requires_sso", "email", "provider", "fields",
          "organisation", "old", "new", "roles", "added", "removed",
          "decided_on", "outcomes", "needs", "items", "committed", "completed", "unfinished",
-         "moved_to", "cofund", "test_municipality", "by_system", "decision", "reason",
-         "rationale", "comment")
+         "moved_to", "projects", "can_write", "expires_on", "cofund", "test_municipality",
+         "by_system", "decision", "reason", "rationale", "comment")
 
 
 def audit_details(event) -> list[tuple[str, str]]:

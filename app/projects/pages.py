@@ -5,7 +5,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.accounts.models import User
 from app.extensions import db
 from app.organisations.models import Organisation
 from app.projects import services
@@ -27,12 +26,7 @@ def participations(project) -> list[ProjectOrganisation]:
 def members_page(project, add_member_form=None, add_org_form=None, status=200, **extra):
     """The members page; `extra` is context for the panels other areas add to it (the
     invitations' form with its errors, when an invitation was refused)."""
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.project_id == project.id)
-        .join(Membership.user).options(selectinload(Membership.user)
-                                       .selectinload(User.organisation))
-        .order_by(User.name)
-    ).all()
+    memberships = services.memberships_with_people(project)
     taking_part = participations(project)
     participating = {p.organisation_id for p in taking_part}
     add_org_form = add_org_form or AddOrganisationForm(prefix="org")

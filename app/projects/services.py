@@ -4,7 +4,9 @@ import re
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
+from app.accounts.models import User
 from app.accounts.services import get_user_by_email
 from app.audit.labels import register_actions
 from app.audit.services import record
@@ -35,6 +37,16 @@ def create_project(key: str, name: str, description: str = "",
     db.session.flush()
     record("project.created", project=project, target=project, key=project.key)
     return project
+
+
+def memberships_with_people(project: Project) -> list[Membership]:
+    """The project's memberships by the member's name, with the person, their organisation and
+    their roles loaded (the members page and the API list them)."""
+    return list(db.session.scalars(
+        select(Membership).where(Membership.project_id == project.id)
+        .join(Membership.user).options(selectinload(Membership.user)
+                                       .selectinload(User.organisation))
+        .order_by(User.name, User.id)))
 
 
 def participation_of(project: Project, organisation_id: int) -> ProjectOrganisation | None:

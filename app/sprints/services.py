@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import record
 from app.backlog.models import Item, ItemType, Status
@@ -197,9 +198,12 @@ def delete_sprint(sprint: Sprint, actor, at: datetime | None = None) -> int:
 
 
 def sprint_items(sprint: Sprint) -> list[Item]:
-    """The items committed to the sprint now, in backlog rank order."""
+    """The items committed to the sprint now, in backlog rank order (with what a row of them
+    shows: assignee, epic and labels, so that listing them costs the same for any number)."""
     return list(db.session.scalars(
-        select(Item).where(Item.sprint_id == sprint.id).order_by(Item.rank)))
+        select(Item).where(Item.sprint_id == sprint.id).order_by(Item.rank)
+        .options(joinedload(Item.assignee), joinedload(Item.parent),
+                 selectinload(Item.labels))).unique())
 
 
 def _set_sprint(item: Item, sprint: Sprint | None, actor, change: int, at: datetime) -> None:

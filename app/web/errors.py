@@ -1,4 +1,6 @@
 """Error pages: the same words for a full page and for an htmx fragment, never a traceback."""
+from collections.abc import Callable
+
 from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -27,8 +29,21 @@ def is_outage(error: DBAPIError) -> bool:
     return isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated
 
 
+# (path prefix, renderer): addresses that answer errors in a form of their own (the JSON API
+# answers problem details); a renderer takes (status, title, message) as error_page does.
+_RENDERERS: list[tuple[str, Callable]] = []
+
+
+def register_error_renderer(prefix: str, renderer: Callable) -> None:
+    """Let the addresses under `prefix` answer every error through `renderer`."""
+    _RENDERERS.append((prefix, renderer))
+
+
 def error_page(status: int, title: str, message: str):
     """The error page (or, for htmx, the message alone) with `status`."""
+    for prefix, renderer in _RENDERERS:
+        if request.path.startswith(prefix):
+            return renderer(status, title, message)
     if is_htmx():
         return render_template("errors/_message.html", title=title, message=message), status
     return render_template("errors/error.html", status=status, title=title,

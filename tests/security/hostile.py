@@ -133,8 +133,20 @@ REASON = re.compile(r'class="[^"]*\b(?:errors|error-page|[a-z-]+--error)\b[^"]*"
 
 
 def has_reason(response) -> bool:
+    if response.mimetype == "application/problem+json":  # the JSON API's refusals
+        return bool(response.json.get("title") and response.json.get("detail"))
     return bool(REASON.search(response.get_data(as_text=True))) or (
         "samspil:announce" in response.headers.get("HX-Trigger", ""))
+
+
+def hostile_json() -> st.SearchStrategy:
+    """A JSON value of any type: hostile text, numbers out of every range, nested containers."""
+    scalar = st.one_of(hostile_text(), st.integers(min_value=-2**70, max_value=2**70),
+                       st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
+                       st.none(), st.sampled_from([0, 1, -1, 2**31, 2**31 - 1, 0.5, 1e308]))
+    return st.recursive(scalar, lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(hostile_text(), inner, max_size=3)),
+        max_leaves=8)
 
 
 def check_answer(response, before: dict, after: dict, what: str) -> None:
@@ -148,10 +160,12 @@ def check_answer(response, before: dict, after: dict, what: str) -> None:
 
 
 def probe(client, requests, *, label: str, method: str = "POST", ignore_tables=(),
-          max_examples: int | None = None, headers=HEADER_VARIANTS, reset=None) -> int:
+          max_examples: int | None = None, headers=HEADER_VARIANTS, reset=None,
+          as_json: bool = False) -> int:
     """Send hostile requests; returns (and records in TRIED) how many were tried.
 
-    `reset`, if given, is called before each request (e.g. to sign the client out again).
+    `reset`, if given, is called before each request (e.g. to sign the client out again);
+    `as_json` sends the data as a JSON body (the API's).
     """
     tried = 0
 
@@ -165,7 +179,8 @@ def probe(client, requests, *, label: str, method: str = "POST", ignore_tables=(
         if reset is not None:
             reset()
         before = snapshot(ignore_tables)
-        payload = {"query_string": data} if method == "GET" else {"data": data}
+        payload = ({"query_string": data} if method == "GET"
+                   else {"json": data} if as_json else {"data": data})
         response = client.open(url, method=method, headers=extra_headers, **payload)
         # A request's own session would end here; in tests it is the test's session.
         db.session.rollback()

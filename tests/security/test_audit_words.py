@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import request_password_reset, reset_password
+from app.api.tokens import create_token, revoke_token
 from app.audit.labels import ACTION_LABELS
 from app.audit.models import AuditEvent
 from app.database import utcnow
@@ -133,6 +134,11 @@ def _every_action(world, client, factory):
     accept(second.token, "Ny Kollega", "en-lang-og-god-adgangskode", "da")
     _user, token = request_password_reset("contributor@a.example")
     reset_password(token, "endnu-en-lang-adgangskode")
+    db.session.commit()
+    # A personal access token for the API, made and revoked.
+    token, _secret = create_token(u["developer"], "CI hos Nordlys", [project.id], True,
+                                  today + timedelta(days=30))
+    revoke_token(token, u["developer"])
     db.session.commit()
     # An administrator sends a failed digest again.
     retry_failed(make_delivery(u["steering"], project, state=DeliveryState.FAILED))

@@ -1,5 +1,6 @@
 """CSRF: every state-changing request needs the token, htmx sends it as a header, and the
-only exemption is the digest's one-click unsubscribe (RFC 8058)."""
+only exemptions are the digest's one-click unsubscribe (RFC 8058) and the JSON API, which no
+cookie authenticates (a signed-in browser's request to it is refused with 401)."""
 import re
 
 import pytest
@@ -14,6 +15,12 @@ from tests.security.hostile import snapshot
 CSRF_EXEMPT = {"digests.unsubscribe_one_click", "notifications.unsubscribe_one_click",
                "sso.acs"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# The JSON API's blueprint: bearer tokens only, so there is no cross-site request to forge.
+COOKIELESS = "api"
+
+
+def is_cookieless(endpoint: str) -> bool:
+    return endpoint.split(".")[0] == COOKIELESS
 
 
 @pytest.fixture
@@ -91,7 +98,8 @@ def test_every_state_changing_route_refuses_a_request_without_token(app, world, 
             for headers in ({}, {"HX-Request": "true"}):
                 before = snapshot()
                 response = client.open(url, method=method, headers=headers, data={"x": "1"})
-                assert response.status_code == 400, f"{rule.endpoint} {method} {url}"
+                expected = 401 if is_cookieless(rule.endpoint) else 400
+                assert response.status_code == expected, f"{rule.endpoint} {method} {url}"
                 assert snapshot() == before, f"{rule.endpoint} changed data without a token"
             checked.append(f"{method} {rule.rule}")
     assert len(checked) >= 9, checked
@@ -102,7 +110,23 @@ def test_csrf_exemptions_are_only_the_allowed_ones(app):
 
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
-        if UNSAFE & set(rule.methods or ()) and rule.endpoint not in CSRF_EXEMPT:
+        if (UNSAFE & set(rule.methods or ()) and rule.endpoint not in CSRF_EXEMPT
+                and not is_cookieless(rule.endpoint)):
             assert f"{view.__module__}.{view.__name__}" not in csrf._exempt_views, rule.endpoint
             blueprint = app.blueprints.get(rule.endpoint.split(".")[0])
             assert blueprint is None or blueprint not in csrf._exempt_blueprints, rule.endpoint
+
+
+def test_a_token_needs_no_csrf_token_and_a_session_cannot_borrow_the_exemption(
+        world, client, login, csrf_on):
+    from tests.api.conftest import bearer_for
+
+    headers = bearer_for(world.users["developer"], [world.project_a])
+    created = client.post("/api/v1/projects/ALPHA/items", headers=headers, json={"title": "x"})
+    assert created.status_code == 201
+    login(world.users["developer"])
+    before = snapshot()
+    refused = client.post("/api/v1/projects/ALPHA/items", json={"title": "y"})
+    assert refused.status_code == 401 and snapshot() == before
+    # The token pages are pages: they need the form's token.
+    assert client.post("/settings/tokens", data={"name": "x"}).status_code == 400

@@ -15,8 +15,8 @@ from wtforms import SelectFieldBase
 from wtforms.fields.core import UnboundField
 
 from tests.permissions_table import EXPECTATIONS
-from tests.security.hostile import SPECIAL_VALUES, hostile_value, probe
-from tests.test_permissions import path_values
+from tests.security.hostile import SPECIAL_VALUES, hostile_json, hostile_value, probe
+from tests.test_permissions import api_request, is_api, path_values
 
 ROOT = Path(__file__).resolve().parents[2]
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -61,6 +61,8 @@ def state_changing_endpoints():
 @pytest.mark.parametrize("endpoint", state_changing_endpoints())
 def test_state_changing_endpoint_survives_hostile_input(world, client, login, endpoint):
     method, path, rules = EXPECTATIONS[endpoint]
+    if is_api(endpoint):
+        return _api_sweep(world, client, endpoint)
     persona = next((p for p in PERSONA_PREFERENCE if rules.get(p) == "ok"), None)
     if persona is None:
         pytest.skip(f"no persona may use {endpoint}")
@@ -78,3 +80,25 @@ def test_state_changing_endpoint_survives_hostile_input(world, client, login, en
     probe(client, st.tuples(st.sampled_from(urls), form), label=f"sweep {endpoint}",
           method=method, max_examples=EXAMPLES, ignore_tables={"audit_event"}
           if endpoint in ("accounts.login", "sso.acs") else ())
+
+
+def _api_sweep(world, client, endpoint):
+    """An API change with hostile JSON bodies built from the field names of its documented
+    body (and unknown ones), with and without If-Match, as the persona most likely allowed."""
+    from app.api.schemas import SCHEMAS
+    from app.api.spec import OPERATIONS
+
+    method, path, rules = EXPECTATIONS[endpoint]
+    persona = next(p for p in PERSONA_PREFERENCE if rules.get(p) == "ok" and p != "site_admin")
+    headers = api_request(world, persona, method)["headers"]
+    values = path_values(world)
+    urls = [path.format(**values), path.format(**{**values, "key": world.project_b.key})]
+    [operation] = [op for op in OPERATIONS if f"api.{op.endpoint}" == endpoint]
+    names = sorted(SCHEMAS[operation.body]["properties"]) if operation.body else []
+    body = st.one_of(st.dictionaries(st.sampled_from([*names, "unknown", ""]), hostile_json(),
+                                     max_size=6), hostile_json())
+    variants = st.sampled_from([headers, {**headers, "If-Match": '"v1"'},
+                                {k: v for k, v in headers.items() if k != "If-Match"}])
+    probe(client, st.tuples(st.sampled_from(urls), body), label=f"sweep {endpoint}",
+          method=method, max_examples=EXAMPLES, headers=variants, as_json=True,
+          ignore_tables={"access_token"})
