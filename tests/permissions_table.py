@@ -128,6 +128,7 @@ EXPECTATIONS = {
     "audit.project": ("GET", "/p/{key}/audit", only(Role.SECRETARIAT)),
     # Requirement discovery. The path's need was submitted by another municipality (Aarhus).
     "discovery.index": ("GET", "/p/{key}/needs", MEMBERS),
+    "discovery.export_csv": ("GET", "/p/{key}/needs.csv", MEMBERS),
     "discovery.new": ("GET", "/p/{key}/needs/new",
                       only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR, site_admin="403")),
     "discovery.show": ("GET", "/p/{key}/needs/{need}", MEMBERS),
@@ -154,6 +155,7 @@ EXPECTATIONS = {
                                            site_admin="403")),
     # The decision log: every member reads it; the steering group and the secretariat record.
     "decisions.index": ("GET", "/p/{key}/decisions", MEMBERS),
+    "decisions.export_csv": ("GET", "/p/{key}/decisions.csv", MEMBERS),
     "decisions.record": ("POST", "/p/{key}/decisions",
                          only(Role.STEERING, Role.SECRETARIAT, site_admin="403")),
     "decisions.show": ("GET", "/p/{key}/decisions/{decision_id}", MEMBERS),
@@ -182,6 +184,7 @@ EXPECTATIONS = {
     # Backlog and board (app/backlog/permissions.py, app/board/permissions.py). Site
     # administrators see every project but take no part in its work.
     "backlog.index": ("GET", "/p/{key}/backlog", MEMBERS),
+    "backlog.export_csv": ("GET", "/p/{key}/backlog.csv", MEMBERS),
     "backlog.create": ("POST", "/p/{key}/backlog/items", ITEM_EDITORS),
     "backlog.item": ("GET", "/p/{key}/items/{number}", MEMBERS),
     "backlog.update": ("POST", "/p/{key}/items/{number}", ITEM_EDITORS),
