@@ -96,6 +96,11 @@ EXPECTATIONS = {
     "users.set_site_admin": ("POST", "/admin/users/{user_id}/site-admin", SITE_ADMIN),
     "users.set_organisation": ("POST", "/admin/users/{user_id}/organisation", SITE_ADMIN),
     "users.reset_two_factor": ("POST", "/admin/users/{user_id}/two-factor/reset", SITE_ADMIN),
+    # Personal data (app/privacy): a person's own, and anyone's for site administrators.
+    "privacy.my_data": ("GET", "/settings/personal-data", EVERYONE_SIGNED_IN),
+    "privacy.user_data": ("GET", "/admin/users/{user_id}/personal-data", SITE_ADMIN),
+    "privacy.erase_form": ("GET", "/admin/users/{user_id}/erase", SITE_ADMIN),
+    "privacy.erase": ("POST", "/admin/users/{user_id}/erase", SITE_ADMIN),
     "projects.new": ("GET", "/projects/new", SITE_ADMIN),
     "my.index": ("GET", "/my", EVERYONE_SIGNED_IN),
     "my.overview": ("GET", "/p/{key}/", MEMBERS),
