@@ -157,6 +157,15 @@ class Config:
     DIGEST_RETRY_BASE_SECONDS = int(os.environ.get("DIGEST_RETRY_BASE_SECONDS", "120"))
     DIGEST_CLAIM_SECONDS = int(os.environ.get("DIGEST_CLAIM_SECONDS", "600"))
     DIGEST_POLL_MINUTES = int(os.environ.get("DIGEST_POLL_MINUTES", "5"))
+    # Retention (for the data processing agreement; see README "Personal data"): audit events,
+    # notifications and the archive of sent digest and notification e-mails older than this
+    # many months are purged every night; 0 keeps that kind forever.
+    RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
+    RETENTION_AUDIT_MONTHS = int(os.environ.get("RETENTION_AUDIT_MONTHS", RETENTION_MONTHS))
+    RETENTION_NOTIFICATION_MONTHS = int(os.environ.get("RETENTION_NOTIFICATION_MONTHS",
+                                                       RETENTION_MONTHS))
+    RETENTION_EMAIL_MONTHS = int(os.environ.get("RETENTION_EMAIL_MONTHS", RETENTION_MONTHS))
+    RETENTION_BATCH = int(os.environ.get("RETENTION_BATCH", "1000"))
     # At most one batched notification e-mail per person per this many minutes.
     NOTIFICATION_BATCH_MINUTES = int(os.environ.get("NOTIFICATION_BATCH_MINUTES", "10"))
 

@@ -112,6 +112,11 @@ EXPECTATIONS = {
     "users.set_site_admin": ("POST", "/admin/users/{user_id}/site-admin", SITE_ADMIN),
     "users.set_organisation": ("POST", "/admin/users/{user_id}/organisation", SITE_ADMIN),
     "users.reset_two_factor": ("POST", "/admin/users/{user_id}/two-factor/reset", SITE_ADMIN),
+    # Personal data (app/privacy): a person's own, and anyone's for site administrators.
+    "privacy.my_data": ("GET", "/settings/personal-data", EVERYONE_SIGNED_IN),
+    "privacy.user_data": ("GET", "/admin/users/{user_id}/personal-data", SITE_ADMIN),
+    "privacy.erase_form": ("GET", "/admin/users/{user_id}/erase", SITE_ADMIN),
+    "privacy.erase": ("POST", "/admin/users/{user_id}/erase", SITE_ADMIN),
     "projects.new": ("GET", "/projects/new", SITE_ADMIN),
     "my.index": ("GET", "/my", EVERYONE_SIGNED_IN),
     "my.overview": ("GET", "/p/{key}/", MEMBERS),
@@ -144,6 +149,7 @@ EXPECTATIONS = {
     "audit.project": ("GET", "/p/{key}/audit", only(Role.SECRETARIAT)),
     # Requirement discovery. The path's need was submitted by another municipality (Aarhus).
     "discovery.index": ("GET", "/p/{key}/needs", MEMBERS),
+    "discovery.export_csv": ("GET", "/p/{key}/needs.csv", MEMBERS),
     "discovery.new": ("GET", "/p/{key}/needs/new",
                       only(Role.PRODUCT_OWNER, Role.CONTRIBUTOR, site_admin="403")),
     "discovery.show": ("GET", "/p/{key}/needs/{need}", MEMBERS),
@@ -170,6 +176,7 @@ EXPECTATIONS = {
                                            site_admin="403")),
     # The decision log: every member reads it; the steering group and the secretariat record.
     "decisions.index": ("GET", "/p/{key}/decisions", MEMBERS),
+    "decisions.export_csv": ("GET", "/p/{key}/decisions.csv", MEMBERS),
     "decisions.record": ("POST", "/p/{key}/decisions",
                          only(Role.STEERING, Role.SECRETARIAT, site_admin="403")),
     "decisions.show": ("GET", "/p/{key}/decisions/{decision_id}", MEMBERS),
@@ -198,6 +205,7 @@ EXPECTATIONS = {
     # Backlog and board (app/backlog/permissions.py, app/board/permissions.py). Site
     # administrators see every project but take no part in its work.
     "backlog.index": ("GET", "/p/{key}/backlog", MEMBERS),
+    "backlog.export_csv": ("GET", "/p/{key}/backlog.csv", MEMBERS),
     "backlog.create": ("POST", "/p/{key}/backlog/items", ITEM_EDITORS),
     "backlog.item": ("GET", "/p/{key}/items/{number}", MEMBERS),
     "backlog.update": ("POST", "/p/{key}/items/{number}", ITEM_EDITORS),

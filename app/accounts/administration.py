@@ -18,6 +18,7 @@ register_actions({
     "user.site_admin_granted": _l("Made a site administrator"),
     "user.site_admin_removed": _l("No longer a site administrator"),
     "user.two_factor_reset": _l("Two-factor sign-in reset by an administrator"),
+    "user.viewed": _l("Account page viewed by an administrator"),
 })
 
 
@@ -30,9 +31,17 @@ def _other_active_admins(user: User) -> int:
     return len(ids)
 
 
-def _refuse_last_admin(user: User, message: str) -> None:
+def refuse_last_admin(user: User, message: str) -> None:
     if user.is_site_admin and user.is_active and _other_active_admins(user) == 0:
         raise RuleViolation(message, status=409)
+
+
+def record_view(user: User, actor: User) -> None:
+    """A site administrator opened someone else's account page: reads of personal data are
+    logged (who looked at whom), as Datatilsynet expects."""
+    if user.id != actor.id:
+        record("user.viewed", actor=actor, target=user)
+        db.session.flush()
 
 
 def deactivate(user: User, actor: User) -> None:
@@ -43,7 +52,7 @@ def deactivate(user: User, actor: User) -> None:
                               "administrator."), status=409)
     if not user.is_active:
         raise RuleViolation(_("%(name)s is already deactivated.", name=user.name), status=409)
-    _refuse_last_admin(user, _("%(name)s is the last active site administrator.",
+    refuse_last_admin(user, _("%(name)s is the last active site administrator.",
                                name=user.name))
     user.is_active = False
     user.session_nonce = new_session_nonce()
@@ -65,7 +74,7 @@ def set_site_admin(user: User, is_admin: bool, actor: User) -> None:
     if user.is_site_admin == is_admin:
         return
     if not is_admin:
-        _refuse_last_admin(user, _("%(name)s is the last active site administrator; make "
+        refuse_last_admin(user, _("%(name)s is the last active site administrator; make "
                                    "someone else one first.", name=user.name))
     user.is_site_admin = is_admin
     record("user.site_admin_granted" if is_admin else "user.site_admin_removed", actor=actor,

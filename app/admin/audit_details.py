@@ -74,7 +74,7 @@ FORMATTERS = {
     "old": lambda v: _label(STATUS_LABELS, v), "new": lambda v: _label(STATUS_LABELS, v),
     "reason": lambda v: _label(REASON_LABELS, v),
     "by_system": _yes_no, "cofund": _yes_no, "test_municipality": _yes_no,
-    "requires_two_factor": _yes_no, "requires_sso": _yes_no,
+    "requires_two_factor": _yes_no, "requires_sso": _yes_no, "texts_erased": _yes_no,
     "fields": lambda v: ", ".join(str(detail_label(k)) for k in v),
     "committed": _points, "completed": _points,
     "decided_on": _day, "needs": _needs, "outcomes": _outcomes, "items": _items,

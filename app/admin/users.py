@@ -41,8 +41,12 @@ def index():
 @bp.get("/<int:user_id>")
 @login_required
 def show(user_id):
-    """One account: organisation, projects, sign-in, and what an administrator may change."""
-    return user_pages.user_page(_user_or_404(user_id))
+    """One account: organisation, projects, sign-in, and what an administrator may change.
+    The look is recorded in the audit log."""
+    user = _user_or_404(user_id)
+    administration.record_view(user, current_user._get_current_object())
+    db.session.commit()
+    return user_pages.user_page(user)
 
 
 @bp.post("/<int:user_id>/active")

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.backlog import pages, queries, services
+from app.backlog import export, pages, queries, services
 from app.backlog.display import status_label, type_label
 from app.backlog.forms import CommentForm, ItemCreateForm, ItemForm
 from app.backlog.models import RANK_LENGTH, STATUSES, item_key
@@ -15,6 +15,7 @@ from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
 from app.services import RuleViolation
 from app.web import attempt, htmx_answer, is_htmx, submit
+from app.web.csv_export import csv_response, download_name, separator
 
 bp = Blueprint("backlog", __name__)
 
@@ -38,6 +39,17 @@ def index(key):
     if after and is_htmx():
         return pages.more_rows(project, filters, after)
     return pages.backlog_page(project, filters, after)
+
+
+@bp.get("/p/<key>/backlog.csv")
+@login_required
+def export_csv(key):
+    """The backlog under the page's filters as a CSV download (whoever may see the backlog)."""
+    project = get_project_or_404(key)
+    sep = separator(request.args)
+    filters = BacklogFilters.from_args(request.args)
+    return csv_response(export.header(), export.rows(project, filters, current_user),
+                        download_name(project.key, "backlog"), sep)
 
 
 @bp.post("/p/<key>/backlog/items")

@@ -36,18 +36,24 @@ def page_number(args) -> int:
     return min(parse_int(page, 1) or 1, 10_000)
 
 
-def decision_log(project, q: str = "", page: int = 1) -> LogPage:
-    """The project's decisions, newest first, whose title or text match `q` (the search index)."""
+def decision_log_query(project, q: str = ""):
+    """The project's decisions whose title or text match `q` (the search index), newest first:
+    the log's pages and the CSV export read this one query."""
     stmt = select(Decision).where(Decision.project_id == project.id)
     if q:
         match = list_match(DECISION_INDEX, Decision.id, q)
         stmt = stmt.where(match if match is not None else false())
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    return stmt.order_by(Decision.decided_on.desc(), Decision.id.desc())
+
+
+def decision_log(project, q: str = "", page: int = 1) -> LogPage:
+    """One page of the decision log."""
+    stmt = decision_log_query(project, q)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     decisions = db.session.scalars(
         stmt.options(selectinload(Decision.needs), selectinload(Decision.items),
                      selectinload(Decision.outcomes).selectinload(DecisionOutcome.need),
                      selectinload(Decision.recorded_by))
-        .order_by(Decision.decided_on.desc(), Decision.id.desc())
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     return LogPage(list(decisions), total, page, q)
 

@@ -5,7 +5,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.database import utcnow
-from app.decisions import queries, services
+from app.decisions import export, queries, services
 from app.decisions.forms import DecisionForm
 from app.decisions.permissions import can_record_decision
 from app.discovery.services import STATUS_LABELS
@@ -14,6 +14,7 @@ from app.projects.permissions import require
 from app.services import RuleViolation
 from app.web import (add_triggers, attach_refusal, attempt, is_htmx, redirect_with,
                      render_page_or_partial)
+from app.web.csv_export import csv_response, download_name, separator
 
 bp = Blueprint("decisions", __name__)
 
@@ -71,6 +72,17 @@ def _index(project, form=None, queue=None, errors=None, status=200):
 def index(key):
     """The "for decision" queue, the form to record a decision, and the searchable log."""
     return _index(get_project_or_404(key))
+
+
+@bp.get("/p/<key>/decisions.csv")
+@login_required
+def export_csv(key):
+    """The decision log under the page's search as a CSV download (all pages)."""
+    project = get_project_or_404(key)
+    sep = separator(request.args)
+    return csv_response(export.header(),
+                        export.rows(project, queries.search_term(request.args)),
+                        download_name(project.key, "decisions"), sep)
 
 
 @bp.post("/p/<key>/decisions")

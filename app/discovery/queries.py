@@ -87,10 +87,10 @@ class NeedPage:
         return self.page < self.pages
 
 
-def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) -> NeedPage:
-    """One page of the project's needs with their municipality, co-sponsor count and linked
-    items' progress, in one query: the counts come from aggregate subqueries, the total from
-    a window function."""
+def needs_query(project, filters: NeedFilters, my_organisation_id: int | None):
+    """The project's needs under the list's filters and sort, as rows of (need, municipality
+    name, co-sponsor count, linked item count, of which done): the list's pages and the CSV
+    export read this one query. The counts come from aggregate subqueries."""
     # Co-sponsorships of this project's needs only: the whole site's would grow with every
     # other project.
     counts = (select(NeedCoSponsor.need_id, func.count().label("n"))
@@ -102,7 +102,7 @@ def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) ->
                 .join(Item, Item.id == NeedItemLink.item_id)
                 .where(NeedItemLink.project_id == project.id)
                 .group_by(NeedItemLink.need_id).subquery())
-    stmt = (select(Need, Organisation.name, cosponsor_count, func.count().over(),
+    stmt = (select(Need, Organisation.name, cosponsor_count,
                    func.coalesce(progress.c.item_count, 0), func.coalesce(progress.c.done_count, 0))
             .join(Organisation, Organisation.id == Need.organisation_id)
             .outerjoin(counts, counts.c.need_id == Need.id)
@@ -123,11 +123,18 @@ def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) ->
         "cosponsors": (cosponsor_count.desc(), Need.created_at.desc(), Need.number.desc()),
         "untouched": (Need.updated_at.asc(), Need.number.asc()),
     }[filters.sort]
-    stmt = stmt.order_by(*order).limit(PER_PAGE).offset((filters.page - 1) * PER_PAGE)
+    return stmt.order_by(*order)
+
+
+def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) -> NeedPage:
+    """One page of the project's needs with their municipality, co-sponsor count and linked
+    items' progress, in one query: the total comes from a window function."""
+    stmt = (needs_query(project, filters, my_organisation_id).add_columns(func.count().over())
+            .limit(PER_PAGE).offset((filters.page - 1) * PER_PAGE))
     result = db.session.execute(stmt).all()
-    total = result[0][3] if result else 0
+    total = result[0][5] if result else 0
     rows = [NeedRow(need, org_name, count, items, done)
-            for need, org_name, count, _total, items, done in result]
+            for need, org_name, count, items, done, _total in result]
     return NeedPage(rows=rows, total=total, page=filters.page, per_page=PER_PAGE, filters=filters)
 
 

@@ -5,7 +5,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.backlog.models import ItemType, item_key
-from app.discovery import pages, queries, services, tracing
+from app.discovery import export, pages, queries, services, tracing
 from app.discovery.forms import (CoSponsorForm, EscalateForm, ItemFromNeedForm, LinkItemForm,
                                  NeedForm, NoteForm, StatusForm, WithdrawEscalationForm)
 from app.discovery.loaders import get_need_or_404
@@ -19,6 +19,7 @@ from app.projects.permissions import require
 from app.services import RuleViolation
 from app.web import (add_triggers, attempt, is_htmx, redirect_with, render_page_or_partial,
                      submit)
+from app.web.csv_export import csv_response, download_name, separator
 
 bp = Blueprint("discovery", __name__)
 
@@ -52,6 +53,18 @@ def index(key):
         add_triggers(response, ngettext("%(num)d need found.", "%(num)d needs found.",
                                         page.total))
     return response
+
+
+@bp.get("/p/<key>/needs.csv")
+@login_required
+def export_csv(key):
+    """The needs list under the page's filters and sort as a CSV download (all pages)."""
+    project = get_project_or_404(key)
+    sep = separator(request.args)
+    filters = queries.NeedFilters.from_args(request.args)
+    return csv_response(export.header(),
+                        export.rows(project, filters, current_user.organisation_id),
+                        download_name(project.key, "needs"), sep)
 
 
 @bp.route("/p/<key>/needs/new", methods=["GET", "POST"])

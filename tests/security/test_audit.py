@@ -244,3 +244,22 @@ def test_audit_count_matches_world_setup(world, db):
     # participation and membership it made is in the log.
     count = db.session.scalar(select(func.count(AuditEvent.id)))
     assert count == 3 + 2 + 4 + 8
+
+
+def test_personal_data_looks_exports_and_erasure_are_recorded(world, client, login, db):
+    admin, observer = world.users["site_admin"], world.users["observer"]
+    login(admin)
+    client.get(f"/admin/users/{observer.id}")
+    client.get(f"/admin/users/{observer.id}/personal-data")
+    client.post(f"/admin/users/{observer.id}/erase", data={"confirm": "y"})
+    [viewed] = events("user.viewed")
+    [exported] = events("user.personal_data_exported")
+    [erased] = events("user.erased")
+    for event in (viewed, exported, erased):
+        assert event.actor_id == admin.id and event.target_id == observer.id
+    # After the erasure even the looks say who was looked at only by the anonymised name.
+    assert viewed.target_label == erased.target_label == f"Tidligere bruger {observer.id}"
+    html = client.get("/audit", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Account page viewed by an administrator" in html
+    assert "Personal data exported" in html and "Personal data erased" in html
+    assert "Their texts erased too" in html

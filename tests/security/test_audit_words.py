@@ -175,6 +175,12 @@ def _two_factor_and_administration(world, client, factory):
     other.totp_secret, other.totp_confirmed_at = pyotp.random_base32(), utcnow()
     db.session.commit()
     client.post(f"/admin/users/{other.id}/two-factor/reset", data={"reset-value": "1"})
+    # Personal data: an administrator looks at an account, downloads its data, erases another.
+    client.get(f"/admin/users/{observer.id}")
+    client.get(f"/admin/users/{observer.id}/personal-data")
+    leaver = factory.user(world.muni_a, name="Lise Forladt")
+    db.session.commit()
+    client.post(f"/admin/users/{leaver.id}/erase", data={"confirm": "y", "erase_texts": "y"})
     guest = factory.municipality("Sorø Kommune", 340)
     db.session.commit()
     client.post(f"/organisations/{guest.id}", data={
