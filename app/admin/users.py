@@ -1,6 +1,6 @@
 """The people with an account (site administrators): finding them, and deactivating,
 moving, making site administrators and resetting two-factor sign-in."""
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,19 +11,12 @@ from app.admin import user_pages
 from app.admin.forms import UserFlagForm
 from app.extensions import db
 from app.organisations.models import Organisation
+from app.projects.loaders import administered_user_or_404
 from app.projects.permissions import can_administer_site, require
 from app.projects.services import change_organisation
 from app.web import redirect_with, submit
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
-
-
-def _user_or_404(user_id: int) -> User:
-    require(can_administer_site(current_user))
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _done(message: str, user: User):
@@ -43,7 +36,7 @@ def index():
 def show(user_id):
     """One account: organisation, projects, sign-in, and what an administrator may change.
     The look is recorded in the audit log."""
-    user = _user_or_404(user_id)
+    user = administered_user_or_404(user_id)
     administration.record_view(user, current_user._get_current_object())
     db.session.commit()
     return user_pages.user_page(user)
@@ -53,7 +46,7 @@ def show(user_id):
 @login_required
 def set_active(user_id):
     """Deactivate an account (its sessions end at once) or reactivate it."""
-    user = _user_or_404(user_id)
+    user = administered_user_or_404(user_id)
     form = UserFlagForm(prefix="active")
     actor = current_user._get_current_object()
     outcome = submit(form, lambda: administration.reactivate(user, actor)
@@ -68,7 +61,7 @@ def set_active(user_id):
 @login_required
 def set_site_admin(user_id):
     """Make the account a site administrator, or no longer one (never the last one)."""
-    user = _user_or_404(user_id)
+    user = administered_user_or_404(user_id)
     form = UserFlagForm(prefix="admin")
     outcome = submit(form, lambda: administration.set_site_admin(
         user, form.value.data == "1", current_user._get_current_object()))
@@ -82,7 +75,7 @@ def set_site_admin(user_id):
 @login_required
 def set_organisation(user_id):
     """Move the account to another organisation."""
-    user = _user_or_404(user_id)
+    user = administered_user_or_404(user_id)
     form = user_pages.make_organisation_form(user)
     outcome = submit(form, lambda: change_organisation(
         user, _organisation(form.organisation_id.data), current_user._get_current_object()),
@@ -102,7 +95,7 @@ def _organisation(organisation_id: str) -> Organisation:
 @login_required
 def reset_two_factor(user_id):
     """Remove the account's second factor (a lost phone); they enrol again."""
-    user = _user_or_404(user_id)
+    user = administered_user_or_404(user_id)
     form = UserFlagForm(prefix="reset", value="1")
     outcome = submit(form, lambda: administration.reset_two_factor(
         user, current_user._get_current_object()))

@@ -1,7 +1,7 @@
 """A person's data for themself (/settings) and for site administrators (/admin/users/<id>)."""
 import json
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,18 +10,10 @@ from app.database import utcnow
 from app.extensions import db
 from app.privacy import erasure, personal_data
 from app.privacy.forms import EraseForm
-from app.projects.permissions import can_administer_site, require
+from app.projects.loaders import administered_user_or_404
 from app.web import redirect_with, submit
 
 bp = Blueprint("privacy", __name__)
-
-
-def _user_or_404(user_id: int) -> User:
-    require(can_administer_site(current_user))
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _download(user: User) -> Response:
@@ -46,7 +38,7 @@ def my_data():
 @login_required
 def user_data(user_id):
     """A site administrator downloads a person's data (recorded: who looked at whom)."""
-    return _download(_user_or_404(user_id))
+    return _download(administered_user_or_404(user_id))
 
 
 def _erase_page(user: User, form: EraseForm, status: int = 200):
@@ -59,14 +51,14 @@ def _erase_page(user: User, form: EraseForm, status: int = 200):
 @login_required
 def erase_form(user_id):
     """What erasing the person does, and the confirmation."""
-    return _erase_page(_user_or_404(user_id), EraseForm())
+    return _erase_page(administered_user_or_404(user_id), EraseForm())
 
 
 @bp.post("/admin/users/<int:user_id>/erase")
 @login_required
 def erase(user_id):
     """Erase the person (GDPR Art. 17): the account is anonymised, never deleted."""
-    user = _user_or_404(user_id)
+    user = administered_user_or_404(user_id)
     form = EraseForm()
     outcome = submit(form, lambda: erasure.erase(user, current_user._get_current_object(),
                                                  erase_texts=form.erase_texts.data),

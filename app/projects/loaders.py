@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.database import MAX_ID
 from app.extensions import db
 from app.projects.models import Project
-from app.projects.permissions import can_view_project
+from app.projects.permissions import can_administer_site, can_view_project, require
 
 
 def get_project_or_404(key: str) -> Project:
@@ -32,3 +32,14 @@ def get_in_project_or_404(model, project: Project, ident):
     if obj is None or obj.project_id != project.id:
         abort(404)
     return obj
+
+
+def administered_user_or_404(user_id: int):
+    """A person a site administrator looks after (their admin pages): 403 for anyone else."""
+    from app.accounts.models import User
+
+    require(can_administer_site(current_user))
+    user = get_by_id(User, user_id)
+    if user is None:
+        abort(404)
+    return user
