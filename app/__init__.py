@@ -57,11 +57,11 @@ def _instance_dir():
 def _register_areas(app: Flask) -> None:
     """Each area registers its pages and plugs into the shared parts (providers, signals,
     digest sections); the order is the order of their URLs' precedence."""
-    from app import (accounts, admin, backlog, board, decisions, digests, discovery,
+    from app import (accounts, admin, attachments, backlog, board, decisions, digests, discovery,
                      invitations, mail, main, my, notifications, projects, search, sprints, sso)
 
-    for area in (main, accounts, sso, projects, invitations, admin, notifications, backlog, board,
-                 sprints, digests, mail, discovery, decisions, search, my):
+    for area in (main, accounts, sso, projects, invitations, admin, notifications, attachments,
+                 backlog, board, sprints, digests, mail, discovery, decisions, search, my):
         area.init_app(app)
 
 

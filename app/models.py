@@ -1,5 +1,6 @@
 """Every area's models in one place, so that SQLAlchemy and Alembic see the whole schema."""
 from app.accounts.models import PasswordReset, RecoveryCode, User
+from app.attachments.models import Attachment
 from app.audit.models import AuditEvent
 from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label
 from app.board.models import WipLimit
@@ -15,7 +16,7 @@ from app.projects.models import Membership, MembershipRole, Project, ProjectOrga
 from app.sprints.models import Sprint
 from app.sso.models import Identity, SignInProvider
 
-__all__ = ["AuditEvent", "BacklogCounter", "Comment", "Decision", "DecisionOutcome",
+__all__ = ["Attachment", "AuditEvent", "BacklogCounter", "Comment", "Decision", "DecisionOutcome",
            "DigestDelivery", "DigestSubscription", "Identity", "Invitation", "Item", "ItemHistory",
            "Label", "Membership", "MembershipRole", "Need", "NeedChange", "NeedCoSponsor",
            "NeedCounter", "NeedItemLink", "NeedNote", "Notification", "NotificationEmail",
