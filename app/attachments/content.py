@@ -70,10 +70,11 @@ def sniff(head: bytes, name: str) -> str | None:
     if text is None:
         return None
     start = text.lstrip("\ufeff \t\r\n").lower()
-    if start.startswith(_HTML_STARTS) or "<script" in start[:4096]:
-        return HTML
+    # SVG may hold scripts too; it is only ever served as a download (see ALLOWED).
     if start.startswith("<svg") or (start.startswith("<?xml") and "<svg" in start[:4096]):
         return "image/svg+xml"
+    if start.startswith(_HTML_STARTS) or "<script" in start[:4096]:
+        return HTML
     return "text/csv" if name.lower().endswith(".csv") else "text/plain"
 
 

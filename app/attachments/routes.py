@@ -18,7 +18,7 @@ bp = Blueprint("attachments", __name__)
 def attachment_helpers():
     return {"attachments_of": queries.attachments_of, "attachment_type": content.label_of,
             "may_attach": _may_attach, "may_delete_attachment": _may_delete,
-            "attachment_limit_mb": lambda: services.megabytes(
+            "attachment_limit": lambda: services.size_text(
                 current_app.config["ATTACHMENTS_MAX_FILE_BYTES"])}
 
 
@@ -35,9 +35,9 @@ def _may_delete(project, kind, container, attachment) -> bool:
 @bp.errorhandler(413)
 def too_large(error):
     """A request over the upload limit, refused before its body was read."""
-    mb = services.megabytes(current_app.config["ATTACHMENTS_MAX_FILE_BYTES"])
+    limit = services.size_text(current_app.config["ATTACHMENTS_MAX_FILE_BYTES"])
     return error_page(413, _("The file is too large"),
-                      _("A file may be at most %(mb)s MB. Nothing was attached.", mb=mb))
+                      _("A file may be at most %(limit)s. Nothing was attached.", limit=limit))
 
 
 @bp.post("/p/<key>/attachments/<kind>/<int:container_id>")

@@ -40,8 +40,11 @@ register_actions({"attachment.attached": _l("File attached"),
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\\ufffe\uffff]")
 
 
-def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f}"
+def size_text(size: int) -> str:
+    """A limit in words: "25 MB", or "512 KB" below a megabyte."""
+    if size < 1024 * 1024:
+        return f"{max(1, size // 1024)} KB"
+    return f"{size / (1024 * 1024):.0f} MB"
 
 
 def check_name(raw: str | None) -> str:
@@ -85,8 +88,8 @@ def attach_files(project, spec: Container, container, actor, uploads) -> list[At
         quota = current_app.config["ATTACHMENTS_PROJECT_QUOTA_BYTES"]
         if quota_used(project) + sum(p.size for p in prepared) > quota:
             raise RuleViolation(_("The project has no room for this: its attachments may take "
-                                  "at most %(mb)s MB. Delete files it no longer needs.",
-                                  mb=megabytes(quota)), "files", status=413)
+                                  "at most %(limit)s. Delete files it no longer needs.",
+                                  limit=size_text(quota)), "files", status=413)
         return [_store(project, spec, container, actor, p) for p in prepared]
 
 
@@ -171,8 +174,8 @@ def _copy(stream, target, limit: int, name: str) -> tuple[int, str, bytes]:
     while chunk := stream.read(CHUNK):
         size += len(chunk)
         if size > limit:
-            raise RuleViolation(_("“%(name)s” is too large: a file may be at most %(mb)s MB.",
-                                  name=name, mb=megabytes(limit)), "files", status=413)
+            raise RuleViolation(_("“%(name)s” is too large: a file may be at most %(limit)s.",
+                                  name=name, limit=size_text(limit)), "files", status=413)
         if len(head) < content.SNIFF_BYTES:
             head += chunk[:content.SNIFF_BYTES - len(head)]
         digest.update(chunk)
