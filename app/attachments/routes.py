@@ -93,7 +93,7 @@ def delete(key, attachment_id):
     back = spec.page_url(container) + f"#attachments-{spec.kind}-{container.id}"
     if request.method == "GET":
         return render_template("attachments/delete.html", project=project, attachment=attachment,
-                               back=back, kind_label=spec.label)
+                               back=back)
     outcome = attempt(lambda: services.delete(project, spec, container, attachment,
                                               current_user))
     if not outcome.ok:

@@ -26,7 +26,7 @@ from app.attachments.models import MAX_NAME, Attachment
 from app.attachments.registry import Container
 from app.attachments.storage import storage
 from app.audit.labels import register_actions
-from app.audit.services import record as audit
+from app.audit.services import record
 from app.database import utcnow
 from app.extensions import db
 from app.services import RuleViolation
@@ -132,8 +132,8 @@ def delete(project, container_spec: Container, container, attachment, actor) -> 
 
 
 def _record(project, spec, container, actor, action, attachment) -> None:
-    audit(f"attachment.{action}", project=project, target=attachment,
-          target_label=attachment.name, actor=actor, kind=spec.kind)
+    record("attachment.attached" if action == "attached" else "attachment.deleted",
+           project=project, target=attachment, target_label=attachment.name, actor=actor)
     if spec.record is not None:
         spec.record(container, actor, action, attachment)
 
