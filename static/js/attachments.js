@@ -26,9 +26,21 @@
     return (text ? text.textContent : holder.textContent).trim() || String(xhr.status);
   }
 
-  // One file, one request: a throwaway form of the same action, posted by htmx into the list.
+  // One file, one request, one after the other (each answer is the whole list, so the last
+  // answer must know every file): a throwaway form of the same action, posted into the list.
   function upload(form, file) {
     var shown = row(form, file.name || "image.png");
+    form.queue = form.queue || [];
+    form.queue.push(function () { send(form, file, shown); });
+    if (form.queue.length === 1) form.queue[0]();
+  }
+
+  function next(form) {
+    form.queue.shift();
+    if (form.queue.length) form.queue[0]();
+  }
+
+  function send(form, file, shown) {
     var single = document.createElement("form");
     var input = document.createElement("input");
     var transfer = new DataTransfer();
@@ -59,6 +71,7 @@
         shown.item.remove();
       }
       single.remove();
+      next(form);
     });
     document.body.appendChild(single);
     htmx.process(single);
