@@ -113,6 +113,15 @@ class Config:
     ATTACHMENTS_PROJECT_QUOTA_BYTES = int(os.environ.get("ATTACHMENTS_PROJECT_QUOTA_MB",
                                                          "5120")) * 1024**2
     ATTACHMENTS_RETENTION_DAYS = int(os.environ.get("ATTACHMENTS_RETENTION_DAYS", "30"))
+    # "local" (ATTACHMENTS_DIR) for one application server; "s3" for several: a bucket of an
+    # S3-compatible object store that they all share (see README, "Attachments").
+    ATTACHMENTS_STORAGE = os.environ.get("ATTACHMENTS_STORAGE", "local")
+    ATTACHMENTS_S3_BUCKET = os.environ.get("ATTACHMENTS_S3_BUCKET", "")
+    ATTACHMENTS_S3_PREFIX = os.environ.get("ATTACHMENTS_S3_PREFIX", "attachments/")
+    ATTACHMENTS_S3_ENDPOINT_URL = os.environ.get("ATTACHMENTS_S3_ENDPOINT_URL", "")
+    ATTACHMENTS_S3_REGION = os.environ.get("ATTACHMENTS_S3_REGION", "")
+    ATTACHMENTS_S3_ACCESS_KEY_ID = os.environ.get("ATTACHMENTS_S3_ACCESS_KEY_ID", "")
+    ATTACHMENTS_S3_SECRET_ACCESS_KEY = os.environ.get("ATTACHMENTS_S3_SECRET_ACCESS_KEY", "")
 
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

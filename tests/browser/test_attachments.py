@@ -33,7 +33,7 @@ def test_attaching_files_to_an_item(page, make):
 
     panel.get_by_label("Vælg filer at vedhæfte").set_input_files([
         {"name": "referat æøå.txt", "mimeType": "text/plain",
-         "buffer": "Workshop om eksport\n".encode()},
+         "buffer": b"Workshop om eksport\n"},
         {"name": "tal.csv", "mimeType": "text/csv", "buffer": b"kommune;antal\nBallerup;3\n"},
     ])
     expect(listing.get_by_role("link", name="referat æøå.txt", exact=True)).to_be_visible()
