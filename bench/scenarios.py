@@ -80,9 +80,10 @@ SCENARIOS += _my_scenarios()
 BATCH: dict = {}
 
 
-from bench import digests, discovery, notifications, search  # noqa: E402 - they need the helpers above
+from bench import attachments, digests, discovery, notifications, search  # noqa: E402 - they need the helpers above
 
 SCENARIOS += discovery.scenarios()
 SCENARIOS += notifications.scenarios()
 SCENARIOS += search.SCENARIOS
 BATCH.update(digests.BATCH)
+BATCH.update(attachments.BATCH)

@@ -31,7 +31,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.services import RuleViolation
 
-CHUNK = 256 * 1024
+CHUNK = 64 * 1024
 THUMBNAIL_SIZE = (320, 320)
 THUMBNAIL_SUFFIX = ".thumb"
 register_actions({"attachment.attached": _l("File attached"),
