@@ -1,7 +1,7 @@
 """Reading attachments: a container's list, and the loaders of the attachment routes."""
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.attachments.models import Attachment
 from app.attachments.registry import container_kind
@@ -10,14 +10,13 @@ from app.projects.loaders import get_in_project_or_404
 
 
 def attachments_of(project, kind: str, ids) -> dict[int, list[Attachment]]:
-    """The live attachments of the containers `ids` of `kind`, oldest first, by container id
-    (one statement for a whole list of comments or notes)."""
+    """The live attachments of the containers `ids` of `kind`, oldest first, by container id:
+    one statement, whether there are no ids, no files or many (pages' statement counts must
+    not grow with their comments or notes)."""
     ids = [i for i in ids if i is not None]
     found: dict[int, list[Attachment]] = {i: [] for i in ids}
-    if not ids:
-        return found
     rows = db.session.scalars(
-        select(Attachment).options(selectinload(Attachment.uploaded_by))
+        select(Attachment).options(joinedload(Attachment.uploaded_by))
         .where(Attachment.project_id == project.id, Attachment.container_kind == kind,
                Attachment.container_id.in_(ids), Attachment.deleted_at.is_(None))
         .order_by(Attachment.created_at, Attachment.id))
