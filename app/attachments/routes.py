@@ -9,6 +9,7 @@ from app.attachments.registry import container_kind
 from app.attachments.storage import storage
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
+from app.security import CSP
 from app.web import attempt, error_page, htmx_answer, is_htmx, redirect_with
 
 bp = Blueprint("attachments", __name__)
@@ -116,8 +117,9 @@ def _send(path, mimetype, attachment, as_attachment):
     response = send_file(path, mimetype=mimetype, as_attachment=as_attachment,
                          download_name=attachment.name, conditional=True,
                          etag=attachment.sha256, max_age=0)
-    # The file is someone's upload, not our page: no scripts, no sniffing, no plugins.
-    response.headers["Content-Security-Policy"] = "sandbox"
+    # The file is someone's upload, not our page: a sandbox (no scripts, no same origin, no
+    # forms), no sniffing, and the site's own policy besides (not framed, no plugins).
+    response.headers["Content-Security-Policy"] = f"sandbox; {CSP}"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-cache"
     return response
