@@ -107,6 +107,26 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long-open boards keep working
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
+    # Attachments: the folder of the local storage, the largest file, the largest upload
+    # request (several files at once without JavaScript), what one project's files may take
+    # together, and how long deleted files are kept before the nightly job removes them.
+    ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR", str(INSTANCE_DIR / "attachments"))
+    ATTACHMENTS_MAX_FILE_BYTES = int(os.environ.get("ATTACHMENTS_MAX_FILE_MB", "25")) * 1024**2
+    ATTACHMENTS_MAX_REQUEST_BYTES = int(os.environ.get("ATTACHMENTS_MAX_REQUEST_MB",
+                                                       "100")) * 1024**2
+    ATTACHMENTS_PROJECT_QUOTA_BYTES = int(os.environ.get("ATTACHMENTS_PROJECT_QUOTA_MB",
+                                                         "5120")) * 1024**2
+    ATTACHMENTS_RETENTION_DAYS = int(os.environ.get("ATTACHMENTS_RETENTION_DAYS", "30"))
+    # "local" (ATTACHMENTS_DIR) for one application server; "s3" for several: a bucket of an
+    # S3-compatible object store that they all share (see README, "Attachments").
+    ATTACHMENTS_STORAGE = os.environ.get("ATTACHMENTS_STORAGE", "local")
+    ATTACHMENTS_S3_BUCKET = os.environ.get("ATTACHMENTS_S3_BUCKET", "")
+    ATTACHMENTS_S3_PREFIX = os.environ.get("ATTACHMENTS_S3_PREFIX", "attachments/")
+    ATTACHMENTS_S3_ENDPOINT_URL = os.environ.get("ATTACHMENTS_S3_ENDPOINT_URL", "")
+    ATTACHMENTS_S3_REGION = os.environ.get("ATTACHMENTS_S3_REGION", "")
+    ATTACHMENTS_S3_ACCESS_KEY_ID = os.environ.get("ATTACHMENTS_S3_ACCESS_KEY_ID", "")
+    ATTACHMENTS_S3_SECRET_ACCESS_KEY = os.environ.get("ATTACHMENTS_S3_SECRET_ACCESS_KEY", "")
+
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
@@ -194,6 +214,7 @@ class TestConfig(Config):
     MAIL_SERVER = ""
     MAIL_OUTBOX_DIR = str(INSTANCE_DIR / "test-outbox")
     MAIL_TIMEOUT = 5.0
+    ATTACHMENTS_DIR = str(INSTANCE_DIR / "test-attachments")
 
 
 class ProductionConfig(Config):

@@ -1,6 +1,7 @@
 """Every area's models in one place, so that SQLAlchemy and Alembic see the whole schema."""
 from app.accounts.models import PasswordReset, RecoveryCode, User
 from app.api.models import AccessToken
+from app.attachments.models import Attachment
 from app.audit.models import AuditEvent
 from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label
 from app.board.models import WipLimit
@@ -16,10 +17,10 @@ from app.projects.models import Membership, MembershipRole, Project, ProjectOrga
 from app.sprints.models import Sprint
 from app.sso.models import Identity, SignInProvider
 
-__all__ = ["AccessToken", "AuditEvent", "BacklogCounter", "Comment", "Decision", "DecisionOutcome",
-           "DigestDelivery", "DigestSubscription", "Identity", "Invitation", "Item", "ItemHistory",
-           "Label", "Membership", "MembershipRole", "Need", "NeedChange", "NeedCoSponsor",
-           "NeedCounter", "NeedItemLink", "NeedNote", "Notification", "NotificationEmail",
-           "NotificationPreference", "Organisation", "PasswordReset", "Project",
-           "ProjectOrganisation", "ProjectWatchDefault", "RecoveryCode", "SignInProvider", "Sprint",
-           "TextReference", "User", "Watch", "WipLimit"]
+__all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment", "Decision",
+           "DecisionOutcome", "DigestDelivery", "DigestSubscription", "Identity", "Invitation",
+           "Item", "ItemHistory", "Label", "Membership", "MembershipRole", "Need", "NeedChange",
+           "NeedCoSponsor", "NeedCounter", "NeedItemLink", "NeedNote", "Notification",
+           "NotificationEmail", "NotificationPreference", "Organisation", "PasswordReset",
+           "Project", "ProjectOrganisation", "ProjectWatchDefault", "RecoveryCode",
+           "SignInProvider", "Sprint", "TextReference", "User", "Watch", "WipLimit"]

@@ -80,10 +80,11 @@ SCENARIOS += _my_scenarios()
 BATCH: dict = {}
 
 
-from bench import api, digests, discovery, notifications, search  # noqa: E402 - they need the helpers above
+from bench import api, attachments, digests, discovery, notifications, search  # noqa: E402 - they need the helpers above
 
 SCENARIOS += discovery.scenarios()
 SCENARIOS += notifications.scenarios()
 SCENARIOS += search.SCENARIOS
 SCENARIOS += api.SCENARIOS
 BATCH.update(digests.BATCH)
+BATCH.update(attachments.BATCH)

@@ -189,6 +189,13 @@ EXPECTATIONS = {
     "roadmap.index": ("GET", "/roadmap/{key}", PUBLIC),
     "roadmap.feed": ("GET", "/roadmap/{key}/feed.atom", PUBLIC),
     "digests.update_subscriptions": ("POST", "/settings/digests", EVERYONE_SIGNED_IN),
+    # Attachments: the path's item is the product owner's, and so is its attached image. An
+    # upload without a file is refused with 422.
+    "attachments.upload": ("POST", "/p/{key}/attachments/item/{item_id}", COMMENTERS),
+    "attachments.file": ("GET", "/p/{key}/files/{attachment_id}", MEMBERS),
+    "attachments.thumbnail": ("GET", "/p/{key}/files/{attachment_id}/thumbnail", MEMBERS),
+    "attachments.delete": ("GET", "/p/{key}/files/{attachment_id}/delete",
+                           only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
     "digests.preview": ("GET", "/p/{key}/digest", MEMBERS),
     # A past digest is its recipient's alone (the steering member here); others get 404.
     "digests.delivery": ("GET", "/p/{key}/digest/{delivery_id}",

@@ -11,6 +11,7 @@ from app.backlog.services import create_item
 from app.organisations.services import create_organisation
 from app.projects.models import ParticipationKind, Role
 from app.projects.services import add_member, add_participation, membership_of
+from tests.attachments.files import attach, png
 from tests.digests.helpers import make_delivery, make_test_message
 from tests.permissions_table import EXPECTATIONS, PERSONAS
 
@@ -32,7 +33,13 @@ def path_values(world) -> dict:
     item = create_item(world.project_a, world.users["product_owner"], "Et punkt i backloggen")
     planned, closed = _sprints(world)
     db.session.commit()
+    # An image the product owner attached to the item: its uploader and the secretariat delete.
+    attachment = attach(world.project_a, "item", item, world.users["product_owner"], png(),
+                        "skitse.png")
+    db.session.commit()
     return {
+        "item_id": item.id,
+        "attachment_id": attachment.id,
         "key": world.project_a.key,
         "membership_id": membership_of(world.project_a, observer.id).id,
         "user_id": observer.id,

@@ -5,10 +5,11 @@ def init_app(app) -> None:
     """Register the backlog and item pages and the backlog's digest sections; index items and
     comments for search."""
     from app.backlog import digest  # noqa: F401 - its decorators register the sections
-    from app.backlog import indexing, notify
+    from app.backlog import attachable, indexing, notify
     from app.backlog.routes import bp
 
     notify.connect()
     indexing.register()
+    attachable.register()
 
     app.register_blueprint(bp)

@@ -74,6 +74,9 @@ def history_entries(rows) -> list[HistoryEntry]:
             summary = _("Created as %(type)s", type=type_label(row.new_value).lower())
         elif row.field == "rank":
             summary = moved
+        elif row.field == "attachment":
+            summary = (_("Attached “%(name)s”", name=row.new_value) if row.new_value
+                       else _("Deleted the attached file “%(name)s”", name=row.old_value))
         elif row.field in ("description", "acceptance_criteria"):
             summary = _("%(field)s changed", field=label)
         elif row.old_value is None and row.field in ("status", "estimate"):

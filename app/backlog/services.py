@@ -418,3 +418,11 @@ def add_comment(item: Item, author, body: str, at: datetime | None = None) -> Co
     db.session.flush()
     notify.commented(comment, author)
     return comment
+
+
+def record_attachment(item: Item, actor, action: str, name: str) -> None:
+    """A file was attached to the item or one of its comments ("attached"), or deleted
+    ("deleted"): a line in the item's history."""
+    _last, change = bump_counter(item.project_id)
+    old, new = (None, name) if action == "attached" else (name, None)
+    record_change(item, "attachment", old, new, actor, change, utcnow())

@@ -447,3 +447,10 @@ def withdraw_escalation(need: Need, actor, comment: str = "", at: datetime | Non
            project=need.project, target=need, target_label=need.label, actor=actor,
            comment=comment or None, decision=decision or None, at=at)
     db.session.flush()
+
+
+def record_attachment(need: Need, actor, action: str, name: str, on_note: bool = False) -> None:
+    """A file was attached to the need or one of its discovery notes ("attached"), or deleted
+    ("deleted"): a line in the need's history."""
+    old, new = ("", name) if action == "attached" else (name, "")
+    _log(need, "attachment", old, new, actor=actor, note="yes" if on_note else "")

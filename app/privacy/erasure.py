@@ -30,6 +30,7 @@ from app.projects.models import Membership
 from app.projects.services import remove_member
 from app.services import RuleViolation
 from app.api.models import AccessToken
+from app.attachments.models import Attachment
 from app.sso.models import Identity
 
 ERASED_DOMAIN = "erased.invalid"  # RFC 2606: .invalid never resolves, so nothing is delivered
@@ -148,4 +149,7 @@ def _anonymise_records(user: User, label: str, old_email: str) -> None:
                        .values(actor_label=label).execution_options(synchronize_session=False))
     db.session.execute(update(Decision).where(Decision.recorded_by_id == user.id)
                        .values(recorded_by_label=label)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(update(Attachment).where(Attachment.uploaded_by_id == user.id)
+                       .values(uploaded_by_label=label)
                        .execution_options(synchronize_session=False))

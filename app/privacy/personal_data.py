@@ -21,6 +21,7 @@ from app.notifications.models import (Notification, NotificationEmail, Notificat
 from app.projects.models import Membership, Project
 from app.sprints.models import Sprint
 from app.api.models import AccessToken
+from app.attachments.models import Attachment
 from app.sso.models import Identity
 
 FORMAT = "samspil-personal-data"
@@ -71,6 +72,16 @@ def _access_tokens(user) -> list[dict]:
              "can_write": t.can_write, "created_at": _when(t.created_at),
              "expires_at": _when(t.expires_at), "last_used_at": _when(t.last_used_at),
              "revoked_at": _when(t.revoked_at)} for t in rows]
+
+
+def _attachments(user, keys) -> list[dict]:
+    """The files the person attached (their names and where; the files are in Samspil)."""
+    rows = db.session.scalars(select(Attachment).where(Attachment.uploaded_by_id == user.id)
+                              .order_by(Attachment.id))
+    return [{"project": keys.get(a.project_id), "on": f"{a.container_kind} {a.container_id}",
+             "name": a.name, "size": a.size, "content_type": a.content_type,
+             "created_at": _when(a.created_at), "deleted_at": _when(a.deleted_at)}
+            for a in rows]
 
 
 def _items(user, keys) -> dict:
@@ -235,6 +246,7 @@ def collect(user: User) -> dict:
         "password_resets": _password_resets(user),
         "items": _items(user, keys),
         "comments": _comments(user, keys),
+        "attachments": _attachments(user, keys),
         "item_changes": _item_changes(user, keys),
         "needs": _needs(user, keys),
         "decisions_recorded": _decisions(user, keys),

@@ -8,6 +8,7 @@ from app.digests.services import set_subscription
 from app.discovery import services as discovery
 from app.extensions import db
 from app.api.tokens import create_token
+from app.attachments.models import Attachment
 from app.clock import local_today
 from app.sso.models import Identity
 
@@ -33,6 +34,11 @@ def trace(world):
     t.note = discovery.add_note(t.need, t.person, "note", "Workshop med Lise Jensen.")
     set_subscription(t.person, project, "weekly")
     db.session.add(Identity(provider="kommune", subject="nemlog-in-4711", user_id=t.person.id))
+    t.attachment = Attachment(project_id=project.id, container_kind="item",
+                              container_id=t.item.id, name="Procesdiagram Lise.pdf", size=2048,
+                              content_type="application/pdf", sha256="0" * 64,
+                              uploaded_by_id=t.person.id, uploaded_by_label=t.person.name)
+    db.session.add(t.attachment)
     t.token, t.token_secret = create_token(t.person, "Tidsregistrering", [project.id], False,
                                            local_today() + timedelta(days=30))
     db.session.commit()

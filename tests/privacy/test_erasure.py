@@ -20,6 +20,7 @@ from app.privacy import erasure
 from app.projects.models import Membership
 from app.services import RuleViolation
 from app.api.models import AccessToken
+from app.attachments.models import Attachment
 from app.sso.models import Identity
 from tests.conftest import PASSWORD
 
@@ -55,6 +56,8 @@ def test_erasure_anonymises_the_account_and_keeps_the_texts(trace, client, login
     user = db.session.get(User, person_id)
     assert user.name == f"Tidligere bruger {person_id}"  # the installation's language
     assert user.email.endswith("@erased.invalid") and old_email not in user.email
+    attachment = db.session.get(Attachment, trace.attachment.id)  # kept, under the new name
+    assert attachment.uploaded_by_label == f"Tidligere bruger {person_id}"
     assert user.password_hash is None and user.totp_secret is None and not user.is_active
     for model in (Identity, AccessToken, PasswordReset, DigestSubscription):
         assert count(model, model.user_id == person_id) == 0

@@ -27,6 +27,8 @@ def test_my_data_holds_everything_about_me_and_nothing_about_others(trace, login
                                     "since": data["memberships"][0]["since"]}]
     assert data["identities"][0]["provider"] == "kommune"
     assert data["identities"][0]["subject"] == "nemlog-in-4711"
+    assert [(a["name"], a["project"]) for a in data["attachments"]] == [
+        ("Procesdiagram Lise.pdf", "ALPHA")]
     assert [(t["name"], t["projects"], t["can_write"]) for t in data["access_tokens"]] == [
         ("Tidsregistrering", ["ALPHA"], False)]
     assert [c["body"] for c in data["comments"]] == [trace.comment.body]

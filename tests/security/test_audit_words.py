@@ -14,6 +14,8 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.accounts.services import request_password_reset, reset_password
 from app.api.tokens import create_token, revoke_token
+from app.attachments.registry import container_kind
+from app.attachments.services import delete as delete_attachment
 from app.audit.labels import ACTION_LABELS
 from app.audit.models import AuditEvent
 from app.database import utcnow
@@ -32,6 +34,7 @@ from app.projects.services import (add_participation, membership_of, remove_memb
                                    remove_participation, set_roles)
 from app.sprints.services import (close_sprint, commit_item, create_sprint, delete_sprint,
                                   start_sprint)
+from tests.attachments.files import attach, pdf
 from tests.conftest import PASSWORD
 from tests.digests.helpers import make_delivery
 from app.sso.models import SignInProvider
@@ -108,6 +111,8 @@ def _every_action(world, client, factory):
                     needs=[need], items=[item],
                     outcomes=[OutcomeChoice(need, "approved", "ready")])
     set_status(need, "planned", by_system=True)
+    paper = attach(project, "item", item, u["product_owner"], pdf(), "Bilag.pdf")
+    delete_attachment(project, container_kind("item"), item, paper, u["product_owner"])
     # Sprints and acceptance: started, rejected, accepted, reopened, closed; one deleted.
     lead, dev, po = u["delivery_lead"], u["developer"], u["product_owner"]
     today = date.today()
