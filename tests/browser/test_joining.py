@@ -14,10 +14,10 @@ STRONG = "en-lang-og-god-adgangskode"
 
 
 def _mail_to(live_mail, address: str, count: int = 1):
-    """The messages the live server has sent to `address`, once `count` have arrived (the
-    server sends before it answers, so they are there; the wait only covers the SMTP
-    server's own thread handing them over)."""
-    for _ in range(100):
+    """The messages the live server has sent to `address`, once `count` have arrived (a reset
+    link leaves after the answer, so the wait covers that and the SMTP server's own thread
+    handing them over; generous, for a machine under load)."""
+    for _ in range(400):
         messages = live_mail.handler.to(address)
         if len(messages) >= count:
             return messages
