@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.units import format_unit
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
@@ -107,9 +108,23 @@ def _datetime_filter(value, _style=None) -> str:
     return format_moment(value)
 
 
+SIZE_UNITS = ("digital-byte", "digital-kilobyte", "digital-megabyte", "digital-gigabyte")
+
+
+def format_size(size: int) -> str:
+    """A file's size in the reader's language: "70 B", "1,2 kB", "25 MB" (binary multiples,
+    as the limits are counted)."""
+    value, unit = float(size), 0
+    while value >= 1024 and unit < len(SIZE_UNITS) - 1:
+        value, unit = value / 1024, unit + 1
+    return format_unit(value, SIZE_UNITS[unit], length="short", locale=str(get_locale() or "da"),
+                       format="#,##0.#")
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path) + "/translations")
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["date"] = _date_filter
     app.jinja_env.filters["datetime"] = _datetime_filter
+    app.jinja_env.filters["filesize"] = format_size

@@ -28,6 +28,7 @@ from app.attachments.storage import storage
 from app.audit.labels import register_actions
 from app.audit.services import record
 from app.database import utcnow
+from app.i18n import format_size
 from app.extensions import db
 from app.services import RuleViolation
 
@@ -41,10 +42,8 @@ _BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\\ufffe\uffff]")
 
 
 def size_text(size: int) -> str:
-    """A limit in words: "25 MB", or "512 KB" below a megabyte."""
-    if size < 1024 * 1024:
-        return f"{max(1, size // 1024)} KB"
-    return f"{size / (1024 * 1024):.0f} MB"
+    """A limit in words, in the reader's language: "25 MB", "512 kB"."""
+    return format_size(size)
 
 
 def check_name(raw: str | None) -> str:

@@ -211,7 +211,7 @@ def test_too_large_for_the_file_limit_and_the_request_limit(app, world, item, cl
     response = post_files(client, upload_url(world.project_a, "item", item.id),
                           (big_text, "stor.txt"))
     assert response.status_code == 413
-    assert "too large: a file may be at most 1 KB" in response.get_data(as_text=True)
+    assert "too large: a file may be at most 1 kB" in response.get_data(as_text=True)
     # Over the request limit: refused from Content-Length, with a page, not a 500.
     response = post_files(client, upload_url(world.project_a, "item", item.id),
                           (b"a" * 10_000, "større.txt"))

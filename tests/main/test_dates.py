@@ -11,12 +11,21 @@ from app.backlog.services import add_comment, create_item
 from app.board.services import move_item
 from app.discovery.services import create_need
 from app.extensions import db
-from app.i18n import format_day, format_day_short, format_moment
+from app.i18n import format_day, format_day_short, format_moment, format_size
 from app.sprints.services import create_sprint, start_sprint
 from tests.pages import shown
 
 ROOT = Path(__file__).resolve().parents[2]
 LATE_EVENING = datetime(2026, 12, 1, 22, 20, tzinfo=UTC)  # 23.20 in Copenhagen
+
+
+def test_file_sizes_in_each_language(app):
+    with app.test_request_context():
+        with force_locale("da"):
+            assert [format_size(n) for n in (70, 1300, 25 * 1024 * 1024)] == [
+                "70 B", "1,3 kB", "25 MB"]
+        with force_locale("en"):
+            assert format_size(1300) == "1.3 kB" and format_size(3 * 1024 ** 3) == "3 GB"
 
 
 def test_the_formats_of_each_language(app):
