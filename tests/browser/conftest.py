@@ -177,13 +177,14 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the login form as a person would."""
+def sign_in(page, email: str, password: str = DEMO_PASSWORD, timeout: float | None = None) -> None:
+    """Sign in through the login form as a person would (`timeout` in ms, for a sign-in that
+    follows slow work such as hashing a new password on a loaded machine)."""
     page.goto("/login")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Adgangskode").fill(password)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(lambda url: "/login" not in url)
+    page.get_by_role("button", name="Log ind", exact=True).click()
+    page.wait_for_url(lambda url: "/login" not in url, timeout=timeout)
 
 
 def axe_check(page, context: str = "") -> None:

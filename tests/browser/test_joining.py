@@ -95,5 +95,5 @@ def test_a_forgotten_password_is_set_again_in_the_browser(page, make, live_serve
     changed = _mail_to(live_mail, address, 2)[1]
     assert changed["Subject"] == "Din adgangskode til Samspil er ændret"
     page.context.clear_cookies()
-    sign_in(page, address, STRONG)
+    sign_in(page, address, STRONG, timeout=30_000)
     expect(page.get_by_text("Glemsom Gert")).to_be_visible()
