@@ -94,8 +94,8 @@ def cosponsor(key, number):
            _l("Withdraw my municipality's co-sponsorship"), None, status=204)
 def withdraw_cosponsorship(key, number):
     """Withdraw the co-sponsorship of the caller's municipality."""
-    _project, n = need_or_404(key, number)
-    require(can_cosponsor_needs(current_user, n.project))
+    p, n = need_or_404(key, number)
+    require(can_cosponsor_needs(current_user, p))
     run(lambda: services.withdraw_cosponsorship(n, current_user))
     return no_content()
 

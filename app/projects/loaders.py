@@ -3,6 +3,7 @@ from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.database import MAX_ID
 from app.extensions import db
 from app.projects.models import Project
@@ -36,8 +37,6 @@ def get_in_project_or_404(model, project: Project, ident):
 
 def administered_user_or_404(user_id: int):
     """A person a site administrator looks after (their admin pages): 403 for anyone else."""
-    from app.accounts.models import User
-
     require(can_administer_site(current_user))
     user = get_by_id(User, user_id)
     if user is None:
