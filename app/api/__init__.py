@@ -13,8 +13,9 @@ def init_app(app) -> None:
     its rate limits and its problem-details errors."""
     from flask import current_app
 
-    from app.api import (auth, discovery_routes, pages, planning_routes,  # noqa: F401
-                         problems, routes)  # the routes register on bp
+    from app.api import (attachment_routes, auth, discovery_routes, pages,  # noqa: F401
+                         planning_routes, problems, routes)  # the routes register on bp
+    from app.attachments import register_upload_endpoint
     from app.extensions import csrf, limiter
     from app.web.errors import register_error_renderer
 
@@ -24,6 +25,8 @@ def init_app(app) -> None:
         limiter.limit(lambda: current_app.config["API_LIMIT_PER_TOKEN"],
                       key_func=auth.token_key)(bp)
         bp.before_request(auth.require_token)
+        for endpoint in ("api.attach_to_item", "api.attach_to_need"):
+            register_upload_endpoint(endpoint)
         register_error_renderer(auth.API_PATH, problems.render_error)
         bp._configured = True
     app.register_blueprint(bp)

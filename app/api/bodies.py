@@ -4,6 +4,7 @@ wrong types a 422 naming each field, all in the caller's language. Only the part
 Schema the API's schemas use is checked here (types, required, enum, lengths, bounds)."""
 import json
 import re
+from datetime import date
 
 from flask import request
 from flask_babel import gettext as _
@@ -122,3 +123,11 @@ def query(schema: dict) -> dict:
     if errors:
         raise ApiProblem(400, _("Some query parameters are not as expected."), errors)
     return dict(args)
+
+
+def day_of(text: str, field: str) -> date:
+    """A calendar day given as YYYY-MM-DD; 422 naming `field` otherwise."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ApiProblem(422, _("Not a date."), {field: _("Not a date.")}) from None

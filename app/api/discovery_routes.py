@@ -1,5 +1,6 @@
-"""The API's needs: list, read, submit, move along the lifecycle, and co-sponsor or withdraw on
-behalf of the caller's municipality, under app.discovery's rules and rights."""
+"""The API's needs: list, read, submit, edit, move along the lifecycle, keep the discovery log,
+and co-sponsor or withdraw on behalf of the caller's municipality, under app.discovery's rules
+and rights."""
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -7,12 +8,13 @@ from app.api import bp
 from app.api import representations as rep
 from app.api.actions import (answer, check_etag, item_by_number, need_or_404, no_content,
                              project_or_404, run)
-from app.api.bodies import json_body, query
+from app.api.bodies import day_of, json_body, query
 from app.api.schemas import NEED_QUERY, SCHEMAS
 from app.api.spec import operation
 from app.discovery import queries, services, tracing
-from app.discovery.permissions import (can_change_need_status, can_cosponsor_needs,
-                                       can_link_items, can_submit_need)
+from app.discovery.permissions import (can_add_discovery_note, can_change_need_status,
+                                       can_cosponsor_needs, can_edit_need, can_link_items,
+                                       can_submit_need)
 from app.projects.permissions import require
 from app.web.navigation import external_url
 
@@ -61,6 +63,42 @@ def need(key, number):
     return need_answer(p, n)
 
 
+@operation(bp, "PATCH", "/projects/<key>/needs/<int:number>", _l("Change a need's texts"),
+           "Need", body="NeedChanges", if_match=True, etag=True)
+def update_need(key, number):
+    """Change some of the need's texts; If-Match must carry the need's current ETag."""
+    p, n = need_or_404(key, number)
+    require(can_edit_need(current_user, n))
+    check_etag(rep.need_etag(n), lambda: need_data(p, n))
+    body = json_body(SCHEMAS["NeedChanges"])
+    seen = services.edit_token(n)  # the texts the caller's ETag stands for
+    run(lambda: services.update_need(n, current_user, seen, **body), lambda: need_data(p, n),
+        lambda: rep.need_etag(n))
+    return need_answer(p, n)
+
+
+@operation(bp, "GET", "/projects/<key>/needs/<int:number>/notes",
+           _l("A need's discovery log, newest first"), "NoteList")
+def notes(key, number):
+    """The discovery log: notes, workshop minutes, questions and answers."""
+    _project, n = need_or_404(key, number)
+    return answer(rep.page([rep.note(note) for note in queries.notes_of(n)],
+                           self=external_url("api.notes", key=key, number=number), next=None))
+
+
+@operation(bp, "POST", "/projects/<key>/needs/<int:number>/notes",
+           _l("Add an entry to a need's discovery log"), "Note", status=201, body="NewNote")
+def create_note(key, number):
+    """Add a note, workshop minutes, a question or an answer (Markdown), dated."""
+    p, n = need_or_404(key, number)
+    require(can_add_discovery_note(current_user, p))
+    body = json_body(SCHEMAS["NewNote"])
+    day = day_of(body["occurred_on"], "occurred_on") if "occurred_on" in body else None
+    note = run(lambda: services.add_note(n, current_user, body.get("kind", "note"),
+                                         body["body"], day))
+    return answer(rep.note(note), 201)
+
+
 @operation(bp, "POST", "/projects/<key>/needs/<int:number>/status",
            _l("Move a need along its lifecycle"), "Need", body="NeedStatusChange",
            if_match=True, etag=True)
@@ -76,11 +114,13 @@ def change_need_status(key, number):
 
 @operation(bp, "PUT", "/projects/<key>/needs/<int:number>/cosponsorship",
            _l("Co-sponsor a need for my municipality, or change the co-sponsorship"), "Need",
-           body="NewCosponsorship", etag=True)
+           body="NewCosponsorship", if_match=True, etag=True)
 def cosponsor(key, number):
-    """Co-sponsor the need on behalf of the caller's municipality (or change its note)."""
+    """Co-sponsor the need on behalf of the caller's municipality (or change its note);
+    If-Match must carry the need's current ETag."""
     p, n = need_or_404(key, number)
     require(can_cosponsor_needs(current_user, p))
+    check_etag(rep.need_etag(n), lambda: need_data(p, n))
     body = json_body(SCHEMAS["NewCosponsorship"])
     change = (services.update_cosponsorship
               if services.cosponsorship_of(n, current_user.organisation_id) else services.cosponsor)

@@ -1,7 +1,5 @@
 """The API's sprints (read; commit items and take them out), decisions (read, record) and the
 roadmap (read), under the sprints', decisions' and discovery's rules and rights."""
-from datetime import date
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,7 +7,7 @@ from flask_login import current_user
 from app.api import bp
 from app.api import representations as rep
 from app.api.actions import answer, item_by_number, project_or_404, run
-from app.api.bodies import json_body, query
+from app.api.bodies import day_of, json_body, query
 from app.api.problems import ApiProblem
 from app.api.schemas import DECISION_QUERY, NO_QUERY, SCHEMAS
 from app.api.spec import operation
@@ -106,18 +104,11 @@ def record(key):
     require(can_record_decision(current_user, p))
     body = json_body(SCHEMAS["NewDecision"])
     d = run(lambda: record_decision(
-        p, current_user, decided_on=_day(body["decided_on"]), title=body["title"],
+        p, current_user, decided_on=day_of(body["decided_on"], "decided_on"), title=body["title"],
         text=body.get("text", ""), needs=[_need(p, n) for n in body.get("need_numbers", [])],
         items=[item_by_number(p, n, "item_numbers") for n in body.get("item_numbers", [])]))
     data = rep.decision(d, key)
     return answer(data, 201, location=data["links"]["self"])
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ApiProblem(422, _("Not a date."), {"decided_on": _("Not a date.")}) from None
 
 
 def _need(project, number: int):

@@ -76,6 +76,7 @@ def item(item: Item, key: str, position: int) -> dict:
     """An item with everything the API tells of it."""
     out = item_summary(item, key)
     out["links"]["comments"] = external_url("api.comments", key=key, number=item.number)
+    out["links"]["attachments"] = external_url("api.item_files", key=key, number=item.number)
     return out | {"description": item.description,
                   "acceptance_criteria": item.acceptance_criteria,
                   "blocked_reason": item.blocked_reason, "position": position,
@@ -119,11 +120,29 @@ def cosponsorship(c) -> dict:
 
 def need(n, key: str, cosponsors: list, items: list) -> dict:
     texts = {name: getattr(n, name) or "" for name in NEED_TEXTS}
-    return need_summary(n, key, len(cosponsors)) | texts | {
+    out = need_summary(n, key, len(cosponsors))
+    out["links"] |= {"notes": external_url("api.notes", key=key, number=n.number),
+                     "attachments": external_url("api.need_files", key=key, number=n.number)}
+    return out | texts | {
         "items": [i.key_in(key) for i in items],
         "status_rationale": n.status_rationale, "submitter": person(n.submitter),
         "created_at": iso(n.created_at), "delivered_at": iso(n.delivered_at),
         "cosponsors": [cosponsorship(c) for c in cosponsors]}
+
+
+def note(n) -> dict:
+    return {"id": n.id, "kind": n.kind, "occurred_on": n.occurred_on.isoformat(),
+            "body": n.body, "author": person(n.author), "created_at": iso(n.created_at)}
+
+
+def attachment(a, key: str) -> dict:
+    links = {"content": external_url("api.attachment_content", key=key, attachment_id=a.id),
+             "web": external_url("attachments.file", key=key, attachment_id=a.id)}
+    if a.thumbnail_key:
+        links["thumbnail"] = external_url("attachments.thumbnail", key=key, attachment_id=a.id)
+    return {"id": a.id, "name": a.name, "size": a.size, "content_type": a.content_type,
+            "sha256": a.sha256, "uploaded_by": a.uploaded_by_label,
+            "created_at": iso(a.created_at), "links": links}
 
 
 def sprint(s, key: str) -> dict:

@@ -6,8 +6,8 @@ from app.backlog.services import MAX_ESTIMATE, MAX_LABELS_PER_ITEM
 from app.database import MAX_ID
 from app.decisions.models import MAX_TEXT as DECISION_MAX_TEXT
 from app.decisions.models import MAX_TITLE as DECISION_MAX_TITLE
-from app.discovery.models import NeedStatus
-from app.discovery.services import MAX_COSPONSOR_NOTE, MAX_RATIONALE
+from app.discovery.models import NeedStatus, NoteKind
+from app.discovery.services import MAX_COSPONSOR_NOTE, MAX_NOTE, MAX_RATIONALE
 from app.discovery.services import MAX_LENGTH as NEED_MAX_LENGTH
 from app.discovery.services import REQUIRED_FIELDS as NEED_REQUIRED
 from app.projects.models import Role
@@ -121,6 +121,18 @@ SCHEMAS |= {
                         "cosponsor_count": {"type": "integer"}, "updated_at": TIME,
                         "links": LINKS}),
     "NewNeed": obj(NEED_TEXTS, required=list(NEED_REQUIRED)),
+    "NeedChanges": obj(NEED_TEXTS, required=[]),
+    "Note": obj({"id": ID, "kind": {"type": "string", "enum": [k.value for k in NoteKind]},
+                 "occurred_on": DAY, "body": {"type": "string"}, "author": PERSON,
+                 "created_at": TIME}),
+    "NewNote": obj({"kind": {"type": "string", "enum": [k.value for k in NoteKind]},
+                    "body": {"type": "string", "maxLength": MAX_NOTE},
+                    "occurred_on": {**DAY, "pattern": r"^\d{4}-\d{2}-\d{2}$"}},
+                   required=["body"]),
+    "Attachment": obj({"id": ID, "name": {"type": "string"}, "size": {"type": "integer"},
+                       "content_type": {"type": "string"}, "sha256": {"type": "string"},
+                       "uploaded_by": {"type": "string"}, "created_at": TIME,
+                       "links": LINKS}),
     "NeedStatusChange": obj({"status": {"type": "string", "enum": NEED_STATUSES},
                              "rationale": {"type": "string", "maxLength": MAX_RATIONALE}},
                             required=["status"]),
@@ -158,6 +170,8 @@ SCHEMAS["SprintDetail"] = obj({
     **SCHEMAS["Sprint"]["properties"],
     "items": {"type": "array", "items": {"$ref": "#/components/schemas/ItemSummary"}}})
 SCHEMAS["NeedList"] = page_of("NeedSummary")
+SCHEMAS["NoteList"] = page_of("Note")
+SCHEMAS["AttachmentList"] = page_of("Attachment")
 SCHEMAS["SprintList"] = page_of("Sprint")
 SCHEMAS["DecisionList"] = page_of("Decision")
 SCHEMAS["Roadmap"] = page_of("NeedSummary")

@@ -28,6 +28,8 @@ class Operation:
     if_match: bool = False
     etag: bool = False
     errors: tuple = field(default=READ_ERRORS)
+    files: bool = False  # the body is multipart/form-data with `files`
+    binary: bool = False  # the answer is a file, not JSON
 
 
 OPERATIONS: list[Operation] = []
@@ -35,15 +37,18 @@ OPERATIONS: list[Operation] = []
 
 def operation(bp: Blueprint, method: str, rule: str, summary: str, response: str | None, *,
               status: int = 200, body: str | None = None, query: dict | None = None,
-              if_match: bool = False, etag: bool = False):
-    """Register a route of `bp` and document it: what it answers (a schema name), the body it
-    takes, its query parameters, whether it needs If-Match and answers an ETag."""
+              if_match: bool = False, etag: bool = False, files: bool = False,
+              binary: bool = False):
+    """Register a route of `bp` and document it: what it answers (a schema name, or a file),
+    the body it takes (a schema name, or files), its query parameters, whether it needs
+    If-Match and answers an ETag."""
 
     def register(view):
         errors = WRITE_ERRORS if method != "GET" else READ_ERRORS
         OPERATIONS.append(Operation(method, rule, view.__name__, summary, response, status,
                                     body, query, if_match, etag,
-                                    errors + (IF_MATCH_ERRORS if if_match else ())))
+                                    errors + (IF_MATCH_ERRORS if if_match else ()),
+                                    files, binary))
         bp.add_url_rule(rule, view_func=view, methods=[method])
         return view
 
@@ -76,9 +81,15 @@ def _responses(op: Operation) -> dict:
     if op.response:
         success["content"] = {"application/json": {
             "schema": {"$ref": f"#/components/schemas/{op.response}"}}}
+    if op.binary:
+        success["content"] = {"application/octet-stream": {
+            "schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}
     if op.etag:
         success["headers"] = {"ETag": {"schema": {"type": "string"}}}
     responses = {str(op.status): success}
+    if op.binary:
+        responses["206"] = {"description": "Part of the file, for a Range request."}
+        responses["304"] = {"description": "Not modified since the ETag in If-None-Match."}
     for status in op.errors:
         responses[str(status)] = {"$ref": "#/components/responses/Problem"}
     return responses
@@ -104,6 +115,11 @@ def build_spec(server_url: str) -> dict:
         if op.body:
             entry["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{op.body}"}}}}
+        if op.files:
+            entry["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+                "schema": {"type": "object", "required": ["files"], "properties": {
+                    "files": {"type": "array", "items": {
+                        "type": "string", "contentMediaType": "application/octet-stream"}}}}}}}
         paths.setdefault(_path(op.rule), {})[op.method.lower()] = entry
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)

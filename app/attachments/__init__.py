@@ -11,11 +11,21 @@ from flask import current_app, request
 
 from app.attachments.registry import Container, container_kind, register_container
 
-__all__ = ["Container", "container_kind", "init_app", "register_container"]
+__all__ = ["Container", "container_kind", "init_app", "register_container",
+           "register_upload_endpoint"]
+
+# The endpoints that take files (the pages' upload, and the API's): they alone may receive
+# more than MAX_CONTENT_LENGTH.
+_UPLOAD_ENDPOINTS = {"attachments.upload"}
+
+
+def register_upload_endpoint(endpoint: str) -> None:
+    """Let `endpoint` receive uploads up to the attachments' request limit."""
+    _UPLOAD_ENDPOINTS.add(endpoint)
 
 
 def _upload_limit() -> None:
-    if request.endpoint == "attachments.upload":
+    if request.endpoint in _UPLOAD_ENDPOINTS:
         request.max_content_length = current_app.config["ATTACHMENTS_MAX_REQUEST_BYTES"]
 
 

@@ -1,15 +1,14 @@
 """Attachments: uploading to a container, serving a file and its thumbnail, deleting."""
-from flask import Blueprint, current_app, render_template, request, send_file
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.attachments import content, queries, services
 from app.attachments.permissions import can_delete_attachment
 from app.attachments.registry import container_kind
-from app.attachments.storage import storage
+from app.attachments.serving import file_response
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
-from app.security import CSP
 from app.web import attempt, error_page, htmx_answer, is_htmx, redirect_with
 
 bp = Blueprint("attachments", __name__)
@@ -67,9 +66,7 @@ def file(key, attachment_id):
     """The file itself: PDFs and images open in the browser, everything else downloads."""
     _spec, _container, attachment = queries.attachment_or_404(get_project_or_404(key),
                                                               attachment_id)
-    inline = content.ALLOWED.get(attachment.content_type, content.ALLOWED["text/plain"]).is_inline
-    return _send(storage().path(attachment.storage_key), attachment.content_type, attachment,
-                 as_attachment=not inline)
+    return _sent(file_response(attachment))
 
 
 @bp.get("/p/<key>/files/<int:attachment_id>/thumbnail")
@@ -80,8 +77,7 @@ def thumbnail(key, attachment_id):
                                                               attachment_id)
     if attachment.thumbnail_key is None:
         return error_page(404, _("Page not found"), _("This file has no thumbnail."))
-    return _send(storage().path(attachment.thumbnail_key), "image/png", attachment,
-                 as_attachment=False)
+    return _sent(file_response(attachment, thumbnail=True))
 
 
 @bp.route("/p/<key>/files/<int:attachment_id>/delete", methods=["GET", "POST"])
@@ -111,15 +107,7 @@ def _list(project, kind, container, message):
                        files=queries.attachments_of(project, kind, [container.id])[container.id])
 
 
-def _send(path, mimetype, attachment, as_attachment):
-    if not path.is_file():
+def _sent(response):
+    if response is None:
         return error_page(404, _("Page not found"), _("The file is missing from storage."))
-    response = send_file(path, mimetype=mimetype, as_attachment=as_attachment,
-                         download_name=attachment.name, conditional=True,
-                         etag=attachment.sha256, max_age=0)
-    # The file is someone's upload, not our page: a sandbox (no scripts, no same origin, no
-    # forms), no sniffing, and the site's own policy besides (not framed, no plugins).
-    response.headers["Content-Security-Policy"] = f"sandbox; {CSP}"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache"
     return response

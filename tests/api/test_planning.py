@@ -45,7 +45,8 @@ def test_co_sponsoring_is_for_the_callers_municipality(world, api_as):
     need = create_need(world.project_a, world.users["product_owner"], **NEED_TEXTS)
     db.session.commit()
     contributor = api_as("contributor")  # Ballerup submitted it: it cannot co-sponsor
-    own = contributor.put(f"{NEEDS}/{need.number}/cosponsorship", json={})
+    own = contributor.put(f"{NEEDS}/{need.number}/cosponsorship", json={},
+                          headers={"If-Match": "*"})
     assert own.status_code == 422
     from tests.conftest import Factory
 
@@ -55,11 +56,19 @@ def test_co_sponsoring_is_for_the_callers_municipality(world, api_as):
 
     api = Api(contributor.app, contributor.client, bearer_for(aarhus_po, [world.project_a]))
     url = f"{NEEDS}/{need.number}/cosponsorship"
-    backed = api.put(url, json={"note": "Også hos os.", "is_willing_to_test": True})
+    assert api.put(url, json={"note": "Også hos os."}).status_code == 428
+    seen = api.get(f"{NEEDS}/{need.number}").headers["ETag"]
+    backed = api.put(url, json={"note": "Også hos os.", "is_willing_to_test": True},
+                     headers={"If-Match": seen})
     assert backed.status_code == 200
     [sponsor] = backed.json["cosponsors"]
     assert sponsor["organisation"]["name"] == "Aarhus Kommune" and sponsor["is_willing_to_test"]
-    changed = api.put(url, json={"note": "Fra 2027."})
+    # The co-sponsorship changed the need: a change based on what was seen before is refused.
+    stale = api.put(url, json={"note": "Fra 2027."}, headers={"If-Match": seen})
+    assert stale.status_code == 412 and stale.json["current"]["cosponsors"][0]["note"] == (
+        "Også hos os.")
+    changed = api.put(url, json={"note": "Fra 2027."},
+                      headers={"If-Match": backed.headers["ETag"]})
     assert changed.json["cosponsors"][0]["note"] == "Fra 2027."
     assert api.delete(url).status_code == 204
     assert api.get(f"{NEEDS}/{need.number}").json["cosponsors"] == []
