@@ -84,8 +84,10 @@ def has_nul(value) -> bool:
 
 def _signed_in() -> bool:
     """Was this request made by a signed-in person? (Read without loading the user again.)"""
+    # `is_anonymous`, not `is_authenticated`: the latter reads the account's active flag, and
+    # after the request's commit that would load the account again.
     user = g.get("_login_user")
-    return bool(getattr(user, "is_authenticated", False)) or "_user_id" in session
+    return (user is not None and not getattr(user, "is_anonymous", True)) or "_user_id" in session
 
 
 def _has_body() -> bool:

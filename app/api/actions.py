@@ -5,19 +5,22 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.api import representations as rep
-from app.api.auth import token_allows
+from app.api.auth import token_projects
 from app.api.problems import ApiProblem
+from app.audit.labels import register_actions, register_details
+from app.audit.services import record
 from app.backlog.models import Item
 from app.backlog.queries import get_item_or_404
 from app.backlog.services import position_of
 from app.extensions import db
-from app.projects.loaders import get_project_or_404
+from app.projects.loaders import visible_project_or_404
 from app.projects.models import Project
 from app.services import RuleViolation, StaleVersion
 
@@ -25,13 +28,15 @@ from app.services import RuleViolation, StaleVersion
 # hold.
 FIELD_NAMES = {"assignee": "assignee_id", "parent": "parent_number", "anchor": "anchor_number",
                "version": "If-Match"}
+register_actions({"api.write": _l("Change through the API")})
+register_details({"method": _l("Method"), "path": _l("Address")})
 
 
 def project_or_404(key: str) -> Project:
-    """The project if the token's user may see it and the token is limited to it; else 404."""
-    project = get_project_or_404(key)
-    if not token_allows(project):
-        abort(404)
+    """The project if the token's user may see it and the token is limited to it; else 404.
+    The token's projects are loaded with it: no statement to find the project."""
+    project = visible_project_or_404(next((p for p in token_projects() if p.key == key), None))
+    g.api_project = project
     return project
 
 
@@ -68,25 +73,37 @@ def if_match_item(project: Project, item: Item) -> int | None:
     return None if if_match().strip() == "*" else item.version_id
 
 
-def run(action: Callable, current: Callable[[], dict] | None = None):
-    """Run a service call and commit; a refusal rolls back and answers its problem (a stale
-    version: 412 with the current representation)."""
+def run(action: Callable, current: Callable[[], dict] | None = None,
+        current_etag: Callable[[], str] | None = None):
+    """Run a service call, audit it as the token's write and commit; a refusal rolls back and
+    answers its problem (a stale version: 412 with the current representation and its ETag,
+    `current_etag` or the representation's version)."""
     try:
         value = action()
+        _audit_write()
         db.session.commit()
     except (StaleVersion, StaleDataError):
         db.session.rollback()
         data = current() if current else None
+        etag = (current_etag() if current_etag else rep.etag_of(data["version"])) if data else None
         raise ApiProblem(412, _("Someone else changed this meanwhile; nothing was saved. "
                                 "The current version is in 'current'."), current=data,
-                         headers={"ETag": rep.etag_of(data["version"])} if data else None
-                         ) from None
+                         headers={"ETag": etag} if etag else None) from None
     except RuleViolation as refusal:
         db.session.rollback()
         field = FIELD_NAMES.get(refusal.field, refusal.field)
         raise ApiProblem(refusal.status, refusal.message,
                          {field: refusal.message} if field else None) from None
     return value
+
+
+def _audit_write() -> None:
+    """Every change made with a token is in the audit log: which token, which call (the
+    area's own record, where it keeps one, says what changed)."""
+    token = g.get("api_token")
+    if token is not None:
+        record("api.write", project=g.get("api_project"), target=token, target_label=token.name,
+               method=request.method, path=request.path)
 
 
 def answer(data: dict, status: int = 200, etag: str | None = None,
@@ -103,6 +120,18 @@ def answer(data: dict, status: int = 200, etag: str | None = None,
     if location:
         response.headers["Location"] = location
     return response
+
+
+def item_change(project: Project, item: Item, action: Callable):
+    """Run a change of the item (see `run`) and answer its new representation, built after
+    the change is flushed and before the commit, which would expire it all and cost four
+    statements to read back."""
+    def change():
+        action()
+        db.session.flush()
+        return item_data(project, item)
+    data = run(change, lambda: item_data(project, item))
+    return answer(data, 200, rep.etag_of(data["version"]))
 
 
 def item_answer(project: Project, item: Item, status: int = 200):

@@ -68,12 +68,6 @@ def require_token() -> None:
         db.session.commit()
 
 
-def token_allows(project) -> bool:
-    """Is the project among those the request's token is limited to?"""
-    token = g.get("api_token")
-    return token is not None and any(p.id == project.id for p in token.projects)
-
-
 def token_projects() -> list:
     """The projects the request's token is limited to."""
     token = g.get("api_token")

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.api import bp
 from app.api import representations as rep
-from app.api.actions import (answer, if_match_item, item_answer, item_by_number, item_data,
+from app.api.actions import (answer, if_match_item, item_answer, item_by_number, item_change,
                              item_or_404, project_or_404, run)
 from app.api.auth import token_projects
 from app.api.bodies import json_body, query
@@ -114,8 +114,7 @@ def update_item(key, number):
         if "parent_number" in body:
             changes["parent"] = _id_of(item_by_number(p, body["parent_number"], "parent"))
         return backlog.update_item(i, current_user, changes, version)
-    run(change, lambda: item_data(p, i))
-    return item_answer(p, i)
+    return item_change(p, i, change)
 
 
 RENAMED = {"assignee_id": "assignee"}
@@ -131,9 +130,8 @@ def move(key, number):
     version = if_match_item(p, i)
     body = json_body(SCHEMAS["Move"])
     require(can_move_between(current_user, p, i.status, body["status"]))
-    run(lambda: move_item(i, current_user, body["status"], version, body.get("reason", "")),
-        lambda: item_data(p, i))
-    return item_answer(p, i)
+    return item_change(p, i, lambda: move_item(i, current_user, body["status"], version,
+                                               body.get("reason", "")))
 
 
 @operation(bp, "POST", "/projects/<key>/items/<int:number>/rank",
@@ -145,9 +143,9 @@ def rank(key, number):
     require(can_rank(current_user, p))
     version = if_match_item(p, i)
     body = json_body(SCHEMAS["Rank"])
-    run(lambda: backlog.rank_item(i, current_user, body["where"], item_by_number(
-        p, body.get("anchor_number"), "anchor"), version), lambda: item_data(p, i))
-    return item_answer(p, i)
+    return item_change(p, i, lambda: backlog.rank_item(
+        i, current_user, body["where"], item_by_number(p, body.get("anchor_number"), "anchor"),
+        version))
 
 
 @operation(bp, "GET", "/projects/<key>/items/<int:number>/comments", _l("An item's comments"),

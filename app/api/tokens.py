@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.accounts.models import User
 from app.api.models import MAX_TOKEN_NAME, TOKEN_PREFIX, AccessToken
 from app.audit.labels import register_actions, register_details
 from app.audit.services import record
@@ -108,9 +109,11 @@ def find_token(bearer: str) -> AccessToken | None:
     not (the caller decides)."""
     if not bearer.startswith(TOKEN_PREFIX) or len(bearer) > 200:
         return None
-    token = db.session.scalar(
-        select(AccessToken).options(joinedload(AccessToken.user), selectinload(
-            AccessToken.projects)).where(AccessToken.digest == digest(bearer)))
+    # One statement: the user (and the organisation its rules need) and the projects joined.
+    token = db.session.scalars(
+        select(AccessToken).options(joinedload(AccessToken.user).joinedload(User.organisation),
+                                    joinedload(AccessToken.projects))
+        .where(AccessToken.digest == digest(bearer))).unique().first()
     return token if token is not None and matches(bearer, token.digest) else None
 
 

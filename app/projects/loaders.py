@@ -12,7 +12,11 @@ from app.projects.permissions import can_administer_site, can_view_project, requ
 
 def get_project_or_404(key: str) -> Project:
     """The project with this key if the current user may see it; 404 otherwise."""
-    project = db.session.scalar(select(Project).where(Project.key == key))
+    return visible_project_or_404(db.session.scalar(select(Project).where(Project.key == key)))
+
+
+def visible_project_or_404(project: Project | None) -> Project:
+    """The project if there is one and the current user may see it; 404 otherwise."""
     if project is None or not can_view_project(current_user, project):
         abort(404)
     # Mentions and references in the texts of this request's pages resolve in this project.

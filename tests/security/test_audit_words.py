@@ -141,8 +141,12 @@ def _every_action(world, client, factory):
     reset_password(token, "endnu-en-lang-adgangskode")
     db.session.commit()
     # A personal access token for the API, made and revoked.
-    token, _secret = create_token(u["developer"], "CI hos Nordlys", [project.id], True,
-                                  today + timedelta(days=30))
+    token, secret = create_token(u["developer"], "CI hos Nordlys", [project.id], True,
+                                 today + timedelta(days=30))
+    db.session.commit()
+    written = client.post(f"/api/v1/projects/{project.key}/items", json={"title": "Fra CI"},
+                          headers={"Authorization": f"Bearer {secret}"})
+    assert written.status_code == 201
     revoke_token(token, u["developer"])
     db.session.commit()
     # An administrator sends a failed digest again.
