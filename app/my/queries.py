@@ -1,9 +1,11 @@
 """Read-side queries of My work and the project dashboard. Each issues a fixed number of
 statements whatever the project holds."""
 from collections import defaultdict
+from functools import cache
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, String, and_, func, literal, null, or_, select, union_all
+from sqlalchemy import (Integer, String, and_, bindparam, func, literal, null, or_, select,
+                        union_all)
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
@@ -90,6 +92,18 @@ def activity(project: Project, page: int = 1) -> ActivityPage:
     included) and the project's governance events from the audit log, merged (one statement).
     """
     page = max(1, min(page, MAX_ACTIVITY_PAGE))
+    rows = db.session.execute(_activity_statement(), {
+        "activity_project": project.id, "activity_reach": page * ACTIVITY_PAGE + 1,
+        "activity_limit": ACTIVITY_PAGE + 1,
+        "activity_offset": (page - 1) * ACTIVITY_PAGE}).all()
+    return ActivityPage(rows[:ACTIVITY_PAGE], page, len(rows) > ACTIVITY_PAGE)
+
+
+@cache
+def _activity_statement():
+    """The activity's statement, built once with its values as parameters: building it took
+    a few milliseconds of every overview, and the same object keeps its cache key."""
+    project_id = bindparam("activity_project", type_=Integer)
     actor = User.__table__.alias("actor")
     history = (
         select(ItemHistory.created_at.label("at"), literal("item").label("source"),
@@ -101,7 +115,7 @@ def activity(project: Project, page: int = 1) -> ActivityPage:
                null().cast(Integer).label("target_id"))
         .join(Item, Item.id == ItemHistory.item_id)
         .outerjoin(actor, actor.c.id == ItemHistory.actor_id)
-        .where(ItemHistory.project_id == project.id, ItemHistory.field == "status"))
+        .where(ItemHistory.project_id == project_id, ItemHistory.field == "status"))
     need = Need.__table__.alias("target_need")
     audit = (
         select(AuditEvent.created_at, literal("audit"), AuditEvent.id, actor.c.name,
@@ -111,17 +125,16 @@ def activity(project: Project, page: int = 1) -> ActivityPage:
         .outerjoin(actor, actor.c.id == AuditEvent.actor_id)
         .outerjoin(need, and_(AuditEvent.target_type == "Need",
                               need.c.id == AuditEvent.target_id))
-        .where(AuditEvent.project_id == project.id,
+        .where(AuditEvent.project_id == project_id,
                or_(*(AuditEvent.action.like(a) for a in ACTIVITY_ACTIONS))))
     # Each side takes only as many of its newest rows as the page can reach, through its
     # index on time, before the two are merged: sorting a large project's whole history for
     # one page cost the overview most of its time.
-    reach = page * ACTIVITY_PAGE + 1
+    reach = bindparam("activity_reach", type_=Integer)
     merged = union_all(
         *(select(side.order_by(at.desc(), row_id.desc()).limit(reach).subquery())
           for side, at, row_id in ((history, ItemHistory.created_at, ItemHistory.id),
                                    (audit, AuditEvent.created_at, AuditEvent.id)))).subquery()
-    rows = db.session.execute(
-        select(merged).order_by(merged.c.at.desc(), merged.c.source, merged.c.row_id.desc())
-        .limit(ACTIVITY_PAGE + 1).offset((page - 1) * ACTIVITY_PAGE)).all()
-    return ActivityPage(rows[:ACTIVITY_PAGE], page, len(rows) > ACTIVITY_PAGE)
+    return (select(merged).order_by(merged.c.at.desc(), merged.c.source, merged.c.row_id.desc())
+            .limit(bindparam("activity_limit", type_=Integer))
+            .offset(bindparam("activity_offset", type_=Integer)))
