@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from app.accounts.administration import refuse_last_admin
 from app.accounts.models import PasswordReset, RecoveryCode, User, new_session_nonce
@@ -118,6 +118,16 @@ def _erase_texts(user: User) -> None:
                        .values(dict.fromkeys(NEED_TEXTS, marker))
                        .execution_options(synchronize_session=False))
     _forget_references("need", needs)
+    # The needs' histories hold earlier versions of the same texts, and what they wrote
+    # when they changed a status (a rationale) or another need's texts.
+    db.session.execute(update(NeedChange).where(
+        NeedChange.field.in_(NEED_TEXTS),
+        or_(NeedChange.need_id.in_(needs), NeedChange.actor_id == user.id))
+        .values(old_value=marker, new_value=marker)
+        .execution_options(synchronize_session=False))
+    db.session.execute(update(NeedChange).where(NeedChange.actor_id == user.id,
+                                                NeedChange.comment != "")
+                       .values(comment=marker).execution_options(synchronize_session=False))
     db.session.execute(update(NeedCoSponsor).where(NeedCoSponsor.created_by_id == user.id,
                                                    NeedCoSponsor.note != "")
                        .values(note=marker).execution_options(synchronize_session=False))

@@ -97,6 +97,12 @@ def test_the_audit_log_keeps_the_fact_but_not_the_person(trace, client, login):
 
 
 def test_their_texts_go_too_when_the_administrator_says_so(trace, login):
+    from app.discovery.models import NeedChange
+    from app.discovery.services import set_status, update_need
+
+    update_need(trace.need, trace.person, background="Aftaler hos Lise Jensen i Ballerup.")
+    set_status(trace.need, "in_discovery", trace.po)
+    db.session.commit()
     assert erase(login(trace.world.users["site_admin"]), trace.person,
                  erase_texts="y").status_code == 303
     db.session.expire_all()
@@ -104,6 +110,12 @@ def test_their_texts_go_too_when_the_administrator_says_so(trace, login):
     assert db.session.get(NeedNote, trace.note.id).body == "[slettet]"
     need = db.session.get(Need, trace.need.id)
     assert need.background == "[slettet]" and need.title == "Overblik over aftaler"
+    # Nor do the need's history lines keep the earlier versions; the facts stay.
+    lines = db.session.scalars(select(NeedChange).where(NeedChange.need_id == trace.need.id)
+                               .order_by(NeedChange.id)).all()
+    assert not [line for line in lines if "Lise" in line.old_value + line.new_value]
+    assert [(line.field, line.new_value) for line in lines if line.field == "status"][-1] == (
+        "status", "in_discovery")
     # Other people's comments are theirs.
     assert db.session.get(Comment, trace.other_comment.id).body.startswith("Den her")
     html = login(trace.po).get("/p/ALPHA/items/1").get_data(as_text=True)
