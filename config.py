@@ -106,6 +106,8 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long-open boards keep working
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # What GitHub or GitLab may send to /hooks/… (a push of many commits stays far below).
+    FORGE_MAX_PAYLOAD_BYTES = int(os.environ.get("FORGE_MAX_PAYLOAD_KB", "1024")) * 1024
 
     # Attachments: the folder of the local storage, the largest file, the largest upload
     # request (several files at once without JavaScript), what one project's files may take

@@ -9,6 +9,7 @@ from app.decisions.models import Decision, DecisionOutcome
 from app.digests.models import DigestDelivery, DigestSubscription
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedItemLink,
                                   NeedNote)
+from app.forges.models import DevelopmentLink, ForgeReceiver
 from app.invitations.models import Invitation
 from app.notifications.models import (Notification, NotificationEmail, NotificationPreference,
                                       ProjectWatchDefault, TextReference, Watch)
@@ -18,9 +19,10 @@ from app.sprints.models import Sprint
 from app.sso.models import Identity, SignInProvider
 
 __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment", "Decision",
-           "DecisionOutcome", "DigestDelivery", "DigestSubscription", "Identity", "Invitation",
-           "Item", "ItemHistory", "Label", "Membership", "MembershipRole", "Need", "NeedChange",
-           "NeedCoSponsor", "NeedCounter", "NeedItemLink", "NeedNote", "Notification",
-           "NotificationEmail", "NotificationPreference", "Organisation", "PasswordReset",
-           "Project", "ProjectOrganisation", "ProjectWatchDefault", "RecoveryCode",
-           "SignInProvider", "Sprint", "TextReference", "User", "Watch", "WipLimit"]
+           "DecisionOutcome", "DevelopmentLink", "DigestDelivery", "DigestSubscription",
+           "ForgeReceiver", "Identity", "Invitation", "Item", "ItemHistory", "Label", "Membership",
+           "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink",
+           "NeedNote", "Notification", "NotificationEmail", "NotificationPreference",
+           "Organisation", "PasswordReset", "Project", "ProjectOrganisation",
+           "ProjectWatchDefault", "RecoveryCode", "SignInProvider", "Sprint", "TextReference",
+           "User", "Watch", "WipLimit"]

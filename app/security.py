@@ -61,9 +61,11 @@ def request_id() -> str:
     return g.request_id
 
 
-# The JSON API will live under this prefix and decide for itself which bodies it takes; every
-# other address is a page whose forms take form data only.
+# The JSON API lives under this prefix and decides for itself which bodies it takes, as do
+# the code forges' receiving addresses (JSON, signed); every other address is a page whose
+# forms take form data only.
 API_PREFIX = "/api/"
+JSON_PREFIXES = (API_PREFIX, "/hooks/")
 FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -182,7 +184,7 @@ def init_app(app: Flask) -> None:
     def refuse_bodies_that_are_not_forms():
         # WTForms reads a JSON body as form data, past what the forms' pages expect; the pages
         # take form data only, so anything else is refused before a form sees it.
-        if (request.method in UNSAFE_METHODS and not request.path.startswith(API_PREFIX)
+        if (request.method in UNSAFE_METHODS and not request.path.startswith(JSON_PREFIXES)
                 and _has_body() and request.mimetype not in FORM_MIMETYPES):
             abort(415)
 

@@ -40,6 +40,7 @@ COMMENTERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, Role.S
                   Role.CONTRIBUTOR, site_admin="403")
 CARD_MOVERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
 SPRINT_PLANNERS = only(Role.PRODUCT_OWNER, Role.DELIVERY_LEAD, site_admin="403")
+FORGE_MANAGERS = only(Role.SECRETARIAT, Role.DELIVERY_LEAD, site_admin="403")
 SPRINT_TEAM = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
 
 
@@ -290,6 +291,14 @@ EXPECTATIONS = {
     "api.record": ("POST", "/api/v1/projects/{key}/decisions",
                    api(only(Role.STEERING, Role.SECRETARIAT, site_admin="403"))),
     "api.roadmap": ("GET", "/api/v1/projects/{key}/roadmap", api(MEMBERS)),
+    # Code forges: the secretariat and the delivery lead connect; the forges' messages are
+    # signed, not signed in (unsigned: 401 for everyone).
+    "forges.settings": ("GET", "/p/{key}/development", FORGE_MANAGERS),
+    "forges.make_secret": ("POST", "/p/{key}/development/secret", FORGE_MANAGERS),
+    "forges.change_settings": ("POST", "/p/{key}/development/settings", FORGE_MANAGERS),
+    "forges.disconnect": ("POST", "/p/{key}/development/disconnect", FORGE_MANAGERS),
+    "hooks.receive": ("POST", "/hooks/github/{forge_token}",
+                      rule(anonymous="401", outsider="401", site_admin="401", default="401")),
     # The need's texts: product owners, the secretariat and the need's submitter.
     "api.update_need": ("PATCH", "/api/v1/projects/{key}/needs/{need}",
                         api(only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403"))),

@@ -55,7 +55,17 @@ def path_values(world) -> dict:
         **_invitation_and_reset(world),
         "sso_provider_id": _sign_in_provider().id,
         "token_id": _token_of(world.users["observer"], world.project_a).id,
+        "forge_token": _forge_receiver(world).token,
     }
+
+
+def _forge_receiver(world):
+    """Project A connected to its code forges."""
+    from app.forges.services import connect, receiver_of
+
+    connect(world.project_a, world.users["secretariat"])
+    db.session.commit()
+    return receiver_of(world.project_a)
 
 
 def _token_of(user, project, can_write=True):

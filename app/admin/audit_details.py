@@ -80,6 +80,7 @@ FORMATTERS = {
     "decided_on": _day, "needs": _needs, "outcomes": _outcomes, "items": _items,
     "moved_to": _moved_to,
     "can_write": _yes_no, "expires_on": _day, "projects": _items,
+    "moves_to_review": _yes_no,
 }
 
 # The order in which details read well: what changed first, then how and why.

@@ -148,6 +148,17 @@ def _every_action(world, client, factory):
                           headers={"Authorization": f"Bearer {secret}"})
     assert written.status_code == 201
     revoke_token(token, u["developer"])
+    # The project connected to its code forges; a forged message; settings; disconnected.
+    from app.forges import services as forges
+
+    forges.connect(project, lead := u["delivery_lead"])
+    forges.connect(project, lead)  # a new secret
+    db.session.commit()
+    receiver = forges.receiver_of(project)
+    assert client.post(f"/hooks/gitlab/{receiver.token}", json={},
+                       headers={"X-Gitlab-Token": "gæt"}).status_code == 401
+    forges.set_moves_to_review(receiver, True, lead)
+    forges.disconnect(receiver, lead)
     db.session.commit()
     # An administrator sends a failed digest again.
     retry_failed(make_delivery(u["steering"], project, state=DeliveryState.FAILED))

@@ -12,8 +12,9 @@ from tests.security.hostile import snapshot
 # The one-click unsubscribes (RFC 8058), and SAML's assertion consumer service: the identity
 # provider's page POSTs there from its own site; InResponseTo against this browser's signed
 # requests cookie, the signature, audience, validity and single use stand in for the token.
+# The code forges' receiving address is signed with the project's secret and reads no cookie.
 CSRF_EXEMPT = {"digests.unsubscribe_one_click", "notifications.unsubscribe_one_click",
-               "sso.acs"}
+               "sso.acs", "hooks.receive"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # The JSON API's blueprint: bearer tokens only, so there is no cross-site request to forge.
 COOKIELESS = "api"
