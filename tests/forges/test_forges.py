@@ -76,9 +76,9 @@ def test_the_item_page_shows_its_development(connected, client, login, world):
     assert '<h2 id="development-heading">Udvikling</h2>' in page
     assert "0d1a26e" in page and "Eksport til regneark med danske bogstaver" in page
     assert "https://github.com/os2kommuner/os2-kontrakter/pull/42" in page
-    assert "Forbind GitHub eller GitLab" not in page  # the observer does not manage it
+    assert "/p/ALPHA/development" not in page  # the observer does not manage it
     lead = login(world.users["delivery_lead"]).get("/p/ALPHA/items/2").get_data(as_text=True)
-    assert "Forbind GitHub eller GitLab" in lead and "0d1a26e" in lead
+    assert "Indstillinger for GitHub og GitLab" in lead and "0d1a26e" in lead
 
 
 def test_a_merged_fix_moves_the_item_to_review_only_when_the_project_says_so(connected,
