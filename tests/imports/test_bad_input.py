@@ -125,7 +125,7 @@ def test_missing_jira_columns(secretariat):
 
 
 def test_a_header_without_rows(secretariat):
-    message = _refused(secretariat, "needs", "Titel;Kommune\r\n".encode(), "behov.csv")
+    message = _refused(secretariat, "needs", b"Titel;Kommune\r\n", "behov.csv")
     assert "no rows" in message
 
 
