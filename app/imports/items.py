@@ -230,7 +230,7 @@ def import_items(project: Project, actor, plan: ItemPlan, skip_refused: bool = F
             planned.description, assignee_id=planned.assignee.id if planned.assignee else None,
             parent_id=parent.id if parent and planned.type != ItemType.EPIC else None,
             labels=planned.labels, status=planned.status, external_key=planned.row.key,
-            external_url=planned.row.url)
+            external_url=planned.row.url, quiet=True)
         if item.is_epic:
             epics[planned.row.key] = item
         elif planned.row.parent and parent is None:
