@@ -122,7 +122,7 @@ class Config:
     IMPORTS_DIR = os.environ.get("IMPORTS_DIR", str(INSTANCE_DIR / "imports"))
     IMPORTS_UPLOAD_HOURS = float(os.environ.get("IMPORTS_UPLOAD_HOURS", "6"))
     IMPORTS_MAX_BYTES = int(os.environ.get("IMPORTS_MAX_MB", "10")) * 1024**2
-    IMPORTS_MAX_ROWS = int(os.environ.get("IMPORTS_MAX_ROWS", "2000"))
+    IMPORTS_MAX_ROWS = int(os.environ.get("IMPORTS_MAX_ROWS", "1000"))
     # "local" (ATTACHMENTS_DIR) for one application server; "s3" for several: a bucket of an
     # S3-compatible object store that they all share (see README, "Attachments").
     ATTACHMENTS_STORAGE = os.environ.get("ATTACHMENTS_STORAGE", "local")

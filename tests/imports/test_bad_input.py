@@ -56,7 +56,7 @@ def test_a_hundred_thousand_rows(secretariat):
     data = (JIRA_HEADER + "".join(f"Punkt {n},A-{n},{n},Story,To Do,,\r\n"
                                   for n in range(100_000))).encode()
     message = _refused(secretariat, "items", data, "jira.csv", status=413, source="jira")
-    assert "more than 2000 rows" in message
+    assert "more than 1000 rows" in message
 
 
 def test_a_file_over_the_size_limit(secretariat, app, monkeypatch):
