@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.services import record
@@ -221,6 +222,19 @@ def import_items(project: Project, actor, plan: ItemPlan, skip_refused: bool = F
     if not plan.importable:
         raise RuleViolation(_("There is nothing new to import: every row is already in the "
                               "project."), "file", status=409)
+    try:
+        created = _create(project, actor, plan)
+    except IntegrityError:
+        # Another import of the same rows committed first (the key is one per project).
+        raise RuleViolation(_("Someone imported these rows meanwhile; look at the preview "
+                              "again."), "file", status=409) from None
+    record("items.imported", project=project, actor=actor, target_label=filename,
+           source=plan.source, count=len(created), skipped=plan.skipped or None,
+           left_out=len(plan.refused) or None)
+    return created
+
+
+def _create(project: Project, actor, plan: ItemPlan) -> list[Item]:
     epics = _existing_epics(project, plan)
     created, later = [], []
     for planned in plan.importable:
@@ -240,9 +254,6 @@ def import_items(project: Project, actor, plan: ItemPlan, skip_refused: bool = F
         epic = epics.get(parent_key)
         if epic is not None:
             backlog.update_item(item, actor, {"parent": epic.id})
-    record("items.imported", project=project, actor=actor, target_label=filename,
-           source=plan.source, count=len(created), skipped=plan.skipped or None,
-           left_out=len(plan.refused) or None)
     return created
 
 

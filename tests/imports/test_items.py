@@ -186,3 +186,28 @@ def test_the_backlog_links_to_the_import_for_those_who_may(world, login):
     assert "/p/ALPHA/import/items" in html
     html = login(world.users["product_owner"]).get("/p/ALPHA/backlog").get_data(as_text=True)
     assert "/p/ALPHA/import/items" not in html
+
+
+def test_an_import_that_lost_the_race_is_refused_whole(world, app, imports_dir):
+    """Two people import the same file at once: the one who commits second finds the keys
+    taken (the unique key per project) and gets a refusal, with nothing of theirs written."""
+    import pytest
+
+    from app.imports.items import import_items, plan_items
+    from app.imports.sources import read_jira
+    from app.services import RuleViolation
+    from tests.imports.conftest import fixture_bytes
+
+    lead = world.users["delivery_lead"]
+    source = read_jira(fixture_bytes("jira.csv"), 100)
+    form = {"status-3": "review"}
+    with app.test_request_context():
+        first, second = (plan_items(world.project_a, "jira", source, form) for _ in range(2))
+        import_items(world.project_a, lead, first)
+        db.session.commit()
+        count = db.session.scalar(select(func.count(Item.id)))
+        with pytest.raises(RuleViolation) as refused:
+            import_items(world.project_a, lead, second)
+        db.session.rollback()
+    assert refused.value.status == 409
+    assert db.session.scalar(select(func.count(Item.id))) == count == 6
