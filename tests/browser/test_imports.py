@@ -51,3 +51,26 @@ def test_secretariat_imports_a_jira_export(page, make):
     page.goto(f"/p/{key}/items/3")
     origin = page.locator(".item-origin").get_by_role("link", name="KONT-2")
     expect(origin).to_have_attribute("href", "https://kommune.atlassian.net/browse/KONT-2")
+
+
+def test_secretariat_imports_needs_from_a_spreadsheet(page, make):
+    key = make.project({SEK: ["secretariat"], "po@ballerup.example": ["product_owner"]})
+    sign_in(page, SEK)
+    page.goto(f"/p/{key}/needs")
+    page.get_by_role("link", name="Importér fra et regneark").click()
+    page.get_by_label("Regneark", exact=True).set_input_files(
+        {"name": "behov.csv", "mimeType": "text/csv", "buffer": fixture_bytes("needs.csv")})
+    page.get_by_role("button", name="Upload og vælg kolonner").click()
+
+    expect(page.get_by_label("Titel *")).to_have_value("0")
+    refused = page.locator("#import-refused")
+    expect(refused).to_contain_text("Gentofte Kommune er ikke en kommune, der deltager")
+    axe_check(page, "the column mapping of the needs import")
+    page.get_by_role("button", name="Importér 2 behov").click()
+    expect(page.locator("#import-error")).to_contain_text("2 rækker kan ikke importeres")
+
+    page.get_by_label("Spring disse rækker over og importér resten").check()
+    page.get_by_role("button", name="Importér 2 behov").click()
+    expect(page).to_have_url(re.compile(rf"/p/{key}/needs$"))
+    expect(page.locator(".flash--success")).to_contain_text("2 behov importeret.")
+    expect(page.get_by_role("link", name="Påmindelser om udløb")).to_be_visible()
