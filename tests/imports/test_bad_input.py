@@ -141,3 +141,11 @@ def test_a_token_that_is_not_one(world, login, imports_dir):
         assert client.get(f"/p/ALPHA/import/items/{token}").status_code == 404
         assert client.post(f"/p/ALPHA/import/needs/{token}",
                            data={"action": "import"}).status_code == 404
+
+
+def test_semicolons_in_jira_comments_do_not_make_them_the_separator(world, login, imports_dir):
+    """The header decides the separator: a Jira export whose comments are full of `;`."""
+    rows = "".join(f'Punkt {n},A-{n},{n},Story,To Do,"a;b;c;d;e;f;g;h",\r\n' for n in range(30))
+    response = upload(login(world.users["secretariat"]), "ALPHA", "items",
+                      (JIRA_HEADER + rows).encode(), "jira.csv", source="jira")
+    assert response.status_code == 303
