@@ -181,16 +181,18 @@ def import_need(project, actor, organisation, submitter=None, at: datetime | Non
                 **fields) -> Need:
     """A need brought in from a spreadsheet by `actor` (the secretariat) on behalf of the
     municipality that submitted it, which must take part in the project. `submitter` is the
-    person named in the sheet if they are one of that municipality's people, else nobody."""
+    person named in the sheet if they are one of that municipality's people, else nobody.
+    Nobody starts watching an imported need (a sheet brings hundreds); its texts' references
+    are recorded as for any need."""
     problem = municipality_problem(project, organisation)
     if problem:
         raise RuleViolation(problem, "organisation")
     if submitter is not None and submitter.organisation_id != organisation.id:
         submitter = None
-    return _new_need(project, organisation, submitter, actor, at, fields)
+    return _new_need(project, organisation, submitter, actor, at, fields, imported=True)
 
 
-def _new_need(project, organisation, submitter, actor, at, fields) -> Need:
+def _new_need(project, organisation, submitter, actor, at, fields, imported=False) -> Need:
     for optional in ("assumptions", "risks", "out_of_scope"):
         fields.setdefault(optional, "")
     for required in REQUIRED_FIELDS:
@@ -204,7 +206,10 @@ def _new_need(project, organisation, submitter, actor, at, fields) -> Need:
     db.session.add(need)
     _log(need, "created", new=cleaned["title"], actor=actor, at=at)
     db.session.flush()
-    notify.created(need, submitter or actor)
+    if imported:
+        notify.texts_saved(need, actor)
+    else:
+        notify.created(need, submitter)
     return need
 
 
