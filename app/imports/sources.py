@@ -125,8 +125,8 @@ def read_github(data: bytes, max_rows: int) -> Source:
             refuse(_("Issue %(n)d in the file has no number: this is not a list of GitHub "
                      "issues.", n=line))
         url = str(issue.get("html_url") or issue.get("url") or "")
-        labels = [_name(label) for label in issue.get("labels") or [] if _name(label)]
-        people = issue.get("assignees") or ([issue["assignee"]] if issue.get("assignee") else [])
+        labels = [_name(label) for label in _list(issue.get("labels")) if _name(label)]
+        people = _list(issue.get("assignees")) or [issue.get("assignee")]
         assignees = [p for p in people if isinstance(p, dict)]
         is_bug = any(label.casefold() in GITHUB_BUG_LABELS for label in labels)
         rows.append(SourceRow(
@@ -135,6 +135,10 @@ def read_github(data: bytes, max_rows: int) -> Source:
             url=url if GITHUB_URL.match(url) else "", description=str(issue.get("body") or ""),
             assignee=_person(assignees[0]) if assignees else [], labels=labels))
     return Source(rows, pulls)
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _person(person: dict) -> list[str]:
