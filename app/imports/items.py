@@ -229,7 +229,8 @@ def import_items(project: Project, actor, plan: ItemPlan, skip_refused: bool = F
         raise RuleViolation(_("Someone imported these rows meanwhile; look at the preview "
                               "again."), "file", status=409) from None
     record("items.imported", project=project, actor=actor, target_label=filename,
-           source=plan.source, count=len(created), skipped=plan.skipped or None,
+           source=SOURCE_NAMES.get(plan.source, plan.source), count=len(created),
+           skipped=plan.skipped or None,
            left_out=len(plan.refused) or None)
     return created
 

@@ -88,7 +88,7 @@ def test_jira_import_creates_items_at_the_bottom_in_file_order(world, login, fac
     assert {h.field for h in story.history} >= {"created", "status", "estimate"}
     assert all(i.created_by_id == lead.id for i in items)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "items.imported"))
-    assert event.details == {"source": "jira", "count": 6} and event.target_label == "jira.csv"
+    assert event.details == {"source": "Jira", "count": 6} and event.target_label == "jira.csv"
     # The item page says where the item came from.
     html = client.get(f"/p/ALPHA/items/{story.number}").get_data(as_text=True)
     assert "Imported from" in html
