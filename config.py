@@ -119,6 +119,12 @@ class Config:
     ATTACHMENTS_PROJECT_QUOTA_BYTES = int(os.environ.get("ATTACHMENTS_PROJECT_QUOTA_MB",
                                                          "5120")) * 1024**2
     ATTACHMENTS_RETENTION_DAYS = int(os.environ.get("ATTACHMENTS_RETENTION_DAYS", "30"))
+    # Imports (Jira CSV, GitHub issues, spreadsheets of needs): where an upload waits between
+    # the preview and the import, for how long, and the largest file and number of rows.
+    IMPORTS_DIR = os.environ.get("IMPORTS_DIR", str(INSTANCE_DIR / "imports"))
+    IMPORTS_UPLOAD_HOURS = float(os.environ.get("IMPORTS_UPLOAD_HOURS", "6"))
+    IMPORTS_MAX_BYTES = int(os.environ.get("IMPORTS_MAX_MB", "10")) * 1024**2
+    IMPORTS_MAX_ROWS = int(os.environ.get("IMPORTS_MAX_ROWS", "1000"))
     # "local" (ATTACHMENTS_DIR) for one application server; "s3" for several: a bucket of an
     # S3-compatible object store that they all share (see README, "Attachments").
     ATTACHMENTS_STORAGE = os.environ.get("ATTACHMENTS_STORAGE", "local")
@@ -217,6 +223,7 @@ class TestConfig(Config):
     MAIL_OUTBOX_DIR = str(INSTANCE_DIR / "test-outbox")
     MAIL_TIMEOUT = 5.0
     ATTACHMENTS_DIR = str(INSTANCE_DIR / "test-attachments")
+    IMPORTS_DIR = str(INSTANCE_DIR / "test-imports")
 
 
 class ProductionConfig(Config):

@@ -58,12 +58,12 @@ def _register_areas(app: Flask) -> None:
     """Each area registers its pages and plugs into the shared parts (providers, signals,
     digest sections); the order is the order of their URLs' precedence."""
     from app import (accounts, admin, api, attachments, backlog, board, decisions, digests,
-                     discovery, forges, invitations, mail, main, my, notifications, privacy,
-                     projects, search, sprints, sso)
+                     discovery, forges, imports, invitations, mail, main, my, notifications,
+                     privacy, projects, search, sprints, sso)
 
     for area in (main, accounts, sso, projects, invitations, admin, notifications, attachments,
-                 backlog, board, sprints, digests, mail, discovery, decisions, search, my, privacy,
-                 api, forges):
+                 backlog, board, sprints, digests, mail, discovery, decisions, imports, search, my,
+                 privacy, api, forges):
         area.init_app(app)
 
 

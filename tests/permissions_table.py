@@ -42,6 +42,11 @@ CARD_MOVERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_
 SPRINT_PLANNERS = only(Role.PRODUCT_OWNER, Role.DELIVERY_LEAD, site_admin="403")
 FORGE_MANAGERS = only(Role.SECRETARIAT, Role.DELIVERY_LEAD, site_admin="403")
 SPRINT_TEAM = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
+ITEM_IMPORTERS = only(Role.SECRETARIAT, Role.DELIVERY_LEAD, site_admin="403")
+NEED_IMPORTERS = only(Role.SECRETARIAT, site_admin="403")
+# An upload is its uploader's alone (the secretariat's here): the delivery lead, who may
+# import too, does not find it.
+SECRETARIAT_S_UPLOAD = {**ITEM_IMPORTERS, "delivery_lead": "404"}
 
 
 
@@ -225,6 +230,18 @@ EXPECTATIONS = {
                      only(Role.PRODUCT_OWNER, site_admin="403")),
     "backlog.preview": ("POST", "/p/{key}/items/preview", COMMENTERS),
     "backlog.comment": ("POST", "/p/{key}/items/{number}/comments", COMMENTERS),
+    # Imports (app/imports/permissions.py): items from Jira or GitHub by the secretariat and
+    # delivery leads, needs from a spreadsheet by the secretariat. Uploads without a file are
+    # refused with 422; the paths' uploads are the secretariat's.
+    "imports.items_form": ("GET", "/p/{key}/import/items", ITEM_IMPORTERS),
+    "imports.upload_items": ("POST", "/p/{key}/import/items", ITEM_IMPORTERS),
+    "imports.items_preview": ("GET", "/p/{key}/import/items/{items_token}", SECRETARIAT_S_UPLOAD),
+    "imports.import_items": ("POST", "/p/{key}/import/items/{items_token}",
+                             SECRETARIAT_S_UPLOAD),
+    "imports.needs_form": ("GET", "/p/{key}/import/needs", NEED_IMPORTERS),
+    "imports.upload_needs": ("POST", "/p/{key}/import/needs", NEED_IMPORTERS),
+    "imports.needs_preview": ("GET", "/p/{key}/import/needs/{needs_token}", NEED_IMPORTERS),
+    "imports.import_needs": ("POST", "/p/{key}/import/needs/{needs_token}", NEED_IMPORTERS),
     "board.index": ("GET", "/p/{key}/board", MEMBERS),
     "board.changes": ("GET", "/p/{key}/board/changes", MEMBERS),
     "board.move_form": ("GET", "/p/{key}/items/{number}/move", CARD_MOVERS),

@@ -56,6 +56,7 @@ def path_values(world) -> dict:
         "sso_provider_id": _sign_in_provider().id,
         "token_id": _token_of(world.users["observer"], world.project_a).id,
         "forge_token": _forge_receiver(world).token,
+        **_import_uploads(world),
     }
 
 
@@ -66,6 +67,18 @@ def _forge_receiver(world):
     connect(world.project_a, world.users["secretariat"])
     db.session.commit()
     return receiver_of(world.project_a)
+
+
+def _import_uploads(world) -> dict:
+    """A Jira export and a spreadsheet of needs uploaded by project A's secretariat."""
+    from app.imports import uploads
+    from tests.imports.conftest import fixture_bytes
+
+    secretariat = world.users["secretariat"]
+    return {"items_token": uploads.save(world.project_a, secretariat, "items", "jira.csv",
+                                        fixture_bytes("jira.csv"), {"source": "jira"}),
+            "needs_token": uploads.save(world.project_a, secretariat, "needs", "behov.csv",
+                                        fixture_bytes("needs.csv"), {})}
 
 
 def _token_of(user, project, can_write=True):

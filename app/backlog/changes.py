@@ -25,7 +25,10 @@ def bump_counter(project_id: int, new_item: bool = False) -> tuple[int, int]:
     if new_item:
         values["last_number"] = table.c.last_number + 1
     stmt = (table.update().where(table.c.project_id == project_id).values(**values)
-            .returning(table.c.last_number, table.c.change_number))
+            .returning(table.c.last_number, table.c.change_number)
+            # No counter object is kept in the session; looking for one in it on every bump
+            # costs a pass over everything the transaction loaded (thousands in an import).
+            .execution_options(synchronize_session=False))
     row = db.session.execute(stmt).one_or_none()
     if row is None:
         try:

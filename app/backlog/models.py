@@ -45,6 +45,8 @@ MAX_TITLE = 200
 MAX_TEXT = 20_000
 MAX_REASON = 1_000
 MAX_LABEL = 40
+MAX_EXTERNAL_KEY = 100
+MAX_EXTERNAL_URL = 500
 
 
 item_label = Table(
@@ -88,6 +90,10 @@ class Item(db.Model):
         # The digest's "accepted / rejected in the period": a range, not every done item.
         Index("ix_backlog_item_project_id_accepted_at", "project_id", "accepted_at"),
         Index("ix_backlog_item_project_id_rejected_at", "project_id", "rejected_at"),
+        # An imported item's key in the tool it came from: one item per key and project, so
+        # importing the same file again skips what is already there.
+        Index("ix_backlog_item_project_id_external_key", "project_id", "external_key",
+              unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +126,10 @@ class Item(db.Model):
     rejected_reason: Mapped[str] = mapped_column(String(MAX_REASON), default="")
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Where an imported item came from: its key there ("JIRA-123", "org/repo#45") and its
+    # address, if known (http or https only).
+    external_key: Mapped[str | None] = mapped_column(String(MAX_EXTERNAL_KEY))
+    external_url: Mapped[str | None] = mapped_column(String(MAX_EXTERNAL_URL))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Optimistic concurrency: every UPDATE checks and bumps it, so a stale writer fails.

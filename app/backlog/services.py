@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.backlog import notify
 from app.backlog.changes import bump_counter, record_change
-from app.backlog.models import (MAX_LABEL, MAX_REASON, MAX_TEXT, MAX_TITLE, RANK_LENGTH, Comment,
-                                Item, ItemType, Label, Status)
+from app.backlog.models import (MAX_EXTERNAL_KEY, MAX_EXTERNAL_URL, MAX_LABEL, MAX_REASON,
+                                MAX_TEXT, MAX_TITLE, RANK_LENGTH, Comment, Item, ItemType, Label,
+                                Status)
 from app.database import parse_id, utcnow
 from app.extensions import db
 from app.projects.models import Membership, Project
@@ -177,14 +178,36 @@ def labels_from_names(project: Project, names) -> list[Label]:
     return sorted(labels, key=lambda label: label.name.casefold())
 
 
+def clean_external(key, url) -> tuple[str | None, str | None]:
+    """An imported item's key and address in the tool it came from. The key is one per
+    project; the address is shown as a link, so only http(s) addresses are kept."""
+    key = " ".join((key or "").split())[:MAX_EXTERNAL_KEY] or None
+    url = (url or "").strip()
+    safe = (url.lower().startswith(("https://", "http://")) and len(url) <= MAX_EXTERNAL_URL
+            and not any(c.isspace() or c in '<>"' for c in url))
+    return key, (url if key and safe else None)
+
+
+def external_keys(project: Project) -> set[str]:
+    """The keys of the items imported into the project so far (see `clean_external`)."""
+    return set(db.session.scalars(select(Item.external_key).where(
+        Item.project_id == project.id, Item.external_key.is_not(None))))
+
+
 def create_item(project: Project, actor, title: str, type: str = ItemType.STORY,
                 position: str = "bottom", estimate=None, description: str = "",
                 acceptance_criteria: str = "", assignee_id=None, parent_id=None,
-                labels=(), status: str = Status.BACKLOG, at: datetime | None = None) -> Item:
+                labels=(), status: str = Status.BACKLOG, at: datetime | None = None,
+                external_key: str | None = None, external_url: str | None = None,
+                quiet: bool = False) -> Item:
     """Create an item at the top or bottom of the backlog. Its creation is recorded in the
-    history, status and estimate included, so burndowns can be computed from history alone."""
+    history, status and estimate included, so burndowns can be computed from history alone.
+    An imported item keeps its key and address in the tool it came from (`external_*`); an
+    import creates items `quiet`ly: thousands at once tell nobody of each one (no
+    notifications, mentions or watching)."""
     at = at or utcnow()
     title = clean_title(title)
+    external_key, external_url = clean_external(external_key, external_url)
     type = check_type(type)
     status = check_status(status)
     points = parse_estimate(estimate)
@@ -204,6 +227,7 @@ def create_item(project: Project, actor, title: str, type: str = ItemType.STORY,
                 description=description, acceptance_criteria=acceptance_criteria,
                 estimate=points, status=status, rank=generate_key_between(lo, hi),
                 assignee=assignee, parent=parent, labels=label_rows, created_by=actor,
+                external_key=external_key, external_url=external_url,
                 created_at=at, updated_at=at)
     db.session.add(item)
     record_change(item, "created", None, type, actor, change, at)
@@ -211,7 +235,8 @@ def create_item(project: Project, actor, title: str, type: str = ItemType.STORY,
     if points is not None:
         record_change(item, "estimate", None, format_points(points), actor, change, at)
     db.session.flush()
-    notify.created(item, actor)
+    if not quiet:
+        notify.created(item, actor)
     return item
 
 

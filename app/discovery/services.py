@@ -137,7 +137,11 @@ def _touch(need: Need, at: datetime | None = None) -> None:
 
 def submitting_municipality_problem(project, user) -> str | None:
     """Why the user's organisation cannot act as a municipality in the project, if it cannot."""
-    org = user.organisation
+    return municipality_problem(project, user.organisation)
+
+
+def municipality_problem(project, org) -> str | None:
+    """Why the organisation cannot submit or co-sponsor needs in the project, if it cannot."""
     if not org.is_municipality:
         return _("Only municipalities submit and co-sponsor needs.")
     if participation_of(project, org.id) is None:
@@ -170,6 +174,25 @@ def create_need(project, submitter, at: datetime | None = None, **fields) -> Nee
     problem = submitting_municipality_problem(project, submitter)
     if problem:
         raise RuleViolation(problem, status=403)
+    return _new_need(project, submitter.organisation, submitter, submitter, at, fields)
+
+
+def import_need(project, actor, organisation, submitter=None, at: datetime | None = None,
+                **fields) -> Need:
+    """A need brought in from a spreadsheet by `actor` (the secretariat) on behalf of the
+    municipality that submitted it, which must take part in the project. `submitter` is the
+    person named in the sheet if they are one of that municipality's people, else nobody.
+    Nobody starts watching an imported need (a sheet brings hundreds); its texts' references
+    are recorded as for any need."""
+    problem = municipality_problem(project, organisation)
+    if problem:
+        raise RuleViolation(problem, "organisation")
+    if submitter is not None and submitter.organisation_id != organisation.id:
+        submitter = None
+    return _new_need(project, organisation, submitter, actor, at, fields, imported=True)
+
+
+def _new_need(project, organisation, submitter, actor, at, fields, imported=False) -> Need:
     for optional in ("assumptions", "risks", "out_of_scope"):
         fields.setdefault(optional, "")
     for required in REQUIRED_FIELDS:
@@ -177,13 +200,16 @@ def create_need(project, submitter, at: datetime | None = None, **fields) -> Nee
     cleaned = _clean_need_fields(fields)
     at = at or utcnow()
     need = Need(project=project, number=_next_number(project.id),
-                organisation=submitter.organisation, submitter=submitter,
+                organisation=organisation, submitter=submitter,
                 status=S.SUBMITTED, created_at=at, status_changed_at=at, updated_at=at,
                 **cleaned)
     db.session.add(need)
-    _log(need, "created", new=cleaned["title"], actor=submitter, at=at)
+    _log(need, "created", new=cleaned["title"], actor=actor, at=at)
     db.session.flush()
-    notify.created(need, submitter)
+    if imported:
+        notify.texts_saved(need, actor)
+    else:
+        notify.created(need, submitter)
     return need
 
 

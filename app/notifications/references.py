@@ -62,8 +62,11 @@ def text_saved(project, actor, source: Source, target: Target, old_texts=(),
     new_mentions = mentioned_ids(*new_texts) - mentioned_ids(*old_texts)
     if new_mentions:
         notify(Kind.MENTIONED, target, new_mentions, actor=actor)
+    # "fetch": the rows deleted leave the session by their ids, instead of a pass over
+    # everything the transaction loaded (thousands of rows in an import).
     db.session.execute(delete(TextReference).where(TextReference.source_kind == source.kind,
-                                                   TextReference.source_id == source.id))
+                                                   TextReference.source_id == source.id)
+                       .execution_options(synchronize_session="fetch"))
     for kind, numbers in referenced_numbers(project.key, *new_texts).items():
         lookup = NUMBER_LOOKUPS.get(kind)
         if not numbers or lookup is None:

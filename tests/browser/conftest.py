@@ -84,6 +84,7 @@ def live_server(tmp_path_factory, live_database_url, live_mail, _browser_require
         "DATABASE_URL": live_database_url,
         "MAIL_OUTBOX_DIR": str(workdir / "outbox"),
         "ATTACHMENTS_DIR": str(workdir / "attachments"),
+        "IMPORTS_DIR": str(workdir / "imports"),
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(live_mail.port),
         "RATELIMIT_ENABLED": "0",

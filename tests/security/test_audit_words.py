@@ -106,6 +106,7 @@ def _every_action(world, client, factory):
     escalate(need, u["product_owner"], "Skal vi bruge penge på det?")
     withdraw_escalation(need, u["product_owner"], "Vi venter til næste år.")
     escalate(need, u["product_owner"], "Nu haster det.")
+    _imports(project, u["secretariat"])
     item = create_item(project, u["product_owner"], "Eksport til regneark", estimate=3)
     record_decision(project, u["steering"], decided_on=date.today(), title="Vi prioriterer",
                     needs=[need], items=[item],
@@ -207,6 +208,22 @@ def _two_factor_and_administration(world, client, factory):
         "name": "Sorø Kommune (IT)", "kind": "municipality", "municipality_code": "340",
         "requires_two_factor": "y", "requires_sso": "y"})
     client.post("/logout")
+
+
+def _imports(project, secretariat):
+    """Items from a Jira export and needs from a spreadsheet, imported by the secretariat."""
+    from app.imports.items import import_items, plan_items
+    from app.imports.needs import import_needs, plan_needs
+    from app.imports.services import read_sheet
+    from app.imports.sources import read_jira
+    from tests.imports.conftest import fixture_bytes
+
+    plan = plan_items(project, "jira", read_jira(fixture_bytes("jira.csv"), 100),
+                      {"status-3": "review"})
+    import_items(project, secretariat, plan, filename="Jira.csv")
+    header, rows = read_sheet(fixture_bytes("needs.csv"))
+    import_needs(project, secretariat, plan_needs(project, header, rows), skip_refused=True,
+                 filename="Behov.csv")
 
 
 def _single_sign_on(world, client, oidc_issuer):
