@@ -6,6 +6,7 @@ def init_app(app) -> None:
     comments for search."""
     from app.backlog import digest  # noqa: F401 - its decorators register the sections
     from app.backlog import attachable, indexing, notify
+    from app.backlog import tidy_routes  # noqa: F401 - adds its routes to the blueprint
     from app.backlog.routes import bp
 
     notify.connect()

@@ -12,6 +12,7 @@ Rules worth knowing:
 """
 from datetime import datetime
 
+from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -25,6 +26,7 @@ from app.backlog.models import MAX_TEXT, Comment, Item, Tombstone, item_key
 from app.backlog.services import check_version
 from app.database import utcnow
 from app.extensions import db
+from app.projects.loaders import get_by_id
 from app.services import RuleViolation, StaleVersion, clean_text
 
 register_actions({
@@ -112,6 +114,14 @@ def tombstone_of(project, kind: str, number: int) -> Tombstone | None:
     """What remains of the project's deleted item or need with this number, if it was."""
     return db.session.scalar(select(Tombstone).where(
         Tombstone.project_id == project.id, Tombstone.kind == kind, Tombstone.number == number))
+
+
+def comment_in(project, comment_id: int) -> Comment:
+    """The comment with this id on an item of the project; 404 otherwise."""
+    comment = get_by_id(Comment, comment_id)
+    if comment is None or comment.item.project_id != project.id:
+        abort(404)
+    return comment
 
 
 class StaleComment(StaleVersion):

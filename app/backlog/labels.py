@@ -3,6 +3,7 @@ whose labels change gets a history row (labels as a comma-separated list, as eve
 the audit log records the change."""
 from collections.abc import Callable
 
+from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -29,6 +30,14 @@ def label_counts(project) -> list[tuple[Label, int]]:
     return [(label, n) for label, n in db.session.execute(
         select(Label, count).where(Label.project_id == project.id)
         .order_by(Label.name, Label.id))]
+
+
+def label_or_404(project, label_id: int) -> Label:
+    """The project's label with this id; 404 for none (or another project's)."""
+    label = get_label(project, label_id)
+    if label is None:
+        abort(404)
+    return label
 
 
 def get_label(project, label_id) -> Label | None:

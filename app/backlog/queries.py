@@ -182,16 +182,21 @@ def epics(project: Project) -> list[Item]:
 def get_item_or_404(project: Project, number, lean: bool = False) -> Item:
     """The item `<KEY>-<number>` of this (already visible) project; 404 otherwise. `lean`
     skips loading what only its page shows (for moves and rank changes)."""
-    if not isinstance(number, int) or not 0 < number <= MAX_ID:
+    item = find_item(project, number, lean)
+    if item is None:
         abort(404)
+    return item
+
+
+def find_item(project: Project, number, lean: bool = False) -> Item | None:
+    """The item `<KEY>-<number>` of this project, or None (see `get_item_or_404`)."""
+    if not isinstance(number, int) or not 0 < number <= MAX_ID:
+        return None
     stmt = select(Item).where(Item.project_id == project.id, Item.number == number)
     if not lean:
         stmt = stmt.options(joinedload(Item.assignee), joinedload(Item.parent),
                             selectinload(Item.labels))
-    item = db.session.scalar(stmt)
-    if item is None:
-        abort(404)
-    return item
+    return db.session.scalar(stmt)
 
 
 def item_comments(item: Item) -> list[Comment]:
