@@ -38,6 +38,8 @@ ITEM_EDITORS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, Role
                     site_admin="403")
 COMMENTERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, Role.SECRETARIAT,
                   Role.CONTRIBUTOR, site_admin="403")
+ITEM_DELETERS = only(Role.SECRETARIAT)
+COMMENT_AUTHOR = only(Role.PRODUCT_OWNER, site_admin="403")
 CARD_MOVERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
 SPRINT_PLANNERS = only(Role.PRODUCT_OWNER, Role.DELIVERY_LEAD, site_admin="403")
 SPRINT_TEAM = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
@@ -224,6 +226,24 @@ EXPECTATIONS = {
                      only(Role.PRODUCT_OWNER, site_admin="403")),
     "backlog.preview": ("POST", "/p/{key}/items/preview", COMMENTERS),
     "backlog.comment": ("POST", "/p/{key}/items/{number}/comments", COMMENTERS),
+    # Tidying (app/backlog/permissions.py): editors archive and restore and manage labels; the
+    # secretariat and site administrators delete archived items; a comment's author (the
+    # product owner here) edits and deletes it.
+    "backlog.archive": ("POST", "/p/{key}/items/{number}/archive", ITEM_EDITORS),
+    "backlog.restore": ("POST", "/p/{key}/items/{number}/restore", ITEM_EDITORS),
+    "backlog.confirm_delete": ("GET", "/p/{key}/items/{number}/delete", ITEM_DELETERS),
+    "backlog.delete": ("POST", "/p/{key}/items/{number}/delete", ITEM_DELETERS),
+    "backlog.show_comment": ("GET", "/p/{key}/comments/{comment_id}", MEMBERS),
+    "backlog.edit_comment": ("GET", "/p/{key}/comments/{comment_id}/edit", COMMENT_AUTHOR),
+    "backlog.update_comment": ("POST", "/p/{key}/comments/{comment_id}", COMMENT_AUTHOR),
+    "backlog.confirm_delete_comment": ("GET", "/p/{key}/comments/{comment_id}/delete",
+                                       COMMENT_AUTHOR),
+    "backlog.delete_comment": ("POST", "/p/{key}/comments/{comment_id}/delete",
+                               COMMENT_AUTHOR),
+    "backlog.labels_index": ("GET", "/p/{key}/labels", ITEM_EDITORS),
+    "backlog.rename_label": ("POST", "/p/{key}/labels/{label_id}/rename", ITEM_EDITORS),
+    "backlog.merge_label": ("POST", "/p/{key}/labels/{label_id}/merge", ITEM_EDITORS),
+    "backlog.delete_label": ("POST", "/p/{key}/labels/{label_id}/delete", ITEM_EDITORS),
     "board.index": ("GET", "/p/{key}/board", MEMBERS),
     "board.changes": ("GET", "/p/{key}/board/changes", MEMBERS),
     "board.move_form": ("GET", "/p/{key}/items/{number}/move", CARD_MOVERS),
