@@ -58,7 +58,8 @@ def blocked_items(ctx: DigestContext) -> Section | None:
     """Items blocked right now, with the reason."""
     items, count = first_rows(
         select(Item).where(Item.project_id == ctx.project.id, Item.is_blocked.is_(True),
-                           Item.status != Status.DONE, Item.archived_at.is_(None)).order_by(Item.rank), MAX_ROWS)
+                           Item.status != Status.DONE, Item.archived_at.is_(None))
+        .order_by(Item.rank), MAX_ROWS)
     if not items:
         return None
     return Section(

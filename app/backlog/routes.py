@@ -1,9 +1,10 @@
 """The backlog's routes: the ranked list, inline edits, ranking, the item page and comments."""
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.backlog import export, pages, queries, services, tidying
+from app.backlog.blueprint import bp
 from app.backlog.display import status_label, type_label
 from app.backlog.forms import CommentForm, ItemCreateForm, ItemForm
 from app.backlog.models import RANK_LENGTH, STATUSES, item_key
@@ -17,7 +18,6 @@ from app.services import RuleViolation
 from app.web import attempt, htmx_answer, is_htmx, submit
 from app.web.csv_export import csv_response, download_name, separator
 
-bp = Blueprint("backlog", __name__)
 
 INLINE_FIELDS = ("title", "estimate", "assignee")
 

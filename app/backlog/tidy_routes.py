@@ -10,8 +10,8 @@ from app.backlog.forms import (CommentEditForm, DeleteItemForm, LabelDeleteForm,
 from app.backlog.models import Comment, item_key
 from app.backlog.permissions import (can_archive_items, can_change_comment, can_delete_items,
                                      can_manage_labels)
-from app.backlog.routes import bp
-from app.projects.loaders import get_in_project_or_404, get_project_or_404
+from app.backlog.blueprint import bp
+from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
 from app.web import attempt, submit
 
@@ -141,7 +141,8 @@ def rename_label(key, label_id):
     form = LabelRenameForm()
     outcome = submit(form, lambda: labels.rename_label(project, label, current_user,
                                                        form.name.data), field="name")
-    message = _("The label is renamed to “%(name)s”.", name=" ".join((form.name.data or "").split()))
+    message = _("The label is renamed to “%(name)s”.",
+                name=" ".join((form.name.data or "").split()))
     return tidying.label_changed(project, outcome, message, label_id, form)
 
 
