@@ -157,6 +157,11 @@ EXPECTATIONS = {
     "discovery.show": ("GET", "/p/{key}/needs/{need}", MEMBERS),
     "discovery.edit": ("GET", "/p/{key}/needs/{need}/edit",
                        only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
+    # Archiving a need (the item with empty input answers 409 twice or 303): whoever edits it.
+    "discovery.archive": ("POST", "/p/{key}/needs/{need}/archive",
+                          only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
+    "discovery.restore": ("POST", "/p/{key}/needs/{need}/restore",
+                          only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
     "discovery.change_status": ("POST", "/p/{key}/needs/{need}/status",
                                 only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
     "discovery.cosponsor_form": ("GET", "/p/{key}/needs/{need}/cosponsor",

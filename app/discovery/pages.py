@@ -11,7 +11,7 @@ from app.discovery.permissions import (can_add_discovery_note, can_change_need_s
                                        can_cosponsor_needs, can_create_item_for_need,
                                        can_edit_need, can_escalate_need, can_link_items)
 from app.projects.services import participation_of
-from app.web import htmx_answer, is_htmx, redirect_with, render_page_or_partial
+from app.web import error_page, htmx_answer, is_htmx, redirect_with, render_page_or_partial
 
 
 def need_url(need, anchor=None) -> str:
@@ -140,3 +140,10 @@ def notes_answer(need, form, outcome):
     if outcome.ok:
         return redirect_with(outcome.value, need_url(need, "discovery-log"))
     return need_page(need, outcome.status, notes_form=form)
+
+
+def archive_done(need, outcome, message: str):
+    """After archiving or restoring a need: its page with the outcome, or the reason (409)."""
+    if outcome.ok:
+        return redirect_with(message, need_url(need))
+    return error_page(outcome.status, _("Nothing was changed"), outcome.refusal.message)

@@ -112,6 +112,27 @@ def edit(key, number):
                            edit_token=services.edit_token(need)), outcome.status if outcome else 200
 
 
+@bp.post("/p/<key>/needs/<int:number>/archive")
+@login_required
+def archive(key, number):
+    """Archive a need (whoever may edit it): off the list, restorable."""
+    need = get_need_or_404(key, number)
+    require(can_edit_need(current_user, need))
+    outcome = attempt(lambda: services.archive_need(need, current_user))
+    return pages.archive_done(need, outcome, _("Need #%(number)d is archived.", number=number))
+
+
+@bp.post("/p/<key>/needs/<int:number>/restore")
+@login_required
+def restore(key, number):
+    """Bring an archived need back to the needs list."""
+    need = get_need_or_404(key, number)
+    require(can_edit_need(current_user, need))
+    outcome = attempt(lambda: services.restore_need(need, current_user))
+    return pages.archive_done(need, outcome, _("Need #%(number)d is back on the list.",
+                                               number=number))
+
+
 @bp.post("/p/<key>/needs/<int:number>/status")
 @login_required
 def change_status(key, number):

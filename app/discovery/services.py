@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
+from app.audit.labels import register_actions
 from app.audit.services import record
 from app.database import utcnow
 from app.discovery import notify
@@ -454,3 +455,33 @@ def record_attachment(need: Need, actor, action: str, name: str, on_note: bool =
     ("deleted"): a line in the need's history."""
     old, new = ("", name) if action == "attached" else (name, "")
     _log(need, "attachment", old, new, actor=actor, note="yes" if on_note else "")
+
+
+register_actions({"need.archived": _l("Need archived"), "need.restored": _l("Need restored")})
+
+
+def archive_need(need: Need, actor, at: datetime | None = None) -> None:
+    """Archive the need: it leaves the needs list, the roadmap, the decision queue and the
+    digests; its page, links and history stay, and it can be restored."""
+    if need.archived_at is not None:
+        raise RuleViolation(_("Need #%(number)d is already archived.", number=need.number),
+                            status=409)
+    at = at or utcnow()
+    need.archived_at, need.archived_by = at, actor
+    _log(need, "archived", "", "yes", actor=actor, at=at)
+    record("need.archived", project=need.project, target=need, target_label=need.label,
+           actor=actor)
+    db.session.flush()
+
+
+def restore_need(need: Need, actor, at: datetime | None = None) -> None:
+    """Bring an archived need back to the needs list."""
+    if need.archived_at is None:
+        raise RuleViolation(_("Need #%(number)d is not archived.", number=need.number),
+                            status=409)
+    at = at or utcnow()
+    need.archived_at, need.archived_by_id = None, None
+    _log(need, "archived", "yes", "", actor=actor, at=at)
+    record("need.restored", project=need.project, target=need, target_label=need.label,
+           actor=actor)
+    db.session.flush()
