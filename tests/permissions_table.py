@@ -162,6 +162,8 @@ EXPECTATIONS = {
                           only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
     "discovery.restore": ("POST", "/p/{key}/needs/{need}/restore",
                           only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
+    "discovery.confirm_delete": ("GET", "/p/{key}/needs/{need}/delete", only(Role.SECRETARIAT)),
+    "discovery.delete": ("POST", "/p/{key}/needs/{need}/delete", only(Role.SECRETARIAT)),
     "discovery.change_status": ("POST", "/p/{key}/needs/{need}/status",
                                 only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
     "discovery.cosponsor_form": ("GET", "/p/{key}/needs/{need}/cosponsor",

@@ -16,8 +16,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
+from app.attachments.services import release_containers
 from app.audit.labels import register_actions
 from app.audit.services import record
+from app.backlog.models import Tombstone
 from app.database import utcnow
 from app.discovery import notify
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedNote,
@@ -457,7 +459,8 @@ def record_attachment(need: Need, actor, action: str, name: str, on_note: bool =
     _log(need, "attachment", old, new, actor=actor, note="yes" if on_note else "")
 
 
-register_actions({"need.archived": _l("Need archived"), "need.restored": _l("Need restored")})
+register_actions({"need.archived": _l("Need archived"), "need.restored": _l("Need restored"),
+                  "need.deleted": _l("Need deleted")})
 
 
 def archive_need(need: Need, actor, at: datetime | None = None) -> None:
@@ -485,3 +488,31 @@ def restore_need(need: Need, actor, at: datetime | None = None) -> None:
     record("need.restored", project=need.project, target=need, target_label=need.label,
            actor=actor)
     db.session.flush()
+
+
+def delete_need(need: Need, actor, confirmation: str, at: datetime | None = None) -> Tombstone:
+    """Delete an archived need for good, with its co-sponsorships, discovery log, history and
+    links to items and decisions; its files go to the attachments' retention. A tombstone and
+    the audit log keep who deleted what; the number is never handed out again."""
+    reference = f"#{need.number}"
+    if need.archived_at is None:
+        raise RuleViolation(_("Archive need %(ref)s before deleting it.", ref=reference),
+                            status=409)
+    typed = (confirmation or "").strip().lstrip("#")
+    if typed != str(need.number):
+        raise RuleViolation(_("Type %(ref)s to confirm the deletion.", ref=reference),
+                            "confirmation")
+    project = need.project
+    tombstone = Tombstone(project_id=project.id, kind="need", number=need.number,
+                          reference=reference, title=need.title,
+                          deleted_by_id=getattr(actor, "id", None),
+                          deleted_by_label=_actor_label(actor), deleted_at=at or utcnow())
+    db.session.add(tombstone)
+    note_ids = [note.id for note in need.notes]
+    files = (release_containers(project, "need", [need.id], actor)
+             + release_containers(project, "note", note_ids, actor))
+    record("need.deleted", project=project, target=need, target_label=need.label, actor=actor,
+           key=reference, files=files or None)
+    db.session.delete(need)
+    db.session.flush()
+    return tombstone
