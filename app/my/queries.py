@@ -21,7 +21,8 @@ NEWEST_NEEDS = 5
 LATEST_DECISIONS = 5
 # What a member reads as the project's activity. Item acceptance is in the items' history
 # already; sign-ins, digests and site administration are no project news.
-ACTIVITY_ACTIONS = ("need.%", "decision.%", "sprint.%", "project.member_%", "participation.%")
+ACTIVITY_ACTIONS = ("need.%", "decision.%", "sprint.%", "project.member_%", "participation.%",
+                    "item.archived", "item.restored", "item.deleted")
 
 
 def work_scope(user, project: Project | None = None) -> WorkScope:

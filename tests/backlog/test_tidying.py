@@ -105,6 +105,8 @@ def test_the_secretariat_deletes_an_archived_item_and_a_tombstone_remains(world,
     assert (tombstone.reference, tombstone.title, tombstone.deleted_by_label) == (
         "ALPHA-1", "Fejloprettet", "A secretariat")
     assert audit("item.deleted") == ["ALPHA-1 Fejloprettet"]
+    activity = client.get("/p/ALPHA/activity").get_data(as_text=True)
+    assert "Item deleted" in activity and "ALPHA-1 Fejloprettet" in activity
     gone = client.get("/p/ALPHA/items/1")
     assert gone.status_code == 410
     assert "deleted by A secretariat" in gone.get_data(as_text=True)
