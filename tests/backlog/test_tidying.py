@@ -187,3 +187,21 @@ def test_labels_are_renamed_merged_and_deleted_with_history(world, login, make_i
     assert audit("label.deleted") == ["kontrakt"]
     assert client.post("/p/ALPHA/labels/99999/delete").status_code == 404
     assert login(world.users["observer"]).get("/p/ALPHA/labels").status_code == 403
+
+
+def test_an_item_in_an_open_sprint_is_not_archived(world, login, make_item):
+    from datetime import date
+
+    from app.sprints.services import commit_item, create_sprint
+
+    item = make_item("Sprintpunkt")
+    sprint = create_sprint(world.project_a, world.users["product_owner"], "Sprint 7",
+                           date(2026, 12, 7), date(2026, 12, 18), 20)
+    commit_item(sprint, world.users["product_owner"], item)
+    db.session.commit()
+    refused = login(world.users["developer"]).post("/p/ALPHA/items/1/archive",
+                                                   data={"version": version(item)})
+    assert refused.status_code == 422
+    assert "is in the sprint “Sprint 7”; take it out of the sprint first" in (
+        refused.get_data(as_text=True))
+    assert db.session.get(Item, item.id).archived_at is None
