@@ -1,7 +1,6 @@
 """What the pages of requirement discovery show: a need's page with its panels, and the answers
 to the actions on it."""
 from flask import abort, render_template, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from app.discovery.permissions import (can_add_discovery_note, can_change_need_s
                                        can_delete_needs, can_edit_need, can_escalate_need,
                                        can_link_items)
 from app.extensions import db
+from app.i18n import format_moment
 from app.projects.services import participation_of
 from app.web import error_page, htmx_answer, is_htmx, redirect_with, render_page_or_partial
 
@@ -172,4 +172,4 @@ def missing(project, number: int):
         "Need %(ref)s “%(title)s” was deleted by %(name)s on %(when)s.",
         ref=tombstone.reference, title=tombstone.title,
         name=tombstone.deleted_by_label or _("someone"),
-        when=format_datetime(tombstone.deleted_at)))
+        when=format_moment(tombstone.deleted_at)))
