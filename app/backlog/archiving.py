@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.attachments.services import release_containers
-from app.audit.labels import register_actions
+from app.audit.labels import register_actions, register_details
 from app.audit.services import record
 from app.backlog import providers
 from app.backlog.changes import bump_counter, record_change
@@ -34,6 +34,7 @@ register_actions({
     "item.restored": _l("Item restored"),
     "item.deleted": _l("Item deleted"),
 })
+register_details({"comments": _l("Comments"), "files": _l("Files")})
 
 
 def _key(item: Item) -> str:
