@@ -3,7 +3,7 @@ from app.accounts.models import PasswordReset, RecoveryCode, User
 from app.api.models import AccessToken
 from app.attachments.models import Attachment
 from app.audit.models import AuditEvent
-from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label
+from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label, Tombstone
 from app.board.models import WipLimit
 from app.decisions.models import Decision, DecisionOutcome
 from app.digests.models import DigestDelivery, DigestSubscription
@@ -25,4 +25,4 @@ __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment
            "NeedNote", "Notification", "NotificationEmail", "NotificationPreference",
            "Organisation", "PasswordReset", "Project", "ProjectOrganisation",
            "ProjectWatchDefault", "RecoveryCode", "SignInProvider", "Sprint", "TextReference",
-           "User", "Watch", "WipLimit"]
+           "Tombstone", "User", "Watch", "WipLimit"]

@@ -38,6 +38,8 @@ ITEM_EDITORS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, Role
                     site_admin="403")
 COMMENTERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, Role.SECRETARIAT,
                   Role.CONTRIBUTOR, site_admin="403")
+ITEM_DELETERS = only(Role.SECRETARIAT)
+COMMENT_AUTHOR = only(Role.PRODUCT_OWNER, site_admin="403")
 CARD_MOVERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
 SPRINT_PLANNERS = only(Role.PRODUCT_OWNER, Role.DELIVERY_LEAD, site_admin="403")
 FORGE_MANAGERS = only(Role.SECRETARIAT, Role.DELIVERY_LEAD, site_admin="403")
@@ -161,6 +163,13 @@ EXPECTATIONS = {
     "discovery.show": ("GET", "/p/{key}/needs/{need}", MEMBERS),
     "discovery.edit": ("GET", "/p/{key}/needs/{need}/edit",
                        only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
+    # Archiving a need (the item with empty input answers 409 twice or 303): whoever edits it.
+    "discovery.archive": ("POST", "/p/{key}/needs/{need}/archive",
+                          only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
+    "discovery.restore": ("POST", "/p/{key}/needs/{need}/restore",
+                          only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
+    "discovery.confirm_delete": ("GET", "/p/{key}/needs/{need}/delete", only(Role.SECRETARIAT)),
+    "discovery.delete": ("POST", "/p/{key}/needs/{need}/delete", only(Role.SECRETARIAT)),
     "discovery.change_status": ("POST", "/p/{key}/needs/{need}/status",
                                 only(Role.PRODUCT_OWNER, Role.SECRETARIAT, site_admin="403")),
     "discovery.cosponsor_form": ("GET", "/p/{key}/needs/{need}/cosponsor",
@@ -242,6 +251,24 @@ EXPECTATIONS = {
     "imports.upload_needs": ("POST", "/p/{key}/import/needs", NEED_IMPORTERS),
     "imports.needs_preview": ("GET", "/p/{key}/import/needs/{needs_token}", NEED_IMPORTERS),
     "imports.import_needs": ("POST", "/p/{key}/import/needs/{needs_token}", NEED_IMPORTERS),
+    # Tidying (app/backlog/permissions.py): editors archive and restore and manage labels; the
+    # secretariat and site administrators delete archived items; a comment's author (the
+    # product owner here) edits and deletes it.
+    "backlog.archive": ("POST", "/p/{key}/items/{number}/archive", ITEM_EDITORS),
+    "backlog.restore": ("POST", "/p/{key}/items/{number}/restore", ITEM_EDITORS),
+    "backlog.confirm_delete": ("GET", "/p/{key}/items/{number}/delete", ITEM_DELETERS),
+    "backlog.delete": ("POST", "/p/{key}/items/{number}/delete", ITEM_DELETERS),
+    "backlog.show_comment": ("GET", "/p/{key}/comments/{comment_id}", MEMBERS),
+    "backlog.edit_comment": ("GET", "/p/{key}/comments/{comment_id}/edit", COMMENT_AUTHOR),
+    "backlog.update_comment": ("POST", "/p/{key}/comments/{comment_id}", COMMENT_AUTHOR),
+    "backlog.confirm_delete_comment": ("GET", "/p/{key}/comments/{comment_id}/delete",
+                                       COMMENT_AUTHOR),
+    "backlog.delete_comment": ("POST", "/p/{key}/comments/{comment_id}/delete",
+                               COMMENT_AUTHOR),
+    "backlog.labels_index": ("GET", "/p/{key}/labels", ITEM_EDITORS),
+    "backlog.rename_label": ("POST", "/p/{key}/labels/{label_id}/rename", ITEM_EDITORS),
+    "backlog.merge_label": ("POST", "/p/{key}/labels/{label_id}/merge", ITEM_EDITORS),
+    "backlog.delete_label": ("POST", "/p/{key}/labels/{label_id}/delete", ITEM_EDITORS),
     "board.index": ("GET", "/p/{key}/board", MEMBERS),
     "board.changes": ("GET", "/p/{key}/board/changes", MEMBERS),
     "board.move_form": ("GET", "/p/{key}/items/{number}/move", CARD_MOVERS),

@@ -112,10 +112,9 @@ def test_stored_decision_sentences_become_values(scratch_database_url):
 def test_the_search_index_is_built_filled_and_kept_by_its_migration(scratch_database_url):
     """c4d18e5f7a20 indexes the rows already there, and the database keeps the index in step
     afterwards (generated columns or triggers: nothing in the application does it)."""
-    from sqlalchemy import insert, select
-
     from app.backlog.models import Item
     from app.backlog.services import add_comment
+    from app.database import utcnow
     from app.search import parse
     from app.search.queries import SearchFilters, search
     from tests.conftest import Factory
@@ -129,15 +128,18 @@ def test_the_search_index_is_built_filled_and_kept_by_its_migration(scratch_data
         org = factory.municipality("Ballerup Kommune", 151)
         project = factory.project("OVB", "Overblik", [org])
         po = factory.user(org, name="Per Produktejer", roles=["product_owner"], project=project)
-        # Written with the columns of that schema alone: the model has grown columns since
-        # (an imported item's external key), which the ORM would name in its INSERT.
-        db.session.execute(insert(Item.__table__).values(
-            project_id=project.id, number=1, title="Beredskabsplan fra før søgningen",
-            rank="a0", created_by_id=po.id))
+        # Written as the table stood then: the models have columns later migrations add.
+        db.session.execute(Item.__table__.insert().values(
+            id=1, project_id=project.id, number=1, type="story",
+            title="Beredskabsplan fra før søgningen", description="", acceptance_criteria="",
+            status="backlog", rank="a0", is_blocked=False, blocked_reason="",
+            rejected_reason="", created_by_id=po.id, created_at=utcnow(), updated_at=utcnow(),
+            version_id=1))
         db.session.commit()
         db.session.remove()
         upgrade()
-        item = db.session.scalar(select(Item).where(Item.number == 1))
+        item = db.session.get(Item, 1)
+        po = db.session.merge(po)
 
         def found(query):
             page = search(parse(query), [project], SearchFilters())

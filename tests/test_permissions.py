@@ -7,7 +7,7 @@ from app.digests.services import make_unsubscribe_token
 from app.discovery.services import create_need
 from app.extensions import db
 from app.mail.transport import write_to_outbox
-from app.backlog.services import create_item
+from app.backlog.services import add_comment, create_item
 from app.organisations.services import create_organisation
 from app.projects.models import ParticipationKind, Role
 from app.projects.services import add_member, add_participation, membership_of
@@ -30,7 +30,9 @@ def path_values(world) -> dict:
     """Values for the placeholders in the table's paths; extended by later areas."""
     observer = world.users["observer"]
     steering = world.users["steering"]
-    item = create_item(world.project_a, world.users["product_owner"], "Et punkt i backloggen")
+    item = create_item(world.project_a, world.users["product_owner"], "Et punkt i backloggen",
+                       labels="kontrakt")
+    comment = add_comment(item, world.users["product_owner"], "Produktejerens kommentar")
     planned, closed = _sprints(world)
     db.session.commit()
     # An image the product owner attached to the item: its uploader and the secretariat delete.
@@ -39,6 +41,8 @@ def path_values(world) -> dict:
     db.session.commit()
     return {
         "item_id": item.id,
+        "comment_id": comment.id,
+        "label_id": item.labels[0].id,
         "attachment_id": attachment.id,
         "key": world.project_a.key,
         "membership_id": membership_of(world.project_a, observer.id).id,

@@ -214,3 +214,20 @@ def _thumbnail(path: str, name: str) -> bytes:
                               "damaged or cut short. Nothing was attached.", name=name),
                             "files") from exc
     return out.getvalue()
+
+
+def release_containers(project, kind: str, ids, actor) -> int:
+    """The containers `ids` of `kind` are being deleted for good: their files are deleted as
+    of now and left to `purge_deleted`, like any deleted file. Returns how many there were."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    files = db.session.scalars(select(Attachment).where(
+        Attachment.project_id == project.id, Attachment.container_kind == kind,
+        Attachment.container_id.in_(ids), Attachment.deleted_at.is_(None))).all()
+    now = utcnow()
+    for attachment in files:
+        attachment.deleted_at = now
+        attachment.deleted_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    return len(files)

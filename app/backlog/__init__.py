@@ -6,7 +6,8 @@ def init_app(app) -> None:
     comments for search."""
     from app.backlog import digest  # noqa: F401 - its decorators register the sections
     from app.backlog import attachable, indexing, notify
-    from app.backlog.routes import bp
+    from app.backlog import routes, tidy_routes  # noqa: F401 - they add their routes to bp
+    from app.backlog.blueprint import bp
 
     notify.connect()
     indexing.register()

@@ -28,7 +28,8 @@ def _in_period(column, ctx: DigestContext):
 @digest_section("acceptance", roles={Role.STEERING, Role.PRODUCT_OWNER}, order=20, shared=True)
 def acceptance(ctx: DigestContext) -> Section | None:
     """Items accepted and rejected in the period, and those awaiting acceptance now."""
-    base = select(Item).where(Item.project_id == ctx.project.id).order_by(Item.number)
+    base = select(Item).where(Item.project_id == ctx.project.id, Item.archived_at.is_(None)
+                              ).order_by(Item.number)
     accepted, n_accepted = first_rows(
         base.where(_in_period(Item.accepted_at, ctx), Item.status == Status.DONE)
         .options(joinedload(Item.accepted_by)), MAX_ROWS)
@@ -57,7 +58,8 @@ def blocked_items(ctx: DigestContext) -> Section | None:
     """Items blocked right now, with the reason."""
     items, count = first_rows(
         select(Item).where(Item.project_id == ctx.project.id, Item.is_blocked.is_(True),
-                           Item.status != Status.DONE).order_by(Item.rank), MAX_ROWS)
+                           Item.status != Status.DONE, Item.archived_at.is_(None))
+        .order_by(Item.rank), MAX_ROWS)
     if not items:
         return None
     return Section(
@@ -72,11 +74,12 @@ def my_items(ctx: DigestContext) -> Section | None:
     """The recipient's open items, and new comments by others on them in the period."""
     mine, n_mine = first_rows(
         select(Item).where(Item.project_id == ctx.project.id, Item.assignee_id == ctx.user.id,
-                           Item.status != Status.DONE).order_by(Item.rank), MAX_ROWS)
+                           Item.status != Status.DONE, Item.archived_at.is_(None))
+        .order_by(Item.rank), MAX_ROWS)
     comments, n_comments = first_rows(
         select(Comment).join(Item, Item.id == Comment.item_id)
         .where(Item.project_id == ctx.project.id, Item.assignee_id == ctx.user.id,
-               _in_period(Comment.created_at, ctx),
+               Item.archived_at.is_(None), _in_period(Comment.created_at, ctx),
                (Comment.author_id.is_(None)) | (Comment.author_id != ctx.user.id))
         .options(contains_eager(Comment.item), joinedload(Comment.author))
         .order_by(Comment.created_at), MAX_ROWS)

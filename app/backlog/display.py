@@ -37,6 +37,7 @@ class HistoryEntry:
     field: str
     summary: str  # e.g. "Status: Ready → In progress"; Markup when it holds typed values
     note: str = ""
+    earlier: str = ""  # an edited or deleted comment's earlier text (Markdown)
 
 
 def _value(field: str, value, users, sprints=None) -> str | Markup:
@@ -77,6 +78,10 @@ def history_entries(rows) -> list[HistoryEntry]:
         elif row.field == "attachment":
             summary = (_("Attached “%(name)s”", name=row.new_value) if row.new_value
                        else _("Deleted the attached file “%(name)s”", name=row.old_value))
+        elif row.field == "archived":
+            summary = _("Archived") if row.new_value else _("Restored from the archive")
+        elif row.field == "comment":
+            summary = _("Edited a comment") if row.new_value else _("Deleted a comment")
         elif row.field in ("description", "acceptance_criteria"):
             summary = _("%(field)s changed", field=label)
         elif row.old_value is None and row.field in ("status", "estimate"):
@@ -87,7 +92,10 @@ def history_entries(rows) -> list[HistoryEntry]:
                 _value(row.field, row.new_value, users, sprints))
         entries.append(HistoryEntry(at=row.created_at,
                                     actor=row.actor_name or someone,
-                                    field=row.field, summary=summary, note=row.note))
+                                    field=row.field, summary=summary,
+                                    note="" if row.field == "comment" else row.note,
+                                    earlier=(row.old_value or "") if row.field == "comment"
+                                    else ""))
     return entries
 
 

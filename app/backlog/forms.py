@@ -37,6 +37,8 @@ FIELD_LABELS = {
     "blocked_reason": _l("Blocked because"),
     "rank": _l("Rank"),
     "sprint": _l("Sprint"),
+    "archived": _l("Archived"),
+    "comment": _l("Comment"),
 }
 
 
@@ -84,3 +86,28 @@ class ItemForm(FlaskForm):
 class CommentForm(FlaskForm):
     body = TextAreaField(_l("Comment"), validators=[Length(max=MAX_TEXT)],
                          description=_l("Markdown: **bold**, *italic*, lists, links."))
+
+
+class CommentEditForm(FlaskForm):
+    """A comment's new text; `seen` is its last edit as the author saw it."""
+
+    body = TextAreaField(_l("Comment"), validators=[Length(max=MAX_TEXT)],
+                         description=_l("Markdown: **bold**, *italic*, lists, links."))
+    seen = HiddenField()
+
+
+class DeleteItemForm(FlaskForm):
+    confirmation = StringField(_l("Type the item's key to confirm"),
+                               validators=[Length(max=40)])
+
+
+class LabelRenameForm(FlaskForm):
+    name = StringField(_l("New name"), validators=[Length(max=MAX_LABEL * 2)])
+
+
+class LabelMergeForm(FlaskForm):
+    into = SelectField(_l("Merge into"), validate_choice=False)
+
+
+class LabelDeleteForm(FlaskForm):
+    pass

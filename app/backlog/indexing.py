@@ -39,11 +39,12 @@ def register() -> None:
         name="item", label=_l("Item"), index=ITEM_INDEX, source=items,
         project_id=items.c.project_id, number=items.c.number, title=items.c.title,
         status=items.c.status, statuses=_statuses, link=_item_url, reference=_reference,
-        order=10))
+        archived_at=items.c.archived_at, order=10))
     register_kind(SearchKind(
         name="comment", label=_l("Comment"), index=COMMENT_INDEX, source=Comment.__table__,
         joins=((items, items.c.id == Comment.__table__.c.item_id),),
         project_id=items.c.project_id, number=items.c.number, title=items.c.title,
         status=items.c.status, statuses=_statuses, reference=_reference, order=20,
+        archived_at=items.c.archived_at,
         link=lambda hit: _item_url(hit, _anchor=f"comment-{hit.ref_id}")))
     register_key_finder(item_by_key)

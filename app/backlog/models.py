@@ -132,6 +132,10 @@ class Item(db.Model):
     external_url: Mapped[str | None] = mapped_column(String(MAX_EXTERNAL_URL))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Archived items leave every list, board and digest but keep their history; restorable.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    archived_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
     # Optimistic concurrency: every UPDATE checks and bumps it, so a stale writer fails.
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -142,6 +146,7 @@ class Item(db.Model):
     accepted_by: Mapped["User | None"] = relationship(foreign_keys=[accepted_by_id])
     rejected_by: Mapped["User | None"] = relationship(foreign_keys=[rejected_by_id])
     created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])
+    archived_by: Mapped["User | None"] = relationship(foreign_keys=[archived_by_id])
     parent: Mapped["Item | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Item"]] = relationship(back_populates="parent")
     labels: Mapped[list["Label"]] = relationship(secondary=item_label, back_populates="items",
@@ -154,6 +159,10 @@ class Item(db.Model):
     @property
     def is_epic(self) -> bool:
         return self.type == ItemType.EPIC
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def key_in(self, project_key: str) -> str:
         """The item's key, e.g. "OVB-12" (see `item_key`)."""
@@ -185,6 +194,8 @@ class Comment(db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the author last changed the text (the earlier text is in the item's history).
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     item: Mapped[Item] = relationship(back_populates="comments")
     author: Mapped["User | None"] = relationship()
@@ -221,3 +232,27 @@ class ItemHistory(db.Model):
 
     item: Mapped[Item] = relationship(back_populates="history")
     actor: Mapped["User | None"] = relationship()
+
+
+class Tombstone(db.Model):
+    """What remains of a permanently deleted item or need: its key, title, who deleted it and
+    when. It outlives the audit log's retention, so "OVB-12" always says what became of it
+    (and numbers are never handed out again: the counters only grow)."""
+
+    __tablename__ = "tombstone"
+    __table_args__ = (
+        CheckConstraint("kind IN ('item', 'need')", name="kind"),
+        UniqueConstraint("project_id", "kind", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    number: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(MAX_TITLE))
+    deleted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Kept by name too, so the record still reads after the account is gone.
+    deleted_by_label: Mapped[str] = mapped_column(String(254), default="")
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

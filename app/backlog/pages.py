@@ -9,7 +9,7 @@ from app.backlog.changes import last_mover
 from app.backlog.display import history_entries
 from app.backlog.forms import CommentForm, ItemCreateForm, ItemForm
 from app.backlog.models import item_key
-from app.backlog.permissions import can_comment, can_edit_items, can_rank
+from app.backlog.permissions import can_comment, can_delete_items, can_edit_items, can_rank
 from app.backlog.queries import MAX_SHOWN, PAGE_SIZE, BacklogFilters
 from app.database import parse_int
 from app.i18n import moment_formatter
@@ -179,6 +179,7 @@ def item_context(project, item, form=None, comment_form=None, message=None, prev
         "children": queries.children_of(item) if item.is_epic else [],
         "needs": providers.needs.needs_of(item),
         "can_edit": can_edit, "can_comment": can_comment(current_user, project),
+        "can_delete": can_delete_items(current_user, project),
         "move_targets": providers.moves.targets(current_user, project, item.status),
         "message": message, "message_is_error": message_is_error, "preview": preview,
         "in_dialog": request.values.get("dialog") == "1", "datetime_short": moment_formatter(),

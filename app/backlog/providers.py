@@ -30,6 +30,10 @@ class SprintsProvider:
         """The names of the sprints with these ids (as strings), by id."""
         return {}
 
+    def open_sprint_name(self, sprint_id) -> str | None:
+        """The sprint's name if it is planned or running (not closed), else None."""
+        return None
+
 
 class MovesProvider:
     """The "Move to…" choices the item page offers."""

@@ -30,6 +30,7 @@ class BacklogFilters:
     label: str = ""  # a label id
     epic: str = ""  # an epic's id or "none"
     blocked: bool = False
+    archived: bool = False  # the archived items instead of the backlog
     invalid: list[str] = field(default_factory=list)
 
     @classmethod
@@ -44,12 +45,14 @@ class BacklogFilters:
         epic = args.get("epic", "")
         f.epic = epic if epic == "none" else _id(epic, f, "epic")
         f.blocked = args.get("blocked", "") in ("1", "y", "on", "true")
+        f.archived = args.get("archived", "") in ("1", "y", "on", "true")
         return f
 
     def as_args(self) -> dict:
         """The filters that are set, for url_for."""
         args = {"q": self.q, "type": self.type, "status": self.status, "assignee": self.assignee,
-                "label": self.label, "epic": self.epic, "blocked": "1" if self.blocked else ""}
+                "label": self.label, "epic": self.epic, "blocked": "1" if self.blocked else "",
+                "archived": "1" if self.archived else ""}
         return {k: v for k, v in args.items() if v}
 
     @property
@@ -57,7 +60,10 @@ class BacklogFilters:
         return bool(self.as_args())
 
     def apply(self, stmt: Select, user) -> Select:
-        """Add the WHERE clauses of the set filters to a query over Item."""
+        """Add the WHERE clauses of the set filters to a query over Item (archived items only
+        with the `archived` filter, and then only they)."""
+        stmt = stmt.where(Item.archived_at.is_not(None) if self.archived
+                          else Item.archived_at.is_(None))
         if self.q:
             stmt = stmt.where(_text_match(self.q))
         if self.type:
@@ -168,23 +174,29 @@ def labels(project: Project) -> list[Label]:
 def epics(project: Project) -> list[Item]:
     """The project's epics in rank order (for parent choices, filters and swimlanes)."""
     return list(db.session.scalars(
-        select(Item).where(Item.project_id == project.id, Item.type == ItemType.EPIC)
+        select(Item).where(Item.project_id == project.id, Item.type == ItemType.EPIC,
+                           Item.archived_at.is_(None))
         .order_by(Item.rank)))
 
 
 def get_item_or_404(project: Project, number, lean: bool = False) -> Item:
     """The item `<KEY>-<number>` of this (already visible) project; 404 otherwise. `lean`
     skips loading what only its page shows (for moves and rank changes)."""
-    if not isinstance(number, int) or not 0 < number <= MAX_ID:
+    item = find_item(project, number, lean)
+    if item is None:
         abort(404)
+    return item
+
+
+def find_item(project: Project, number, lean: bool = False) -> Item | None:
+    """The item `<KEY>-<number>` of this project, or None (see `get_item_or_404`)."""
+    if not isinstance(number, int) or not 0 < number <= MAX_ID:
+        return None
     stmt = select(Item).where(Item.project_id == project.id, Item.number == number)
     if not lean:
         stmt = stmt.options(joinedload(Item.assignee), joinedload(Item.parent),
                             selectinload(Item.labels))
-    item = db.session.scalar(stmt)
-    if item is None:
-        abort(404)
-    return item
+    return db.session.scalar(stmt)
 
 
 def item_comments(item: Item) -> list[Comment]:
@@ -213,5 +225,6 @@ def users_by_id(ids) -> dict[int, User]:
 
 def children_of(epic: Item) -> list[Item]:
     return list(db.session.scalars(
-        select(Item).where(Item.parent_id == epic.id).options(joinedload(Item.assignee))
+        select(Item).where(Item.parent_id == epic.id, Item.archived_at.is_(None))
+        .options(joinedload(Item.assignee))
         .order_by(Item.rank)))

@@ -1,9 +1,10 @@
 """The backlog's routes: the ranked list, inline edits, ranking, the item page and comments."""
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.backlog import export, pages, queries, services
+from app.backlog import export, pages, queries, services, tidying
+from app.backlog.blueprint import bp
 from app.backlog.display import status_label, type_label
 from app.backlog.forms import CommentForm, ItemCreateForm, ItemForm
 from app.backlog.models import RANK_LENGTH, STATUSES, item_key
@@ -17,7 +18,6 @@ from app.services import RuleViolation
 from app.web import attempt, htmx_answer, is_htmx, submit
 from app.web.csv_export import csv_response, download_name, separator
 
-bp = Blueprint("backlog", __name__)
 
 INLINE_FIELDS = ("title", "estimate", "assignee")
 
@@ -154,9 +154,13 @@ def _rank_target(project, item, where, filters):
 @bp.get("/p/<key>/items/<int:number>")
 @login_required
 def item(key, number):
-    """The item: every field, comments and history; htmx gets it for the dialog."""
+    """The item: every field, comments and history; htmx gets it for the dialog. A deleted
+    item's address answers 410 with who deleted it."""
     project = get_project_or_404(key)
-    return pages.render_item(project, queries.get_item_or_404(project, number))
+    found = queries.find_item(project, number)
+    if found is None:
+        return tidying.missing(project, number)
+    return pages.render_item(project, found)
 
 
 @bp.get("/p/<key>/items/<int:number>/edit")

@@ -199,7 +199,8 @@ def board_scope(project: Project, now: datetime | None = None, sprint_id=_ASK) -
     """Which items the board shows: the active sprint's, or (no sprint active) every open
     item plus those done in the last 14 days. Epics are containers, not cards: they show as
     swimlanes and filters instead."""
-    conditions = [Item.project_id == project.id, Item.type != ItemType.EPIC]
+    conditions = [Item.project_id == project.id, Item.type != ItemType.EPIC,
+                  Item.archived_at.is_(None)]
     if sprint_id is _ASK:
         sprint_id = active_sprint_id(project)
     if sprint_id is not None:

@@ -76,7 +76,8 @@ def decisions_of_need(need: Need) -> list[Decision]:
 
 def waiting_needs_query(project):
     """The "for decision" queue as a select: escalated needs, longest waiting first."""
-    return (select(Need).where(Need.project_id == project.id, Need.is_escalated.is_(True))
+    return (select(Need).where(Need.project_id == project.id, Need.is_escalated.is_(True),
+                               Need.archived_at.is_(None))
             .order_by(Need.escalated_at, Need.number))
 
 

@@ -30,12 +30,13 @@ def _counts(ctx):
     """The section's figures in one statement: new needs, new co-sponsorships and the needs
     they back, and the needs decided on in the period."""
     new = (select(func.count()).select_from(Need)
-           .where(Need.project_id == ctx.project.id, _in_period(Need.created_at, ctx))
+           .where(Need.project_id == ctx.project.id, Need.archived_at.is_(None),
+                  _in_period(Need.created_at, ctx))
            .scalar_subquery())
     sponsorships = (select(func.count().label("rows"),
                            func.count(distinct(NeedCoSponsor.need_id)).label("needs"))
                     .join(Need, Need.id == NeedCoSponsor.need_id)
-                    .where(Need.project_id == ctx.project.id,
+                    .where(Need.project_id == ctx.project.id, Need.archived_at.is_(None),
                            _in_period(NeedCoSponsor.created_at, ctx)).subquery())
     decided = (select(func.count(distinct(NeedChange.need_id)))
                .join(Need, Need.id == NeedChange.need_id).where(*_decision_filter(ctx))
@@ -45,19 +46,22 @@ def _counts(ctx):
 
 
 def _decision_filter(ctx) -> tuple:
-    return (Need.project_id == ctx.project.id, NeedChange.field == "status",
+    return (Need.project_id == ctx.project.id, Need.archived_at.is_(None),
+            NeedChange.field == "status",
             NeedChange.new_value.in_(DECISIONS), _in_period(NeedChange.created_at, ctx))
 
 
 def _new_needs(ctx, limit: int) -> list[Need]:
     return db.session.scalars(
-        select(Need).where(Need.project_id == ctx.project.id, _in_period(Need.created_at, ctx))
+        select(Need).where(Need.project_id == ctx.project.id, Need.archived_at.is_(None),
+                           _in_period(Need.created_at, ctx))
         .options(joinedload(Need.organisation)).order_by(Need.number).limit(limit)).all()
 
 
 def _new_cosponsorships(ctx, limit: int) -> list[NeedCoSponsor]:
     """The period's co-sponsorships of the first `limit` needs (by number) that got any."""
-    in_period = (Need.project_id == ctx.project.id, _in_period(NeedCoSponsor.created_at, ctx))
+    in_period = (Need.project_id == ctx.project.id, Need.archived_at.is_(None),
+                 _in_period(NeedCoSponsor.created_at, ctx))
     first_needs = (select(NeedCoSponsor.need_id).join(Need, Need.id == NeedCoSponsor.need_id)
                    .where(*in_period).group_by(NeedCoSponsor.need_id, Need.number)
                    .order_by(Need.number).limit(limit))

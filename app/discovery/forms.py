@@ -84,3 +84,8 @@ class ItemFromNeedForm(FlaskForm):
                        default=ItemType.STORY.value, validate_choice=False)
     description = TextAreaField(_l("Description"), validators=[Optional(), at_most(MAX_TEXT)],
                                 description=MARKDOWN_HELP)
+
+
+class DeleteNeedForm(FlaskForm):
+    confirmation = StringField(_l("Type the need's number to confirm"),
+                               validators=[at_most(20)])

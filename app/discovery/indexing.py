@@ -32,10 +32,11 @@ def register() -> None:
         name="need", label=_l("Need"), index=NEED_INDEX, source=needs,
         project_id=needs.c.project_id, number=needs.c.number, title=needs.c.title,
         status=needs.c.status, statuses=_statuses, link=_need_url, reference=_reference,
-        order=30))
+        archived_at=needs.c.archived_at, order=30))
     register_kind(SearchKind(
         name="note", label=_l("Discovery note"), index=NOTE_INDEX, source=NeedNote.__table__,
         joins=((needs, needs.c.id == NeedNote.__table__.c.need_id),),
         project_id=needs.c.project_id, number=needs.c.number, title=needs.c.title,
         status=needs.c.status, statuses=_statuses, reference=_reference, order=40,
+        archived_at=needs.c.archived_at,
         link=lambda hit: _need_url(hit, _anchor="discovery-log")))

@@ -85,17 +85,26 @@ class Need(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow,
                                                  index=True)
+    # Archived needs leave the needs list, the roadmap and the digests; restorable.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    archived_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
 
     project: Mapped["Project"] = relationship()
     organisation: Mapped["Organisation"] = relationship()
     submitter: Mapped["User | None"] = relationship(foreign_keys=[submitter_id])
     escalated_by: Mapped["User | None"] = relationship(foreign_keys=[escalated_by_id])
+    archived_by: Mapped["User | None"] = relationship(foreign_keys=[archived_by_id])
     cosponsors: Mapped[list["NeedCoSponsor"]] = relationship(
         back_populates="need", cascade="all, delete-orphan", order_by="NeedCoSponsor.created_at")
     notes: Mapped[list["NeedNote"]] = relationship(
         back_populates="need", cascade="all, delete-orphan")
     changes: Mapped[list["NeedChange"]] = relationship(
         back_populates="need", cascade="all, delete-orphan", order_by="NeedChange.id")
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def label(self) -> str:

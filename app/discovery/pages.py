@@ -1,17 +1,22 @@
 """What the pages of requirement discovery show: a need's page with its panels, and the answers
 to the actions on it."""
-from flask import render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
+from app.backlog.models import Tombstone
 from app.discovery import queries, services
 from app.discovery.forms import (CoSponsorForm, EscalateForm, LinkItemForm, NoteForm, StatusForm,
                                  WithdrawEscalationForm)
 from app.discovery.permissions import (can_add_discovery_note, can_change_need_status,
                                        can_cosponsor_needs, can_create_item_for_need,
-                                       can_edit_need, can_escalate_need, can_link_items)
+                                       can_delete_needs, can_edit_need, can_escalate_need,
+                                       can_link_items)
+from app.extensions import db
+from app.i18n import format_moment
 from app.projects.services import participation_of
-from app.web import htmx_answer, is_htmx, redirect_with, render_page_or_partial
+from app.web import error_page, htmx_answer, is_htmx, redirect_with, render_page_or_partial
 
 
 def need_url(need, anchor=None) -> str:
@@ -98,6 +103,7 @@ def need_page(need, status=200, cosponsor=None, notes_form=None, **forms):
         "history": history,
         "status_decision": _status_decision(history),
         "can_edit": can_edit_need(current_user, need),
+        "can_delete": can_delete_needs(current_user, need.project),
         "can_change_status": can_change_need_status(current_user, project),
         "can_escalate": can_escalate_need(current_user, project),
         "status_form": status_form(need, forms.get("status_form")),
@@ -140,3 +146,30 @@ def notes_answer(need, form, outcome):
     if outcome.ok:
         return redirect_with(outcome.value, need_url(need, "discovery-log"))
     return need_page(need, outcome.status, notes_form=form)
+
+
+def archive_done(need, outcome, message: str):
+    """After archiving or restoring a need: its page with the outcome, or the reason (409)."""
+    if outcome.ok:
+        return redirect_with(message, need_url(need))
+    return error_page(outcome.status, _("Nothing was changed"), outcome.refusal.message)
+
+
+def delete_confirmation(need, form, status: int = 200):
+    """The page that asks to type the need's number before deleting it for good."""
+    return render_template("discovery/delete.html", project=need.project, need=need,
+                           form=form), status
+
+
+def missing(project, number: int):
+    """No such need: 410 saying who deleted it and when if it was deleted, else 404."""
+    tombstone = db.session.scalar(select(Tombstone).where(
+        Tombstone.project_id == project.id, Tombstone.kind == "need",
+        Tombstone.number == number))
+    if tombstone is None:
+        abort(404)
+    return error_page(410, _("Need %(ref)s was deleted", ref=tombstone.reference), _(
+        "Need %(ref)s “%(title)s” was deleted by %(name)s on %(when)s.",
+        ref=tombstone.reference, title=tombstone.title,
+        name=tombstone.deleted_by_label or _("someone"),
+        when=format_moment(tombstone.deleted_at)))

@@ -59,3 +59,9 @@ def can_link_items(user, project) -> bool:
 def can_create_item_for_need(user, project) -> bool:
     """Create a backlog item from a need: whoever may create items."""
     return can_edit_items(user, project)
+
+
+def can_delete_needs(user, project) -> bool:
+    """Delete archived needs for good: the secretariat, and site administrators on request."""
+    return (bool(getattr(user, "is_site_admin", False))
+            or has_any_role(user, project, Role.SECRETARIAT))

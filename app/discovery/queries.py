@@ -27,6 +27,7 @@ class NeedFilters:
     sort: str = "newest"
     q: str = ""
     page: int = 1
+    archived: bool = False  # the archived needs instead of the list
 
     @classmethod
     def from_args(cls, args) -> "NeedFilters":
@@ -42,19 +43,20 @@ class NeedFilters:
             sort=sort if sort in SORTS else "newest",
             q=" ".join(args.get("q", "").split())[:200],
             page=min(parse_int(page, 1) or 1, 10_000),
+            archived=args.get("archived") == "1",
         )
 
     def args(self, **overrides) -> dict:
         """The filters as URL arguments (defaults left out), with some values replaced."""
         values = {"status": self.status, "org": self.organisation_id or "",
                   "ours": "1" if self.ours else "", "sort": self.sort, "q": self.q,
-                  "page": self.page, **overrides}
+                  "page": self.page, "archived": "1" if self.archived else "", **overrides}
         defaults = {"sort": "newest", "page": 1}
         return {k: v for k, v in values.items() if v not in ("", None) and defaults.get(k) != v}
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.status or self.organisation_id or self.ours or self.q)
+        return bool(self.status or self.organisation_id or self.ours or self.q or self.archived)
 
 
 @dataclass
@@ -100,14 +102,16 @@ def needs_query(project, filters: NeedFilters, my_organisation_id: int | None):
     progress = (select(NeedItemLink.need_id, func.count().label("item_count"),
                        func.sum(case((Item.status == Status.DONE, 1), else_=0)).label("done_count"))
                 .join(Item, Item.id == NeedItemLink.item_id)
-                .where(NeedItemLink.project_id == project.id)
+                .where(NeedItemLink.project_id == project.id, Item.archived_at.is_(None))
                 .group_by(NeedItemLink.need_id).subquery())
     stmt = (select(Need, Organisation.name, cosponsor_count,
                    func.coalesce(progress.c.item_count, 0), func.coalesce(progress.c.done_count, 0))
             .join(Organisation, Organisation.id == Need.organisation_id)
             .outerjoin(counts, counts.c.need_id == Need.id)
             .outerjoin(progress, progress.c.need_id == Need.id)
-            .where(Need.project_id == project.id))
+            .where(Need.project_id == project.id,
+                   Need.archived_at.is_not(None) if filters.archived
+                   else Need.archived_at.is_(None)))
     if filters.status:
         stmt = stmt.where(Need.status == filters.status)
     if filters.organisation_id:
@@ -184,7 +188,7 @@ def roadmap_needs(project) -> list[Need]:
     was marked public. Newest status change first."""
     return list(db.session.scalars(
         select(Need).where(
-            Need.project_id == project.id,
+            Need.project_id == project.id, Need.archived_at.is_(None),
             or_(Need.status.in_(ROADMAP_STATUSES),
                 and_(Need.status == NeedStatus.DECLINED, Need.is_rationale_public.is_(True))))
         .options(selectinload(Need.organisation),
@@ -195,7 +199,8 @@ def roadmap_needs(project) -> list[Need]:
 def escalated_needs(project) -> list[Need]:
     """The steering group's "for decision" queue: escalated needs, longest waiting first."""
     return list(db.session.scalars(
-        select(Need).where(Need.project_id == project.id, Need.is_escalated.is_(True))
+        select(Need).where(Need.project_id == project.id, Need.is_escalated.is_(True),
+                           Need.archived_at.is_(None))
         .options(selectinload(Need.organisation))
         .order_by(Need.escalated_at, Need.number)))
 
@@ -221,5 +226,5 @@ def linkable_items(need: Need) -> list[tuple[int, str]]:
     return [tuple(row) for row in db.session.execute(
         select(Item.number, Item.title)
         .where(Item.project_id == need.project_id, Item.status != Status.DONE,
-               Item.id.not_in(linked))
+               Item.archived_at.is_(None), Item.id.not_in(linked))
         .order_by(Item.rank).limit(MAX_ITEM_CHOICES))]

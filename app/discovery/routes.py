@@ -1,19 +1,20 @@
 """Views of requirement discovery: the needs list, a need's page and the actions on it."""
-from flask import Blueprint, flash, render_template, request
+from flask import Blueprint, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.backlog.models import ItemType, item_key
 from app.discovery import export, pages, queries, services, tracing
-from app.discovery.forms import (CoSponsorForm, EscalateForm, ItemFromNeedForm, LinkItemForm,
-                                 NeedForm, NoteForm, StatusForm, WithdrawEscalationForm)
+from app.discovery.forms import (CoSponsorForm, DeleteNeedForm, EscalateForm, ItemFromNeedForm,
+                                 LinkItemForm, NeedForm, NoteForm, StatusForm,
+                                 WithdrawEscalationForm)
 from app.discovery.loaders import get_need_or_404
 from app.discovery.permissions import (acts_for_participating_municipality,
                                        can_add_discovery_note, can_change_need_status,
                                        can_cosponsor_needs, can_create_item_for_need,
-                                       can_edit_need, can_escalate_need, can_link_items,
-                                       can_submit_need)
+                                       can_delete_needs, can_edit_need, can_escalate_need,
+                                       can_link_items, can_submit_need)
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
 from app.services import RuleViolation
@@ -89,8 +90,13 @@ def new(key):
 @bp.get("/p/<key>/needs/<int:number>")
 @login_required
 def show(key, number):
-    """A need: its description, status, co-sponsors, discovery log, escalation and history."""
-    return pages.need_page(get_need_or_404(key, number))
+    """A need: its description, status, co-sponsors, discovery log, escalation and history.
+    A deleted need's address answers 410 with who deleted it."""
+    project = get_project_or_404(key)
+    need = queries.need_by_number(project, number)
+    if need is None:
+        return pages.missing(project, number)
+    return pages.need_page(need)
 
 
 @bp.route("/p/<key>/needs/<int:number>/edit", methods=["GET", "POST"])
@@ -110,6 +116,52 @@ def edit(key, number):
                                  else _("Nothing was changed."), pages.need_url(need))
     return render_template("discovery/form.html", project=need.project, form=form, need=need,
                            edit_token=services.edit_token(need)), outcome.status if outcome else 200
+
+
+@bp.post("/p/<key>/needs/<int:number>/archive")
+@login_required
+def archive(key, number):
+    """Archive a need (whoever may edit it): off the list, restorable."""
+    need = get_need_or_404(key, number)
+    require(can_edit_need(current_user, need))
+    outcome = attempt(lambda: services.archive_need(need, current_user))
+    return pages.archive_done(need, outcome, _("Need #%(number)d is archived.", number=number))
+
+
+@bp.post("/p/<key>/needs/<int:number>/restore")
+@login_required
+def restore(key, number):
+    """Bring an archived need back to the needs list."""
+    need = get_need_or_404(key, number)
+    require(can_edit_need(current_user, need))
+    outcome = attempt(lambda: services.restore_need(need, current_user))
+    return pages.archive_done(need, outcome, _("Need #%(number)d is back on the list.",
+                                               number=number))
+
+
+@bp.get("/p/<key>/needs/<int:number>/delete")
+@login_required
+def confirm_delete(key, number):
+    """The page that asks to type the need's number before deleting it for good."""
+    need = get_need_or_404(key, number)
+    require(can_delete_needs(current_user, need.project))
+    return pages.delete_confirmation(need, DeleteNeedForm(formdata=None))
+
+
+@bp.post("/p/<key>/needs/<int:number>/delete")
+@login_required
+def delete(key, number):
+    """Delete an archived need for good (the secretariat); a tombstone remains."""
+    need = get_need_or_404(key, number)
+    require(can_delete_needs(current_user, need.project))
+    project, form = need.project, DeleteNeedForm()
+    outcome = submit(form, lambda: services.delete_need(need, current_user,
+                                                        form.confirmation.data),
+                     field="confirmation")
+    if not outcome.ok:
+        return pages.delete_confirmation(need, form, outcome.status)
+    return redirect_with(_("Need #%(number)d is deleted for good.", number=number),
+                         url_for("discovery.index", key=project.key, archived="1"))
 
 
 @bp.post("/p/<key>/needs/<int:number>/status")

@@ -16,7 +16,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
+from app.attachments.services import release_containers
+from app.audit.labels import register_actions
 from app.audit.services import record
+from app.backlog.models import Tombstone
 from app.database import utcnow
 from app.discovery import notify
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedNote,
@@ -480,3 +483,62 @@ def record_attachment(need: Need, actor, action: str, name: str, on_note: bool =
     ("deleted"): a line in the need's history."""
     old, new = ("", name) if action == "attached" else (name, "")
     _log(need, "attachment", old, new, actor=actor, note="yes" if on_note else "")
+
+
+register_actions({"need.archived": _l("Need archived"), "need.restored": _l("Need restored"),
+                  "need.deleted": _l("Need deleted")})
+
+
+def archive_need(need: Need, actor, at: datetime | None = None) -> None:
+    """Archive the need: it leaves the needs list, the roadmap, the decision queue and the
+    digests; its page, links and history stay, and it can be restored."""
+    if need.archived_at is not None:
+        raise RuleViolation(_("Need #%(number)d is already archived.", number=need.number),
+                            status=409)
+    at = at or utcnow()
+    need.archived_at, need.archived_by = at, actor
+    _log(need, "archived", "", "yes", actor=actor, at=at)
+    record("need.archived", project=need.project, target=need, target_label=need.label,
+           actor=actor)
+    db.session.flush()
+
+
+def restore_need(need: Need, actor, at: datetime | None = None) -> None:
+    """Bring an archived need back to the needs list."""
+    if need.archived_at is None:
+        raise RuleViolation(_("Need #%(number)d is not archived.", number=need.number),
+                            status=409)
+    at = at or utcnow()
+    need.archived_at, need.archived_by_id = None, None
+    _log(need, "archived", "yes", "", actor=actor, at=at)
+    record("need.restored", project=need.project, target=need, target_label=need.label,
+           actor=actor)
+    db.session.flush()
+
+
+def delete_need(need: Need, actor, confirmation: str, at: datetime | None = None) -> Tombstone:
+    """Delete an archived need for good, with its co-sponsorships, discovery log, history and
+    links to items and decisions; its files go to the attachments' retention. A tombstone and
+    the audit log keep who deleted what; the number is never handed out again."""
+    reference = f"#{need.number}"
+    if need.archived_at is None:
+        raise RuleViolation(_("Archive need %(ref)s before deleting it.", ref=reference),
+                            status=409)
+    typed = (confirmation or "").strip().lstrip("#")
+    if typed != str(need.number):
+        raise RuleViolation(_("Type %(ref)s to confirm the deletion.", ref=reference),
+                            "confirmation")
+    project = need.project
+    tombstone = Tombstone(project_id=project.id, kind="need", number=need.number,
+                          reference=reference, title=need.title,
+                          deleted_by_id=getattr(actor, "id", None),
+                          deleted_by_label=_actor_label(actor), deleted_at=at or utcnow())
+    db.session.add(tombstone)
+    note_ids = [note.id for note in need.notes]
+    files = (release_containers(project, "need", [need.id], actor)
+             + release_containers(project, "note", note_ids, actor))
+    record("need.deleted", project=project, target=need, target_label=need.label, actor=actor,
+           key=reference, files=files or None)
+    db.session.delete(need)
+    db.session.flush()
+    return tombstone

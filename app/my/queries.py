@@ -23,7 +23,8 @@ NEWEST_NEEDS = 5
 LATEST_DECISIONS = 5
 # What a member reads as the project's activity. Item acceptance is in the items' history
 # already; sign-ins, digests and site administration are no project news.
-ACTIVITY_ACTIONS = ("need.%", "decision.%", "sprint.%", "project.member_%", "participation.%")
+ACTIVITY_ACTIONS = ("need.%", "decision.%", "sprint.%", "project.member_%", "participation.%",
+                    "item.archived", "item.restored", "item.deleted")
 
 
 def work_scope(user, project: Project | None = None) -> WorkScope:
@@ -64,12 +65,13 @@ def needs_summary(project: Project) -> NeedsSummary:
     """How many needs there are in each status, and the newest few (two statements)."""
     counts = dict(db.session.execute(
         # count(*), not count(id): the (project, status) index answers alone.
-        select(Need.status, func.count()).where(Need.project_id == project.id)
+        select(Need.status, func.count()).where(Need.project_id == project.id,
+                                                Need.archived_at.is_(None))
         .group_by(Need.status)).all())
     # By number, the order of submission: the (project, number) index gives the newest few
     # without sorting every need of a large project.
     newest = db.session.scalars(
-        select(Need).where(Need.project_id == project.id)
+        select(Need).where(Need.project_id == project.id, Need.archived_at.is_(None))
         .order_by(Need.number.desc()).limit(NEWEST_NEEDS)).all()
     return NeedsSummary([(str(s), counts.get(s, 0)) for s in NeedStatus], list(newest))
 

@@ -92,7 +92,8 @@ def awaiting_acceptance(scope: WorkScope) -> WorkSection | None:
     rows, count = counted(
         select(*ITEM_COLUMNS, User.name.label("assignee_name"))
         .outerjoin(User, User.id == Item.assignee_id)
-        .where(Item.project_id.in_(ids), Item.status == Status.ACCEPTANCE)
+        .where(Item.project_id.in_(ids), Item.status == Status.ACCEPTANCE,
+               Item.archived_at.is_(None))
         .order_by(Item.updated_at, Item.id), scope.row_limit)
     return WorkSection(
         title=_("Awaiting my acceptance"), count=count, template="my/_rows.html",
@@ -113,7 +114,7 @@ def assigned_to_me(scope: WorkScope) -> WorkSection | None:
                                order_by=(Item.updated_at.desc(), Item.id.desc())).label("n"),
         func.count().over(partition_by=Item.status).label("in_status"),
     ).where(Item.assignee_id == scope.user.id, Item.project_id.in_(scope.project_ids),
-            Item.status != Status.DONE).subquery()
+            Item.status != Status.DONE, Item.archived_at.is_(None)).subquery()
     per_status = PER_STATUS if scope.project is None else PER_STATUS // 2
     rows = db.session.execute(select(inner).where(inner.c.n <= per_status)).all()
     groups = []
@@ -145,7 +146,8 @@ def my_municipality_needs(scope: WorkScope) -> WorkSection | None:
     rows, count = counted(
         select(Need.id, Need.project_id, Need.number, Need.title, Need.status,
                Need.organisation_id)
-        .where(Need.project_id.in_(scope.project_ids), Need.id.in_(ours))
+        .where(Need.project_id.in_(scope.project_ids), Need.id.in_(ours),
+               Need.archived_at.is_(None))
         .order_by(case((Need.status.in_(OPEN_NEEDS), 0), else_=1), Need.updated_at.desc(),
                   Need.id.desc()), scope.row_limit)
     progress = _progress([r.id for r in rows])
@@ -174,7 +176,8 @@ def _progress(need_ids: list[int]) -> dict[int, Progress]:
                func.coalesce(func.sum(case((done, Item.estimate), else_=0)), 0),
                func.coalesce(func.sum(Item.estimate), 0))
         .join(Item, Item.id == NeedItemLink.item_id)
-        .where(NeedItemLink.need_id.in_(need_ids)).group_by(NeedItemLink.need_id))
+        .where(NeedItemLink.need_id.in_(need_ids), Item.archived_at.is_(None))
+        .group_by(NeedItemLink.need_id))
     return {nid: Progress(int(d), int(t), float(dp), float(p)) for nid, t, d, dp, p in rows}
 
 
@@ -188,7 +191,8 @@ def escalations(scope: WorkScope) -> WorkSection | None:
         select(Need.id, Need.project_id, Need.number, Need.title, Need.status,
                Need.escalated_at, Organisation.name.label("organisation_name"))
         .join(Organisation, Organisation.id == Need.organisation_id)
-        .where(Need.project_id.in_(ids), Need.is_escalated.is_(True))
+        .where(Need.project_id.in_(ids), Need.is_escalated.is_(True),
+               Need.archived_at.is_(None))
         .order_by(Need.escalated_at, Need.id), scope.row_limit)
     needs = [WorkRow(ref=f"#{r.number}", title=r.title, status=_need_status(r.status),
                      url=url_for("discovery.show", key=scope.key_of(r.project_id),

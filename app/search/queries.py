@@ -81,6 +81,7 @@ class SearchFilters:
     kind: str = ""
     status: str = ""
     page: int = 1
+    archived: bool = False  # archived things too
     invalid: list[str] = field(default_factory=list)
 
     @classmethod
@@ -90,6 +91,7 @@ class SearchFilters:
         f.project = _allowed(args.get("project", ""), keys, f, "project")
         f.kind = _allowed(args.get("kind", ""), {k.name for k in registry.kinds()}, f, "kind")
         f.status = _allowed(args.get("status", ""), set(status_choices()), f, "status")
+        f.archived = args.get("archived", "") == "1"
         page = args.get("page", "1")
         f.page = int(page) if page.isascii() and page.isdigit() and 0 < len(page) < 4 else 0
         if not 1 <= f.page <= MAX_PAGE:
@@ -99,6 +101,7 @@ class SearchFilters:
 
     def as_args(self, **changes) -> dict:
         args = {"q": self.q, "project": self.project, "kind": self.kind, "status": self.status,
+                "archived": "1" if self.archived else None,
                 "page": self.page if self.page > 1 else None, **changes}
         return {k: v for k, v in args.items() if v}
 
@@ -139,6 +142,7 @@ class Hit:
     title: str
     status: str | None
     snippet: str
+    is_archived: bool = False
 
     @property
     def url(self) -> str:
@@ -165,7 +169,7 @@ class SearchPage:
 
 
 def _branch(kind: registry.SearchKind, query: syntax.ParsedQuery, project_ids, status: str,
-            postgres: bool):
+            postgres: bool, archived: bool = False):
     source = kind.source
     if postgres:
         vector, tsq = _vector(kind.index), _tsquery(query, prefix=False)
@@ -184,7 +188,9 @@ def _branch(kind: registry.SearchKind, query: syntax.ParsedQuery, project_ids, s
                   kind.project_id.label("project_id"), kind.number.label("number"),
                   kind.title.label("title"),
                   (kind.status if kind.status is not None else null()).label("status"),
-                  rank.label("rank"), body.label("body")).select_from(source)
+                  rank.label("rank"), body.label("body"),
+                  (kind.archived_at.is_not(None) if kind.archived_at is not None
+                   else literal(False)).label("archived")).select_from(source)
     if not postgres:
         stmt = stmt.join(fts, fts.c.rowid == source.c.id)
     for parent, on in kind.joins:
@@ -192,6 +198,8 @@ def _branch(kind: registry.SearchKind, query: syntax.ParsedQuery, project_ids, s
     stmt = stmt.where(match, kind.project_id.in_(project_ids))
     if status:
         stmt = stmt.where(kind.status == status)
+    if kind.archived_at is not None and not archived:
+        stmt = stmt.where(kind.archived_at.is_(None))
     return stmt
 
 
@@ -205,7 +213,8 @@ def search(query: syntax.ParsedQuery, projects: list[Project], filters: SearchFi
     if not by_id or not chosen:
         return SearchPage([], 0, filters.page)
     postgres = _dialect() == "postgresql"
-    found = union_all(*(_branch(k, query, list(by_id), filters.status, postgres)
+    found = union_all(*(_branch(k, query, list(by_id), filters.status, postgres,
+                                filters.archived)
                         for k in chosen)).subquery("found")
     page = (select(found, func.count().over().label("total"))
             .order_by(found.c.rank, found.c.kind, found.c.ref_id)
@@ -215,10 +224,11 @@ def search(query: syntax.ParsedQuery, projects: list[Project], filters: SearchFi
                if postgres else page.c.body)
     rows = db.session.execute(
         select(page.c.kind, page.c.ref_id, page.c.project_id, page.c.number, page.c.title,
-               page.c.status, snippet, page.c.total)
+               page.c.status, snippet, page.c.archived, page.c.total)
         .order_by(page.c.rank, page.c.kind, page.c.ref_id)).all()
-    hits = [Hit(registry.kind(k), ref_id, by_id[project_id], number, title, status, snip or "")
-            for k, ref_id, project_id, number, title, status, snip, _total in rows]
+    hits = [Hit(registry.kind(k), ref_id, by_id[project_id], number, title, status, snip or "",
+                bool(archived))
+            for k, ref_id, project_id, number, title, status, snip, archived, _total in rows]
     return SearchPage(hits, rows[0].total if rows else 0, filters.page)
 
 

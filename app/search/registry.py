@@ -24,6 +24,8 @@ class SearchKind:
     link: Callable[["object"], str] = str
     reference: Callable[["object"], str] = str
     joins: tuple = field(default=())  # (table, on clause) pairs from the source to its parent
+    # When the thing (or the parent it belongs to) was archived: hidden unless asked for.
+    archived_at: object | None = None
     order: int = 100
 
 

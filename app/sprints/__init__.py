@@ -9,4 +9,5 @@ def init_app(app) -> None:
     from app.sprints.routes import bp
 
     providers.sprints.names = queries.sprint_names
+    providers.sprints.open_sprint_name = queries.open_sprint_name
     app.register_blueprint(bp)

@@ -10,7 +10,7 @@ from app.backlog.models import Item, ItemType, Status
 from app.database import MAX_ID, parse_id
 from app.extensions import db
 from app.projects.models import Project
-from app.sprints.models import Sprint
+from app.sprints.models import Sprint, SprintState
 from app.sprints.services import average_velocity
 
 PLAN_PAGE = 50
@@ -79,7 +79,7 @@ def _live_points(ids) -> dict[int, tuple[int, float, float]]:
 def plannable(project: Project):
     """Conditions for the items a sprint can take: open, in no sprint, not epics."""
     return (Item.project_id == project.id, Item.sprint_id.is_(None), Item.status != Status.DONE,
-            Item.type != ItemType.EPIC)
+            Item.type != ItemType.EPIC, Item.archived_at.is_(None))
 
 
 # The planning lists are light rows, not ORM objects: a sprint may hold hundreds of items.
@@ -136,6 +136,14 @@ def plan_totals(sprint: Sprint, items: list) -> PlanTotals:
     return PlanTotals(points=sum(i.estimate or 0 for i in items), items=len(items),
                       unestimated=sum(1 for i in items if i.estimate is None),
                       capacity=sprint.capacity, velocity=average_velocity(sprint.project))
+
+
+def open_sprint_name(sprint_id) -> str | None:
+    """The sprint's name while it is planned or running; None once closed (or unknown)."""
+    if sprint_id is None:
+        return None
+    return db.session.scalar(select(Sprint.name).where(
+        Sprint.id == sprint_id, Sprint.state != SprintState.CLOSED))
 
 
 def sprint_names(ids) -> dict[str, str]:

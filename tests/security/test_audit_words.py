@@ -19,14 +19,16 @@ from app.attachments.services import delete as delete_attachment
 from app.audit.labels import ACTION_LABELS
 from app.audit.models import AuditEvent
 from app.database import utcnow
+from app.backlog.archiving import archive_item, delete_item, restore_item
+from app.backlog.labels import delete_label, merge_label, rename_label
 from app.backlog.services import create_item
 from app.board.services import move_item
 from app.decisions.services import OutcomeChoice, record_decision
 from app.digests.models import DeliveryState
 from app.digests.services import retry_failed
-from app.discovery.services import (cosponsor, create_need, escalate, set_status,
-                                    update_cosponsorship, withdraw_cosponsorship,
-                                    withdraw_escalation)
+from app.discovery.services import (archive_need, cosponsor, create_need, delete_need,
+                                    escalate, restore_need, set_status, update_cosponsorship,
+                                    withdraw_cosponsorship, withdraw_escalation)
 from app.extensions import db
 from app.invitations.services import accept, invite, resend, revoke
 from app.projects.models import ParticipationKind, Role
@@ -131,6 +133,23 @@ def _every_action(world, client, factory):
     spare = create_sprint(project, lead, "Sprint 2", today + timedelta(days=14),
                           today + timedelta(days=27), 20)
     delete_sprint(spare, lead)
+    # Tidying: an item and a need archived, restored, archived again and deleted; labels
+    # renamed, merged and deleted.
+    doublet = create_item(project, po, "Dublet", labels="kontrakt, jura")
+    archive_item(doublet, po)
+    restore_item(doublet, po)
+    archive_item(doublet, po)
+    jura, kontrakt = sorted(doublet.labels, key=lambda label: label.name)
+    rename_label(project, jura, po, "Jura")
+    merge_label(project, jura, po, kontrakt.id)
+    delete_label(project, kontrakt, po)
+    delete_item(doublet, u["secretariat"], f"{project.key}-{doublet.number}")
+    old_need = create_need(project, po, title="Forældet behov", background="B",
+                           desired_outcome="D", expected_value="V")
+    archive_need(old_need, po)
+    restore_need(old_need, po)
+    archive_need(old_need, po)
+    delete_need(old_need, u["secretariat"], f"#{old_need.number}")
     db.session.commit()
     # Invitations: sent, sent again, revoked; another one accepted. A forgotten password.
     first = invite(project, u["secretariat"], "gaest@a.example", world.muni_a, [Role.OBSERVER])
