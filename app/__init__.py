@@ -57,13 +57,13 @@ def _instance_dir():
 def _register_areas(app: Flask) -> None:
     """Each area registers its pages and plugs into the shared parts (providers, signals,
     digest sections); the order is the order of their URLs' precedence."""
-    from app import (accounts, admin, api, attachments, backlog, board, decisions, digests,
-                     discovery, invitations, mail, main, my, notifications, privacy, projects,
-                     search, sprints, sso)
+    from app import (accounts, admin, api, archive, attachments, backlog, board, decisions,
+                     digests, discovery, invitations, mail, main, my, notifications, privacy,
+                     projects, search, sprints, sso)
 
     for area in (main, accounts, sso, projects, invitations, admin, notifications, attachments,
                  backlog, board, sprints, digests, mail, discovery, decisions, search, my, privacy,
-                 api):
+                 archive, api):
         area.init_app(app)
 
 

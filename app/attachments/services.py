@@ -214,3 +214,12 @@ def _thumbnail(path: str, name: str) -> bytes:
                               "damaged or cut short. Nothing was attached.", name=name),
                             "files") from exc
     return out.getvalue()
+
+
+def examine(path: str, name: str) -> tuple[str, bytes | None]:
+    """A stored file's type by its content, checked as an upload's is, and its thumbnail when
+    it is an image (the project archive's import restores files through this)."""
+    with open(path, "rb") as source:
+        head = source.read(content.SNIFF_BYTES)
+    mime = _allowed_type(head, name)
+    return mime, (_thumbnail(path, name) if content.ALLOWED[mime].is_image else None)
