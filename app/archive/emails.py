@@ -3,6 +3,7 @@ import logging
 
 from flask_babel import lazy_gettext as _l
 
+from app.digests.services import rendering_context
 from app.mail.compose import compose, mail_locale, render_email
 from app.mail.transport import MailError, send_message
 from app.web import external_url
@@ -16,12 +17,12 @@ def send_ready(export) -> bool:
     if user is None or not user.is_active:
         return False
     locale = mail_locale(user.locale)
-    subject, text, html = render_email(
-        "archive_ready", locale,
-        lambda: _l("The archive of %(project)s is ready", project=project.name),
-        user=user, project=project, export=export,
-        url=external_url("archive.download", key=project.key, export_id=export.id),
-        page=external_url("archive.index", key=project.key))
+    with rendering_context():  # the scheduler has no request: links on BASE_URL
+        subject, text, html = render_email(
+            "archive_ready", locale,
+            lambda: _l("The archive of %(project)s is ready", project=project.name),
+            user=user, project=project, export=export,
+            url=external_url("archive.download", key=project.key, export_id=export.id))
     try:
         send_message(compose(user.email, user.name, subject, text, html, locale))
     except MailError as exc:
