@@ -55,6 +55,7 @@ def path_values(world) -> dict:
         **_invitation_and_reset(world),
         "sso_provider_id": _sign_in_provider().id,
         "token_id": _token_of(world.users["observer"], world.project_a).id,
+        "archive_export_id": _archive_export(world).id,
     }
 
 
@@ -118,6 +119,15 @@ def _sign_in_provider():
                      "idp_metadata_url": "http://127.0.0.1:9/metadata", "is_enabled": True}, "")
     db.session.commit()
     return provider
+
+
+def _archive_export(world):
+    """A finished archive of project A, asked for by its secretariat."""
+    from app.archive.services import request_export
+
+    export = request_export(world.project_a, world.users["secretariat"])
+    db.session.commit()
+    return export
 
 
 def _decision(world):
