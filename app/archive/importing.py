@@ -397,9 +397,11 @@ class _Import:
             for d in self.doc["digests"]])
 
     def _container(self, container: dict) -> int:
-        refs = {"item": self.items, "need": self.needs, "comment": self.comments,
-                "note": self.notes, "decision": self.decisions}[container["kind"]]
-        return self.lookup(refs, container["ref"], container["kind"])
+        refs, what = {"item": (self.items, _("the item")), "need": (self.needs, _("the need")),
+                      "comment": (self.comments, _("the comment")),
+                      "note": (self.notes, _("the note")),
+                      "decision": (self.decisions, _("the decision"))}[container["kind"]]
+        return self.lookup(refs, container["ref"], what)
 
     def _attachments(self) -> None:
         attachments = self.doc["attachments"]
