@@ -69,11 +69,13 @@ def _register_areas(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
+    from app.archive.cli import archive_cli
     from app.demo.cli import demo_cli
     from app.digests.cli import digests_cli
     from app.scheduler import scheduler_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(archive_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(digests_cli)
     app.cli.add_command(scheduler_cli)

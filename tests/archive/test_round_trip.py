@@ -126,3 +126,45 @@ def test_people_without_an_account_are_created_inactive_and_invited(filled, fact
     assert answer.status_code in (302, 303), answer.get_data(as_text=True)
     db.session.expire_all()
     assert person.is_active and person.name == "Ny Aarhusianer" and person.has_password
+
+
+def test_the_command_line_exports_and_imports(filled, factory, app, tmp_path):
+    path = tmp_path / "alpha.zip"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["archive", "export", "ALPHA", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "3 items" in result.output
+    factory.project("GAMMA", "Tom")
+    db.session.commit()
+    result = runner.invoke(args=["archive", "import", "GAMMA", str(path), "--by",
+                                 "admin@example.test"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["archive", "import", "GAMMA", str(path), "--by",
+                                 "admin@example.test"])
+    assert result.exit_code != 0 and "tomt projekt" in result.output  # Danish by default
+
+
+def test_an_archive_larger_than_an_ordinary_request_is_taken(filled, factory, login, client):
+    """The import lifts the request limit (2 MB) to ARCHIVE_MAX_UPLOAD_MB for itself alone."""
+    import hashlib
+    import zipfile
+
+    document, files = read_archive(export_bytes(filled.world.project_a))
+    text = b"Referat fra workshoppen.\n" * 120_000  # 3 MB, stored uncompressed below
+    sha = hashlib.sha256(text).hexdigest()
+    document["attachments"].append({
+        "ref": len(document["attachments"]) + 1, "container": {"kind": "item", "ref": 1},
+        "name": "referat.txt", "size": len(text), "content_type": "text/plain", "sha256": sha,
+        "file": f"attachments/{sha}", "uploaded_by": None, "uploaded_by_label": "",
+        "created_at": "2026-12-01T09:00:00Z"})
+    data = make_zip({"project.json": json.dumps(document), **files,
+                     f"attachments/{sha}": text}, zipfile.ZIP_STORED)
+    assert len(data) > 2 * 1024 * 1024
+    factory.project("GAMMA", "Tom")
+    db.session.commit()
+    login(filled.world.users["site_admin"])
+    response = client.post("/p/GAMMA/archive/import", data={
+        "archive": (io.BytesIO(data), "alpha.zip")}, content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert db.session.scalar(select(Attachment.content_type).where(
+        Attachment.name == "referat.txt")) == "text/plain"
