@@ -332,6 +332,7 @@ class ProjectArchive:
         rows = db.session.scalars(select(Decision).where(Decision.project_id == self.project.id)
                                   .order_by(Decision.id)).all()
         ids = [d.id for d in rows]
+        self.people.load(d.recorded_by_id for d in rows)
         needs, items, outcomes = defaultdict(list), defaultdict(list), defaultdict(list)
         for chunk in _chunks(ids):
             for d_id, n_id in db.session.execute(select(decision_need.c.decision_id,
@@ -365,6 +366,7 @@ class ProjectArchive:
             rows = db.session.execute(select(DigestDelivery.__table__)
                                       .where(DigestDelivery.id.in_(chunk))
                                       .order_by(DigestDelivery.id)).all()
+            self.people.load(d.user_id for d in rows)
             for d in rows:
                 yield {"recipient": self.people.ref(d.user_id), "address": d.recipient,
                        "frequency": d.frequency, "period_key": d.period_key,
@@ -386,6 +388,7 @@ class ProjectArchive:
                                          Attachment.deleted_at.is_(None))
                                   .order_by(Attachment.id)).all()
         files = storage()
+        self.people.load(a.uploaded_by_id for a in rows)
         n = 0
         for a in rows:
             container = self._container(a.container_kind, a.container_id)
@@ -404,6 +407,7 @@ class ProjectArchive:
         rows = db.session.execute(
             select(Membership.id, Membership.user_id, Membership.created_at)
             .where(Membership.project_id == self.project.id)).all()
+        self.people.load(r.user_id for r in rows)
         roles = defaultdict(list)
         for m_id, role in db.session.execute(
                 select(MembershipRole.membership_id, MembershipRole.role)

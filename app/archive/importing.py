@@ -155,13 +155,21 @@ class _Import:
                     return found
         return None
 
+    def _new_organisation(self, o: dict) -> Organisation:
+        """Organisations are the site administrators' to register (as on /admin)."""
+        if self.actor is not None and not self.actor.is_site_admin:
+            raise ArchiveError(_("%(name)s has no organisation here yet, and only site "
+                                 "administrators register organisations. Ask one to register "
+                                 "it, or to import the archive.", name=o["name"]))
+        return create_organisation(o["name"], o["kind"],
+                                   municipality_code=o["municipality_code"], cvr=o["cvr"])
+
     def _organisations(self) -> None:
         for o in self.doc["organisations"]:
             if o["name"] in self.orgs:
                 raise ArchiveError(_("The archive lists the organisation %(name)s twice.",
                                      name=o["name"]))
-            org = self._find_organisation(o) or create_organisation(
-                o["name"], o["kind"], municipality_code=o["municipality_code"], cvr=o["cvr"])
+            org = self._find_organisation(o) or self._new_organisation(o)
             self.orgs[o["name"]] = org
             if o["participation"] and participation_of(self.project, org.id) is None:
                 kind = o["participation"]

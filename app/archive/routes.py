@@ -24,9 +24,10 @@ def _archive_project(key: str):
     return project
 
 
-def _page(project, import_form=None, status: int = 200):
+def _page(project, import_form=None, status: int = 200, export_error: str | None = None):
     return render_template(
         "archive/page.html", project=project, exports=services.recent_exports(project),
+        export_error=export_error,
         export_form=ExportForm(), import_form=import_form or ImportForm(),
         is_empty=project_is_empty(project), downloadable=services.downloadable,
         background_items=current_app.config["ARCHIVE_BACKGROUND_ITEMS"],
@@ -51,7 +52,7 @@ def export(key):
     outcome = attempt(lambda: services.request_export(project,
                                                       current_user._get_current_object()))
     if not outcome.ok:
-        return _page(project, status=outcome.status)
+        return _page(project, status=outcome.status, export_error=outcome.refusal.message)
     message = (_("The archive is ready to download below.") if outcome.value.is_ready else
                _("The archive is being made. You will get an e-mail with the link when it is "
                  "ready; it also appears below."))

@@ -27,6 +27,7 @@ from app.backlog.models import Item
 from app.database import utcnow
 from app.digests.delivery import job_lock
 from app.extensions import db
+from app.services import RuleViolation
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,13 @@ def request_export(project, actor) -> ProjectExport:
     record("archive.export_requested", project=project, target=project, actor=actor,
            items=count, background=is_big(count))
     if not is_big(count):
-        produce(export)
+        try:
+            produce(export)
+        except OSError as exc:
+            log.exception("archive export of %s failed", project.key)
+            raise RuleViolation(_("The archive could not be written (%(reason)s). Try again, "
+                                  "or tell the site administrators.",
+                                  reason=exc.strerror or exc), status=503) from None
     return export
 
 

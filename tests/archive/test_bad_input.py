@@ -173,3 +173,38 @@ def test_an_import_into_a_project_with_work_in_it(filled, client, login, good):
     assert response.status_code == 422
     assert "an archive is imported only into an empty project" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Item.id))) == before
+
+
+def test_the_secretariat_cannot_register_organisations_through_an_import(filled, factory,
+                                                                         login, client, good):
+    world = filled.world
+    project = factory.project("DELTA", "Tom", [world.muni_a])
+    secretariat = factory.user(world.muni_a, roles=["secretariat"], project=project)
+    db.session.commit()
+    login(secretariat)
+    document, files = good
+    text = json.dumps(document).replace("Aarhus Kommune", "Skanderborg Kommune").replace(
+        '"municipality_code": 751', '"municipality_code": 746')
+    before = db.session.scalar(select(func.count(Organisation.id)))
+    response = client.post("/p/DELTA/archive/import", data={
+        "archive": (io.BytesIO(make_zip({PROJECT_JSON: text, **files})), "a.zip")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "only site administrators register organisations" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Organisation.id))) == before
+
+
+def test_a_secretariat_member_imports_when_the_organisations_exist(filled, factory, login,
+                                                                   client, good):
+    world = filled.world
+    project = factory.project("DELTA", "Tom", [world.muni_a])
+    secretariat = factory.user(world.muni_a, roles=["secretariat"], project=project)
+    db.session.commit()
+    login(secretariat)
+    document, files = good
+    response = client.post("/p/DELTA/archive/import", data={
+        "archive": (io.BytesIO(_with(document, files)), "a.zip")},
+        content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert db.session.scalar(select(func.count(Item.id)).where(
+        Item.project_id == project.id)) == 3
