@@ -158,9 +158,9 @@ class _Import:
     def _new_organisation(self, o: dict) -> Organisation:
         """Organisations are the site administrators' to register (as on /admin)."""
         if self.actor is not None and not self.actor.is_site_admin:
-            raise ArchiveError(_("%(name)s has no organisation here yet, and only site "
-                                 "administrators register organisations. Ask one to register "
-                                 "it, or to import the archive.", name=o["name"]))
+            raise ArchiveError(_("The organisation %(name)s is not registered here yet, and only "
+                                 "site administrators register organisations. Ask one to "
+                                 "register it, or to import the archive.", name=o["name"]))
         return create_organisation(o["name"], o["kind"],
                                    municipality_code=o["municipality_code"], cvr=o["cvr"])
 
