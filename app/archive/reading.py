@@ -23,6 +23,7 @@ from app.archive.format import ATTACHMENTS_DIR, FORMAT, PROJECT_JSON, VERSION, s
 from app.services import RuleViolation
 
 CHUNK = 1024 * 1024
+MAX_ENTRIES = 200_000  # a project's files are far fewer; a zip of millions of entries is abuse
 _FILE = re.compile(r"^attachments/[0-9a-f]{64}$")
 
 
@@ -76,6 +77,9 @@ class OpenedArchive:
 def _entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     entries, total = {}, 0
     limit = _limit("ARCHIVE_MAX_UNCOMPRESSED_BYTES")
+    if len(archive.infolist()) > MAX_ENTRIES:
+        raise ArchiveError(_("The archive holds more than %(n)d files, more than a project "
+                             "archive can. Nothing was imported.", n=MAX_ENTRIES), 413)
     for info in archive.infolist():
         name = info.filename
         if _unsafe(name):

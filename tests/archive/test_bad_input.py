@@ -208,3 +208,12 @@ def test_a_secretariat_member_imports_when_the_organisations_exist(filled, facto
     assert response.status_code == 303
     assert db.session.scalar(select(func.count(Item.id)).where(
         Item.project_id == project.id)) == 3
+
+
+def test_too_many_entries(target, client, monkeypatch, good):
+    monkeypatch.setattr("app.archive.reading.MAX_ENTRIES", 3)
+    document, _files = good
+    entries = {PROJECT_JSON: json.dumps(document),
+               **{f"attachments/{n:064x}": b"x" for n in range(4)}}
+    status, page = _upload(client, make_zip(entries))
+    assert status == 413 and "holds more than 3 files" in page
