@@ -14,6 +14,7 @@ def export_command(key, path):
     from sqlalchemy import select
 
     from app.archive.export import ProjectArchive
+    from app.archive.services import counted
     from app.audit.services import record
     from app.extensions import db
     from app.projects.models import Project
@@ -24,7 +25,7 @@ def export_command(key, path):
     with open(path, "wb") as out:
         counts = ProjectArchive(project).write(out)
     record("archive.exported", project=project, target=project, actor_label="flask archive",
-           **counts)
+           **counted(counts))
     db.session.commit()
     click.echo(f"{path}: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
 

@@ -140,8 +140,9 @@ class _Import:
             "items", "needs", "sprints", "decisions", "digests", "attachments", "members")}
         record("archive.imported", project=self.project, target=self.project,
                actor=self.actor, exported_at=self.doc["exported_at"],
-               source=self.doc["project"]["key"], people_created=self.result.people_created,
-               **self.result.counts)
+               source_key=self.doc["project"]["key"],
+               people_created=self.result.people_created,
+               **{f"{name}_count": n for name, n in self.result.counts.items()})
         db.session.flush()
         return self.result
 

@@ -21,7 +21,7 @@ from app.archive.export import ProjectArchive
 from app.archive.importing import Imported, import_archive
 from app.archive.models import ExportState, ProjectExport
 from app.archive.reading import open_archive
-from app.audit.labels import register_actions
+from app.audit.labels import register_actions, register_details
 from app.audit.services import record
 from app.backlog.models import Item
 from app.database import utcnow
@@ -30,6 +30,21 @@ from app.extensions import db
 from app.services import RuleViolation
 
 log = logging.getLogger(__name__)
+
+COUNT_LABELS = {"items": _l("Items"), "needs": _l("Needs"), "sprints": _l("Sprints"),
+                "decisions": _l("Decisions"), "digests": _l("Digests sent"),
+                "attachments": _l("Attached files"), "members": _l("Members")}
+register_details({f"{name}_count": label for name, label in COUNT_LABELS.items()}
+                 | {"people_created": _l("Accounts created"), "archive_bytes": _l("Size"),
+                    "in_background": _l("Made in the background"),
+                    "source_key": _l("Project key of the source"),
+                    "exported_at": _l("Exported"), "export_id": _l("Archive")})
+
+
+def counted(counts: dict) -> dict:
+    """Counts as audit details, named apart from the details other actions record."""
+    return {f"{name}_count": n for name, n in counts.items()}
+
 
 register_actions({
     "archive.export_requested": _l("Project archive requested"),
@@ -72,7 +87,7 @@ def request_export(project, actor) -> ProjectExport:
     db.session.add(export)
     db.session.flush()
     record("archive.export_requested", project=project, target=project, actor=actor,
-           items=count, background=is_big(count))
+           items_count=count, in_background=is_big(count))
     if not is_big(count):
         try:
             produce(export)
@@ -101,7 +116,7 @@ def produce(export: ProjectExport) -> None:
     export.expires_at = now + timedelta(days=current_app.config["ARCHIVE_KEEP_DAYS"])
     export.claimed_until = None
     record("archive.exported", project=export.project, target=export.project,
-           actor=export.requested_by, size=export.size, **counts)
+           actor=export.requested_by, archive_bytes=export.size, **counted(counts))
     db.session.flush()
 
 
@@ -115,7 +130,7 @@ def downloadable(export: ProjectExport) -> Path | None:
 
 def record_download(export: ProjectExport, actor) -> None:
     record("archive.downloaded", project=export.project, target=export.project, actor=actor,
-           export=export.id)
+           export_id=export.id)
 
 
 def _claim(now) -> ProjectExport | None:

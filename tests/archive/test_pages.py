@@ -44,6 +44,8 @@ def test_a_small_project_is_archived_at_once_and_downloaded(filled, login, clien
     document, _files = read_archive(download.data)
     assert document["project"]["key"] == "ALPHA" and len(document["items"]) == 3
     assert _actions() == ["archive.export_requested", "archive.exported", "archive.downloaded"]
+    audit = client.get("/p/ALPHA/audit").get_data(as_text=True)
+    assert "Project archive made" in audit and "Project archive downloaded" in audit
 
 
 def test_others_cannot_download_an_archive(filled, login, client, factory):

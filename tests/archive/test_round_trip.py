@@ -95,7 +95,7 @@ def test_export_import_export_gives_the_same_archive(filled, factory, login, cli
     assert image.thumbnail_key is not None
     assert client.get(f"/p/GAMMA/files/{image.id}/thumbnail").status_code == 200
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "archive.imported"))
-    assert event.project_id == target.id and event.details["items"] == 3
+    assert event.project_id == target.id and event.details["items_count"] == 3
     # Everyone already had an account here: nobody was created or invited.
     assert db.session.scalar(select(Invitation.id)) is None
 
