@@ -37,6 +37,6 @@ def archive_jobs(config) -> list[tuple[str, object, object]]:
 
     from app.archive.services import produce_pending, prune
 
-    return [("archive.produce", produce_pending, IntervalTrigger(minutes=1)),
-            ("archive.prune", prune,
-             CronTrigger(hour=4, minute=45, timezone=ZoneInfo("Europe/Copenhagen")))]
+    zone = ZoneInfo("Europe/Copenhagen")
+    return [("archive.produce", produce_pending, IntervalTrigger(minutes=1, timezone=zone)),
+            ("archive.prune", prune, CronTrigger(hour=4, minute=45, timezone=zone))]
