@@ -135,6 +135,19 @@ class Config:
     ATTACHMENTS_S3_ACCESS_KEY_ID = os.environ.get("ATTACHMENTS_S3_ACCESS_KEY_ID", "")
     ATTACHMENTS_S3_SECRET_ACCESS_KEY = os.environ.get("ATTACHMENTS_S3_SECRET_ACCESS_KEY", "")
 
+    # The project archive (app/archive, docs/export-format.md): projects with more items than
+    # ARCHIVE_BACKGROUND_ITEMS are archived by the scheduler process and the link e-mailed;
+    # archives are kept for download ARCHIVE_KEEP_DAYS days in ARCHIVE_DIR. An import's upload,
+    # what it unpacks to (a zip bomb stops there), and its project.json are limited.
+    ARCHIVE_DIR = os.environ.get("ARCHIVE_DIR", str(INSTANCE_DIR / "archives"))
+    ARCHIVE_BACKGROUND_ITEMS = int(os.environ.get("ARCHIVE_BACKGROUND_ITEMS", "500"))
+    ARCHIVE_KEEP_DAYS = int(os.environ.get("ARCHIVE_KEEP_DAYS", "7"))
+    ARCHIVE_CLAIM_SECONDS = int(os.environ.get("ARCHIVE_CLAIM_SECONDS", "1800"))
+    ARCHIVE_MAX_UPLOAD_BYTES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_MB", "2048")) * 1024**2
+    ARCHIVE_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("ARCHIVE_MAX_UNCOMPRESSED_MB",
+                                                        "8192")) * 1024**2
+    ARCHIVE_MAX_JSON_BYTES = int(os.environ.get("ARCHIVE_MAX_JSON_MB", "512")) * 1024**2
+
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
@@ -224,6 +237,7 @@ class TestConfig(Config):
     MAIL_TIMEOUT = 5.0
     ATTACHMENTS_DIR = str(INSTANCE_DIR / "test-attachments")
     IMPORTS_DIR = str(INSTANCE_DIR / "test-imports")
+    ARCHIVE_DIR = str(INSTANCE_DIR / "test-archives")
 
 
 class ProductionConfig(Config):

@@ -57,23 +57,25 @@ def _instance_dir():
 def _register_areas(app: Flask) -> None:
     """Each area registers its pages and plugs into the shared parts (providers, signals,
     digest sections); the order is the order of their URLs' precedence."""
-    from app import (accounts, admin, api, attachments, backlog, board, decisions, digests,
-                     discovery, forges, imports, invitations, mail, main, my, notifications,
-                     privacy, projects, search, sprints, sso)
+    from app import (accounts, admin, api, archive, attachments, backlog, board, decisions,
+                     digests, discovery, forges, imports, invitations, mail, main, my,
+                     notifications, privacy, projects, search, sprints, sso)
 
     for area in (main, accounts, sso, projects, invitations, admin, notifications, attachments,
                  backlog, board, sprints, digests, mail, discovery, decisions, imports, search, my,
-                 privacy, api, forges):
+                 privacy, archive, api, forges):
         area.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
+    from app.archive.cli import archive_cli
     from app.demo.cli import demo_cli
     from app.digests.cli import digests_cli
     from app.scheduler import scheduler_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(archive_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(digests_cli)
     app.cli.add_command(scheduler_cli)

@@ -1,6 +1,7 @@
 """Every area's models in one place, so that SQLAlchemy and Alembic see the whole schema."""
 from app.accounts.models import PasswordReset, RecoveryCode, User
 from app.api.models import AccessToken
+from app.archive.models import ProjectExport
 from app.attachments.models import Attachment
 from app.audit.models import AuditEvent
 from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label, Tombstone
@@ -23,6 +24,6 @@ __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment
            "ForgeReceiver", "Identity", "Invitation", "Item", "ItemHistory", "Label", "Membership",
            "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink",
            "NeedNote", "Notification", "NotificationEmail", "NotificationPreference",
-           "Organisation", "PasswordReset", "Project", "ProjectOrganisation",
+           "Organisation", "PasswordReset", "Project", "ProjectExport", "ProjectOrganisation",
            "ProjectWatchDefault", "RecoveryCode", "SignInProvider", "Sprint", "TextReference",
            "Tombstone", "User", "Watch", "WipLimit"]

@@ -25,13 +25,15 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 
 
 def scheduled_jobs(app: Flask) -> list:
+    from app.archive import archive_jobs
     from app.attachments import attachment_jobs
     from app.digests.jobs import digest_jobs
     from app.notifications import notification_jobs
     from app.privacy.retention import retention_jobs
 
     return (digest_jobs(app.config) + notification_jobs(app.config)
-            + attachment_jobs(app.config) + retention_jobs(app.config))
+            + attachment_jobs(app.config) + retention_jobs(app.config)
+            + archive_jobs(app.config))
 
 
 def run_job(app: Flask, job_id: str, func) -> None:

@@ -80,7 +80,7 @@ SCENARIOS += _my_scenarios()
 BATCH: dict = {}
 
 
-from bench import api, attachments, digests, discovery, notifications, search  # noqa: E402 - they need the helpers above
+from bench import api, archive, attachments, digests, discovery, notifications, search  # noqa: E402 - they need the helpers above
 
 SCENARIOS += discovery.scenarios()
 SCENARIOS += notifications.scenarios()
@@ -88,3 +88,4 @@ SCENARIOS += search.SCENARIOS
 SCENARIOS += api.SCENARIOS
 BATCH.update(digests.BATCH)
 BATCH.update(attachments.BATCH)
+BATCH.update(archive.BATCH)

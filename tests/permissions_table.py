@@ -153,6 +153,13 @@ EXPECTATIONS = {
     "invitations.show": ("GET", "/invitations/{invitation_token}", PUBLIC),
     "invitations.accept": ("POST", "/invitations/{invitation_token}", PUBLIC),
     "invitations.admin": ("GET", "/admin/invitations", SITE_ADMIN),
+    # The project archive (app/archive): the secretariat's and site administrators'. The
+    # path's export is a finished archive of project A; the import without a file answers 422.
+    "archive.index": ("GET", "/p/{key}/archive", only(Role.SECRETARIAT)),
+    "archive.export": ("POST", "/p/{key}/archive/exports", only(Role.SECRETARIAT)),
+    "archive.download": ("GET", "/p/{key}/archive/exports/{archive_export_id}/download",
+                         only(Role.SECRETARIAT)),
+    "archive.import_archive": ("POST", "/p/{key}/archive/import", only(Role.SECRETARIAT)),
     "audit.index": ("GET", "/audit", SITE_ADMIN),
     "audit.project": ("GET", "/p/{key}/audit", only(Role.SECRETARIAT)),
     # Requirement discovery. The path's need was submitted by another municipality (Aarhus).

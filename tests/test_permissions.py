@@ -61,6 +61,7 @@ def path_values(world) -> dict:
         "token_id": _token_of(world.users["observer"], world.project_a).id,
         "forge_token": _forge_receiver(world).token,
         **_import_uploads(world),
+        "archive_export_id": _archive_export(world).id,
     }
 
 
@@ -145,6 +146,15 @@ def _sign_in_provider():
                      "idp_metadata_url": "http://127.0.0.1:9/metadata", "is_enabled": True}, "")
     db.session.commit()
     return provider
+
+
+def _archive_export(world):
+    """A finished archive of project A, asked for by its secretariat."""
+    from app.archive.services import request_export
+
+    export = request_export(world.project_a, world.users["secretariat"])
+    db.session.commit()
+    return export
 
 
 def _decision(world):

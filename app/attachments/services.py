@@ -231,3 +231,12 @@ def release_containers(project, kind: str, ids, actor) -> int:
         attachment.deleted_by_id = getattr(actor, "id", None)
     db.session.flush()
     return len(files)
+
+
+def examine(path: str, name: str) -> tuple[str, bytes | None]:
+    """A stored file's type by its content, checked as an upload's is, and its thumbnail when
+    it is an image (the project archive's import restores files through this)."""
+    with open(path, "rb") as source:
+        head = source.read(content.SNIFF_BYTES)
+    mime = _allowed_type(head, name)
+    return mime, (_thumbnail(path, name) if content.ALLOWED[mime].is_image else None)

@@ -10,14 +10,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from app.accounts.models import User
-from app.accounts.services import create_user, get_user_by_email, normalise_email
+from app.accounts.services import (check_new_password, create_user, get_user_by_email,
+                                   normalise_email)
 from app.audit.labels import register_actions
 from app.audit.services import record
 from app.database import utcnow
 from app.extensions import db
 from app.invitations.models import Invitation
 from app.projects.models import Membership
-from app.projects.services import add_member, check_participates, check_roles
+from app.projects.services import add_member, check_participates, check_roles, membership_of
 from app.services import RuleViolation, clean_text
 from app.tokens import digest, new_token
 
@@ -183,7 +184,8 @@ def accept(token: str, name: str, password: str, locale: str | None):
     """Join by the link: an account with the invitation's address and organisation, and
     membership of its project with its roles. Returns (the user, the project)."""
     invitation = invitation_for(token)
-    if get_user_by_email(invitation.email) is not None:
+    waiting = get_user_by_email(invitation.email)
+    if waiting is not None and not is_unclaimed(waiting):
         raise RuleViolation(_("An account with %(email)s exists already: sign in, and ask the "
                               "secretariat to add you to the project.",
                               email=invitation.email), status=409)
@@ -201,12 +203,48 @@ def accept(token: str, name: str, password: str, locale: str | None):
     if taken.rowcount != 1:
         raise RuleViolation(_("This invitation has already been used. Sign in with the account "
                               "it made."), status=410)
-    user = create_user(invitation.email, name, password, invitation.organisation)
+    if waiting is None:
+        user = create_user(invitation.email, name, password, invitation.organisation)
+    else:
+        user = _claim(waiting, name, password)
     user.locale = locale or None
-    add_member(invitation.project, user, invitation.roles)
+    if membership_of(invitation.project, user.id) is None:
+        add_member(invitation.project, user, invitation.roles)
     invitation.accepted_by_id = user.id
     record("invitation.accepted", project=invitation.project, target=invitation,
            target_label=invitation.email, actor=user, organisation=invitation.organisation.name,
            roles=list(invitation.roles))
     db.session.flush()
     return user, invitation.project
+
+
+def is_unclaimed(user: User) -> bool:
+    """An account made for someone who has not joined yet (a project archive's import names
+    them): deactivated, without a password, never signed in. Their invitation claims it."""
+    return not user.is_active and not user.password_hash and user.last_login_at is None
+
+
+def invite_account(project, actor, user: User, roles, locale: str = "da") -> tuple[Invitation, str]:
+    """Invite the person of an unclaimed account (see `is_unclaimed`) to the project, where
+    they already have their roles; accepting the link sets their name and password and
+    activates the account. Returns the invitation and the token to e-mail."""
+    if not is_unclaimed(user):
+        raise RuleViolation(_("%(email)s already has an account.", email=user.email), "email")
+    token, hashed = new_token()
+    invitation = Invitation(project=project, organisation=user.organisation, email=user.email,
+                            roles=sorted(roles), locale=_clean_locale(locale),
+                            token_digest=hashed, invited_by=actor, expires_at=_expiry())
+    db.session.add(invitation)
+    db.session.flush()
+    record("invitation.sent", project=project, target=invitation, target_label=user.email,
+           actor=actor, organisation=user.organisation.name, roles=sorted(roles))
+    return invitation, token
+
+
+def _claim(user: User, name: str, password: str) -> User:
+    """Give an unclaimed account its owner's name and password, and activate it."""
+    check_new_password(password)
+    user.name = name
+    user.set_password(password)
+    user.is_active = True
+    return user
