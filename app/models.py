@@ -16,6 +16,7 @@ from app.organisations.models import Organisation
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
 from app.sprints.models import Sprint
 from app.sso.models import Identity, SignInProvider
+from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment", "Decision",
            "DecisionOutcome", "DigestDelivery", "DigestSubscription", "Identity", "Invitation",
@@ -23,4 +24,5 @@ __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment
            "NeedCoSponsor", "NeedCounter", "NeedItemLink", "NeedNote", "Notification",
            "NotificationEmail", "NotificationPreference", "Organisation", "PasswordReset",
            "Project", "ProjectOrganisation", "ProjectWatchDefault", "RecoveryCode",
-           "SignInProvider", "Sprint", "TextReference", "User", "Watch", "WipLimit"]
+           "SignInProvider", "Sprint", "TextReference", "User", "Watch", "WebhookDelivery",
+           "WebhookEndpoint", "WipLimit"]

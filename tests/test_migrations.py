@@ -112,6 +112,7 @@ def test_stored_decision_sentences_become_values(scratch_database_url):
 def test_the_search_index_is_built_filled_and_kept_by_its_migration(scratch_database_url):
     """c4d18e5f7a20 indexes the rows already there, and the database keeps the index in step
     afterwards (generated columns or triggers: nothing in the application does it)."""
+    from app import events
     from app.backlog.services import add_comment, create_item
     from app.search import parse
     from app.search.queries import SearchFilters, search
@@ -126,7 +127,8 @@ def test_the_search_index_is_built_filled_and_kept_by_its_migration(scratch_data
         org = factory.municipality("Ballerup Kommune", 151)
         project = factory.project("OVB", "Overblik", [org])
         po = factory.user(org, name="Per Produktejer", roles=["product_owner"], project=project)
-        item = create_item(project, po, "Beredskabsplan fra før søgningen")
+        with events.muted():  # the webhooks' outbox table comes in a later revision
+            item = create_item(project, po, "Beredskabsplan fra før søgningen")
         db.session.commit()
         db.session.remove()
         upgrade()
