@@ -231,6 +231,8 @@ class TestConfig(Config):
     MAIL_OUTBOX_DIR = str(INSTANCE_DIR / "test-outbox")
     MAIL_TIMEOUT = 5.0
     ATTACHMENTS_DIR = str(INSTANCE_DIR / "test-attachments")
+    # The tests' webhook receivers listen on 127.0.0.1, an internal address.
+    WEBHOOK_ALLOWED_TARGETS = ["127.0.0.1/32"]
 
 
 class ProductionConfig(Config):
