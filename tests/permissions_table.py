@@ -41,6 +41,7 @@ COMMENTERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, Role.S
 CARD_MOVERS = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
 SPRINT_PLANNERS = only(Role.PRODUCT_OWNER, Role.DELIVERY_LEAD, site_admin="403")
 SPRINT_TEAM = only(Role.PRODUCT_OWNER, Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
+WEBHOOK_MANAGERS = only(Role.SECRETARIAT, Role.DELIVERY_LEAD)
 
 
 
@@ -250,6 +251,19 @@ EXPECTATIONS = {
     "api_pages.revoke_token": ("POST", "/settings/tokens/{token_id}/revoke",
                                rule(default="404", site_admin="404", observer="ok")),
     "api_pages.docs": ("GET", "/api", PUBLIC),
+    # Outgoing webhooks: the secretariat, the delivery lead and site administrators.
+    "webhooks.index": ("GET", "/p/{key}/webhooks", WEBHOOK_MANAGERS),
+    "webhooks.new": ("GET", "/p/{key}/webhooks/new", WEBHOOK_MANAGERS),
+    "webhooks.show": ("GET", "/p/{key}/webhooks/{webhook_id}", WEBHOOK_MANAGERS),
+    "webhooks.edit": ("GET", "/p/{key}/webhooks/{webhook_id}/edit", WEBHOOK_MANAGERS),
+    "webhooks.confirm_delete": ("GET", "/p/{key}/webhooks/{webhook_id}/delete",
+                                WEBHOOK_MANAGERS),
+    "webhooks.delete": ("POST", "/p/{key}/webhooks/{webhook_id}/delete", WEBHOOK_MANAGERS),
+    "webhooks.replace_secret": ("POST", "/p/{key}/webhooks/{webhook_id}/secret",
+                                WEBHOOK_MANAGERS),
+    "webhooks.ping": ("POST", "/p/{key}/webhooks/{webhook_id}/ping", WEBHOOK_MANAGERS),
+    "webhooks.redeliver": ("POST", "/p/{key}/webhooks/{webhook_id}/deliveries/"
+                                   "{webhook_delivery_id}/redeliver", WEBHOOK_MANAGERS),
     "api.openapi": ("GET", "/api/v1/openapi.json", PUBLIC),
     # The JSON API: the pages' rights, with tokens (tests/test_permissions.py sends them).
     "api.projects": ("GET", "/api/v1/projects", api(EVERYONE_SIGNED_IN)),

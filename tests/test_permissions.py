@@ -55,7 +55,20 @@ def path_values(world) -> dict:
         **_invitation_and_reset(world),
         "sso_provider_id": _sign_in_provider().id,
         "token_id": _token_of(world.users["observer"], world.project_a).id,
+        **_webhook(world),
     }
+
+
+def _webhook(world) -> dict:
+    """An endpoint of project A with one delivery sent (so it can be redelivered)."""
+    from app.webhooks.services import create_endpoint, ping
+
+    endpoint, _secret = create_endpoint(world.project_a, world.users["secretariat"],
+                                        "http://127.0.0.1:9/hook", ["item.created"])
+    delivery = ping(endpoint, world.users["secretariat"])
+    delivery.state = "delivered"
+    db.session.commit()
+    return {"webhook_id": endpoint.id, "webhook_delivery_id": delivery.id}
 
 
 def _token_of(user, project, can_write=True):

@@ -183,7 +183,7 @@ def test_the_address_is_checked_again_when_sending(app, world, receiver, endpoin
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOWED_TARGETS", [])
     send_due()
     [delivery] = deliveries()
-    assert delivery.state == "failed" and "internal address" in delivery.error
+    assert delivery.state == "failed" and "127.0.0.1" in delivery.error
     assert r.received == []
 
 
