@@ -121,3 +121,23 @@ def test_another_projects_webhook_is_not_found(world, login, factory):
     client = login(other)
     assert client.get(f"/p/BETA/webhooks/{endpoint.id}").status_code == 404
     assert client.get(f"/p/ALPHA/webhooks/{endpoint.id}").status_code == 404
+
+
+def test_hostile_registrations_and_changes_never_fail_and_store_nothing(world, login):
+    """Every special value in every field of the form: a 4xx with a reason (or, for a
+    harmless description, success), never a 500; a refused change leaves the row as it was."""
+    from tests.security.hostile import SPECIAL_VALUES
+
+    client = login(world.users["secretariat"])
+    assert register(client, f"{PUBLIC}/ok").status_code == 201
+    [endpoint] = endpoints()
+    good = {"url": f"{PUBLIC}/ok", "events": ["item.created"], "description": "", "is_active": "y"}
+    for value in SPECIAL_VALUES:
+        for field in ("url", "events", "description", "is_active"):
+            data = good | {field: value}
+            for path in ("/p/ALPHA/webhooks/new", f"/p/ALPHA/webhooks/{endpoint.id}/edit"):
+                status = client.post(path, data=data).status_code
+                assert status in (201, 303, 400, 422), (path, field, value[:20], status)
+    db.session.expire_all()
+    assert all(e.url == f"{PUBLIC}/ok" for e in endpoints())
+    assert all(e.events == ["item.created"] for e in endpoints())

@@ -215,3 +215,37 @@ def test_the_log_is_kept_30_days(world, receiver, endpoint_for):
     assert purge(now=utcnow() + timedelta(days=29)) == "0 old deliveries removed"
     assert purge(now=utcnow() + timedelta(days=31)) == "1 old deliveries removed"
     assert db.session.scalar(select(func.count(WebhookDelivery.id))) == 0
+
+
+def test_needs_decisions_and_sprints_are_delivered_with_their_representations(
+        world, receiver, endpoint_for):
+    from datetime import date
+
+    from app.decisions.services import record_decision
+    from app.discovery.services import create_need, set_status
+    from app.sprints.services import close_sprint, create_sprint, start_sprint
+
+    r = receiver()
+    endpoint_for(r, ["need.created", "need.status_changed", "decision.recorded",
+                     "sprint.started", "sprint.closed"])
+    owner, secretariat = world.users["product_owner"], world.users["secretariat"]
+    need = create_need(world.project_a, owner, title="Overblik over sager", background="B.",
+                       desired_outcome="D.", expected_value="E.")
+    set_status(need, "in_discovery", secretariat)
+    record_decision(world.project_a, world.users["steering"], decided_on=date(2026, 12, 1),
+                    title="Vi prioriterer overblik", needs=[need])
+    sprint = create_sprint(world.project_a, world.users["delivery_lead"], "Sprint 1",
+                           date(2026, 11, 30), date(2026, 12, 11), 20)
+    start_sprint(sprint, world.users["delivery_lead"])
+    close_sprint(sprint, world.users["delivery_lead"])
+    db.session.commit()
+    send_due()
+    bodies = [json.loads(got["body"]) for got in r.received]
+    assert [b["event"] for b in bodies] == ["need.created", "need.status_changed",
+                                            "decision.recorded", "sprint.started",
+                                            "sprint.closed"]
+    assert bodies[0]["data"]["title"] == "Overblik over sager"
+    assert bodies[1]["changes"] == {"status": {"old": "submitted", "new": "in_discovery"}}
+    assert bodies[2]["data"]["needs"] == [need.number]
+    assert bodies[3]["data"]["name"] == "Sprint 1" and bodies[4]["data"]["state"] == "closed"
+    assert all(got["signed"] for got in r.received)
