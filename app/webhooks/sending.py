@@ -147,6 +147,8 @@ def attempt(delivery_id: int, now=None) -> Answer | None:
 def record_outcome(delivery_id: int, answer: Answer, now) -> None:
     """Write the attempt into the delivery (the log) and settle the endpoint's health."""
     delivery = db.session.get(WebhookDelivery, delivery_id)
+    if delivery is None:  # the endpoint was deleted meanwhile, and its log with it
+        return
     endpoint = delivery.endpoint
     delivery.attempts += 1
     delivery.last_attempt_at = now

@@ -2,6 +2,7 @@
 every delivery's signature with the snippet docs/webhooks.md gives users."""
 import contextlib
 import re
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,6 +52,8 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.scheme = "http"
+        self.server_names: list[str | None] = []  # the TLS SNI of each connection
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def _record(self, headers: dict, body: bytes, path: str):
@@ -61,9 +64,21 @@ class Receiver:
             index = len(self.received) - 1
             return self.script[min(index, len(self.script) - 1)]
 
+    def use_tls(self, cert_file: str, key_file: str) -> None:
+        """Serve https with this certificate, noting the name each client asks for (SNI)."""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert_file, key_file)
+        context.sni_callback = lambda _sock, name, _ctx: self.server_names.append(name)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.scheme = "https"
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks/samspil"
+        return f"http://127.0.0.1:{self.port}/hooks/samspil"
 
     def __enter__(self):
         self.thread.start()
