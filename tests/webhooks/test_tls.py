@@ -57,7 +57,7 @@ def test_https_to_a_name_is_sent_to_the_checked_address_with_the_names_sni_and_h
     monkeypatch.setattr(targets.socket, "getaddrinfo", resolving({NAME: "127.0.0.1"}))
     r = receiver()
     r.use_tls(cert_file, key_file)
-    endpoint, r.secret = create_endpoint(world.project_a, world.users["secretariat"],
+    _endpoint, r.secret = create_endpoint(world.project_a, world.users["secretariat"],
                                          f"https://{NAME}:{r.port}/hooks", ["item.created"])
     create_item(world.project_a, world.users["product_owner"], "Krypteret")
     db.session.commit()
