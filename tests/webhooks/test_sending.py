@@ -188,7 +188,7 @@ def test_the_address_is_checked_again_when_sending(app, world, receiver, endpoin
 
 
 def test_an_endpoint_failing_for_24_hours_is_switched_off_and_the_secretariat_told(
-        world, receiver, endpoint_for):
+        world, receiver, endpoint_for, login, smtp):
     r = receiver(script=[500])
     endpoint = endpoint_for(r, ["item.created"])
     create_item(world.project_a, world.users["product_owner"], "Nede")
@@ -205,6 +205,18 @@ def test_an_endpoint_failing_for_24_hours_is_switched_off_and_the_secretariat_to
     told = db.session.scalars(select(Notification.recipient_id).where(
         Notification.kind == "webhook_disabled")).all()
     assert told == [world.users["secretariat"].id]
+    # The secretariat sees it in Samspil, linked to the endpoint's page, and gets an e-mail.
+    client = login(world.users["secretariat"])
+    page = client.get("/notifications").get_data(as_text=True)
+    assert endpoint.url in page
+    notification_id = db.session.scalar(select(Notification.id))
+    opened = client.post(f"/notifications/{notification_id}/read", data={"go": "target"})
+    assert opened.headers["Location"].endswith(f"/p/ALPHA/webhooks/{endpoint.id}")
+    from app.notifications.email import send_due as send_notification_emails
+
+    send_notification_emails(t0 + timedelta(hours=24, minutes=2))
+    [mail] = smtp.to(world.users["secretariat"].email)
+    assert endpoint.url in mail.get_body(("plain",)).get_content()
 
 
 def test_the_log_is_kept_30_days(world, receiver, endpoint_for):
