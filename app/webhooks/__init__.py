@@ -12,7 +12,7 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from app import events
-    from app.audit.labels import register_actions
+    from app.audit.labels import register_actions, register_details
     from app.notifications.kinds import register_target
     from app.webhooks import outbox, routes  # noqa: F401  (the routes register on bp)
     from app.webhooks.permissions import can_manage_webhooks
@@ -29,6 +29,7 @@ def init_app(app) -> None:
         "webhook.pinged": _l("Webhook pinged"),
         "webhook.disabled": _l("Webhook switched off after failing"),
     })
+    register_details({"delivery": _l("Delivery")})
     app.jinja_env.globals["can_manage_webhooks"] = can_manage_webhooks
 
 

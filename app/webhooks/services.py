@@ -51,7 +51,7 @@ def create_endpoint(project, actor, url, events, description="", is_active=True)
     db.session.add(endpoint)
     db.session.flush()
     record("webhook.created", project=project, target=endpoint, target_label=url[:254],
-           actor=actor, events=", ".join(events))
+           actor=actor)
     return endpoint, secret
 
 
@@ -64,8 +64,7 @@ def update_endpoint(endpoint, actor, url, events, description="", is_active=True
     endpoint.is_active = bool(is_active)
     endpoint.updated_at = utcnow()
     record("webhook.updated", project=endpoint.project, target=endpoint,
-           target_label=url[:254], actor=actor, events=", ".join(events),
-           active="yes" if endpoint.is_active else "no")
+           target_label=url[:254], actor=actor)
     db.session.flush()
 
 
@@ -119,8 +118,7 @@ def disable_failing(endpoint, now) -> None:
     endpoint.disabled_reason = "failing"
     endpoint.updated_at = now
     record("webhook.disabled", project=endpoint.project, target=endpoint,
-           target_label=endpoint.url[:254], actor_label="system",
-           since=endpoint.failing_since.isoformat())
+           target_label=endpoint.url[:254], actor_label="system")
     secretariat = set(db.session.scalars(
         select(Membership.user_id).join(MembershipRole)
         .where(Membership.project_id == endpoint.project_id,

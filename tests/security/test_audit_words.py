@@ -149,6 +149,22 @@ def _every_action(world, client, factory):
     assert written.status_code == 201
     revoke_token(token, u["developer"])
     db.session.commit()
+    # A webhook: registered, changed, a new secret, pinged, a delivery sent again, switched
+    # off after failing, deleted.
+    from app.webhooks import services as webhooks
+
+    hook, _secret = webhooks.create_endpoint(project, u["secretariat"], "http://127.0.0.1:9/h",
+                                             ["item.created"])
+    webhooks.update_endpoint(hook, u["delivery_lead"], "http://127.0.0.1:9/h2",
+                             ["item.created", "comment.created"])
+    webhooks.new_secret(hook, u["secretariat"])
+    sent = webhooks.ping(hook, u["secretariat"])
+    sent.state = "delivered"
+    webhooks.redeliver(sent, u["secretariat"])
+    hook.failing_since = utcnow() - timedelta(hours=25)
+    webhooks.disable_failing(hook, utcnow())
+    webhooks.delete_endpoint(hook, u["secretariat"])
+    db.session.commit()
     # An administrator sends a failed digest again.
     retry_failed(make_delivery(u["steering"], project, state=DeliveryState.FAILED))
     db.session.commit()
