@@ -210,6 +210,22 @@ class Config:
     # At most one batched notification e-mail per person per this many minutes.
     NOTIFICATION_BATCH_MINUTES = int(os.environ.get("NOTIFICATION_BATCH_MINUTES", "10"))
 
+    # Outgoing webhooks (docs/webhooks.md): the send's timeout in seconds, the retries'
+    # backoff (doubling from BASE up to MAX seconds) for RETRY_HOURS, after which an endpoint
+    # that keeps failing is switched off; the delivery log is kept LOG_DAYS. Only https unless
+    # WEBHOOK_ALLOW_HTTP (development and tests allow http); internal addresses are refused
+    # unless listed in WEBHOOK_ALLOWED_TARGETS (comma-separated CIDRs or host names).
+    WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+    WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+    WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", "3600"))
+    WEBHOOK_RETRY_HOURS = float(os.environ.get("WEBHOOK_RETRY_HOURS", "24"))
+    WEBHOOK_LOG_DAYS = int(os.environ.get("WEBHOOK_LOG_DAYS", "30"))
+    WEBHOOK_POLL_SECONDS = int(os.environ.get("WEBHOOK_POLL_SECONDS", "15"))
+    WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+    WEBHOOK_ALLOWED_TARGETS = [entry.strip() for entry in
+                               os.environ.get("WEBHOOK_ALLOWED_TARGETS", "").split(",")
+                               if entry.strip()]
+
     # Sprint dates: a sprint lasts at most SPRINT_MAX_WEEKS weeks, starts at most
     # SPRINT_YEARS_BACK years before today (past sprints may be recorded afterwards) and ends at
     # most SPRINT_YEARS_AHEAD years after it. Dates beyond are typing errors, and every page that
@@ -238,6 +254,8 @@ class TestConfig(Config):
     ATTACHMENTS_DIR = str(INSTANCE_DIR / "test-attachments")
     IMPORTS_DIR = str(INSTANCE_DIR / "test-imports")
     ARCHIVE_DIR = str(INSTANCE_DIR / "test-archives")
+    # The tests' webhook receivers listen on 127.0.0.1, an internal address.
+    WEBHOOK_ALLOWED_TARGETS = ["127.0.0.1/32"]
 
 
 class ProductionConfig(Config):

@@ -18,6 +18,7 @@ from app.organisations.models import Organisation
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
 from app.sprints.models import Sprint
 from app.sso.models import Identity, SignInProvider
+from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment", "Decision",
            "DecisionOutcome", "DevelopmentLink", "DigestDelivery", "DigestSubscription",
@@ -26,4 +27,5 @@ __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment
            "NeedNote", "Notification", "NotificationEmail", "NotificationPreference",
            "Organisation", "PasswordReset", "Project", "ProjectExport", "ProjectOrganisation",
            "ProjectWatchDefault", "RecoveryCode", "SignInProvider", "Sprint", "TextReference",
-           "Tombstone", "User", "Watch", "WipLimit"]
+           "Tombstone", "User", "Watch", "WebhookDelivery",
+           "WebhookEndpoint", "WipLimit"]

@@ -49,6 +49,7 @@ NEED_IMPORTERS = only(Role.SECRETARIAT, site_admin="403")
 # An upload is its uploader's alone (the secretariat's here): the delivery lead, who may
 # import too, does not find it.
 SECRETARIAT_S_UPLOAD = {**ITEM_IMPORTERS, "delivery_lead": "404"}
+WEBHOOK_MANAGERS = only(Role.SECRETARIAT, Role.DELIVERY_LEAD)
 
 
 
@@ -302,6 +303,19 @@ EXPECTATIONS = {
     "api_pages.revoke_token": ("POST", "/settings/tokens/{token_id}/revoke",
                                rule(default="404", site_admin="404", observer="ok")),
     "api_pages.docs": ("GET", "/api", PUBLIC),
+    # Outgoing webhooks: the secretariat, the delivery lead and site administrators.
+    "webhooks.index": ("GET", "/p/{key}/webhooks", WEBHOOK_MANAGERS),
+    "webhooks.new": ("GET", "/p/{key}/webhooks/new", WEBHOOK_MANAGERS),
+    "webhooks.show": ("GET", "/p/{key}/webhooks/{webhook_id}", WEBHOOK_MANAGERS),
+    "webhooks.edit": ("GET", "/p/{key}/webhooks/{webhook_id}/edit", WEBHOOK_MANAGERS),
+    "webhooks.confirm_delete": ("GET", "/p/{key}/webhooks/{webhook_id}/delete",
+                                WEBHOOK_MANAGERS),
+    "webhooks.delete": ("POST", "/p/{key}/webhooks/{webhook_id}/delete", WEBHOOK_MANAGERS),
+    "webhooks.replace_secret": ("POST", "/p/{key}/webhooks/{webhook_id}/secret",
+                                WEBHOOK_MANAGERS),
+    "webhooks.ping": ("POST", "/p/{key}/webhooks/{webhook_id}/ping", WEBHOOK_MANAGERS),
+    "webhooks.redeliver": ("POST", "/p/{key}/webhooks/{webhook_id}/deliveries/"
+                                   "{webhook_delivery_id}/redeliver", WEBHOOK_MANAGERS),
     "api.openapi": ("GET", "/api/v1/openapi.json", PUBLIC),
     # The JSON API: the pages' rights, with tokens (tests/test_permissions.py sends them).
     "api.projects": ("GET", "/api/v1/projects", api(EVERYONE_SIGNED_IN)),

@@ -62,6 +62,7 @@ def path_values(world) -> dict:
         "forge_token": _forge_receiver(world).token,
         **_import_uploads(world),
         "archive_export_id": _archive_export(world).id,
+        **_webhook(world),
     }
 
 
@@ -84,6 +85,18 @@ def _import_uploads(world) -> dict:
                                         fixture_bytes("jira.csv"), {"source": "jira"}),
             "needs_token": uploads.save(world.project_a, secretariat, "needs", "behov.csv",
                                         fixture_bytes("needs.csv"), {})}
+
+
+def _webhook(world) -> dict:
+    """An endpoint of project A with one delivery sent (so it can be redelivered)."""
+    from app.webhooks.services import create_endpoint, ping
+
+    endpoint, _secret = create_endpoint(world.project_a, world.users["secretariat"],
+                                        "http://127.0.0.1:9/hook", ["item.created"])
+    delivery = ping(endpoint, world.users["secretariat"])
+    delivery.state = "delivered"
+    db.session.commit()
+    return {"webhook_id": endpoint.id, "webhook_delivery_id": delivery.id}
 
 
 def _token_of(user, project, can_write=True):

@@ -3,7 +3,7 @@
 and shows every value as the rest of the pages do, in the reader's language. It lives with
 the audit pages, above the areas, because the words for statuses, roles and outcomes are
 theirs; the audit package itself records ids and words and knows no area."""
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,7 +12,7 @@ from app.audit.labels import REASON_LABELS, detail_label
 from app.backlog.services import format_points
 from app.decisions.services import OUTCOME_LABELS
 from app.discovery.services import STATUS_LABELS
-from app.i18n import format_day
+from app.i18n import format_day, format_moment, format_size
 from app.projects.forms import PARTICIPATION_LABELS, ROLE_LABELS
 
 ORGANISATION_KIND_LABELS = {
@@ -43,6 +43,17 @@ def _day(value) -> str:
         return format_day(date.fromisoformat(str(value)))
     except ValueError:
         return str(value)
+
+
+def _moment(value) -> str:
+    try:
+        return format_moment(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+    except ValueError:
+        return str(value)
+
+
+def _size(value) -> str:
+    return format_size(int(value)) if isinstance(value, int) else str(value)
 
 
 def _needs(value) -> str:
@@ -80,7 +91,8 @@ FORMATTERS = {
     "decided_on": _day, "needs": _needs, "outcomes": _outcomes, "items": _items,
     "moved_to": _moved_to,
     "can_write": _yes_no, "expires_on": _day, "projects": _items,
-    "moves_to_review": _yes_no,
+    "moves_to_review": _yes_no, "in_background": _yes_no, "exported_at": _moment,
+    "archive_bytes": _size,
 }
 
 # The order in which details read well: what changed first, then how and why.

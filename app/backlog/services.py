@@ -17,6 +17,7 @@ from app.backlog.models import (MAX_EXTERNAL_KEY, MAX_EXTERNAL_URL, MAX_LABEL, M
                                 MAX_TEXT, MAX_TITLE, RANK_LENGTH, Comment, Item, ItemType, Label,
                                 Status)
 from app.database import parse_id, utcnow
+from app.events import publish
 from app.extensions import db
 from app.projects.models import Membership, Project
 from app.services import RuleViolation, StaleVersion, clean_text
@@ -235,8 +236,9 @@ def create_item(project: Project, actor, title: str, type: str = ItemType.STORY,
     if points is not None:
         record_change(item, "estimate", None, format_points(points), actor, change, at)
     db.session.flush()
-    if not quiet:
+    if not quiet:  # an import tells nobody, webhooks included
         notify.created(item, actor)
+        publish("item.created", project, actor, item, at=at)
     return item
 
 
@@ -321,6 +323,8 @@ def update_item(item: Item, actor, changes: dict, expected_version=None,
     item.updated_at = at
     db.session.flush()
     _notify_changes(item, actor, changed, old_texts)
+    publish("item.updated", item.project, actor, item, at=at,
+            changes={field: (old, new) for field, (old, new, _apply) in changed.items()})
     return list(changed)
 
 
@@ -442,6 +446,7 @@ def add_comment(item: Item, author, body: str, at: datetime | None = None) -> Co
     db.session.add(comment)
     db.session.flush()
     notify.commented(comment, author)
+    publish("comment.created", item.project, author, comment, at=comment.created_at)
     return comment
 
 

@@ -15,6 +15,7 @@ from app.backlog.services import (check_status, check_version, item_status_chang
                                   items_changed_now, place_item)
 from app.board.models import WipLimit
 from app.database import parse_id, parse_int, utcnow
+from app.events import publish
 from app.extensions import db
 from app.projects.models import Project
 from app.services import RuleViolation, clean_text
@@ -27,6 +28,8 @@ MAX_WIP = 999
 MAX_CHANGES_PER_POLL = 200
 
 S = Status
+# The event a move publishes (app.events): accepting and rejecting have their own.
+EVENT_OF_MOVE = {"accept": "item.accepted", "reject": "item.rejected"}
 
 
 def active_sprint_id(project: Project) -> int | None:
@@ -90,6 +93,8 @@ def move_item(item: Item, actor, to_status: str, expected_version=None, reason: 
     if moved:
         item_status_changed.send(item, old=from_status, new=to_status, actor=actor)
         items_changed_now([item])
+        publish(EVENT_OF_MOVE.get(kind, "item.moved"), item.project, actor, item, at=at,
+                changes={"status": (from_status, to_status)})
     return kind if moved or ranked else None
 
 

@@ -16,6 +16,7 @@ from app.decisions.models import MAX_TEXT, MAX_TITLE, Decision, DecisionOutcome,
 from app.discovery import notify as need_notify
 from app.discovery import services as discovery
 from app.discovery.models import Need, NeedStatus
+from app.events import publish
 from app.extensions import db
 from app.services import RuleViolation, clean_text
 
@@ -192,4 +193,5 @@ def record_decision(project, actor, *, decided_on: date | None, title: str, text
     db.session.flush()
     for need in needs:
         need_notify.decided(need, actor, title)
+    publish("decision.recorded", project, actor, decision, at=decision.created_at)
     return decision

@@ -24,6 +24,7 @@ from app.database import utcnow
 from app.discovery import notify
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedNote,
                                   NeedStatus, NoteKind)
+from app.events import publish
 from app.extensions import db
 from app.projects.services import participation_of
 from app.services import RuleViolation, StaleVersion, clean_text
@@ -209,10 +210,11 @@ def _new_need(project, organisation, submitter, actor, at, fields, imported=Fals
     db.session.add(need)
     _log(need, "created", new=cleaned["title"], actor=actor, at=at)
     db.session.flush()
-    if imported:
+    if imported:  # an import tells nobody, webhooks included
         notify.texts_saved(need, actor)
     else:
         notify.created(need, submitter)
+        publish("need.created", project, submitter, need, at=at)
     return need
 
 
@@ -314,6 +316,8 @@ def set_status(need: Need, status: str, actor=None, rationale: str | None = None
            old=old, new=status, rationale=rationale or None, by_system=by_system or None)
     db.session.flush()
     notify.status_changed(need, actor, str(STATUS_LABELS[status]))
+    publish("need.status_changed", need.project, actor, need, at=now,
+            changes={"status": (old, status)})
     return need.changes[-1]
 
 
@@ -364,6 +368,7 @@ def cosponsor(need: Need, user, note: str = "", is_willing_to_cofund: bool = Fal
     db.session.flush()
     db.session.expire(need, ["cosponsors"])
     notify.cosponsored(need, user)
+    publish("need.cosponsored", need.project, user, need, at=at)
     return sponsorship
 
 
@@ -381,6 +386,8 @@ def withdraw_cosponsorship(need: Need, user) -> None:
            target_label=need.label, actor=user, organisation=org_name)
     db.session.flush()
     db.session.expire(need, ["cosponsors"])
+    publish("need.withdrawn", need.project, user, need,
+            changes={"cosponsor": (org_name, None)})
 
 
 def update_cosponsorship(need: Need, user, note: str = "", is_willing_to_cofund: bool = False,

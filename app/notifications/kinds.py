@@ -18,10 +18,11 @@ class Kind(StrEnum):
     NEED_STATUS = "need_status"
     NEED_DECIDED = "need_decided"
     ESCALATION = "escalation"
+    WEBHOOK_DISABLED = "webhook_disabled"
 
 
 # Sent by e-mail as soon as the scheduler next runs; the others wait for the batch.
-IMMEDIATE = frozenset({Kind.MENTIONED, Kind.ACCEPTANCE})
+IMMEDIATE = frozenset({Kind.MENTIONED, Kind.ACCEPTANCE, Kind.WEBHOOK_DISABLED})
 
 LABELS = {
     Kind.MENTIONED: _l("Someone mentions me"),
@@ -34,6 +35,7 @@ LABELS = {
     Kind.NEED_STATUS: _l("A need I follow changes status"),
     Kind.NEED_DECIDED: _l("A decision is recorded on a need I follow"),
     Kind.ESCALATION: _l("An escalation waits for the steering group"),
+    Kind.WEBHOOK_DISABLED: _l("A webhook of the project is switched off after failing"),
 }
 
 # One line in the list and the e-mail: "%(actor)s mentioned you in OVB-12 Login".
@@ -48,6 +50,7 @@ SENTENCES = {
     Kind.NEED_STATUS: _l("%(actor)s changed the status of %(target)s"),
     Kind.NEED_DECIDED: _l("%(actor)s recorded a decision on %(target)s"),
     Kind.ESCALATION: _l("%(actor)s escalated %(target)s to the steering group"),
+    Kind.WEBHOOK_DISABLED: _l("The webhook %(target)s failed for 24 hours and is switched off"),
 }
 
 # Where a target is shown (an endpoint taking `key` and `number`), and how to find one by

@@ -26,6 +26,7 @@ from app.backlog.changes import bump_counter, record_change
 from app.backlog.services import items_changed_now
 from app.clock import local_today
 from app.database import parse_id, utcnow
+from app.events import publish
 from app.extensions import db
 from app.i18n import format_day
 from app.projects.models import Project
@@ -336,6 +337,8 @@ def start_sprint(sprint: Sprint, actor, at: datetime | None = None) -> None:
     _forget_active()
     record("sprint.started", project=sprint.project, target=sprint, target_label=sprint.name,
            actor=actor, committed=sprint.committed_points, at=at)
+    publish("sprint.started", sprint.project, actor, sprint, at=at,
+            changes={"state": (SprintState.PLANNED, SprintState.ACTIVE)})
 
 
 def next_planned(sprint: Sprint) -> Sprint | None:
@@ -378,6 +381,8 @@ def close_sprint(sprint: Sprint, actor, unfinished: str = "backlog", expected_ve
     record("sprint.closed", project=sprint.project, target=sprint, target_label=sprint.name,
            actor=actor, committed=sprint.committed_points, completed=sprint.completed_points,
            unfinished=len(moved), moved_to=target.name if target else "backlog", at=at)
+    publish("sprint.closed", sprint.project, actor, sprint, at=at,
+            changes={"state": (SprintState.ACTIVE, SprintState.CLOSED)})
     return moved
 
 

@@ -135,7 +135,8 @@ def test_scheduler_jobs_have_safe_options(app):
         jobs = {job.id: job for job in scheduler.get_jobs()}
         assert set(jobs) == {"digests.send", "digests.catch_up", "digests.retry",
                              "notifications.send", "attachments.purge", "privacy.retention",
-                             "archive.produce", "archive.prune"}
+                             "archive.produce", "archive.prune",
+                             "webhooks.send", "webhooks.purge"}
         for job in jobs.values():
             assert job.coalesce is True and job.max_instances == 1
             assert job.misfire_grace_time == 300
