@@ -195,7 +195,7 @@ class ProjectArchive:
             labels[item_id].append(name)
         comments = defaultdict(list)
         for c in db.session.execute(select(Comment.id, Comment.item_id, Comment.author_id,
-                                           Comment.body, Comment.created_at)
+                                           Comment.body, Comment.created_at, Comment.edited_at)
                                     .where(Comment.item_id.in_(ids))
                                     .order_by(Comment.created_at, Comment.id)):
             comments[c.item_id].append(c)
@@ -217,7 +217,8 @@ class ProjectArchive:
         for c in comments:
             self.comment_refs[c.id] = len(self.comment_refs) + 1
             out_comments.append({"ref": self.comment_refs[c.id], "author": ref(c.author_id),
-                                 "body": c.body, "created_at": timestamp(c.created_at)})
+                                 "body": c.body, "created_at": timestamp(c.created_at),
+                                 "edited_at": timestamp(c.edited_at)})
         return {"number": r.number, "type": r.type, "title": r.title,
                 "description": r.description, "acceptance_criteria": r.acceptance_criteria,
                 "estimate": r.estimate, "status": r.status, "rank": r.rank,
@@ -229,6 +230,8 @@ class ProjectArchive:
                 "rejected_at": timestamp(r.rejected_at), "rejected_by": ref(r.rejected_by_id),
                 "rejected_reason": r.rejected_reason, "created_by": ref(r.created_by_id),
                 "created_at": timestamp(r.created_at), "updated_at": timestamp(r.updated_at),
+                "archived_at": timestamp(r.archived_at), "archived_by": ref(r.archived_by_id),
+                "external_key": r.external_key, "external_url": r.external_url,
                 "labels": labels, "comments": out_comments,
                 "history": [self._item_change(h) for h in history]}
 
@@ -308,7 +311,8 @@ class ProjectArchive:
             "delivered_at": timestamp(r.delivered_at), "is_escalated": r.is_escalated,
             "escalated_at": timestamp(r.escalated_at), "escalated_by": ref(r.escalated_by_id),
             "escalation_reason": r.escalation_reason, "created_at": timestamp(r.created_at),
-            "updated_at": timestamp(r.updated_at),
+            "updated_at": timestamp(r.updated_at), "archived_at": timestamp(r.archived_at),
+            "archived_by": ref(r.archived_by_id),
             "items": [{"item": self.item_numbers[link.item_id],
                        "created_by": ref(link.created_by_id),
                        "created_at": timestamp(link.created_at)} for link in links

@@ -301,6 +301,10 @@ class _Import:
                  "rejected_at": T(i["rejected_at"]), "rejected_by_id": u(i["rejected_by"]),
                  "rejected_reason": i["rejected_reason"], "created_by_id": u(i["created_by"]),
                  "created_at": T(i["created_at"]), "updated_at": T(i["updated_at"]),
+                 # Added in format 1.1 (absent from older archives): archiving, origin.
+                 "archived_at": T(i.get("archived_at")),
+                 "archived_by_id": u(i.get("archived_by")),
+                 "external_key": i.get("external_key"), "external_url": i.get("external_url"),
                  "version_id": 1} for i in items]
         ids = _insert(Item.__table__, rows, Item.__table__.c.id)
         self.items = self._refs(items, ids, "number", _("the item"))
@@ -317,7 +321,8 @@ class _Import:
         comments = [(i, c) for i in items for c in i["comments"]]
         ids = _insert(Comment.__table__, [
             {"item_id": self.items[i["number"]], "author_id": u(c["author"]), "body": c["body"],
-             "created_at": T(c["created_at"])} for i, c in comments], Comment.__table__.c.id)
+             "created_at": T(c["created_at"]), "edited_at": T(c.get("edited_at"))}
+            for i, c in comments], Comment.__table__.c.id)
         self.comments = self._refs([c for _i, c in comments], ids, "ref", _("the comment"))
         _insert(ItemHistory.__table__, [
             {"item_id": self.items[i["number"]], "project_id": pid, "actor_id": u(h["actor"]),
@@ -342,7 +347,8 @@ class _Import:
                  "delivered_at": T(n["delivered_at"]), "is_escalated": n["is_escalated"],
                  "escalated_at": T(n["escalated_at"]), "escalated_by_id": u(n["escalated_by"]),
                  "escalation_reason": n["escalation_reason"], "created_at": T(n["created_at"]),
-                 "updated_at": T(n["updated_at"])} for n in needs]
+                 "updated_at": T(n["updated_at"]), "archived_at": T(n.get("archived_at")),
+                 "archived_by_id": u(n.get("archived_by"))} for n in needs]
         ids = _insert(Need.__table__, rows, Need.__table__.c.id)
         self.needs = self._refs(needs, ids, "number", _("the need"))
         _insert(NeedCoSponsor.__table__, [

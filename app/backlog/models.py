@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (CheckConstraint, Column, Float, ForeignKey, Index, Integer, String, Table,
-                        Text, UniqueConstraint)
+                        Text, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
@@ -87,6 +87,10 @@ class Item(db.Model):
                         "'done')", name="status"),
         CheckConstraint("estimate IS NULL OR estimate >= 0", name="estimate"),
         Index("ix_backlog_item_project_id_status_rank", "project_id", "status", "rank"),
+        # The live items (not archived): the backlog, the board and their counts.
+        Index("ix_backlog_item_live_project_id_status_rank", "project_id", "status", "rank",
+              postgresql_where=text("archived_at IS NULL"),
+              sqlite_where=text("archived_at IS NULL")),
         # The digest's "accepted / rejected in the period": a range, not every done item.
         Index("ix_backlog_item_project_id_accepted_at", "project_id", "accepted_at"),
         Index("ix_backlog_item_project_id_rejected_at", "project_id", "rejected_at"),

@@ -432,9 +432,10 @@ def rank_item(item: Item, actor, where: str, anchor: Item | None = None, expecte
 
 
 def position_of(item: Item) -> int:
-    """The item's 1-based place in its project's backlog."""
-    return 1 + db.session.scalar(select(func.count(Item.id)).where(
-        Item.project_id == item.project_id, Item.rank < item.rank))
+    """The item's 1-based place in its project's backlog (among the items not archived).
+    count(*), not count(id): the indexes on the rank answer it alone."""
+    return 1 + db.session.scalar(select(func.count()).select_from(Item).where(
+        Item.project_id == item.project_id, Item.rank < item.rank, Item.archived_at.is_(None)))
 
 
 def add_comment(item: Item, author, body: str, at: datetime | None = None) -> Comment:

@@ -4,7 +4,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String,
-                        Text, UniqueConstraint)
+                        Text, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
@@ -55,6 +55,11 @@ class Need(db.Model):
         UniqueConstraint("project_id", "number"),
         CheckConstraint(_in("status", NeedStatus), name="status"),
         Index("ix_need_project_id_status", "project_id", "status"),
+        # The live needs (not archived) per status: lists, counts and the overview ask for
+        # these, and the index answers them alone.
+        Index("ix_need_live_project_id_status", "project_id", "status",
+              postgresql_where=text("archived_at IS NULL"),
+              sqlite_where=text("archived_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,6 +12,7 @@ from app.archive.format import FORMAT, VERSION
 from app.attachments.models import Attachment
 from app.audit.models import AuditEvent
 from app.backlog.models import Item
+from app.backlog.services import create_item
 from app.extensions import db
 from app.invitations.models import Invitation
 from tests.archive.conftest import export_bytes, make_zip, read_archive
@@ -168,3 +169,47 @@ def test_an_archive_larger_than_an_ordinary_request_is_taken(filled, factory, lo
     assert response.status_code == 303
     assert db.session.scalar(select(Attachment.content_type).where(
         Attachment.name == "referat.txt")) == "text/plain"
+
+
+def test_archived_imported_and_edited_things_keep_their_state(filled, factory, login, client):
+    """What tidying and imports add survives the round trip: an archived item with its Jira
+    key, an archived need, an edited comment."""
+    from app.backlog.archiving import archive_item, edit_comment
+    from app.backlog.models import Comment
+    from app.discovery import services as discovery
+    from app.discovery.models import Need
+
+    world = filled.world
+    po, dev = world.users["product_owner"], world.users["developer"]
+    project = world.project_a
+    idea = create_item(project, po, "Gammel idé fra Jira")
+    idea.external_key, idea.external_url = "KONT-7", "https://jira.example/browse/KONT-7"
+    archive_item(idea, po)
+    comment = db.session.scalar(select(Comment).where(Comment.author_id == dev.id))
+    edit_comment(comment, dev, "Vi bruger UTF-8 med BOM (rettet).")
+    parked = discovery.create_need(project, po, title="Fax-integration", background="Ingen.",
+                                   desired_outcome="-", expected_value="-")
+    discovery.archive_need(parked, po)
+    db.session.commit()
+    first = export_bytes(project)
+    Draft202012Validator(_schema()).validate(read_archive(first)[0])
+    target = factory.project("GAMMA", "Tom")
+    db.session.commit()
+    login(world.users["site_admin"])
+    response = client.post("/p/GAMMA/archive/import", data={
+        "archive": (io.BytesIO(first), "alpha.zip")}, content_type="multipart/form-data")
+    assert response.status_code == 303, response.get_data(as_text=True)
+    db.session.expire_all()
+    assert _comparable(read_archive(export_bytes(target))[0]) == _comparable(
+        read_archive(first)[0])
+    copy = db.session.scalar(select(Item).where(Item.project_id == target.id,
+                                                Item.number == idea.number))
+    assert copy.archived_at is not None and copy.archived_by_id == po.id
+    assert (copy.external_key, copy.external_url) == ("KONT-7",
+                                                      "https://jira.example/browse/KONT-7")
+    need = db.session.scalar(select(Need).where(Need.project_id == target.id,
+                                                Need.number == parked.number))
+    assert need.archived_at is not None
+    edited = db.session.scalar(select(Comment).join(Item).where(
+        Item.project_id == target.id, Comment.body == "Vi bruger UTF-8 med BOM (rettet)."))
+    assert edited.edited_at is not None
