@@ -48,7 +48,7 @@ def receive(provider, token):
     read, header = READERS[provider]
     try:
         things = read(request.headers.get(header, ""), json.loads(body))
-    except (ValueError, events.BadPayload):
+    except (ValueError, RecursionError, events.BadPayload):
         return json_error(400, _("Not understood"), _("The message is not the JSON event it "
                                                      "claims to be."))
     if things is None:

@@ -142,6 +142,8 @@ def test_bad_messages_are_refused_with_a_reason(connected, client, app):
     assert wrong_shape.status_code == 400
     listed = github(client, receiver, secret, "push", b"[1, 2]")
     assert listed.status_code == 400
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert gitlab(client, receiver, secret, "Push Hook", deep).status_code == 400
     ignored = github(client, receiver, secret, "issues", b"{}")
     assert ignored.status_code == 202
     ping = github(client, receiver, secret, "ping", json.dumps({"zen": "Keep it simple."}).encode())
