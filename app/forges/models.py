@@ -1,12 +1,16 @@
 """A project's connection to its code forges (GitHub, GitLab), and what arrives through it:
 commits, pull or merge requests and releases that name an item, shown on the item's page."""
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.projects.models import Project
 
 MAX_TITLE = 500
 MAX_URL = 1000
@@ -28,6 +32,8 @@ class ForgeReceiver(db.Model):
     moves_to_review: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     secret_made_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    project: Mapped["Project"] = relationship()
 
 
 class DevelopmentLink(db.Model):

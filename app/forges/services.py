@@ -64,7 +64,7 @@ def renew_secret(receiver: ForgeReceiver, actor) -> str:
     """A new secret (the old one stops working at once); returns it, to be shown once."""
     receiver.secret = secrets.token_urlsafe(32)
     receiver.secret_made_at = utcnow()
-    record("forge.secret_renewed", project=_project(receiver), actor=actor)
+    record("forge.secret_renewed", project=receiver.project, actor=actor)
     db.session.flush()
     return receiver.secret
 
@@ -72,22 +72,16 @@ def renew_secret(receiver: ForgeReceiver, actor) -> str:
 def set_moves_to_review(receiver: ForgeReceiver, value: bool, actor) -> None:
     if receiver.moves_to_review != value:
         receiver.moves_to_review = value
-        record("forge.settings_changed", project=_project(receiver), actor=actor,
+        record("forge.settings_changed", project=receiver.project, actor=actor,
                moves_to_review=value)
         db.session.flush()
 
 
 def disconnect(receiver: ForgeReceiver, actor) -> None:
     """Stop receiving (the addresses answer 404); what was recorded on the items stays."""
-    record("forge.disconnected", project=_project(receiver), actor=actor)
+    record("forge.disconnected", project=receiver.project, actor=actor)
     db.session.delete(receiver)
     db.session.flush()
-
-
-def _project(receiver: ForgeReceiver):
-    from app.projects.models import Project
-
-    return db.session.get(Project, receiver.project_id)
 
 
 def is_genuine(receiver: ForgeReceiver, provider: str, body: bytes, headers) -> bool:
@@ -104,7 +98,7 @@ def is_genuine(receiver: ForgeReceiver, provider: str, body: bytes, headers) -> 
 def refuse(receiver: ForgeReceiver, provider: str) -> None:
     """Log a message whose signature or token did not match (the audit log keeps the
     address it came from)."""
-    record("forge.refused", project=_project(receiver), actor_label="", provider=provider)
+    record("forge.refused", project=receiver.project, actor_label="", provider=provider)
 
 
 def _key_pattern(key: str) -> re.Pattern:
@@ -119,17 +113,17 @@ def _fix_pattern(key: str) -> re.Pattern:
 def receive(receiver: ForgeReceiver, provider: str, things: list[Thing]) -> dict:
     """Record each thing on the items it names; returns how many links were new, how many
     known ones changed, and which items moved to review."""
-    project = _project(receiver)
+    project = receiver.project
     names, fixes = _key_pattern(project.key), _fix_pattern(project.key)
-    named = {id(t): {int(n) for text in t.texts for n in names.findall(text)} for t in things}
-    numbers = set().union(*named.values()) if named else set()
+    named = [(thing, {int(n) for text in thing.texts for n in names.findall(text)})
+             for thing in things]
+    numbers = sorted(set().union(*(found for _thing, found in named)))
     items = {i.number: i for i in db.session.scalars(select(Item).where(
-        Item.project_id == project.id, Item.number.in_(sorted(numbers))))} if numbers else {}
+        Item.project_id == project.id, Item.number.in_(numbers)))} if numbers else {}
     outcome = {"linked": 0, "updated": 0, "same": 0, "moved": []}
-    for thing in things:
-        for number in sorted(named[id(thing)]):
-            if number in items:
-                outcome[_link(project, items[number], provider, thing)] += 1
+    for thing, found in named:
+        for number in sorted(found & items.keys()):
+            outcome[_link(project, items[number], provider, thing)] += 1
         if thing.is_merged and receiver.moves_to_review:
             fixed = {int(n) for text in thing.texts for n in fixes.findall(text)}
             for number in sorted(fixed & items.keys()):

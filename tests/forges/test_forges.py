@@ -48,12 +48,11 @@ def gitlab(client, receiver, secret, event, body: bytes):
 
 
 def links():
-    return [(_number(link.item_id), link.kind, link.reference[:7], link.state)
-            for link in db.session.scalars(select(DevelopmentLink).order_by(DevelopmentLink.id))]
-
-
-def _number(item_id):
-    return db.session.get(Item, item_id).number
+    """(item number, kind, short reference, state) of every link, in the order made."""
+    return [tuple(row) for row in db.session.execute(
+        select(Item.number, DevelopmentLink.kind, func.substr(DevelopmentLink.reference, 1, 7),
+               DevelopmentLink.state)
+        .join(Item, Item.id == DevelopmentLink.item_id).order_by(DevelopmentLink.id))]
 
 
 def test_a_push_links_each_commit_to_the_items_it_names_once(connected, client):
