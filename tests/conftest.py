@@ -8,15 +8,17 @@ import pytest
 from flask import g
 from flask.testing import FlaskClient
 from hypothesis import settings as hypothesis_settings
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app import create_app
+from app.accounts.models import User
 from app.accounts.services import create_user
 from app.database import StatementCounter
 from app.extensions import db as _db
 from app.organisations.municipalities import MUNICIPALITY_CODES, is_valid_cvr
+from app.organisations.models import Organisation
 from app.organisations.services import create_organisation
-from app.projects.models import ParticipationKind, Role
+from app.projects.models import ParticipationKind, Project, Role
 from app.projects.services import add_member, add_participation, create_project
 from config import TestConfig
 
@@ -190,6 +192,63 @@ class World:
 @pytest.fixture
 def world(factory):
     return World(factory)
+
+
+class _WorldSnapshot:
+    """The rows a fresh World consists of, taken once and inserted again for each test that
+    asks for `restored_world`: the route-by-persona tests (~3,000 of them) each need the same
+    world, and building it through the services was most of their time."""
+
+    def __init__(self):
+        self.rows = None
+        self.ids = None
+
+    def take(self, world: World) -> None:
+        session = _db.session
+        self.rows = []
+        for table in _db.metadata.sorted_tables:
+            columns = [c for c in table.columns if c.computed is None]
+            found = [dict(r._mapping) for r in session.execute(select(*columns))]
+            if found:
+                self.rows.append((table, found))
+        self.ids = {"muni_a": world.muni_a.id, "muni_b": world.muni_b.id,
+                    "vendor": world.vendor.id, "project_a": world.project_a.id,
+                    "project_b": world.project_b.id,
+                    "users": {name: user.id for name, user in world.users.items()}}
+
+    def restore(self) -> World:
+        session = _db.session
+        postgres = session.get_bind().dialect.name == "postgresql"
+        for table, rows in self.rows:
+            session.execute(table.insert(), rows)
+            if postgres and "id" in table.c and table.c.id.autoincrement is not False:
+                session.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                    f"(SELECT max(id) FROM \"{table.name}\"))"))
+        session.commit()
+        world = World.__new__(World)
+        for name in ("muni_a", "muni_b", "vendor"):
+            setattr(world, name, session.get(Organisation, self.ids[name]))
+        for name in ("project_a", "project_b"):
+            setattr(world, name, session.get(Project, self.ids[name]))
+        world.users = {name: session.get(User, user_id)
+                       for name, user_id in self.ids["users"].items()}
+        return world
+
+
+_world_snapshots: dict[str, _WorldSnapshot] = {}
+
+
+@pytest.fixture
+def restored_world(factory):
+    """The same World as `world`, made once per run and restored from its rows for each test
+    (for tests that only read it and act through requests)."""
+    snapshot = _world_snapshots.setdefault(_db.engine.url.render_as_string(), _WorldSnapshot())
+    if snapshot.rows is None:
+        world = World(factory)
+        snapshot.take(world)
+        return world
+    return snapshot.restore()
 
 
 @pytest.fixture

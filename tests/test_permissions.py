@@ -7,6 +7,7 @@ from app.digests.services import make_unsubscribe_token
 from app.discovery.services import create_need
 from app.extensions import db
 from app.mail.transport import write_to_outbox
+from app.backlog.models import Item
 from app.backlog.services import add_comment, create_item
 from app.organisations.services import create_organisation
 from app.projects.models import ParticipationKind, Role
@@ -18,6 +19,12 @@ from tests.permissions_table import EXPECTATIONS, PERSONAS
 OK_STATUSES = {200, 201, 204, 302, 303, 304, 400, 409, 422}
 
 
+@pytest.fixture
+def world(restored_world):
+    """Every case starts from the same World, restored from its rows (see tests/conftest.py)."""
+    return restored_world
+
+
 def test_every_route_has_an_access_rule(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     missing = sorted(endpoints - EXPECTATIONS.keys())
@@ -26,44 +33,97 @@ def test_every_route_has_an_access_rule(app):
     assert not stale, f"entries for routes that no longer exist: {stale}"
 
 
-def path_values(world) -> dict:
-    """Values for the placeholders in the table's paths; extended by later areas."""
-    observer = world.users["observer"]
-    steering = world.users["steering"]
+class PathValues(dict):
+    """Values for the placeholders in the table's paths, each made the first time a path
+    names it: most routes name only the project, and making every value for each of the
+    ~2,300 cases (an archive, an image's thumbnail, sprints, a need with its municipality)
+    was most of the suite's time. Use with `path.format_map(values)`."""
+
+    def __init__(self, world):
+        super().__init__(key=world.project_a.key)
+        self.world = world
+
+    def __missing__(self, name):
+        try:
+            make = _MAKERS[name]
+        except KeyError:
+            raise KeyError(name) from None
+        self.update(make(self.world, self))
+        db.session.commit()
+        return self[name]
+
+
+def path_values(world) -> PathValues:
+    """The placeholders' values; extended by later areas (add a maker to _MAKERS). What a
+    route needs without naming it is made at once: project A publishes its roadmap, and the
+    identity providers the sign-in routes name exist."""
+    world.project_a.is_roadmap_public = True
+    _sign_in_provider()
+    db.session.commit()
+    return PathValues(world)
+
+
+def _item(world, _values=None) -> dict:
+    """An item of project A with a label and the product owner's comment."""
     item = create_item(world.project_a, world.users["product_owner"], "Et punkt i backloggen",
                        labels="kontrakt")
     comment = add_comment(item, world.users["product_owner"], "Produktejerens kommentar")
-    planned, closed = _sprints(world)
-    db.session.commit()
-    # An image the product owner attached to the item: its uploader and the secretariat delete.
+    return {"item_id": item.id, "comment_id": comment.id, "label_id": item.labels[0].id,
+            "number": item.number}
+
+
+def _attachment(world, values) -> dict:
+    """An image the product owner attached to the item: its uploader and the secretariat
+    delete it."""
+    item = db.session.get(Item, values["item_id"])
     attachment = attach(world.project_a, "item", item, world.users["product_owner"], png(),
                         "skitse.png")
-    db.session.commit()
-    return {
-        "item_id": item.id,
-        "comment_id": comment.id,
-        "label_id": item.labels[0].id,
-        "attachment_id": attachment.id,
-        "key": world.project_a.key,
-        "membership_id": membership_of(world.project_a, observer.id).id,
-        "user_id": observer.id,
-        "organisation_id": world.vendor.id,
-        "delivery_id": make_delivery(steering, world.project_a).id,
-        "unsubscribe_token": make_unsubscribe_token(steering.id, world.project_a.id),
-        "outbox_name": write_to_outbox(make_test_message()).name,
-        "number": item.number,
-        "need": _need_of_another_municipality(world).number,
-        "sprint_id": planned.id,
-        "closed_sprint_id": closed.id,
-        "decision_id": _decision(world).id,
-        **_invitation_and_reset(world),
-        "sso_provider_id": _sign_in_provider().id,
-        "token_id": _token_of(world.users["observer"], world.project_a).id,
-        "forge_token": _forge_receiver(world).token,
-        **_import_uploads(world),
-        "archive_export_id": _archive_export(world).id,
-        **_webhook(world),
-    }
+    return {"attachment_id": attachment.id}
+
+
+def _sprint_ids(world, _values=None) -> dict:
+    planned, closed = _sprints(world)
+    return {"sprint_id": planned.id, "closed_sprint_id": closed.id}
+
+
+def _observer(world, _values=None) -> dict:
+    observer = world.users["observer"]
+    return {"membership_id": membership_of(world.project_a, observer.id).id,
+            "user_id": observer.id}
+
+
+def _digest_values(world, _values=None) -> dict:
+    steering = world.users["steering"]
+    return {"delivery_id": make_delivery(steering, world.project_a).id,
+            "unsubscribe_token": make_unsubscribe_token(steering.id, world.project_a.id)}
+
+
+def _makers() -> dict:
+    """Placeholder → the maker of its value (and of its siblings': one item gives four)."""
+    makers = {}
+    for make, names in [
+        (_item, ["item_id", "comment_id", "label_id", "number"]),
+        (_attachment, ["attachment_id"]),
+        (_observer, ["membership_id", "user_id"]),
+        (lambda w, _v: {"organisation_id": w.vendor.id}, ["organisation_id"]),
+        (_digest_values, ["delivery_id", "unsubscribe_token"]),
+        (lambda w, _v: {"outbox_name": write_to_outbox(make_test_message()).name},
+         ["outbox_name"]),
+        (lambda w, _v: {"need": _need_of_another_municipality(w).number}, ["need"]),
+        (_sprint_ids, ["sprint_id", "closed_sprint_id"]),
+        (lambda w, _v: {"decision_id": _decision(w).id}, ["decision_id"]),
+        (lambda w, _v: _invitation_and_reset(w),
+         ["invitation_id", "invitation_token", "reset_token"]),
+        (lambda w, _v: {"sso_provider_id": _sign_in_provider()[0].id}, ["sso_provider_id"]),
+        (lambda w, _v: {"token_id": _token_of(w.users["observer"], w.project_a).id},
+         ["token_id"]),
+        (lambda w, _v: {"forge_token": _forge_receiver(w).token}, ["forge_token"]),
+        (lambda w, _v: _import_uploads(w), ["items_token", "needs_token"]),
+        (lambda w, _v: {"archive_export_id": _archive_export(w).id}, ["archive_export_id"]),
+        (lambda w, _v: _webhook(w), ["webhook_id", "webhook_delivery_id"]),
+    ]:
+        makers.update(dict.fromkeys(names, make))
+    return makers
 
 
 def _forge_receiver(world):
@@ -146,19 +206,27 @@ def _invitation_and_reset(world) -> dict:
 
 
 def _sign_in_provider():
-    """An identity provider that answers nobody (its sign-in is refused: 400, never a 500)."""
+    """The identity providers (made once per test): an OpenID one that answers nobody (its
+    sign-in is refused: 400, never a 500) and a SAML one."""
+    from sqlalchemy import select
+
+    from app.sso.models import SignInProvider
     from app.sso.settings import create_provider
 
+    existing = db.session.scalars(select(SignInProvider).order_by(SignInProvider.id)).all()
+    if existing:
+        return existing
     provider = create_provider({"key": "kommune", "display_name": "Log ind med din kommune",
                                 "protocol": "oidc", "issuer": "http://127.0.0.1:9",
                                 "client_id": "samspil", "scopes": "openid",
                                 "claim_email": "email", "claim_name": "name",
                                 "is_enabled": True}, "secret")
-    create_provider({"key": "kombit", "display_name": "Log ind med KOMBIT", "protocol": "saml",
-                     "issuer": "https://idp.example/entity",
-                     "idp_metadata_url": "http://127.0.0.1:9/metadata", "is_enabled": True}, "")
+    saml = create_provider({"key": "kombit", "display_name": "Log ind med KOMBIT",
+                            "protocol": "saml", "issuer": "https://idp.example/entity",
+                            "idp_metadata_url": "http://127.0.0.1:9/metadata",
+                            "is_enabled": True}, "")
     db.session.commit()
-    return provider
+    return [provider, saml]
 
 
 def _archive_export(world):
@@ -181,8 +249,7 @@ def _decision(world):
 
 
 def _need_of_another_municipality(world):
-    """A need in project A submitted by Aarhus, so that Ballerup's people may co-sponsor it;
-    project A also publishes its roadmap."""
+    """A need in project A submitted by Aarhus, so that Ballerup's people may co-sponsor it."""
     aarhus = create_organisation("Aarhus Kommune", "municipality", municipality_code=751)
     add_participation(world.project_a, aarhus, ParticipationKind.MEMBER)
     submitter = create_user("po@aarhus.test", "Aarhus PO", "correct-horse-battery", aarhus)
@@ -190,7 +257,6 @@ def _need_of_another_municipality(world):
     need = create_need(world.project_a, submitter, title="Overblik over kontrakter",
                        background="Kontrakterne ligger i regneark.",
                        desired_outcome="Ét samlet overblik.", expected_value="Færre fejl.")
-    world.project_a.is_roadmap_public = True
     db.session.commit()
     return need
 
@@ -211,6 +277,8 @@ def _sprints(world):
     return planned, closed
 
 
+_MAKERS = _makers()
+
 CASES = [(endpoint, persona) for endpoint in sorted(EXPECTATIONS) for persona in PERSONAS]
 
 
@@ -223,7 +291,7 @@ def test_access(world, client, login, endpoint, persona):
         kwargs = api_request(world, persona, method)
     elif persona != "anonymous":
         login(world.users[persona])
-    url = path.format(**path_values(world))
+    url = path.format_map(path_values(world))
     response = client.open(url, method=method, **kwargs)
     status = response.status_code
     if expected == "ok":
@@ -247,7 +315,7 @@ API_WRITES = [(endpoint, persona) for endpoint in sorted(EXPECTATIONS) if is_api
 def test_a_read_only_token_writes_nothing(world, client, endpoint, persona):
     """Whoever may make the change through the API cannot with a token that may only read."""
     method, path, _expectations = EXPECTATIONS[endpoint]
-    url = path.format(**path_values(world))
+    url = path.format_map(path_values(world))
     response = client.open(url, method=method,
                            **api_request(world, persona, method, can_write=False))
     assert response.status_code == 403, f"{persona} {method} {url}: {response.status_code}"
@@ -263,7 +331,7 @@ def test_a_token_for_another_project_sees_nothing_of_this_one(world, client, fac
                                                               endpoint):
     """A product owner of both projects, with a token for project B only: project A is 404."""
     method, path, _expectations = EXPECTATIONS[endpoint]
-    url = path.format(**path_values(world))
+    url = path.format_map(path_values(world))
     owner = world.users["product_owner"]
     add_participation(world.project_b, world.muni_a, ParticipationKind.MEMBER)
     add_member(world.project_b, owner, [Role.PRODUCT_OWNER])

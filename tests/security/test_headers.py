@@ -41,7 +41,7 @@ def test_every_route_answers_with_the_security_headers(world, client, login, per
         login(world.users[persona])
     values = path_values(world)
     for _endpoint, (method, path, _rules) in sorted(EXPECTATIONS.items()):
-        url = path.format(**values)
+        url = path.format_map(values)
         for headers in ({}, {"HX-Request": "true"}):
             response = client.open(url, method=method, headers=headers)
             assert_security_headers(response, f"{persona} {method} {url} {headers}")
@@ -160,7 +160,7 @@ def test_every_signed_in_answer_is_private_and_not_stored(world, client, login, 
     for endpoint, (method, path, _rules) in sorted(EXPECTATIONS.items()):
         if endpoint == "static":
             continue
-        url = path.format(**values)
+        url = path.format_map(values)
         for headers in ({}, {"HX-Request": "true"}):
             response = client.open(url, method=method, headers=headers)
             control = response.headers.get("Cache-Control", "")
