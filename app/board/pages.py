@@ -10,24 +10,32 @@ from app.backlog.models import STATUSES, item_key
 from app.backlog.permissions import can_rank
 from app.board.cards import cards_renderer
 from app.board.permissions import can_set_wip_limits
-from app.board.services import BoardFilters, build_board, move_targets, wip_limits
+from app.board.services import (MOST_SHOWN, PAGE, BoardFilters, build_board, moved_card,
+                                 move_targets, shown_limits, wip_limits)
+from app.database import parse_int
 from app.projects.loaders import get_project_or_404
 from app.web import error_page, htmx_answer, is_htmx, redirect_with, safe_next
 
 
-def board_context(project, filters, statuses=None) -> dict:
-    """The board's columns (only `statuses`, when given) with their cards' markup."""
+def board_context(project, filters, statuses=None, limits=None, offset: int = 0) -> dict:
+    """The board's columns (only `statuses`, when given) with their cards' markup: the first
+    `limits[status]` cards of each (after `offset`, for "Show more")."""
     epics = queries.epics(project)
-    board = build_board(project, filters, current_user, epics, statuses)
+    board = build_board(project, filters, current_user, epics, statuses, limits, offset)
     cards = [card for lane in board.lanes for cells in lane.cells.values() for card in cells]
+    return {"project": project, "filters": filters, "board": board, "epics": epics,
+            **_card_context(project, cards)}
+
+
+def _card_context(project, cards) -> dict:
+    """What the cards' markup needs: their need counts, the item URLs, where each may move."""
     needs = providers.needs.count_for(project, cards)
     item_base = url_for("backlog.item", key=project.key, number=1)[:-1]
     return {
-        "project": project, "filters": filters, "board": board, "epics": epics,
         "cards_html": cards_renderer(cards, needs, item_base, f"{project.key}-"),
         "targets": {s: [t for t, _kind in move_targets(current_user, project, s)]
                     for s in STATUSES},
-        "can_rank": can_rank(current_user, project), "item_base": item_base,
+        "can_rank": can_rank(current_user, project), "item_base": item_base, "page_size": PAGE,
     }
 
 
@@ -85,7 +93,23 @@ def moved(project, number, touched: set, outcome):
         return item_pages.render_item(project, item, outcome.status, announce=message,
                                       message=message, message_is_error=not outcome.ok)
     filters = BoardFilters.from_args(request.form)
-    board = board_context(project, filters, None if filters.lanes else touched)
     focus = f"card-link-{number}" if request.form.get("focus") else None
-    return htmx_answer("board/_changes.html", outcome.status, announce=message, focus=focus,
-                       message=message, message_is_error=not outcome.ok, **board)
+    if filters.lanes:  # swimlanes: the grid again, each cell as far as it was shown
+        board = board_context(project, filters, None, shown_limits(request.form, STATUSES))
+        return htmx_answer("board/_changes.html", outcome.status, announce=message,
+                           focus=focus, message=message, message_is_error=not outcome.ok,
+                           **board)
+    return htmx_answer("board/_moved.html", outcome.status, announce=message, focus=focus,
+                       message=message, message_is_error=not outcome.ok,
+                       **moved_context(project, filters, number, touched))
+
+
+def moved_context(project, filters, number, touched: set) -> dict:
+    """A move's answer: the card where it now stands among the cards the board shows (or
+    gone, when it stands further down than they reach), the touched columns' heads and their
+    "Show more" — however long the columns are."""
+    loaded = {s: parse_int(request.form.get(f"n_{s}", ""), 0, MOST_SHOWN) for s in touched}
+    moved = moved_card(project, filters, current_user, number, touched,
+                       {s: PAGE if n is None else n for s, n in loaded.items()})
+    return {"project": project, "filters": filters, "moved": moved, "number": number,
+            **_card_context(project, [moved.card] if moved.card else [])}

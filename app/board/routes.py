@@ -10,8 +10,8 @@ from app.backlog.permissions import can_rank
 from app.backlog.services import neighbour
 from app.board import pages
 from app.board.permissions import can_move_between, can_move_cards, can_set_wip_limits
-from app.board.services import (BoardFilters, changed_statuses, move_item, move_targets,
-                                set_wip_limits)
+from app.board.services import (PAGE, BoardFilters, changed_statuses, move_item, move_targets,
+                                set_wip_limits, shown_limits)
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
 from app.web import attempt, redirect_with, render_page_or_partial
@@ -25,7 +25,7 @@ def index(key):
     """The board: a column per status with cards in rank order; htmx gets the board region."""
     project = get_project_or_404(key)
     filters = BoardFilters.from_args(request.args)
-    context = pages.board_context(project, filters)
+    context = pages.board_context(project, filters, None, shown_limits(request.args, STATUSES))
     limits = {c.status: c.wip_limit for c in context["board"].columns if c.wip_limit}
     return render_page_or_partial("board/index.html", "board/_board.html",
                                   **pages.page_extras(project, wip_values=limits), **context)
@@ -54,11 +54,25 @@ def changes(key):
         statuses = None if since is None or filters.lanes else changed_statuses(project, since,
                                                                                  current)
         response = make_response(render_template(
-            "board/_changes.html", **pages.board_context(project, filters, statuses),
-            poll_number=current))
+            "board/_changes.html", poll_number=current, **pages.board_context(
+                project, filters, statuses, shown_limits(request.args, STATUSES))))
     response.headers["ETag"] = f'"c{current}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/p/<key>/board/more")
+@login_required
+def more(key):
+    """A column's next cards ("Show more", htmx): those after the `n_<status>` it shows."""
+    project = get_project_or_404(key)
+    status = request.args.get("status", "")
+    if status not in STATUSES:
+        abort(400)
+    filters = BoardFilters.from_args(request.args)
+    shown = shown_limits(request.args, [status], page=0)[status]
+    context = pages.board_context(project, filters, [status], {status: PAGE}, offset=shown)
+    return render_template("board/_more_cards.html", **context)
 
 
 @bp.get("/p/<key>/items/<int:number>/move")
