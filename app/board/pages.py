@@ -1,5 +1,5 @@
 """What the board's pages show: the board, its changed columns, and the answer to a move."""
-from flask import render_template, request, url_for
+from flask import make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,7 @@ from app.board.services import (MOST_SHOWN, PAGE, BoardFilters, build_board, mov
                                  move_targets, shown_limits, wip_limits)
 from app.database import parse_int
 from app.projects.loaders import get_project_or_404
-from app.web import error_page, htmx_answer, is_htmx, redirect_with, safe_next
+from app.web import add_triggers, error_page, htmx_answer, is_htmx, redirect_with, safe_next
 
 
 def board_context(project, filters, statuses=None, limits=None, offset: int = 0) -> dict:
@@ -70,8 +70,9 @@ def moved_message(project, item, kind) -> str:
 def moved(project, number, touched: set, outcome):
     """After a move (made or refused): the touched columns of the board, or the item page when
     the move was made from it (plain POST: back there with the outcome)."""
+    answer = None
     if outcome.ok:
-        message, status_now = outcome.value
+        message, status_now, answer = outcome.value
     else:
         item = queries.get_item_or_404(project, number)
         message = (item_pages.stale_message(project, item) if outcome.stale
@@ -87,6 +88,11 @@ def moved(project, number, touched: set, outcome):
                     if context == "item" else url_for("board.index", key=key))
         return redirect_with(message, safe_next(request.form.get("next"), fallback, f"/p/{key}/"),
                              "success" if outcome.ok else "error")
+    if answer is not None:  # made before the commit, which expires what it shows
+        focus = f"card-link-{number}" if request.form.get("focus") else None
+        response = make_response(answer)
+        response.vary.add("HX-Request")
+        return add_triggers(response, message, focus)
     project = get_project_or_404(key)
     if context == "item":
         item = queries.get_item_or_404(project, number)
@@ -102,6 +108,18 @@ def moved(project, number, touched: set, outcome):
     return htmx_answer("board/_moved.html", outcome.status, announce=message, focus=focus,
                        message=message, message_is_error=not outcome.ok,
                        **moved_context(project, filters, number, touched))
+
+
+def board_answer(project, number, touched: set, message: str) -> str | None:
+    """The board's answer to an htmx move made on it (without swimlanes), rendered in the
+    move's own transaction: after the commit, the project and the user would be read again."""
+    if not is_htmx() or request.form.get("context") == "item":
+        return None
+    filters = BoardFilters.from_args(request.form)
+    if filters.lanes:
+        return None
+    return render_template("board/_moved.html", message=message,
+                           **moved_context(project, filters, number, touched))
 
 
 def moved_context(project, filters, number, touched: set) -> dict:

@@ -103,17 +103,20 @@ def move(key, number):
         abort(403)
     touched = {s for s in (request.form.get("from_status"), to_status, item.status)
                if s in STATUSES}
-    return pages.moved(project, number, touched, attempt(lambda: _move(project, item, to_status)))
+    return pages.moved(project, number, touched,
+                       attempt(lambda: _move(project, item, to_status, touched)))
 
 
-def _move(project, item, to_status) -> tuple[str, str]:
-    """Move the item; (what became of it in words, its column now), said before the commit,
-    which expires what it would read again."""
+def _move(project, item, to_status, touched) -> tuple[str, str, str | None]:
+    """Move the item; (what became of it in words, its column now, the board's answer),
+    said before the commit, which expires what they would read again."""
     where, anchor = _drop_place(project)
     kind = move_item(item, current_user, to_status, request.form.get("version"),
                      reason=request.form.get("reason", ""), where=where, anchor=anchor,
                      version_required=True)
-    return pages.moved_message(project, item, kind), item.status
+    message = pages.moved_message(project, item, kind)
+    return (message, item.status,
+            pages.board_answer(project, item.number, touched | {item.status}, message))
 
 
 def _drop_place(project):
