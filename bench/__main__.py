@@ -4,6 +4,7 @@ PostgreSQL when BENCH_DATABASE_URL is set, SQLite (bench/work/bench.db) otherwis
 Results: bench/results/<timestamp>.md and .json, and the table printed.
 """
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -55,6 +56,7 @@ def measure_in_process(app, runs_factor: float) -> list[dict]:
     virtual machine the host slows everything for a minute now and then, and rounds spread such
     a spell over all scenarios instead of spoiling the one measured just then."""
     clients = {}
+    gc.freeze()  # as wsgi.py does once the app is made
     with app.app_context():
         engine = db.engine
         plans = []
