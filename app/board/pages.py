@@ -39,6 +39,17 @@ def _card_context(project, cards) -> dict:
     }
 
 
+def more_cards(project, filters, status: str, shown: int):
+    """"Show more": the column's next cards after the `shown` it has; the focus goes to the
+    first of them (the link it was on may be gone)."""
+    context = board_context(project, filters, [status], {status: PAGE}, offset=shown)
+    first = min((cells[status][0] for lane in context["board"].lanes
+                 for cells in [lane.cells] if cells[status]),
+                key=lambda card: card.rank, default=None)
+    return htmx_answer("board/_more_cards.html", focus=f"card-link-{first.number}"
+                       if first is not None else None, **context)
+
+
 def page_extras(project, wip_error=None, wip_values=None) -> dict:
     """What the full board page shows besides the board: filters and the WIP limits form."""
     return {"members": queries.members(project), "labels": queries.labels(project),

@@ -10,7 +10,7 @@ from app.backlog.permissions import can_rank
 from app.backlog.services import neighbour
 from app.board import pages
 from app.board.permissions import can_move_between, can_move_cards, can_set_wip_limits
-from app.board.services import (PAGE, BoardFilters, changed_statuses, move_item, move_targets,
+from app.board.services import (BoardFilters, changed_statuses, move_item, move_targets,
                                 set_wip_limits, shown_limits)
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
@@ -69,10 +69,8 @@ def more(key):
     status = request.args.get("status", "")
     if status not in STATUSES:
         abort(400)
-    filters = BoardFilters.from_args(request.args)
     shown = shown_limits(request.args, [status], page=0)[status]
-    context = pages.board_context(project, filters, [status], {status: PAGE}, offset=shown)
-    return render_template("board/_more_cards.html", **context)
+    return pages.more_cards(project, BoardFilters.from_args(request.args), status, shown)
 
 
 @bp.get("/p/<key>/items/<int:number>/move")

@@ -427,6 +427,8 @@ def test_a_long_column_shows_its_first_cards_and_exact_counts(world, login):
     assert body.count('hx-swap-oob="beforeend:#cell-all-ready"') == 1
     assert re.findall(r'id="card-(\d+)"', body) == [str(i.number) for i in items[PAGE:]]
     assert "Show more" not in body and 'id="more-ready" hx-swap-oob="true"' in body
+    assert answer.headers["HX-Trigger-After-Settle"] == (
+        f'{{"samspil:focus": "card-link-{items[PAGE].number}"}}')  # the first it brought
     assert client.get("/p/ALPHA/board/more?status=nowhere", headers=HX).status_code == 400
 
 

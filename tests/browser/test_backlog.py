@@ -192,6 +192,7 @@ def test_show_more_brings_the_next_cards_which_move_like_the_others(page, make):
     with page.expect_response(re.compile(r"/board/more\?")):
         more.click()
     expect(page.locator("#cell-all-ready > li.card")).to_have_count(53)
+    expect(page.locator(f"#card-link-{numbers[50]}")).to_be_focused()  # the first it brought
     assert card_numbers(page, "ready") == numbers
     expect(page.locator("#more-ready a")).to_have_count(0)
     # A card brought by "Show more" moves with the keyboard like any other.
