@@ -70,6 +70,8 @@ class Config:
         os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'samspil.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # The app gzips its HTML and JSON (app/web/weight.py); 0 when the reverse proxy does.
+    COMPRESS_RESPONSES = os.environ.get("COMPRESS_RESPONSES", "1") != "0"
     # The one source of absolute addresses (e-mails, feeds); in production also the host that
     # requests must name, with EXTRA_TRUSTED_HOSTS (e.g. an internal name the proxy uses).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")

@@ -80,7 +80,27 @@ def seed_sprints(ctx: dict) -> None:
     seed(ctx)
 
 
-DATASET_STEPS = [seed_people, seed_backlog, seed_sprints, seed_discovery]
+def seed_huge(ctx: dict) -> None:
+    """The project with 4,000 open cards (bench/backlog.py)."""
+    from bench.backlog import seed_huge as seed
+
+    seed(ctx)
+
+
+DATASET_STEPS = [seed_people, seed_backlog, seed_sprints, seed_discovery, seed_huge]
+
+
+def seed_missing(scale: float = 1.0, seed: int = 7) -> bool:
+    """Steps added to the bench after a database was seeded (the 4,000-card project): run
+    them on it; True when something was added."""
+    from bench.backlog import huge_is_seeded
+
+    if huge_is_seeded():
+        return False
+    seed_huge({"scale": scale, "random": random.Random(seed)})
+    db.session.commit()
+    refresh_statistics()
+    return True
 
 
 def seed_dataset(scale: float = 1.0, seed: int = 7) -> dict:

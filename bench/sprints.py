@@ -202,7 +202,7 @@ def commit_item(ctx):
 
 
 SCENARIOS = [
-    Scenario("Board of a sprint, 300 cards", sprint_board, target_ms=30, target_statements=12,
+    Scenario("Board of a sprint, 300 cards", sprint_board, target_ms=15, target_statements=12,
              runs=20),
     Scenario("Sprints page, 8 closed sprints and the velocity", sprints_page, target_ms=25),
     Scenario("Closed sprint: items and burndown from history", closed_sprint_page,

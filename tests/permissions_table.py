@@ -279,6 +279,7 @@ EXPECTATIONS = {
     "backlog.delete_label": ("POST", "/p/{key}/labels/{label_id}/delete", ITEM_EDITORS),
     "board.index": ("GET", "/p/{key}/board", MEMBERS),
     "board.changes": ("GET", "/p/{key}/board/changes", MEMBERS),
+    "board.more": ("GET", "/p/{key}/board/more?status=ready", MEMBERS),
     "board.move_form": ("GET", "/p/{key}/items/{number}/move", CARD_MOVERS),
     "board.move": ("POST", "/p/{key}/items/{number}/move", CARD_MOVERS),
     "board.wip": ("POST", "/p/{key}/board/wip",

@@ -91,6 +91,10 @@ class Item(db.Model):
         Index("ix_backlog_item_live_project_id_status_rank", "project_id", "status", "rank",
               postgresql_where=text("archived_at IS NULL"),
               sqlite_where=text("archived_at IS NULL")),
+        # The live items by rank: a rank change's new position is counted index-only.
+        Index("ix_backlog_item_live_project_id_rank", "project_id", "rank",
+              postgresql_where=text("archived_at IS NULL"),
+              sqlite_where=text("archived_at IS NULL")),
         # The digest's "accepted / rejected in the period": a range, not every done item.
         Index("ix_backlog_item_project_id_accepted_at", "project_id", "accepted_at"),
         Index("ix_backlog_item_project_id_rejected_at", "project_id", "rejected_at"),

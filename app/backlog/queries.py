@@ -176,6 +176,7 @@ def epics(project: Project) -> list[Item]:
     return list(db.session.scalars(
         select(Item).where(Item.project_id == project.id, Item.type == ItemType.EPIC,
                            Item.archived_at.is_(None))
+        .options(defer(Item.description), defer(Item.acceptance_criteria))
         .order_by(Item.rank)))
 
 

@@ -1,5 +1,5 @@
 """What the board's pages show: the board, its changed columns, and the answer to a move."""
-from flask import render_template, request, url_for
+from flask import make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,25 +10,44 @@ from app.backlog.models import STATUSES, item_key
 from app.backlog.permissions import can_rank
 from app.board.cards import cards_renderer
 from app.board.permissions import can_set_wip_limits
-from app.board.services import BoardFilters, build_board, move_targets, wip_limits
+from app.board.services import (MOST_SHOWN, PAGE, BoardFilters, build_board, moved_card,
+                                 move_targets, shown_limits, wip_limits)
+from app.database import parse_int
 from app.projects.loaders import get_project_or_404
-from app.web import error_page, htmx_answer, is_htmx, redirect_with, safe_next
+from app.web import add_triggers, error_page, htmx_answer, is_htmx, redirect_with, safe_next
 
 
-def board_context(project, filters, statuses=None) -> dict:
-    """The board's columns (only `statuses`, when given) with their cards' markup."""
+def board_context(project, filters, statuses=None, limits=None, offset: int = 0) -> dict:
+    """The board's columns (only `statuses`, when given) with their cards' markup: the first
+    `limits[status]` cards of each (after `offset`, for "Show more")."""
     epics = queries.epics(project)
-    board = build_board(project, filters, current_user, epics, statuses)
+    board = build_board(project, filters, current_user, epics, statuses, limits, offset)
     cards = [card for lane in board.lanes for cells in lane.cells.values() for card in cells]
+    return {"project": project, "filters": filters, "board": board, "epics": epics,
+            **_card_context(project, cards)}
+
+
+def _card_context(project, cards) -> dict:
+    """What the cards' markup needs: their need counts, the item URLs, where each may move."""
     needs = providers.needs.count_for(project, cards)
     item_base = url_for("backlog.item", key=project.key, number=1)[:-1]
     return {
-        "project": project, "filters": filters, "board": board, "epics": epics,
         "cards_html": cards_renderer(cards, needs, item_base, f"{project.key}-"),
         "targets": {s: [t for t, _kind in move_targets(current_user, project, s)]
                     for s in STATUSES},
-        "can_rank": can_rank(current_user, project), "item_base": item_base,
+        "can_rank": can_rank(current_user, project), "item_base": item_base, "page_size": PAGE,
     }
+
+
+def more_cards(project, filters, status: str, shown: int):
+    """"Show more": the column's next cards after the `shown` it has; the focus goes to the
+    first of them (the link it was on may be gone)."""
+    context = board_context(project, filters, [status], {status: PAGE}, offset=shown)
+    first = min((cells[status][0] for lane in context["board"].lanes
+                 for cells in [lane.cells] if cells[status]),
+                key=lambda card: card.rank, default=None)
+    return htmx_answer("board/_more_cards.html", focus=f"card-link-{first.number}"
+                       if first is not None else None, **context)
 
 
 def page_extras(project, wip_error=None, wip_values=None) -> dict:
@@ -62,8 +81,9 @@ def moved_message(project, item, kind) -> str:
 def moved(project, number, touched: set, outcome):
     """After a move (made or refused): the touched columns of the board, or the item page when
     the move was made from it (plain POST: back there with the outcome)."""
+    answer = None
     if outcome.ok:
-        message, status_now = outcome.value
+        message, status_now, answer = outcome.value
     else:
         item = queries.get_item_or_404(project, number)
         message = (item_pages.stale_message(project, item) if outcome.stale
@@ -79,13 +99,46 @@ def moved(project, number, touched: set, outcome):
                     if context == "item" else url_for("board.index", key=key))
         return redirect_with(message, safe_next(request.form.get("next"), fallback, f"/p/{key}/"),
                              "success" if outcome.ok else "error")
+    if answer is not None:  # made before the commit, which expires what it shows
+        focus = f"card-link-{number}" if request.form.get("focus") else None
+        response = make_response(answer)
+        response.vary.add("HX-Request")
+        return add_triggers(response, message, focus)
     project = get_project_or_404(key)
     if context == "item":
         item = queries.get_item_or_404(project, number)
         return item_pages.render_item(project, item, outcome.status, announce=message,
                                       message=message, message_is_error=not outcome.ok)
     filters = BoardFilters.from_args(request.form)
-    board = board_context(project, filters, None if filters.lanes else touched)
     focus = f"card-link-{number}" if request.form.get("focus") else None
-    return htmx_answer("board/_changes.html", outcome.status, announce=message, focus=focus,
-                       message=message, message_is_error=not outcome.ok, **board)
+    if filters.lanes:  # swimlanes: the grid again, each cell as far as it was shown
+        board = board_context(project, filters, None, shown_limits(request.form, STATUSES))
+        return htmx_answer("board/_changes.html", outcome.status, announce=message,
+                           focus=focus, message=message, message_is_error=not outcome.ok,
+                           **board)
+    return htmx_answer("board/_moved.html", outcome.status, announce=message, focus=focus,
+                       message=message, message_is_error=not outcome.ok,
+                       **moved_context(project, filters, number, touched))
+
+
+def board_answer(project, number, touched: set, message: str) -> str | None:
+    """The board's answer to an htmx move made on it (without swimlanes), rendered in the
+    move's own transaction: after the commit, the project and the user would be read again."""
+    if not is_htmx() or request.form.get("context") == "item":
+        return None
+    filters = BoardFilters.from_args(request.form)
+    if filters.lanes:
+        return None
+    return render_template("board/_moved.html", message=message,
+                           **moved_context(project, filters, number, touched))
+
+
+def moved_context(project, filters, number, touched: set) -> dict:
+    """A move's answer: the card where it now stands among the cards the board shows (or
+    gone, when it stands further down than they reach), the touched columns' heads and their
+    "Show more" — however long the columns are."""
+    loaded = {s: parse_int(request.form.get(f"n_{s}", ""), 0, MOST_SHOWN) for s in touched}
+    moved = moved_card(project, filters, current_user, number, touched,
+                       {s: PAGE if n is None else n for s, n in loaded.items()})
+    return {"project": project, "filters": filters, "moved": moved, "number": number,
+            **_card_context(project, [moved.card] if moved.card else [])}

@@ -11,7 +11,7 @@ from app.backlog.services import neighbour
 from app.board import pages
 from app.board.permissions import can_move_between, can_move_cards, can_set_wip_limits
 from app.board.services import (BoardFilters, changed_statuses, move_item, move_targets,
-                                set_wip_limits)
+                                set_wip_limits, shown_limits)
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
 from app.web import attempt, redirect_with, render_page_or_partial
@@ -25,7 +25,7 @@ def index(key):
     """The board: a column per status with cards in rank order; htmx gets the board region."""
     project = get_project_or_404(key)
     filters = BoardFilters.from_args(request.args)
-    context = pages.board_context(project, filters)
+    context = pages.board_context(project, filters, None, shown_limits(request.args, STATUSES))
     limits = {c.status: c.wip_limit for c in context["board"].columns if c.wip_limit}
     return render_page_or_partial("board/index.html", "board/_board.html",
                                   **pages.page_extras(project, wip_values=limits), **context)
@@ -54,11 +54,23 @@ def changes(key):
         statuses = None if since is None or filters.lanes else changed_statuses(project, since,
                                                                                  current)
         response = make_response(render_template(
-            "board/_changes.html", **pages.board_context(project, filters, statuses),
-            poll_number=current))
+            "board/_changes.html", poll_number=current, **pages.board_context(
+                project, filters, statuses, shown_limits(request.args, STATUSES))))
     response.headers["ETag"] = f'"c{current}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/p/<key>/board/more")
+@login_required
+def more(key):
+    """A column's next cards ("Show more", htmx): those after the `n_<status>` it shows."""
+    project = get_project_or_404(key)
+    status = request.args.get("status", "")
+    if status not in STATUSES:
+        abort(400)
+    shown = shown_limits(request.args, [status], page=0)[status]
+    return pages.more_cards(project, BoardFilters.from_args(request.args), status, shown)
 
 
 @bp.get("/p/<key>/items/<int:number>/move")
@@ -89,17 +101,20 @@ def move(key, number):
         abort(403)
     touched = {s for s in (request.form.get("from_status"), to_status, item.status)
                if s in STATUSES}
-    return pages.moved(project, number, touched, attempt(lambda: _move(project, item, to_status)))
+    return pages.moved(project, number, touched,
+                       attempt(lambda: _move(project, item, to_status, touched)))
 
 
-def _move(project, item, to_status) -> tuple[str, str]:
-    """Move the item; (what became of it in words, its column now), said before the commit,
-    which expires what it would read again."""
+def _move(project, item, to_status, touched) -> tuple[str, str, str | None]:
+    """Move the item; (what became of it in words, its column now, the board's answer),
+    said before the commit, which expires what they would read again."""
     where, anchor = _drop_place(project)
     kind = move_item(item, current_user, to_status, request.form.get("version"),
                      reason=request.form.get("reason", ""), where=where, anchor=anchor,
                      version_required=True)
-    return pages.moved_message(project, item, kind), item.status
+    message = pages.moved_message(project, item, kind)
+    return (message, item.status,
+            pages.board_answer(project, item.number, touched | {item.status}, message))
 
 
 def _drop_place(project):

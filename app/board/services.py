@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
 from app.accounts.models import User
 from app.audit.services import record
@@ -233,19 +233,62 @@ CARD_COLUMNS = (Item.id, Item.number, Item.type, Item.title, Item.estimate, Item
                 case((_SENT_BACK, Item.rejected_reason), else_=None).label("sent_back_reason"))
 
 
-def board_cards(project: Project, filters: BoardFilters, user, statuses=None,
-                sprint_id=_ASK) -> list:
-    """The cards in rank order (light rows, not ORM objects: a board may hold thousands).
-    With filters, every card of the board comes back with `shown` saying whether it passes
-    them: the column counts that WIP limits need cost no second query."""
+# A column shows its first cards by rank, this many at first and this many more each time
+# "Show more" is asked; what it shows is the board's cost, not the project's size. Counts,
+# points and WIP states come from one aggregate over the whole column.
+PAGE = 50
+MOST_SHOWN = 2000  # a column never shows more than this many (a forged "n_<status>")
+
+
+def shown_limits(args, statuses, page: int = PAGE) -> dict[str, int]:
+    """How many cards each column shows: `n_<status>` from the page (the cards it has loaded,
+    or the plain "Show more" link's next count), at least `page`, at most MOST_SHOWN."""
+    limits = {}
+    for status in statuses:
+        number = parse_int(args.get(f"n_{status}", ""), 0, MOST_SHOWN)
+        limits[status] = max(page, number or 0)
+    return limits
+
+
+def _shown_condition(filters: BoardFilters, user):
     condition = filters.condition(user)
-    shown = (case((condition, True), else_=False) if condition is not None
-             else literal(True)).label("shown")
-    stmt = (select(*CARD_COLUMNS, shown).outerjoin(User, User.id == Item.assignee_id)
-            .where(*board_scope(project, sprint_id=sprint_id)).order_by(Item.rank))
-    if statuses is not None:
-        stmt = stmt.where(Item.status.in_(list(statuses)))
+    return condition if condition is not None else literal(True)
+
+
+def column_totals(project: Project, filters: BoardFilters, user, statuses, sprint_id,
+                  by_lane: bool = False) -> list:
+    """Per column (and epic, for swimlanes): how many cards, their points and how many pass
+    the filters, over the whole column in one aggregate, whatever it shows."""
+    condition = filters.condition(user)
+    shown = (func.sum(case((condition, 1), else_=0)) if condition is not None
+             else func.count()).label("shown")
+    keys = [Item.status, *([Item.parent_id] if by_lane else [])]
+    stmt = (select(*keys, func.count().label("count"),
+                   func.coalesce(func.sum(Item.estimate), 0).label("points"), shown)
+            .where(*board_scope(project, sprint_id=sprint_id), Item.status.in_(list(statuses)))
+            .group_by(*keys))
     return db.session.execute(stmt).all()
+
+
+def board_cards(project: Project, filters: BoardFilters, user,
+                limits: dict[str, int] | None = None, sprint_id=_ASK, offset: int = 0) -> list:
+    """The first cards of each column in rank order (`limits`: column -> how many, after
+    `offset` of them), and one more per column to tell where "Show more" leads: light rows,
+    not ORM objects, that pass the filters. One statement: a LIMIT per column, each read in
+    rank order from the (project, status, rank) index."""
+    if sprint_id is _ASK:
+        sprint_id = active_sprint_id(project)
+    limits = dict.fromkeys(STATUSES, PAGE) if limits is None else limits
+    base = (select(*CARD_COLUMNS).outerjoin(User, User.id == Item.assignee_id)
+            .where(*board_scope(project, sprint_id=sprint_id), _shown_condition(filters, user)))
+    parts = [select(base.where(Item.status == status).order_by(Item.rank)
+                    .offset(offset or None).limit(limit + 1).subquery())
+             for status, limit in limits.items()]
+    if not parts:
+        return []
+    stmt = parts[0] if len(parts) == 1 else union_all(*parts)
+    order = {s: n for n, s in enumerate(STATUSES)}
+    return sorted(db.session.execute(stmt).all(), key=lambda c: (order[c.status], c.rank))
 
 
 @dataclass
@@ -255,10 +298,17 @@ class Column:
     points: float = 0.0
     shown: int = 0
     wip_limit: int | None = None
+    loaded: int = 0  # the cards the board shows of the `shown`
+    next_number: int | None = None  # the first card "Show more" brings
 
     @property
     def is_over_limit(self) -> bool:
         return self.wip_limit is not None and self.count > self.wip_limit
+
+    @property
+    def more(self) -> int:
+        """The cards passing the filters that the column does not show (yet)."""
+        return max(0, self.shown - self.loaded)
 
 
 @dataclass
@@ -266,10 +316,7 @@ class Lane:
     id: str  # "all", "none" or the epic's id
     epic: Item | None = None
     cells: dict[str, list] = field(default_factory=dict)
-
-    @property
-    def count(self) -> int:
-        return sum(len(cards) for cards in self.cells.values())
+    count: int = 0  # the cards of the lane passing the filters, shown or not
 
 
 @dataclass
@@ -278,46 +325,101 @@ class Board:
     lanes: list[Lane]
     change_number: int
     sprint_id: int | None = None  # the active sprint shown, if any
+    offset: int = 0  # "Show more": the cards come after this many of each column
+
+    def column(self, status: str) -> Column | None:
+        return next((c for c in self.columns if c.status == status), None)
 
 
 def build_board(project: Project, filters: BoardFilters, user, epics: list[Item],
-                statuses=None) -> Board:
-    """The board, or only some of its columns, grouped into swimlanes when asked."""
+                statuses=None, limits: dict[str, int] | None = None, offset: int = 0) -> Board:
+    """The board, or only some of its columns, grouped into swimlanes when asked; each
+    column shows its first `limits[status]` cards (PAGE by default) after `offset`."""
     statuses = [s for s in STATUSES if statuses is None or s in statuses]
+    limits = {s: (limits or {}).get(s, PAGE) for s in statuses}
     # Read before the cards: a change committed in between then makes the next poll fetch
     # again, instead of being missed for good.
     number = change_number(project)
     sprint_id = active_sprint_id(project)
-    rows = board_cards(project, filters, user, statuses, sprint_id)
-    limits = wip_limits(project)
-    columns = {s: Column(status=s, wip_limit=limits.get(s)) for s in statuses}
+    wip = wip_limits(project)
+    columns = {s: Column(status=s, wip_limit=wip.get(s)) for s in statuses}
+    lane_counts: dict = {}
+    for row in column_totals(project, filters, user, statuses, sprint_id, filters.lanes):
+        column = columns[row.status]
+        column.count += row.count
+        column.points += float(row.points or 0)
+        column.shown += int(row.shown or 0)
+        if filters.lanes:
+            lane_counts[row.parent_id] = lane_counts.get(row.parent_id, 0) + int(row.shown or 0)
     cards = []
-    for card in rows:
+    for column in columns.values():
+        column.loaded = offset
+    for card in board_cards(project, filters, user, limits, sprint_id, offset):
         column = columns[card.status]
-        column.count += 1
-        column.points += card.estimate or 0
-        if card.shown:
-            column.shown += 1
-            cards.append(card)
-    lanes = _lanes(cards, filters, epics, statuses)
+        if column.loaded - offset >= limits[card.status]:
+            column.next_number = card.number  # the one more each column's query brings
+            continue
+        column.loaded += 1
+        cards.append(card)
+    lanes = _lanes(cards, filters, epics, statuses, lane_counts)
     return Board(columns=[columns[s] for s in statuses], lanes=lanes,
-                 change_number=number, sprint_id=sprint_id)
+                 change_number=number, sprint_id=sprint_id, offset=offset)
 
 
-def _lanes(cards, filters: BoardFilters, epics: list[Item], statuses) -> list[Lane]:
+def _lanes(cards, filters: BoardFilters, epics: list[Item], statuses,
+           lane_counts: dict) -> list[Lane]:
     if not filters.lanes:
-        lane = Lane(id="all", cells={s: [] for s in statuses})
+        lane = Lane(id="all", cells={s: [] for s in statuses}, count=len(cards))
         for card in cards:
             lane.cells[card.status].append(card)
         return [lane]
-    by_epic = {str(e.id): Lane(id=str(e.id), epic=e, cells={s: [] for s in statuses})
-               for e in epics}
-    loose = Lane(id="none", cells={s: [] for s in statuses})
+    by_epic = {e.id: Lane(id=str(e.id), epic=e, cells={s: [] for s in statuses},
+                          count=lane_counts.get(e.id, 0)) for e in epics}
+    loose = Lane(id="none", cells={s: [] for s in statuses},
+                 count=sum(n for parent, n in lane_counts.items() if parent not in by_epic))
     for card in cards:
-        lane = by_epic.get(str(card.parent_id), loose) if card.parent_id else loose
-        lane.cells[card.status].append(card)
+        by_epic.get(card.parent_id, loose).cells[card.status].append(card)
     lanes = [lane for lane in by_epic.values() if lane.count]
     return [*lanes, loose]
+
+
+@dataclass
+class MovedCard:
+    """A moved card as the board shows it after a move (see `moved_card`)."""
+
+    columns: list[Column]  # the touched columns: heads and "Show more"
+    card: object | None = None  # the card's row, when the board shows it now
+    after: int | None = None  # the number of the card it follows (None: first in its column)
+
+
+def moved_card(project: Project, filters: BoardFilters, user, number: int, statuses,
+               loaded: dict[str, int]) -> MovedCard:
+    """After a move: the touched columns' heads, and the card with its place among the
+    cards the board had loaded (`loaded`: per column, how many besides the card). Costs
+    the same whatever the columns hold: the place is counted no further than `loaded`."""
+    sprint_id = active_sprint_id(project)
+    wip = wip_limits(project)
+    columns = {s: Column(status=s, wip_limit=wip.get(s), loaded=loaded.get(s, PAGE))
+               for s in STATUSES if s in statuses}
+    for row in column_totals(project, filters, user, columns, sprint_id):
+        column = columns[row.status]
+        column.count, column.points, column.shown = row.count, float(row.points), int(row.shown)
+    scope = [*board_scope(project, sprint_id=sprint_id), _shown_condition(filters, user)]
+    card = db.session.execute(select(*CARD_COLUMNS).outerjoin(User, User.id == Item.assignee_id)
+                              .where(*scope, Item.number == number)).first()
+    moved = MovedCard(columns=list(columns.values()))
+    column = columns.get(card.status) if card is not None else None
+    if column is None:
+        return moved
+    ahead = select(Item.number).where(*scope, Item.status == card.status, Item.rank < card.rank)
+    place = db.session.execute(select(
+        select(func.count()).select_from(ahead.limit(column.loaded + 1).subquery())
+        .scalar_subquery(),
+        ahead.order_by(Item.rank.desc()).limit(1).scalar_subquery())).one()
+    if place[0] < column.loaded or column.loaded >= column.shown - 1:
+        column.loaded += 1
+        moved.card, moved.after = card, place[1]
+    return moved
 
 
 def changed_statuses(project: Project, since: int, current: int) -> set[str] | None:

@@ -174,15 +174,20 @@ def _items_changed(_sender, items=(), **_kwargs) -> None:
     on_items_changed(items)
 
 
+BY_IDS = 500  # up to this many items, `count_for` asks for their links by id
+
+
 def count_for(project, items) -> dict[int, int]:
     """How many needs each of the project's items serves: one grouped query for all of them."""
     counts = {item.id: 0 for item in items}
     # Asked even for no items, so a page costs the same statements however many cards it has.
-    # By project rather than by a list of a thousand item ids: links are few beside items,
-    # and a long IN list costs more to send and plan than the rows it saves.
+    # A board shows a few hundred cards at most (50 a column): by their ids, so the cost does
+    # not grow with the project's links. Longer lists go by project: a list of thousands of
+    # ids costs more to send and plan than the rows it saves.
+    scope = (NeedItemLink.item_id.in_(list(counts)) if len(counts) <= BY_IDS
+             else NeedItemLink.project_id == project.id)
     rows = db.session.execute(
-        select(NeedItemLink.item_id, func.count())
-        .where(NeedItemLink.project_id == project.id).group_by(NeedItemLink.item_id))
+        select(NeedItemLink.item_id, func.count()).where(scope).group_by(NeedItemLink.item_id))
     counts.update((item_id, n) for item_id, n in rows if item_id in counts)
     return counts
 

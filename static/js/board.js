@@ -56,6 +56,41 @@
     content.querySelectorAll(".board-cell").forEach(setUpCell);
   });
 
+  // Each column shows its first cards and "Show more" brings the next ones; the board's
+  // requests say how many cards each column has loaded (n_<status>), so that a poll refreshes
+  // as many as are shown, "Show more" brings those after them, and a move's answer knows
+  // whether the moved card stands among them (the moved card itself not counted).
+  function loadedCounts(params, statuses, except) {
+    statuses.forEach(function (status) {
+      var cards = document.querySelectorAll('.board-cell[data-status="' + status + '"] > li.card');
+      var count = 0;
+      cards.forEach(function (card) { if (card.dataset.number !== except) count += 1; });
+      params["n_" + status] = String(count);
+    });
+  }
+
+  function boardStatuses() {
+    var seen = [];
+    document.querySelectorAll("#board-grid .board-cell").forEach(function (cell) {
+      if (seen.indexOf(cell.dataset.status) < 0) seen.push(cell.dataset.status);
+    });
+    return seen;
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (!document.getElementById("board-grid")) return;
+    var elt = event.detail.elt;
+    var params = event.detail.parameters;
+    var moving = /\/items\/(\d+)\/move$/.exec(event.detail.path || "");
+    if (elt.id === "board-poller") {
+      loadedCounts(params, boardStatuses(), null);
+    } else if (elt.classList && elt.classList.contains("board-more__link")) {
+      loadedCounts(params, [elt.dataset.status], null);
+    } else if (moving && event.detail.verb === "post" && params.context !== "item") {
+      loadedCounts(params, boardStatuses(), moving[1]);
+    }
+  });
+
   // A refused drag (403, or the server unreachable) puts the card back where it was; 409 and
   // 422 answers carry the true state of the columns themselves.
   document.addEventListener("htmx:afterRequest", function (event) {

@@ -20,6 +20,12 @@ def card_ids_in(html: str, status: str) -> list[str]:
     return re.findall(r'id="card-(\d+)"', match.group(0))
 
 
+def placed(html: str) -> list[tuple[str, str]]:
+    """Where a move's answer puts cards, out of band: (swap and target, card number)."""
+    return re.findall(r'<div hx-swap-oob="((?:afterbegin|afterend|beforeend):[^"]+)">\s*'
+                      r'<li class="card[^"]*" id="card-(\d+)"', html)
+
+
 def to_acceptance(item, dev):
     for status in ("ready", "in_progress", "review", "acceptance"):
         move_item(item, dev, status)
@@ -54,10 +60,13 @@ def test_move_with_htmx_updates_both_columns_out_of_band(world, login, make_item
               "focus": "1"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert 'id="cell-all-backlog" data-status="backlog"' in html
-    assert card_ids_in(html, "in_progress") == [str(item.number)]
-    assert 'id="head-in_progress"' in html and html.count('hx-swap-oob="true"') >= 4
-    assert 'id="cell-all-review"' not in html  # untouched columns stay as they are
+    # The card leaves its place and takes its new one; the two columns' heads and "Show more"
+    # come along; nothing else (untouched columns, other cards) does.
+    assert f'<li id="card-{item.number}" hx-swap-oob="delete">' in html
+    assert placed(html) == [("afterbegin:#cell-all-in_progress", str(item.number))]
+    assert 'id="head-in_progress"' in html and 'id="head-backlog"' in html
+    assert html.count('hx-swap-oob="true"') == 5  # two heads, two "Show more", the message
+    assert 'id="head-review"' not in html and "board-cell" not in html
     assert "In progress" in json.loads(response.headers["HX-Trigger"])["samspil:announce"]
     assert response.headers["HX-Trigger-After-Settle"] == '{"samspil:focus": "card-link-1"}'
     db.session.expire_all()
@@ -88,8 +97,9 @@ def test_a_stale_move_answers_409_with_the_column_and_who_moved_it(world, login,
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "A delivery_lead" in html
-    assert card_ids_in(html, "review") == [str(item.number)]
-    assert card_ids_in(html, "in_progress") == [] and card_ids_in(html, "backlog") == []
+    # The card goes back where it truly is, whatever the drag did with it.
+    assert placed(html) == [("afterbegin:#cell-all-review", str(item.number))]
+    assert all(f'id="head-{s}"' in html for s in ("backlog", "in_progress", "review"))
     db.session.expire_all()
     assert db.session.get(Item, item.id).status == "review"
 
@@ -127,7 +137,8 @@ def test_product_owner_accepts_and_rejects(world, login, make_item):
                             data={"status": "in_progress", "version": b.version_id})
     assert no_reason.status_code == 422
     assert "Say why" in no_reason.get_data(as_text=True)
-    assert card_ids_in(no_reason.get_data(as_text=True), "acceptance") == [str(b.number)]
+    assert placed(no_reason.get_data(as_text=True)) == [("afterbegin:#cell-all-acceptance",
+                                                         str(b.number))]
     rejected = client.post(f"/p/ALPHA/items/{b.number}/move", headers=HX,
                            data={"status": "in_progress", "version": b.version_id,
                                  "reason": "Eksporten mangler kolonnen CVR"})
@@ -376,3 +387,100 @@ def test_the_marker_comes_with_the_rejection_and_goes_with_the_next_move(world, 
         data={"status": "review", "version": item.version_id, "from_status": "in_progress"})
     assert moved.status_code == 200
     assert "Rejected" not in card_in(moved.get_data(as_text=True), item.number)
+
+
+def many_in_ready(world, count, estimate=1):
+    """`count` items in the ready column (rank order = creation order), committed."""
+    from app.backlog.services import create_item
+
+    items = [create_item(world.project_a, world.users["product_owner"], f"Kort {n}",
+                         estimate=estimate, status="ready") for n in range(count)]
+    db.session.commit()
+    return items
+
+
+def test_a_long_column_shows_its_first_cards_and_exact_counts(world, login):
+    from app.board.services import PAGE
+
+    items = many_in_ready(world, PAGE + 7, estimate=2)
+    set_wip_limits(world.project_a, {"ready": "10"})
+    db.session.commit()
+    client = login(world.users["developer"])
+    html = client.get("/p/ALPHA/board").get_data(as_text=True)
+    shown = card_ids_in(html, "ready")
+    assert shown == [str(i.number) for i in items[:PAGE]]
+    head = html.split('id="head-ready"')[1].split("</div>")[0]
+    assert f"{PAGE + 7} cards" in head and f"{2 * (PAGE + 7)} points" in head
+    assert f"Over the WIP limit: {PAGE + 7} of 10" in head
+    more = html.split('id="more-ready"')[1].split("</div>")[0]
+    assert "Show more (7)" in more
+    # Without JavaScript the link is the board again with this column shown further.
+    link = re.search(r'href="([^"]+)"', more).group(1).replace("&amp;", "&")
+    assert link == f"/p/ALPHA/board?n_ready={2 * PAGE}#card-{items[PAGE].number}"
+    longer = client.get(link.split("#")[0]).get_data(as_text=True)
+    assert card_ids_in(longer, "ready") == [str(i.number) for i in items]
+    assert 'id="more-ready">\n  \n</div>' in longer  # nothing more to show
+    # With htmx, the next cards go to the end of the column and the link goes away.
+    answer = client.get(f"/p/ALPHA/board/more?status=ready&n_ready={PAGE}", headers=HX)
+    assert answer.status_code == 200
+    body = answer.get_data(as_text=True)
+    assert body.count('hx-swap-oob="beforeend:#cell-all-ready"') == 1
+    assert re.findall(r'id="card-(\d+)"', body) == [str(i.number) for i in items[PAGE:]]
+    assert "Show more" not in body and 'id="more-ready" hx-swap-oob="true"' in body
+    assert answer.headers["HX-Trigger-After-Settle"] == (
+        f'{{"samspil:focus": "card-link-{items[PAGE].number}"}}')  # the first it brought
+    assert client.get("/p/ALPHA/board/more?status=nowhere", headers=HX).status_code == 400
+
+
+def test_a_poll_refreshes_as_many_cards_as_the_column_shows(world, login):
+    from app.board.services import PAGE
+
+    items = many_in_ready(world, PAGE + 5)
+    client = login(world.users["developer"])
+    polled = client.get(f"/p/ALPHA/board/changes?n_ready={PAGE + 2}", headers=HX)
+    assert card_ids_in(polled.get_data(as_text=True), "ready") == [
+        str(i.number) for i in items[:PAGE + 2]]
+    assert "Show more (3)" in polled.get_data(as_text=True)
+
+
+def test_a_move_answers_only_what_changed_however_long_the_columns(world, login):
+    from app.board.services import PAGE
+
+    items = many_in_ready(world, PAGE + 30)
+    client = login(world.users["developer"])
+    first, last = items[0], items[-1]
+    # The first card moves within reach of what the board shows: it is placed, in a small
+    # answer that holds no other card.
+    answer = client.post(f"/p/ALPHA/items/{first.number}/move", headers=HX,
+                         data={"status": "in_progress", "version": first.version_id,
+                               "context": "board", "n_ready": str(PAGE - 1),
+                               "n_in_progress": "0"})
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and len(body.encode()) < 5000
+    assert placed(body) == [("afterbegin:#cell-all-in_progress", str(first.number))]
+    assert re.findall(r'<li class="card[^"]*" id="card-(\d+)"', body) == [str(first.number)]
+    assert "Show more (30)" in body  # the ready column: 79 cards, 49 shown
+    # The last card goes back to ready, where it stands beyond the 49 the board shows: it
+    # leaves its column and is not placed; "Show more" counts it.
+    db.session.expire_all()
+    first = db.session.get(Item, first.id)
+    back = client.post(f"/p/ALPHA/items/{first.number}/move", headers=HX,
+                       data={"status": "ready", "version": first.version_id,
+                             "context": "board", "n_ready": str(PAGE - 1),
+                             "n_in_progress": "0"})
+    body = back.get_data(as_text=True)
+    assert back.status_code == 200 and placed(body) == [
+        ("afterbegin:#cell-all-ready", str(first.number))]  # it ranks first
+    moved = client.post(f"/p/ALPHA/items/{last.number}/move", headers=HX,
+                        data={"status": "in_progress", "version": last.version_id,
+                              "context": "board", "n_ready": str(PAGE), "n_in_progress": "0"})
+    assert placed(moved.get_data(as_text=True)) == [
+        ("afterbegin:#cell-all-in_progress", str(last.number))]
+    db.session.expire_all()
+    last = db.session.get(Item, last.id)
+    again = client.post(f"/p/ALPHA/items/{last.number}/move", headers=HX,
+                        data={"status": "ready", "version": last.version_id,
+                              "context": "board", "n_ready": str(PAGE), "n_in_progress": "0"})
+    body = again.get_data(as_text=True)
+    assert placed(body) == [] and f'<li id="card-{last.number}" hx-swap-oob="delete">' in body
+    assert "Show more (30)" in body

@@ -36,6 +36,8 @@ def statements(client, count_statements, url, **kwargs):
 
 @pytest.mark.parametrize("url", ["/p/ALPHA/board", "/p/ALPHA/board?lanes=epic",
                                  "/p/ALPHA/board?mine=1&label=1",
+                                 "/p/ALPHA/board/more?status=ready&n_ready=1",
+                                 "/p/ALPHA/board/changes?n_ready=60",
                                  "/p/ALPHA/backlog", "/p/ALPHA/backlog?q=Punkt&type=story"])
 def test_pages_do_not_grow_with_the_data(world, login, count_statements, url):
     client = login(world.users["product_owner"])

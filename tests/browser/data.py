@@ -112,6 +112,12 @@ class LiveData:
                 fields["assignee_id"] = self._user(assignee).id
             return create_item(self._project(key), self._user(by), title, **fields).number
 
+    def items(self, key: str, titles: list[str], by: str, **fields) -> list[int]:
+        """Many backlog items at once (a long column), in this order; their numbers."""
+        with self._session():
+            project, user = self._project(key), self._user(by)
+            return [create_item(project, user, title, **fields).number for title in titles]
+
     def comment(self, key: str, number: int, by: str, body: str) -> None:
         """A comment on an item."""
         with self._session():

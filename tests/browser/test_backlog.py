@@ -179,6 +179,49 @@ def test_the_board_shows_moves_made_elsewhere_without_a_reload(page, make):
     assert page.evaluate("window.__samePage") is True
 
 
+def test_show_more_brings_the_next_cards_which_move_like_the_others(page, make):
+    key = make.project({DEV: ["developer"]})
+    numbers = make.items(key, [f"Kort {n}" for n in range(53)], DEV, status="ready")
+    sign_in(page, DEV)
+    page.goto(f"/p/{key}/board")
+    assert card_numbers(page, "ready") == numbers[:50]
+    expect(page.locator("#head-ready")).to_contain_text("53 kort")
+    more = page.locator("#more-ready a")
+    expect(more).to_contain_text("Vis flere (3)")
+    axe_check(page, "board with a long column")
+    with page.expect_response(re.compile(r"/board/more\?")):
+        more.click()
+    expect(page.locator("#cell-all-ready > li.card")).to_have_count(53)
+    expect(page.locator(f"#card-link-{numbers[50]}")).to_be_focused()  # the first it brought
+    assert card_numbers(page, "ready") == numbers
+    expect(page.locator("#more-ready a")).to_have_count(0)
+    # A card brought by "Show more" moves with the keyboard like any other.
+    last = numbers[-1]
+    page.locator(f"#card-{last} .js-move-menu").focus()
+    page.keyboard.press("Enter")
+    page.locator(f"#card-{last} .move-menu").wait_for()
+    page.keyboard.press("Tab")  # past "Backlog", to "I gang"
+    assert page.evaluate("document.activeElement.textContent.trim()") == "I gang"
+    with page.expect_response(re.compile(rf"/items/{last}/move$")) as answer:
+        page.keyboard.press("Enter")
+    assert len(answer.value.body()) < 5000
+    expect(page.locator(f"#cell-all-ready #card-{last}")).to_have_count(0)
+    expect(page.locator(f"#cell-all-in_progress #card-link-{last}")).to_be_focused()
+    expect(page.locator("#head-ready")).to_contain_text("52 kort")
+    # The next poll refreshes the 52 cards the column shows, not only the first 50.
+    make.move(key, numbers[0], "review", by=DEV)
+    with page.expect_response(lambda r: is_poll(r) and r.status == 200):
+        pass
+    expect(page.locator(f"#cell-all-review #card-{numbers[0]}")).to_have_count(1)
+    assert card_numbers(page, "ready") == numbers[1:-1]
+    # Without JavaScript, the link is the board with the column shown further.
+    page.reload()
+    assert len(card_numbers(page, "ready")) == 50
+    href = page.locator("#more-ready a").get_attribute("href")
+    page.goto(href)
+    assert card_numbers(page, "ready") == numbers[1:-1]
+
+
 def test_product_owner_ranks_the_backlog_with_buttons_and_drag(page, make):
     key = make.project({PO: ["product_owner"]})
     one, two, three, four, five = (make.item(key, f"Punkt {i}", PO) for i in range(1, 6))
