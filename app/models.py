@@ -16,6 +16,7 @@ from app.notifications.models import (Notification, NotificationEmail, Notificat
                                       ProjectWatchDefault, TextReference, Watch)
 from app.organisations.models import Organisation
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
+from app.releases.models import DoneCheck, DoneCriterion, Release, ReleaseTester
 from app.sprints.models import Sprint
 from app.sso.models import Identity, SignInProvider
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -26,6 +27,7 @@ __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment
            "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink",
            "NeedNote", "Notification", "NotificationEmail", "NotificationPreference",
            "Organisation", "PasswordReset", "Project", "ProjectExport", "ProjectOrganisation",
-           "ProjectWatchDefault", "RecoveryCode", "SignInProvider", "Sprint", "TextReference",
+           "ProjectWatchDefault", "RecoveryCode", "Release", "ReleaseTester", "DoneCheck",
+           "DoneCriterion", "SignInProvider", "Sprint", "TextReference",
            "Tombstone", "User", "Watch", "WebhookDelivery",
            "WebhookEndpoint", "WipLimit"]
