@@ -23,11 +23,10 @@ from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment", "Decision",
            "DecisionOutcome", "DevelopmentLink", "DigestDelivery", "DigestSubscription",
-           "ForgeReceiver", "Identity", "Invitation", "Item", "ItemHistory", "Label", "Membership",
-           "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink",
-           "NeedNote", "Notification", "NotificationEmail", "NotificationPreference",
-           "Organisation", "PasswordReset", "Project", "ProjectExport", "ProjectOrganisation",
-           "ProjectWatchDefault", "RecoveryCode", "Release", "ReleaseTester", "DoneCheck",
-           "DoneCriterion", "SignInProvider", "Sprint", "TextReference",
-           "Tombstone", "User", "Watch", "WebhookDelivery",
-           "WebhookEndpoint", "WipLimit"]
+           "DoneCheck", "DoneCriterion", "ForgeReceiver", "Identity", "Invitation", "Item",
+           "ItemHistory", "Label", "Membership", "MembershipRole", "Need", "NeedChange",
+           "NeedCoSponsor", "NeedCounter", "NeedItemLink", "NeedNote", "Notification",
+           "NotificationEmail", "NotificationPreference", "Organisation", "PasswordReset",
+           "Project", "ProjectExport", "ProjectOrganisation", "ProjectWatchDefault", "RecoveryCode",
+           "Release", "ReleaseTester", "SignInProvider", "Sprint", "TextReference", "Tombstone",
+           "User", "Watch", "WebhookDelivery", "WebhookEndpoint", "WipLimit"]

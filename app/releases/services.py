@@ -278,12 +278,14 @@ def _notes_in(release: Release, language: str, needs: list[Need]) -> str:
         lines = [_("%(project)s %(name)s", project=release.project.name, name=release.name)]
         if release.planned_on:
             lines[0] += " · " + _("planned for %(day)s", day=format_day(release.planned_on))
-        lines += ["", f"**{_('What is new')}**", ""]
+        new, delivers = _("What is new"), _("Needs this release delivers")
+        no_items, no_needs = _("No items yet."), _("No needs are linked to these items.")
+        lines += ["", f"**{new}**", ""]
         lines += [f"- {item.key_in(key)} {item.title}" for item in release.items] or [
-            f"- {_('No items yet.')}"]
-        lines += ["", f"**{_('Needs this release delivers')}**", ""]
+            f"- {no_items}"]
+        lines += ["", f"**{delivers}**", ""]
         lines += [f"- #{need.number} {need.title} ({need.organisation.name})"
-                  for need in needs] or [f"- {_('No needs are linked to these items.')}"]
+                  for need in needs] or [f"- {no_needs}"]
     return "\n".join(lines) + "\n"
 
 
