@@ -34,7 +34,9 @@ def init_app(app) -> None:
     })
     register_details({"override": _l("Accepted without every approval"),
                       "testers": _l("Test municipalities"),
-                      "criteria": _l("Points"),
+                      "criteria": _l("The points of the definition of done"),
                       "unmet": _l("Points not met"),
-                      "changed": _l("Changed"),
-                      "planned_on": _l("Planned release date")})
+                      "old_state": _l("Before"), "new_state": _l("After"),
+                      "sign_off": _l("Sign-off"),
+                      "planned_on": _l("Planned release date"),
+                      "test_from": _l("Test window from"), "test_to": _l("Test window to")})

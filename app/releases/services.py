@@ -148,8 +148,7 @@ def update_release(release: Release, actor, *, version, name: str, planned_on: d
     for k, v in changed.items():
         setattr(release, k, v)
     _touch(release)
-    _audit("release.updated", release, actor,
-           changed={k: (v.isoformat() if isinstance(v, date) else v) for k, v in changed.items()})
+    _audit("release.updated", release, actor, fields=sorted(changed))
     return True
 
 
@@ -263,7 +262,9 @@ def set_testers(release: Release, actor, organisation_ids, *, version) -> bool:
     for org_id in sorted(wanted - current.keys()):
         release.testers.append(ReleaseTester(organisation_id=org_id))
     _touch(release)
-    _audit("release.testers_changed", release, actor, testers=sorted(wanted))
+    _audit("release.testers_changed", release, actor,
+           testers=[t.organisation.name for t in release.testers if t.organisation] or
+           sorted(str(i) for i in wanted))
     from app.releases import notify
     if release.state == R.IN_TEST:
         notify.entered_test(release, actor, sorted(wanted - current.keys()))
@@ -360,7 +361,7 @@ def change_state(release: Release, actor, to_state: str, *, version, reason: str
     if to_state == R.RELEASED:
         release.released_at = at
     _touch(release, at)
-    _audit(ACTIONS[to_state], release, actor, at, old=old, new=to_state,
+    _audit(ACTIONS[to_state], release, actor, at, old_state=old, new_state=to_state,
            reason=reason or None, **details)
     if to_state == R.IN_TEST:
         from app.releases import notify
@@ -421,7 +422,7 @@ def sign_off(release: Release, actor, organisation_id: int, *, version, decision
     tester.decision, tester.text, tester.signed_by, tester.signed_at = decision, text, actor, at
     _touch(release, at)
     _audit("release.signed_off", release, actor, at, organisation=tester.organisation.name,
-           decision=decision)
+           sign_off=decision)
     return tester
 
 
