@@ -63,7 +63,20 @@ def path_values(world) -> dict:
         **_import_uploads(world),
         "archive_export_id": _archive_export(world).id,
         **_webhook(world),
+        **_release(world),
     }
+
+
+def _release(world) -> dict:
+    """A release of project A in test, with Ballerup (the product owner's municipality) as its
+    test municipality."""
+    from app.releases.services import create_release, set_testers
+
+    lead = world.users["delivery_lead"]
+    release = create_release(world.project_a, lead, name="2.4")
+    set_testers(release, lead, [world.muni_a.id], version=release.version_id)
+    db.session.commit()
+    return {"release_number": release.number, "tester_organisation_id": world.muni_a.id}
 
 
 def _forge_receiver(world):

@@ -103,7 +103,8 @@ FORMATTERS = {
 # The order in which details read well: what changed first, then how and why.
 ORDER = ("key", "name", "kind", "municipality_code", "cvr", "requires_two_factor",
          "requires_sso", "email", "provider", "fields",
-         "organisation", "old", "new", "old_state", "new_state", "sign_off", "roles", "added", "removed",
+         "organisation", "old", "new", "old_state", "new_state", "sign_off", "roles", "added",
+         "removed",
          "decided_on", "outcomes", "needs", "items", "committed", "completed", "unfinished",
          "moved_to", "projects", "can_write", "expires_on", "cofund", "test_municipality",
          "by_system", "decision", "reason", "rationale", "comment")

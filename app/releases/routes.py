@@ -148,15 +148,20 @@ def sign_off(key, number, organisation_id):
     return _done(project, release, outcome, _("Your sign-off is recorded."), form, "sign-off")
 
 
-@bp.route("/p/<key>/definition-of-done", methods=["GET", "POST"])
+@bp.get("/p/<key>/definition-of-done")
 @login_required
 def definition(key):
-    """The project's definition of done (kept by the secretariat and the delivery lead)."""
+    """The project's definition of done, and for its keepers the form to edit it."""
+    return pages.definition_page(get_project_or_404(key))
+
+
+@bp.post("/p/<key>/definition-of-done")
+@login_required
+def save_definition(key):
+    """Save the definition of done (the secretariat and the delivery lead)."""
     project = get_project_or_404(key)
-    form = DefinitionForm()
-    if request.method == "GET":
-        return pages.definition_page(project)
     require(can_edit_definition_of_done(current_user, project))
+    form = DefinitionForm()
     outcome = submit(form, lambda: services.set_definition_of_done(
         project, current_user, form.criteria.data or ""))
     if not outcome.ok:

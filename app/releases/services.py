@@ -458,6 +458,21 @@ def set_definition_of_done(project, actor, text: str) -> bool:
     return True
 
 
+def _is_current(project, criteria: list[str]) -> bool:
+    """Whether the posted points are the project's checklist now. The default checklist is
+    shown in each reader's language, so it matches in either."""
+    if criteria == definition_of_done(project):
+        return True
+    if db.session.scalar(select(DoneCriterion.id).where(DoneCriterion.project_id == project.id)
+                         .limit(1)) is not None:
+        return False
+    for language in LANGUAGES:
+        with force_locale(language):
+            if criteria == [str(text) for text in DEFAULT_CRITERIA]:
+                return True
+    return False
+
+
 @dataclass
 class Answer:
     criterion: str
@@ -476,8 +491,7 @@ def check_done(item, actor, answers: list[Answer], at: datetime | None = None) -
     if item.status not in (Status.IN_PROGRESS, Status.REVIEW, Status.ACCEPTANCE):
         raise RuleViolation(_("The definition of done is ticked while the item is in progress, "
                               "in review or in acceptance."), status=409)
-    criteria = definition_of_done(item.project)
-    if [a.criterion for a in answers] != criteria:
+    if not _is_current(item.project, [a.criterion for a in answers]):
         raise StaleVersion(_("The definition of done changed meanwhile; reload the page."))
     for n, answer in enumerate(answers, 1):
         explanation = clean_text(answer.explanation, f"explanation-{n}", MAX_TEXT)
