@@ -153,6 +153,13 @@ def _release_entry(feed, release: PublishedRelease, page_url):
     _sub(entry, "content", str(render_markdown(release.notes)), type="html")
 
 
+def _entries(feed, needs, releases, page_url) -> None:
+    for need in needs:
+        _entry(feed, need, page_url)
+    for release in releases:
+        _release_entry(feed, release, page_url)
+
+
 @roadmap_bp.get("/roadmap/<key>/feed.atom")
 def feed(key):
     """The public roadmap as an Atom feed."""
@@ -172,10 +179,7 @@ def feed(key):
     _sub(root, "link", rel="alternate", type="text/html", href=page_url)
     _sub(_sub(root, "author"), "name", project.name)
     _sub(root, "generator", "Samspil")
-    for need in needs:
-        _entry(root, need, page_url)
-    for release in releases:
-        _release_entry(root, release, page_url)
+    _entries(root, needs, releases, page_url)
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     response = make_response(body)
     response.content_type = "application/atom+xml; charset=utf-8"

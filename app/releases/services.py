@@ -24,6 +24,7 @@ from app.projects.models import ProjectOrganisation
 from app.releases.models import (MAX_CRITERIA, MAX_CRITERION, MAX_NAME, MAX_NOTES, MAX_TEXT,
                                  DoneCheck, DoneCriterion, Release, ReleaseState, ReleaseTester,
                                  SignOff, release_item)
+from app.releases import notify
 from app.releases.permissions import can_override_acceptance
 from app.services import RuleViolation, StaleVersion, clean_text
 from app.sprints.models import Sprint, SprintState
@@ -265,7 +266,6 @@ def set_testers(release: Release, actor, organisation_ids, *, version) -> bool:
     _audit("release.testers_changed", release, actor,
            testers=[t.organisation.name for t in release.testers if t.organisation] or
            sorted(str(i) for i in wanted))
-    from app.releases import notify
     if release.state == R.IN_TEST:
         notify.entered_test(release, actor, sorted(wanted - current.keys()))
     return True
@@ -364,8 +364,6 @@ def change_state(release: Release, actor, to_state: str, *, version, reason: str
     _audit(ACTIONS[to_state], release, actor, at, old_state=old, new_state=to_state,
            reason=reason or None, **details)
     if to_state == R.IN_TEST:
-        from app.releases import notify
-
         notify.entered_test(release, actor, [t.organisation_id for t in release.testers], at)
 
 
