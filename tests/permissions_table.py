@@ -50,6 +50,10 @@ NEED_IMPORTERS = only(Role.SECRETARIAT, site_admin="403")
 # import too, does not find it.
 SECRETARIAT_S_UPLOAD = {**ITEM_IMPORTERS, "delivery_lead": "404"}
 WEBHOOK_MANAGERS = only(Role.SECRETARIAT, Role.DELIVERY_LEAD)
+RELEASE_MANAGERS = only(Role.DELIVERY_LEAD, Role.SECRETARIAT, site_admin="403")
+DONE_CHECKERS = only(Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
+# A product owner signs off for their own municipality (project A's product owner is Ballerup's).
+SIGNERS = only(Role.PRODUCT_OWNER, site_admin="403")
 
 
 
@@ -59,7 +63,21 @@ def api(expectations: dict) -> dict:
 
 
 # endpoint: (method, path, expectations). Paths are formatted with the world's values.
+RELEASE = "/p/{key}/releases/{release_number}"
 EXPECTATIONS = {
+    "releases.index": ("GET", "/p/{key}/releases", MEMBERS),
+    "releases.create": ("POST", "/p/{key}/releases", RELEASE_MANAGERS),
+    "releases.show": ("GET", RELEASE, MEMBERS),
+    "releases.details": ("POST", RELEASE + "/details", RELEASE_MANAGERS),
+    "releases.items": ("POST", RELEASE + "/items", RELEASE_MANAGERS),
+    "releases.testers": ("POST", RELEASE + "/testers", RELEASE_MANAGERS),
+    "releases.notes": ("POST", RELEASE + "/notes", RELEASE_MANAGERS),
+    "releases.state": ("POST", RELEASE + "/state", RELEASE_MANAGERS),
+    "releases.sign_off": ("POST", RELEASE + "/sign-off/{tester_organisation_id}", SIGNERS),
+    "releases.definition": ("GET", "/p/{key}/definition-of-done", MEMBERS),
+    "releases.save_definition": ("POST", "/p/{key}/definition-of-done",
+                                 only(Role.SECRETARIAT, Role.DELIVERY_LEAD, site_admin="403")),
+    "releases.check_done": ("POST", "/p/{key}/items/{number}/definition-of-done", DONE_CHECKERS),
     "static": ("GET", "/static/css/samspil.css", PUBLIC),
     "main.index": ("GET", "/", EVERYONE_SIGNED_IN),
     "main.healthz": ("GET", "/healthz", PUBLIC),

@@ -121,9 +121,22 @@ def _makers() -> dict:
         (lambda w, _v: _import_uploads(w), ["items_token", "needs_token"]),
         (lambda w, _v: {"archive_export_id": _archive_export(w).id}, ["archive_export_id"]),
         (lambda w, _v: _webhook(w), ["webhook_id", "webhook_delivery_id"]),
+        (lambda w, _v: _release(w), ["release_number", "tester_organisation_id"]),
     ]:
         makers.update(dict.fromkeys(names, make))
     return makers
+
+
+def _release(world) -> dict:
+    """A release of project A in test, with Ballerup (the product owner's municipality) as its
+    test municipality."""
+    from app.releases.services import create_release, set_testers
+
+    lead = world.users["delivery_lead"]
+    release = create_release(world.project_a, lead, name="2.4")
+    set_testers(release, lead, [world.muni_a.id], version=release.version_id)
+    db.session.commit()
+    return {"release_number": release.number, "tester_organisation_id": world.muni_a.id}
 
 
 def _forge_receiver(world):

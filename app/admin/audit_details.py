@@ -14,6 +14,7 @@ from app.decisions.services import OUTCOME_LABELS
 from app.discovery.services import STATUS_LABELS
 from app.i18n import format_day, format_moment, format_size
 from app.projects.forms import PARTICIPATION_LABELS, ROLE_LABELS
+from app.releases.services import SIGN_OFF_LABELS, STATE_LABELS
 
 ORGANISATION_KIND_LABELS = {
     "municipality": _l("Municipality"),
@@ -93,12 +94,17 @@ FORMATTERS = {
     "can_write": _yes_no, "expires_on": _day, "projects": _items,
     "moves_to_review": _yes_no, "in_background": _yes_no, "exported_at": _moment,
     "archive_bytes": _size,
+    "old_state": lambda v: _label(STATE_LABELS, v), "new_state": lambda v: _label(STATE_LABELS, v),
+    "sign_off": lambda v: _label(SIGN_OFF_LABELS, v), "planned_on": _day, "override": _yes_no,
+    "testers": _items, "criteria": lambda v: "; ".join(str(c) for c in v),
+    "unmet": lambda v: "; ".join(str(c) for c in v),
 }
 
 # The order in which details read well: what changed first, then how and why.
 ORDER = ("key", "name", "kind", "municipality_code", "cvr", "requires_two_factor",
          "requires_sso", "email", "provider", "fields",
-         "organisation", "old", "new", "roles", "added", "removed",
+         "organisation", "old", "new", "old_state", "new_state", "sign_off", "roles", "added",
+         "removed",
          "decided_on", "outcomes", "needs", "items", "committed", "completed", "unfinished",
          "moved_to", "projects", "can_write", "expires_on", "cofund", "test_municipality",
          "by_system", "decision", "reason", "rationale", "comment")

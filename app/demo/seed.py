@@ -15,6 +15,7 @@ from app.demo.backlog import seed_backlog
 from app.demo.decisions import seed_decisions
 from app.demo.discovery import seed_discovery, seed_tracing
 from app.demo.invitations import seed_invitations
+from app.demo.releases import seed_releases
 from app.demo.sprints import seed_sprints
 from app.demo.two_factor import seed_two_factor
 from app.extensions import db
@@ -99,7 +100,7 @@ def seed_foundation(ctx: dict) -> dict:
 
 
 SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery, seed_tracing,
-              seed_decisions, seed_two_factor, seed_invitations]
+              seed_decisions, seed_releases, seed_two_factor, seed_invitations]
 
 
 def seed_all(now: datetime | None = None) -> dict:

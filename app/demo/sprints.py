@@ -19,6 +19,7 @@ from app.backlog.services import update_item
 from app.board.services import move_item
 from app.clock import COPENHAGEN, local_today
 from app.demo.backlog import Work
+from app.demo.releases import tick_done
 from app.sprints.models import Sprint
 from app.sprints.services import (close_sprint, commit_item, create_sprint, save_retrospective,
                                   start_sprint)
@@ -180,6 +181,9 @@ class Team:
         """Moves on the board: (status, moment, actor, reason) each."""
         for status, moment, actor, reason in steps:
             self.timeline.add(moment, move_item, item, actor, status, reason=reason)
+            if status == Status.ACCEPTANCE:
+                # The vendor ticks the definition of done as the item goes to acceptance.
+                self.timeline.add(moment, tick_done, item, self.dev)
 
     def ready(self, item: Item, moment: datetime) -> None:
         """Made ready for a sprint at `moment`, but not before a day after it was written."""

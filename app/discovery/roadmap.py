@@ -5,7 +5,9 @@ no discovery notes, no internal rationale (a declined need appears only when its
 marked public)."""
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import groupby
 
 from flask import Blueprint, abort, make_response, render_template
@@ -29,6 +31,31 @@ ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ET.register_namespace("", ATOM)
 _NOT_XML = re.compile(r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True)
+class PublishedRelease:
+    """A released version as the public sees it: its name, when, and its notes (Markdown) in
+    the reader's language."""
+
+    anchor: str
+    name: str
+    released_at: datetime
+    notes: str
+
+
+# Areas above discovery publish their releases here (one query per call, however many):
+# function(project) -> list[PublishedRelease], newest first. Discovery never imports them.
+RELEASE_SOURCES: list[Callable[[object], list[PublishedRelease]]] = []
+
+
+def register_release_source(source: Callable[[object], list[PublishedRelease]]) -> None:
+    if source not in RELEASE_SOURCES:
+        RELEASE_SOURCES.append(source)
+
+
+def published_releases(project) -> list[PublishedRelease]:
+    return [release for source in RELEASE_SOURCES for release in source(project)]
 
 
 def _public_project_or_404(key: str) -> Project:
@@ -66,7 +93,8 @@ def index(key):
     planned, delivered, declined = _sections(roadmap_needs(project))
     return _public(make_response(render_template(
         "roadmap/index.html", project=project, planned=planned, delivered=delivered,
-        declined=declined, delivery_month=delivery_month)))
+        declined=declined, delivery_month=delivery_month,
+        releases=published_releases(project))))
 
 
 def _text(value: str) -> str:
@@ -113,6 +141,25 @@ def _entry(feed, need, page_url):
     _sub(entry, "content", str(body), type="html")
 
 
+def _release_entry(feed, release: PublishedRelease, page_url):
+    entry = _sub(feed, "entry")
+    anchor = f"{page_url}#{release.anchor}"
+    _sub(entry, "id", anchor)
+    _sub(entry, "title", _("Released: %(name)s", name=release.name))
+    _sub(entry, "updated", _iso(release.released_at))
+    _sub(entry, "published", _iso(release.released_at))
+    _sub(entry, "link", rel="alternate", type="text/html", href=anchor)
+    _sub(entry, "category", term="release", label=_("Release"))
+    _sub(entry, "content", str(render_markdown(release.notes)), type="html")
+
+
+def _entries(feed, needs, releases, page_url) -> None:
+    for need in needs:
+        _entry(feed, need, page_url)
+    for release in releases:
+        _release_entry(feed, release, page_url)
+
+
 @roadmap_bp.get("/roadmap/<key>/feed.atom")
 def feed(key):
     """The public roadmap as an Atom feed."""
@@ -123,15 +170,16 @@ def feed(key):
     _sub(root, "id", page_url)
     _sub(root, "title", _("%(project)s – public roadmap", project=project.name))
     _sub(root, "subtitle", _("Needs the municipalities have planned and delivered together."))
-    updated = max((n.status_changed_at for n in needs), default=project.created_at)
+    releases = published_releases(project)
+    updated = max([*(n.status_changed_at for n in needs), *(r.released_at for r in releases)],
+                  default=project.created_at)
     _sub(root, "updated", _iso(updated))
     _sub(root, "link", rel="self", type="application/atom+xml",
          href=external_url("roadmap.feed", key=project.key))
     _sub(root, "link", rel="alternate", type="text/html", href=page_url)
     _sub(_sub(root, "author"), "name", project.name)
     _sub(root, "generator", "Samspil")
-    for need in needs:
-        _entry(root, need, page_url)
+    _entries(root, needs, releases, page_url)
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     response = make_response(body)
     response.content_type = "application/atom+xml; charset=utf-8"

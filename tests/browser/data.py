@@ -159,6 +159,32 @@ class LiveData:
             record_decision(self._project(key), self._user(by), decided_on=today, title=title,
                             text=text)
 
+    def release_in_test(self, key: str, name: str, lead: str, po: str, testers) -> int:
+        """A release in test of one item accepted in a closed sprint of last month, tested by
+        the municipalities of the demo accounts `testers`; its number."""
+        from app.releases import services as releases
+        from app.sprints.services import close_sprint, commit_item, start_sprint
+
+        today = datetime.now(ZoneInfo("Europe/Copenhagen")).date()
+        with self._session():
+            project, lead_user, po_user = self._project(key), self._user(lead), self._user(po)
+            sprint = create_sprint(project, lead_user, "Sprint 1", today - timedelta(days=30),
+                                   today - timedelta(days=17), 20)
+            item = create_item(project, po_user, "Eksport af aftaler til regneark")
+            commit_item(sprint, lead_user, item)
+            start_sprint(sprint, lead_user)
+            move_item(item, lead_user, "acceptance")
+            move_item(item, po_user, "done")
+            close_sprint(sprint, lead_user)
+            release = releases.create_release(project, lead_user, name=name,
+                                              test_from=today, test_to=today + timedelta(days=7))
+            releases.set_items(release, lead_user, [item.id], version=release.version_id)
+            releases.set_testers(release, lead_user,
+                                 [self._user(t).organisation_id for t in testers],
+                                 version=release.version_id)
+            releases.change_state(release, lead_user, "in_test", version=release.version_id)
+            return release.number
+
     def unsubscribe_token(self, key: str, email: str) -> str:
         """The token of the digest e-mail's unsubscribe link for this member of the project."""
         with self._session():

@@ -210,8 +210,51 @@ def _every_action(world, client, factory):
     webhooks.disable_failing(hook, utcnow())
     webhooks.delete_endpoint(hook, u["secretariat"])
     db.session.commit()
+    _releases(project, u, aarhus, aarhus_po)
     # An administrator sends a failed digest again.
     retry_failed(make_delivery(u["steering"], project, state=DeliveryState.FAILED))
+    db.session.commit()
+
+
+def _releases(project, u, aarhus, aarhus_po):
+    """A release planned, changed, tested, taken back, signed off, accepted over a missing
+    approval and released; another cancelled; the definition of done edited and ticked."""
+    from app.releases import services as releases
+
+    lead, dev, po = u["delivery_lead"], u["developer"], u["product_owner"]
+    today = date.today()
+    sprint = create_sprint(project, lead, "Sprint 0", today - timedelta(days=60),
+                           today - timedelta(days=47), 20)
+    done = create_item(project, po, "Rapport over aftaler", estimate=2)
+    commit_item(sprint, lead, done)
+    start_sprint(sprint, lead)
+    move_item(done, dev, "acceptance")
+    move_item(done, po, "done")
+    close_sprint(sprint, lead)
+    releases.set_definition_of_done(project, u["secretariat"], "Testet\nDokumenteret")
+    underway = create_item(project, po, "Under udvikling")
+    move_item(underway, dev, "in_progress")
+    releases.check_done(underway, dev, [releases.Answer("Testet", True),
+                                        releases.Answer("Dokumenteret", False, "Kommer i 2.5")])
+    release = releases.create_release(project, lead, name="2.4", planned_on=today)
+    releases.update_release(release, lead, version=release.version_id, name="2.4.0",
+                            planned_on=today, test_from=today, test_to=today)
+    releases.set_items(release, lead, [done.id], version=release.version_id)
+    releases.set_testers(release, lead, [po.organisation_id, aarhus.id],
+                         version=release.version_id)
+    releases.regenerate_notes(release, lead, version=release.version_id)
+    releases.edit_notes(release, lead, version=release.version_id, notes_da="Nyt", notes_en="New")
+    releases.change_state(release, lead, "in_test", version=release.version_id)
+    releases.change_state(release, lead, "planned", version=release.version_id)
+    releases.change_state(release, lead, "in_test", version=release.version_id)
+    releases.sign_off(release, aarhus_po, aarhus.id, version=release.version_id,
+                      decision="approved_with_remarks", text="Lille fejl i eksporten")
+    releases.change_state(release, u["secretariat"], "accepted", version=release.version_id,
+                          reason="Styregruppen har besluttet det")
+    releases.change_state(release, lead, "released", version=release.version_id)
+    spare = releases.create_release(project, lead, name="2.5")
+    releases.change_state(spare, lead, "cancelled", version=spare.version_id,
+                          reason="Slået sammen med 2.6")
     db.session.commit()
 
 
