@@ -1,7 +1,7 @@
 """Releases and the definition of done
 
 Revision ID: 5b6248c7f7ce
-Revises: 3c8e5a1f9b27
+Revises: 9d41c7e2a5b8
 Create Date: 2026-12-02 14:20:00
 
 Releases (versions the test municipalities sign off), their items and test municipalities;
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5b6248c7f7ce"
-down_revision = "3c8e5a1f9b27"
+down_revision = "9d41c7e2a5b8"
 branch_labels = None
 depends_on = None
 
