@@ -65,7 +65,7 @@ def index(key):
     project = _public_project_or_404(key)
     status = request.args.get("status")
     if status in ROADMAP_SECTIONS:
-        page = parse_int(request.args.get("page"), 1, MAX_PAGE) or 1
+        page = min(parse_int(request.args.get("page"), 1) or 1, MAX_PAGE)
         section = roadmap_section_page(project, status, page)
         return _public(make_response(render_template(
             "roadmap/section.html", project=project, section=section,

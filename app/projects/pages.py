@@ -37,7 +37,7 @@ def _search_and_page(form) -> tuple[str | None, int, int]:
             search = form.q.data.strip() or None
         else:
             status = 422
-    page = parse_int(request.args.get("page"), 1, queries.MAX_PAGE) or 1
+    page = parse_int(request.args.get("page"), 1) or 1
     return search, page, status
 
 
