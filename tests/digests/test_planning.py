@@ -52,7 +52,7 @@ def planned(now, project_key=None) -> set:
 
 
 def test_planning_picks_exactly_the_due_deliveries(world, monday_morning):
-    users, a, b = world.users, world.project_a, world.project_b
+    users, a = world.users, world.project_a
     set_subscription(users["developer"], a, Frequency.DAILY)
     set_subscription(users["contributor"], a, Frequency.WEEKLY)
     set_subscription(users["product_owner"], a, Frequency.OFF)  # overrides the default
