@@ -1,7 +1,7 @@
 """Read-side queries of requirement discovery: the needs list, a need's page, the roadmap."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, exists, false, func, or_, select
+from sqlalchemy import and_, case, exists, false, func, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from app.backlog.models import Item, Status
@@ -198,6 +198,15 @@ def _on_roadmap(project) -> tuple:
                 and_(Need.status == NeedStatus.DECLINED, Need.is_rationale_public.is_(True))))
 
 
+def _in_section(project, status: str) -> tuple:
+    """The needs of one roadmap section (ix_need_roadmap finds them newest first)."""
+    conditions = (Need.project_id == project.id, Need.archived_at.is_(None),
+                  Need.status == status)
+    if status == NeedStatus.DECLINED:
+        conditions += (Need.is_rationale_public.is_(True),)
+    return conditions
+
+
 def _roadmap_loads() -> tuple:
     # Only the names the roadmap prints: of the submitting and co-sponsoring organisations.
     return (selectinload(Need.organisation).load_only(Organisation.name),
@@ -208,11 +217,23 @@ def _roadmap_loads() -> tuple:
 NEWEST_FIRST = (Need.status_changed_at.desc(), Need.number.desc())
 
 
+def _newest_of_each_section(project, limit: int):
+    """The ids of the newest `limit` needs of each section: each an index range scan that
+    stops after `limit` rows, where one query over all sections read every roadmap need
+    (and its wide row) to sort them."""
+    return union_all(*(
+        select(newest.c.id) for newest in (
+            select(Need.id).where(*_in_section(project, status)).order_by(*NEWEST_FIRST)
+            .limit(limit).subquery() for status in ROADMAP_SECTIONS))).subquery()
+
+
 def roadmap_needs(project, limit: int | None = None) -> list[Need]:
     """The needs on the public roadmap, newest status change first (the first `limit`)."""
-    stmt = select(Need).where(*_on_roadmap(project)).options(*_roadmap_loads()) \
-        .order_by(*NEWEST_FIRST)
-    return list(db.session.scalars(stmt if limit is None else stmt.limit(limit)))
+    stmt = select(Need).options(*_roadmap_loads()).order_by(*NEWEST_FIRST)
+    if limit is None:
+        return list(db.session.scalars(stmt.where(*_on_roadmap(project))))
+    newest = _newest_of_each_section(project, limit)
+    return list(db.session.scalars(stmt.join(newest, newest.c.id == Need.id).limit(limit)))
 
 
 @dataclass
@@ -237,15 +258,14 @@ class RoadmapSection:
 
 def roadmap_sections(project, per_section: int = ROADMAP_SECTION) -> dict[str, RoadmapSection]:
     """The newest `per_section` needs of each section and each section's size, in one
-    statement (and the loads of the names)."""
-    ranked = (select(Need.id, func.row_number().over(partition_by=Need.status,
-                                                     order_by=NEWEST_FIRST).label("rank"),
-                     func.count().over(partition_by=Need.status).label("total"))
-              .where(*_on_roadmap(project)).subquery())
+    statement (and the loads of the names); the sizes are counted from the index alone."""
+    newest = _newest_of_each_section(project, per_section)
+    totals = (select(Need.status, func.count().label("total")).where(*_on_roadmap(project))
+              .group_by(Need.status).subquery())
     rows = db.session.execute(
-        select(Need, ranked.c.total).join(ranked, ranked.c.id == Need.id)
-        .where(ranked.c.rank <= per_section).options(*_roadmap_loads())
-        .order_by(*NEWEST_FIRST)).all()
+        select(Need, totals.c.total).join(newest, newest.c.id == Need.id)
+        .join(totals, totals.c.status == Need.status)
+        .options(*_roadmap_loads()).order_by(*NEWEST_FIRST)).all()
     sections = {status: RoadmapSection(str(status)) for status in ROADMAP_SECTIONS}
     for need, total in rows:
         section = sections[need.status]
@@ -258,7 +278,7 @@ def roadmap_section_page(project, status: str, page: int = 1,
                          per_page: int = ROADMAP_PER_PAGE) -> RoadmapSection:
     """One section's needs a page at a time, newest first (a page beyond the last shows the
     last)."""
-    stmt = (select(Need, func.count().over()).where(*_on_roadmap(project), Need.status == status)
+    stmt = (select(Need, func.count().over()).where(*_in_section(project, status))
             .options(*_roadmap_loads()).order_by(*NEWEST_FIRST))
     total = None
     while True:
@@ -266,7 +286,7 @@ def roadmap_section_page(project, status: str, page: int = 1,
         if rows or page == 1 or total is not None:
             break
         total = db.session.scalar(select(func.count(Need.id))
-                                  .where(*_on_roadmap(project), Need.status == status))
+                                  .where(*_in_section(project, status)))
         page = max(1, -(-total // per_page))
     return RoadmapSection(status, [row[0] for row in rows], rows[0][1] if rows else 0,
                           page, per_page)
