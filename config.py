@@ -200,6 +200,9 @@ class Config:
     DIGEST_RETRY_BASE_SECONDS = int(os.environ.get("DIGEST_RETRY_BASE_SECONDS", "120"))
     DIGEST_CLAIM_SECONDS = int(os.environ.get("DIGEST_CLAIM_SECONDS", "600"))
     DIGEST_POLL_MINUTES = int(os.environ.get("DIGEST_POLL_MINUTES", "5"))
+    # The HTML part of a digest stays below this many bytes: sections show fewer entries
+    # until it fits (Gmail clips a message above ~102 KB, hiding its unsubscribe link).
+    DIGEST_MAX_HTML_BYTES = int(os.environ.get("DIGEST_MAX_HTML_BYTES", "60000"))
     # Retention (for the data processing agreement; see README "Personal data"): audit events,
     # notifications and the archive of sent digest and notification e-mails older than this
     # many months are purged every night; 0 keeps that kind forever.

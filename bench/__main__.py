@@ -51,7 +51,11 @@ def prepare_database(app, scale: float) -> None:
         print(f"Seeded the bench data set in {time.perf_counter() - started:.0f} s.")
 
 
-def measure_in_process(app, runs_factor: float) -> list[dict]:
+def _chosen(name: str, only: list[str] | None) -> bool:
+    return not only or any(part.lower() in name.lower() for part in only)
+
+
+def measure_in_process(app, runs_factor: float, only: list[str] | None = None) -> list[dict]:
     """Each scenario's runs, warm, taken in ROUNDS rounds over all scenarios: on a shared
     virtual machine the host slows everything for a minute now and then, and rounds spread such
     a spell over all scenarios instead of spoiling the one measured just then."""
@@ -61,6 +65,8 @@ def measure_in_process(app, runs_factor: float) -> list[dict]:
         engine = db.engine
         plans = []
         for scenario in scenarios.SCENARIOS:
+            if not _chosen(scenario.name, only):
+                continue
             make = scenario.prepare({})
             db.session.remove()
             plans.append({"scenario": scenario, "make": make, "samples": [], "counts": [],
@@ -245,6 +251,9 @@ def main(argv=None) -> int:
     # 16 connections one worker was seen idle (7% CPU) while two shared the rest, the
     # throughput of a run swinging between ~45 and ~85 requests/s by how they happened to
     # be dealt out. Sync workers take one request at a time, so an idle one takes the next.
+    parser.add_argument("--only", action="append", metavar="TEXT",
+                        help="measure only the scenarios and batch measurements whose name "
+                             "contains TEXT (case-insensitive; repeatable)")
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
@@ -257,10 +266,11 @@ def main(argv=None) -> int:
     results = {"when": datetime.now().isoformat(timespec="seconds"),
                "database": url.split(":")[0].split("+")[0],
                "machine_speed_ms": {"before": machine_speed_ms()},
-               "in_process": measure_in_process(app, args.runs)}
+               "in_process": measure_in_process(app, args.runs, args.only)}
     results["machine_speed_ms"]["after"] = machine_speed_ms()
     with app.app_context():
-        results["batch"] = {name: fn(app) for name, fn in scenarios.BATCH.items()}
+        results["batch"] = {name: fn(app) for name, fn in scenarios.BATCH.items()
+                            if _chosen(name, args.only)}
     if not args.no_http:
         print("HTTP load test …")
         results["http"] = measure_http(url, load_people(app, args.users), args.seconds,

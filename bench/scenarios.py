@@ -36,11 +36,6 @@ def my_projects(ctx):
     return lambda: (email, "GET", "/", None)
 
 
-def members_page(ctx):
-    email = _any_member("product_owner")
-    return lambda: (email, "GET", "/p/BIG/members", None)
-
-
 def digest_preview(ctx):
     email = _any_member("steering")
     return lambda: (email, "GET", "/p/BIG/digest", None)
@@ -48,7 +43,6 @@ def digest_preview(ctx):
 
 SCENARIOS = [
     Scenario("My projects", my_projects),
-    Scenario("Members page (all users of the project)", members_page, runs=20),
     Scenario("My next digest (steering)", digest_preview, target_ms=50, runs=20),
 ]
 
@@ -80,12 +74,14 @@ SCENARIOS += _my_scenarios()
 BATCH: dict = {}
 
 
-from bench import api, archive, attachments, digests, discovery, notifications, search  # noqa: E402 - they need the helpers above
+from bench import api, archive, attachments, digests, discovery, notifications, scale, search  # noqa: E402 - they need the helpers above
 
 SCENARIOS += discovery.scenarios()
 SCENARIOS += notifications.scenarios()
 SCENARIOS += search.SCENARIOS
 SCENARIOS += api.SCENARIOS
+SCENARIOS += scale.SCENARIOS
 BATCH.update(digests.BATCH)
 BATCH.update(attachments.BATCH)
 BATCH.update(archive.BATCH)
+BATCH.update(scale.BATCH)

@@ -156,6 +156,7 @@ EXPECTATIONS = {
                                        only(Role.SECRETARIAT)),
     "projects.remove_member": ("POST", "/p/{key}/members/{membership_id}/remove",
                                only(Role.SECRETARIAT)),
+    "projects.organisations": ("GET", "/p/{key}/organisations", MEMBERS),
     "projects.add_organisation": ("POST", "/p/{key}/organisations", only(Role.SECRETARIAT)),
     "projects.confirm_remove_organisation": ("GET",
                                              "/p/{key}/organisations/{organisation_id}/remove",

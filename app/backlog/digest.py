@@ -10,9 +10,6 @@ from app.digests.registry import DigestContext, Figure, Section, digest_section,
 from app.digests.registry import Item as Row
 from app.projects.models import Role
 
-MAX_ROWS = 25
-
-
 def _key(ctx: DigestContext, item: Item) -> str:
     return item_key(ctx.project.key, item.number)
 
@@ -32,9 +29,9 @@ def acceptance(ctx: DigestContext) -> Section | None:
                               ).order_by(Item.number)
     accepted, n_accepted = first_rows(
         base.where(_in_period(Item.accepted_at, ctx), Item.status == Status.DONE)
-        .options(joinedload(Item.accepted_by)), MAX_ROWS)
-    rejected, n_rejected = first_rows(base.where(_in_period(Item.rejected_at, ctx)), MAX_ROWS)
-    waiting, n_waiting = first_rows(base.where(Item.status == Status.ACCEPTANCE), MAX_ROWS)
+        .options(joinedload(Item.accepted_by)), ctx.limit)
+    rejected, n_rejected = first_rows(base.where(_in_period(Item.rejected_at, ctx)), ctx.limit)
+    waiting, n_waiting = first_rows(base.where(Item.status == Status.ACCEPTANCE), ctx.limit)
     if not (accepted or rejected or waiting):
         return None
     rows = [Row(text=f"{_key(ctx, i)} {i.title}", link=_link(ctx, i), status=_("Accepted"),
@@ -49,7 +46,8 @@ def acceptance(ctx: DigestContext) -> Section | None:
         title=_("Delivery and acceptance"),
         figures=[Figure(_("Accepted"), n_accepted), Figure(_("Rejected"), n_rejected),
                  Figure(_("Awaiting acceptance"), n_waiting)],
-        items=rows, more_link=url_for("board.index", key=ctx.project.key))
+        items=rows, total=n_accepted + n_rejected + n_waiting,
+        more_link=url_for("board.index", key=ctx.project.key))
 
 
 @digest_section("blocked_items", roles={Role.STEERING, Role.PRODUCT_OWNER, Role.DEVELOPER,
@@ -59,11 +57,11 @@ def blocked_items(ctx: DigestContext) -> Section | None:
     items, count = first_rows(
         select(Item).where(Item.project_id == ctx.project.id, Item.is_blocked.is_(True),
                            Item.status != Status.DONE, Item.archived_at.is_(None))
-        .order_by(Item.rank), MAX_ROWS)
+        .order_by(Item.rank), ctx.limit)
     if not items:
         return None
     return Section(
-        title=_("Blocked items"), figures=[Figure(_("Blocked"), count)],
+        title=_("Blocked items"), figures=[Figure(_("Blocked"), count)], total=count,
         items=[Row(text=f"{_key(ctx, i)} {i.title}", link=_link(ctx, i), status=_("Blocked"),
                    tone="danger", meta=i.blocked_reason or None) for i in items],
         more_link=url_for("backlog.index", key=ctx.project.key, blocked="1"))
@@ -72,17 +70,19 @@ def blocked_items(ctx: DigestContext) -> Section | None:
 @digest_section("my_items", roles={Role.DEVELOPER, Role.DELIVERY_LEAD}, order=30)
 def my_items(ctx: DigestContext) -> Section | None:
     """The recipient's open items, and new comments by others on them in the period."""
-    mine, n_mine = first_rows(
-        select(Item).where(Item.project_id == ctx.project.id, Item.assignee_id == ctx.user.id,
-                           Item.status != Status.DONE, Item.archived_at.is_(None))
-        .order_by(Item.rank), MAX_ROWS)
+    # The newest comments by others first claim up to half the lines: they are news; the
+    # open items fill the rest.
     comments, n_comments = first_rows(
         select(Comment).join(Item, Item.id == Comment.item_id)
         .where(Item.project_id == ctx.project.id, Item.assignee_id == ctx.user.id,
                Item.archived_at.is_(None), _in_period(Comment.created_at, ctx),
                (Comment.author_id.is_(None)) | (Comment.author_id != ctx.user.id))
         .options(contains_eager(Comment.item), joinedload(Comment.author))
-        .order_by(Comment.created_at), MAX_ROWS)
+        .order_by(Comment.created_at.desc(), Comment.id.desc()), max(1, ctx.limit // 2))
+    mine, n_mine = first_rows(
+        select(Item).where(Item.project_id == ctx.project.id, Item.assignee_id == ctx.user.id,
+                           Item.status != Status.DONE, Item.archived_at.is_(None))
+        .order_by(Item.rank), max(0, ctx.limit - len(comments)))
     if not (mine or comments):
         return None
     rows = [Row(text=f"{_key(ctx, i)} {i.title}", link=_link(ctx, i),
@@ -94,4 +94,5 @@ def my_items(ctx: DigestContext) -> Section | None:
     return Section(title=_("My items"),
                    figures=[Figure(_("Open items"), n_mine),
                             Figure(_("New comments"), n_comments)],
-                   items=rows, more_link=url_for("board.index", key=ctx.project.key, mine="1"))
+                   items=rows, total=n_mine + n_comments,
+                   more_link=url_for("board.index", key=ctx.project.key, mine="1"))

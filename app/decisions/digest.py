@@ -15,9 +15,6 @@ from app.digests.registry import DigestContext, Figure, Item, Section, digest_se
 from app.i18n import format_day
 from app.projects.models import Role
 
-LIMIT = 15
-
-
 def _made(ctx: DigestContext, limit: int) -> tuple[list[Decision], int]:
     return first_rows(
         select(Decision).where(Decision.project_id == ctx.project.id,
@@ -29,8 +26,8 @@ def _made(ctx: DigestContext, limit: int) -> tuple[list[Decision], int]:
 @digest_section("decisions", roles={Role.STEERING, Role.SECRETARIAT}, order=45, shared=True)
 def decisions(ctx: DigestContext) -> Section | None:
     """Needs waiting for the steering group's decision, and decisions recorded in the period."""
-    waiting, n_waiting = first_rows(waiting_needs_query(ctx.project), LIMIT)
-    made, n_made = _made(ctx, LIMIT - len(waiting))
+    waiting, n_waiting = first_rows(waiting_needs_query(ctx.project), ctx.limit)
+    made, n_made = _made(ctx, ctx.limit - len(waiting))
     if not (n_waiting or n_made):
         return None
     key = ctx.project.key
@@ -40,13 +37,11 @@ def decisions(ctx: DigestContext) -> Section | None:
     items += [Item(text=d.title, status=_("Decided"), tone="ok",
                    link=url_for("decisions.show", key=key, decision_id=d.id),
                    meta=_("Decided on %(date)s", date=format_day(d.decided_on))) for d in made]
-    total = n_waiting + n_made
     return Section(
         title=_("Decisions"),
         items=items,
         figures=[Figure(_("Waiting for a decision"), n_waiting),
                  Figure(_("Decisions made"), n_made)],
-        summary=(_("%(n)d more in the decision log.", n=total - LIMIT)
-                 if total > LIMIT else None),
+        total=n_waiting + n_made,
         more_link=url_for("decisions.index", key=key),
     )

@@ -42,6 +42,8 @@ class DigestSubscription(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "project_id"),
         CheckConstraint("frequency IN ('off', 'daily', 'weekly')", name="frequency"),
+        # The scheduler's planning reads the subscriptions of the frequencies due now.
+        Index("ix_digest_subscription_frequency", "frequency"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

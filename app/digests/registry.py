@@ -41,9 +41,18 @@ Rules for builders:
 - `roles` limits who gets the section (any of them; None means every member); `order` places
   it (lower first). Return None, or a Section without items and figures, when there is nothing
   to say: when every section is empty no digest is sent (unless `DIGEST_SEND_EMPTY`).
-- Load only what the section shows: a count for each figure and at most a screenful of rows
-  (`first_rows` gives both in one statement), so a digest costs the same however much
-  history the project has.
+- Load only what the section shows: a count for each figure and at most `ctx.limit` rows, the
+  most relevant first (e.g. the newest; `first_rows` gives the rows and the count in one
+  statement), so a digest costs the same however much history the project has. Set
+  `Section.total` to how many entries there are in all: the framework keeps the first
+  `limit` items (10 unless the section registers another) and ends the section with "… and N
+  more — see them in Samspil", linking to `more_link`. Returning more items than the limit is
+  no error (they are cut), only wasted work. Long texts are cut too (`TEXT_CHARS`,
+  `META_CHARS`), so that no section can make the e-mail too long to read (Gmail clips a
+  message above ~102 KB, hiding the rest and its unsubscribe link); the rendered e-mail has a
+  budget as well (`render_digest` shows fewer entries per section until it fits).
+- People and organisations are summarised ("12 new members from 5 organisations", in
+  `summary`) with the newest few as items; the whole list is a page in the browser.
 - `shared=True` when the section says the same to every recipient of the project for the
   period, language and frequency (it never reads `ctx.user` or `ctx.roles`): a run of
   `send_due` then builds it once per project and period and reuses it for each recipient
@@ -52,13 +61,24 @@ Rules for builders:
   (a table in the e-mail, no images), e.g. points done of points committed.
 """
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import Select, func, select
 
 from app.extensions import db
+
+
+# How many entries a section shows unless it registers another limit; and how long an
+# entry's text and detail may be. With these a digest of every section stays far below the
+# ~102 KB at which Gmail clips a message (issue 27: a steering member's digest on the bench's
+# data was ~190 KB when "New members" listed all 400 people).
+SECTION_LIMIT = 10
+TEXT_CHARS = 160
+META_CHARS = 240
+SUMMARY_CHARS = 400
+FIGURES_LIMIT = 16
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,7 @@ class DigestContext:
     period_end: datetime
     locale: str
     frequency: str
+    limit: int = SECTION_LIMIT  # how many items the section will show: load no more
 
 
 @dataclass
@@ -103,6 +124,10 @@ class Section:
     summary: str | None = None
     more_link: str | None = None
     key: str = ""
+    # How many entries there are in all, when the builder loaded only the first ones (None:
+    # the items are all there are). The framework turns it into `more`.
+    total: int | None = None
+    more: int = 0  # entries not shown: "… and N more — see them in Samspil"
 
     @property
     def is_empty(self) -> bool:
@@ -113,14 +138,45 @@ class Section:
         # section of each digest stored.
         return {"title": self.title, "items": [dict(vars(i)) for i in self.items],
                 "figures": [dict(vars(f)) for f in self.figures], "summary": self.summary,
-                "more_link": self.more_link, "key": self.key}
+                "more_link": self.more_link, "key": self.key, "total": self.total,
+                "more": self.more}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Section":
         return cls(title=data.get("title", ""), key=data.get("key", ""),
                    summary=data.get("summary"), more_link=data.get("more_link"),
                    items=[Item(**i) for i in data.get("items", [])],
-                   figures=[Figure(**f) for f in data.get("figures", [])])
+                   figures=[Figure(**f) for f in data.get("figures", [])],
+                   total=data.get("total"), more=data.get("more", 0) or 0)
+
+    def shortened(self, limit: int) -> "Section":
+        """A copy showing at most `limit` items, the rest counted in `more` (the section
+        itself may be shared by many recipients: it is never changed)."""
+        if len(self.items) <= limit:
+            return self
+        return replace(self, items=self.items[:limit],
+                       more=self.more + len(self.items) - limit)
+
+
+def _cut(text: str | None, chars: int) -> str | None:
+    if text is None or len(text) <= chars:
+        return text
+    return text[:chars - 1].rstrip() + "…"
+
+
+def capped(section: Section, limit: int) -> Section:
+    """The section as the digest shows it: its first `limit` items, texts cut to length, and
+    how many entries are left out (from `total` when the builder counted them)."""
+    shown = section.items[:limit]
+    for item in shown:
+        item.text = _cut(item.text, TEXT_CHARS) or ""
+        item.meta = _cut(item.meta, META_CHARS)
+    total = section.total if section.total is not None else len(section.items)
+    section.more = max(0, total - len(shown))
+    section.items = shown
+    section.figures = section.figures[:FIGURES_LIMIT]
+    section.summary = _cut(section.summary, SUMMARY_CHARS)
+    return section
 
 
 Builder = Callable[[DigestContext], Section | None]
@@ -133,6 +189,7 @@ class SectionSpec:
     roles: frozenset[str] | None
     order: int
     shared: bool = False
+    limit: int = SECTION_LIMIT
 
     def applies_to(self, roles: Iterable[str]) -> bool:
         return self.roles is None or bool(self.roles & set(roles))
@@ -142,12 +199,14 @@ SECTIONS: dict[str, SectionSpec] = {}
 
 
 def digest_section(key: str, roles: Iterable[str] | None = None, order: int = 100,
-                   shared: bool = False):
-    """Register a section builder under a unique key (registering the key again replaces it)."""
+                   shared: bool = False, limit: int = SECTION_LIMIT):
+    """Register a section builder under a unique key (registering the key again replaces it);
+    `limit`: how many items the section shows at most."""
 
     def register(builder: Builder) -> Builder:
         SECTIONS[key] = SectionSpec(key, builder, frozenset(str(r) for r in roles)
-                                    if roles is not None else None, order, shared)
+                                    if roles is not None else None, order, shared,
+                                    max(1, limit))
         return builder
 
     return register
@@ -189,6 +248,7 @@ class SectionCache:
 def _build(spec: SectionSpec, ctx: DigestContext) -> tuple[bool, Section | None]:
     """Run one builder; (False, None) when it failed (logged: one area's bug does not stop
     everybody's digest)."""
+    ctx = replace(ctx, limit=spec.limit)
     try:
         # A savepoint, so a failed query does not abort the whole transaction on PostgreSQL.
         with db.session.begin_nested():
@@ -199,7 +259,7 @@ def _build(spec: SectionSpec, ctx: DigestContext) -> tuple[bool, Section | None]
         return False, None
     if section is not None and not section.is_empty:
         section.key = section.key or spec.key
-        return True, section
+        return True, capped(section, spec.limit)
     return True, None
 
 

@@ -250,9 +250,25 @@ def render_digest(user, project, roles, frequency, start, end,
                        project_url=absolute_url(f"/p/{project.key}/digest"),
                        settings_url=absolute_url("/settings"),
                        unsubscribe_url=unsubscribe_url(user.id, project.id, nonce))
+        sections, html = _within_budget(sections, context)
         text = render_template("email/digest.txt", **context)
-        html = render_template("email/digest.html", **context)
     return RenderedDigest(subject, text, html, sections, locale)
+
+
+def _within_budget(sections: list[Section], context: dict) -> tuple[list[Section], str]:
+    """The sections and the HTML part, with fewer entries per section (10, 5, 2, 1…) until
+    the HTML fits DIGEST_MAX_HTML_BYTES; `context["sections"]` is set to what is shown, so
+    the text part follows the same rules. Each section is capped already (registry.capped):
+    this is the last guard, for a digest of very many sections."""
+    budget = current_app.config["DIGEST_MAX_HTML_BYTES"]
+    limit = max((len(s.items) for s in sections), default=0)
+    while True:
+        context["sections"] = sections
+        html = render_template("email/digest.html", **context)
+        if len(html.encode()) <= budget or limit <= 1:
+            return sections, html
+        limit = limit // 2
+        sections = [s.shortened(limit) for s in sections]
 
 
 def digest_subject(project, frequency, end: datetime) -> str:

@@ -15,7 +15,6 @@ from app.projects.models import Role
 READERS = {Role.PRODUCT_OWNER, Role.CONTRIBUTOR, Role.SECRETARIAT, Role.STEERING}
 DECISIONS = (NeedStatus.PLANNED, NeedStatus.DELIVERED, NeedStatus.DECLINED, NeedStatus.PARKED)
 TONES = {NeedStatus.DELIVERED: "ok", NeedStatus.DECLINED: "danger", NeedStatus.PARKED: "warn"}
-LIMIT = 15
 
 
 def _in_period(column, ctx: DigestContext):
@@ -101,9 +100,9 @@ def needs(ctx: DigestContext) -> Section | None:
     if not (n_new or n_sponsorships or n_decided):
         return None
     # Only the rows that fit in the section are loaded: new needs first, then co-sponsored
-    # needs, then decisions, LIMIT lines in all.
-    new = _new_needs(ctx, LIMIT)
-    sponsorships = _new_cosponsorships(ctx, LIMIT - len(new))
+    # needs, then decisions, ctx.limit lines in all.
+    new = _new_needs(ctx, ctx.limit)
+    sponsorships = _new_cosponsorships(ctx, ctx.limit - len(new))
     items = [Item(text=f"#{n.number} {n.title}", link=_link(ctx, n), status=_("New"),
                   meta=_("Submitted by %(org)s", org=n.organisation.name)) for n in new]
     by_need: dict[int, list[NeedCoSponsor]] = {}
@@ -114,19 +113,17 @@ def needs(ctx: DigestContext) -> Section | None:
                    meta=_("Co-sponsored by %(orgs)s",
                           orgs=", ".join(s.organisation.name for s in group)))
               for group in by_need.values()]
-    decisions = _decisions(ctx, LIMIT - len(items))
+    decisions = _decisions(ctx, ctx.limit - len(items))
     items += [Item(text=f"#{c.need.number} {c.need.title}", link=_link(ctx, c.need),
                    status=str(STATUS_LABELS[c.new_value]), tone=TONES.get(c.new_value),
                    meta=_decision_note(c))
               for c in decisions]
-    total = n_new + n_sponsored + n_decided
     return Section(
         title=_("Needs"),
         items=items,
         figures=[Figure(_("New needs"), n_new),
                  Figure(_("New co-sponsorships"), n_sponsorships),
                  Figure(_("Decisions on needs"), n_decided)],
-        summary=(_("%(n)d more in the needs list.", n=total - LIMIT)
-                 if total > LIMIT else None),
+        total=n_new + n_sponsored + n_decided,
         more_link=url_for("discovery.index", key=ctx.project.key),
     )

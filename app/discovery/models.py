@@ -60,6 +60,12 @@ class Need(db.Model):
         Index("ix_need_live_project_id_status", "project_id", "status",
               postgresql_where=text("archived_at IS NULL"),
               sqlite_where=text("archived_at IS NULL")),
+        # The public roadmap: each section's newest needs, and its size, from the index
+        # alone on PostgreSQL (with the columns it filters and returns included).
+        Index("ix_need_roadmap", "project_id", "status", "status_changed_at", "number",
+              postgresql_include=["is_rationale_public", "id"],
+              postgresql_where=text("archived_at IS NULL"),
+              sqlite_where=text("archived_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

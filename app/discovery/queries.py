@@ -1,7 +1,7 @@
 """Read-side queries of requirement discovery: the needs list, a need's page, the roadmap."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, exists, false, func, or_, select
+from sqlalchemy import and_, case, exists, false, func, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from app.backlog.models import Item, Status
@@ -181,19 +181,115 @@ def history_of(need: Need) -> list[NeedChange]:
 
 
 ROADMAP_STATUSES = (NeedStatus.PLANNED, NeedStatus.DELIVERED)
+# The public roadmap shows the newest few of each section (a community's roadmap holds
+# hundreds of needs: rendering all of them took 96–150 ms, issue 27), each section's whole
+# list a page at a time; the feed, the newest entries.
+ROADMAP_SECTION = 15
+ROADMAP_PER_PAGE = 25
+FEED_ENTRIES = 50
+ROADMAP_SECTIONS = (NeedStatus.PLANNED, NeedStatus.DELIVERED, NeedStatus.DECLINED)
 
 
-def roadmap_needs(project) -> list[Need]:
-    """What the public may see: planned and delivered needs, and declined needs whose rationale
-    was marked public. Newest status change first."""
-    return list(db.session.scalars(
-        select(Need).where(
-            Need.project_id == project.id, Need.archived_at.is_(None),
+def _on_roadmap(project) -> tuple:
+    """What the public may see: planned and delivered needs, and declined needs whose
+    rationale was marked public."""
+    return (Need.project_id == project.id, Need.archived_at.is_(None),
             or_(Need.status.in_(ROADMAP_STATUSES),
                 and_(Need.status == NeedStatus.DECLINED, Need.is_rationale_public.is_(True))))
-        .options(selectinload(Need.organisation),
-                 selectinload(Need.cosponsors).selectinload(NeedCoSponsor.organisation))
-        .order_by(Need.status_changed_at.desc(), Need.number.desc())))
+
+
+def _in_section(project, status: str) -> tuple:
+    """The needs of one roadmap section (ix_need_roadmap finds them newest first)."""
+    conditions = (Need.project_id == project.id, Need.archived_at.is_(None),
+                  Need.status == status)
+    if status == NeedStatus.DECLINED:
+        conditions += (Need.is_rationale_public.is_(True),)
+    return conditions
+
+
+def _roadmap_loads() -> tuple:
+    # Only the names the roadmap prints: of the submitting and co-sponsoring organisations.
+    return (selectinload(Need.organisation).load_only(Organisation.name),
+            selectinload(Need.cosponsors).load_only(NeedCoSponsor.organisation_id)
+            .selectinload(NeedCoSponsor.organisation).load_only(Organisation.name))
+
+
+NEWEST_FIRST = (Need.status_changed_at.desc(), Need.number.desc())
+
+
+def _newest_of_each_section(project, limit: int):
+    """The ids of the newest `limit` needs of each section: each an index range scan that
+    stops after `limit` rows, where one query over all sections read every roadmap need
+    (and its wide row) to sort them."""
+    return union_all(*(
+        select(newest.c.id) for newest in (
+            select(Need.id).where(*_in_section(project, status)).order_by(*NEWEST_FIRST)
+            .limit(limit).subquery() for status in ROADMAP_SECTIONS))).subquery()
+
+
+def roadmap_needs(project, limit: int | None = None) -> list[Need]:
+    """The needs on the public roadmap, newest status change first (the first `limit`)."""
+    stmt = select(Need).options(*_roadmap_loads()).order_by(*NEWEST_FIRST)
+    if limit is None:
+        return list(db.session.scalars(stmt.where(*_on_roadmap(project))))
+    newest = _newest_of_each_section(project, limit)
+    return list(db.session.scalars(stmt.join(newest, newest.c.id == Need.id).limit(limit)))
+
+
+@dataclass
+class RoadmapSection:
+    """A section of the roadmap (planned, delivered, declined): the needs shown, newest
+    first, and how many it holds in all."""
+
+    status: str
+    needs: list = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = ROADMAP_SECTION
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.needs))
+
+
+def roadmap_sections(project, per_section: int = ROADMAP_SECTION) -> dict[str, RoadmapSection]:
+    """The newest `per_section` needs of each section and each section's size, in one
+    statement (and the loads of the names); the sizes are counted from the index alone."""
+    newest = _newest_of_each_section(project, per_section)
+    totals = (select(Need.status, func.count().label("total")).where(*_on_roadmap(project))
+              .group_by(Need.status).subquery())
+    rows = db.session.execute(
+        select(Need, totals.c.total).join(newest, newest.c.id == Need.id)
+        .join(totals, totals.c.status == Need.status)
+        .options(*_roadmap_loads()).order_by(*NEWEST_FIRST)).all()
+    sections = {status: RoadmapSection(str(status)) for status in ROADMAP_SECTIONS}
+    for need, total in rows:
+        section = sections[need.status]
+        section.needs.append(need)
+        section.total = total
+    return sections
+
+
+def roadmap_section_page(project, status: str, page: int = 1,
+                         per_page: int = ROADMAP_PER_PAGE) -> RoadmapSection:
+    """One section's needs a page at a time, newest first (a page beyond the last shows the
+    last)."""
+    stmt = (select(Need, func.count().over()).where(*_in_section(project, status))
+            .options(*_roadmap_loads()).order_by(*NEWEST_FIRST))
+    total = None
+    while True:
+        rows = db.session.execute(stmt.offset((page - 1) * per_page).limit(per_page)).all()
+        if rows or page == 1 or total is not None:
+            break
+        total = db.session.scalar(select(func.count(Need.id))
+                                  .where(*_in_section(project, status)))
+        page = max(1, -(-total // per_page))
+    return RoadmapSection(status, [row[0] for row in rows], rows[0][1] if rows else 0,
+                          page, per_page)
 
 
 def escalated_needs(project) -> list[Need]:

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
 
-from flask import Blueprint, abort, make_response, render_template
+from flask import Blueprint, abort, make_response, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.discovery.models import NeedStatus
-from app.discovery.queries import roadmap_needs
+from app.discovery.queries import (FEED_ENTRIES, ROADMAP_SECTIONS, roadmap_needs,
+                                   roadmap_section_page, roadmap_sections)
+from app.database import parse_int
 from app.discovery.services import STATUS_LABELS
 from app.extensions import db
 from app.i18n import format_month
@@ -24,6 +26,7 @@ from app.markdown import render_markdown
 from app.projects.models import Project
 from app.web import external_url
 
+MAX_PAGE = 10_000  # keeps OFFSET within every database's integer range
 # The public roadmap has its own blueprint: it is the one part of a project anonymous visitors see.
 roadmap_bp = Blueprint("roadmap", __name__)
 
@@ -71,13 +74,9 @@ def delivery_month(need) -> str:
     return format_month(need.delivered_at)
 
 
-def _sections(needs):
-    planned = [n for n in needs if n.status == NeedStatus.PLANNED]
-    delivered = sorted((n for n in needs if n.status == NeedStatus.DELIVERED),
-                       key=lambda n: n.delivered_at, reverse=True)
-    by_month = [(month, list(group)) for month, group in groupby(delivered, key=delivery_month)]
-    declined = [n for n in needs if n.status == NeedStatus.DECLINED]
-    return planned, by_month, declined
+def _by_month(delivered):
+    """Delivered needs (newest first) grouped by the month of delivery."""
+    return [(month, list(group)) for month, group in groupby(delivered, key=delivery_month)]
 
 
 def _public(response):
@@ -88,13 +87,21 @@ def _public(response):
 
 @roadmap_bp.get("/roadmap/<key>")
 def index(key):
-    """The project's public roadmap: planned and delivered needs (no login needed)."""
+    """The project's public roadmap: the newest planned, delivered and declined needs, or
+    one of those sections a page at a time (?status=planned&page=2); no login needed."""
     project = _public_project_or_404(key)
-    planned, delivered, declined = _sections(roadmap_needs(project))
+    status = request.args.get("status")
+    if status in ROADMAP_SECTIONS:
+        page = min(parse_int(request.args.get("page"), 1) or 1, MAX_PAGE)
+        section = roadmap_section_page(project, status, page)
+        return _public(make_response(render_template(
+            "roadmap/section.html", project=project, section=section,
+            by_month=_by_month(section.needs), delivery_month=delivery_month)))
+    sections = roadmap_sections(project)
     return _public(make_response(render_template(
-        "roadmap/index.html", project=project, planned=planned, delivered=delivered,
-        declined=declined, delivery_month=delivery_month,
-        releases=published_releases(project))))
+        "roadmap/index.html", project=project, sections=sections,
+        delivered=_by_month(sections[NeedStatus.DELIVERED].needs),
+        delivery_month=delivery_month, releases=published_releases(project))))
 
 
 def _text(value: str) -> str:
@@ -154,17 +161,19 @@ def _release_entry(feed, release: PublishedRelease, page_url):
 
 
 def _entries(feed, needs, releases, page_url) -> None:
-    for need in needs:
-        _entry(feed, need, page_url)
-    for release in releases:
-        _release_entry(feed, release, page_url)
+    """The newest FEED_ENTRIES of the needs and releases together, newest first."""
+    newest = sorted([(n.status_changed_at, n, _entry) for n in needs]
+                    + [(r.released_at, r, _release_entry) for r in releases],
+                    key=lambda e: e[0], reverse=True)[:FEED_ENTRIES]
+    for _at, thing, write in newest:
+        write(feed, thing, page_url)
 
 
 @roadmap_bp.get("/roadmap/<key>/feed.atom")
 def feed(key):
-    """The public roadmap as an Atom feed."""
+    """The public roadmap as an Atom feed: its newest entries."""
     project = _public_project_or_404(key)
-    needs = roadmap_needs(project)
+    needs = roadmap_needs(project, limit=FEED_ENTRIES)
     page_url = external_url("roadmap.index", key=project.key)
     root = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: str(get_locale())})
     _sub(root, "id", page_url)

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
-from wtforms.validators import DataRequired, Length
+from wtforms import (BooleanField, EmailField, SearchField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.projects.models import Role
@@ -51,3 +51,23 @@ class RolesForm(FlaskForm):
 class AddOrganisationForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
     kind = SelectField(_l("Takes part as"), choices=list(PARTICIPATION_LABELS.items()))
+
+
+class MemberSearchForm(FlaskForm):
+    """Searching the members page, sent with GET."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Name, e-mail, organisation or role"),
+                    validators=[Optional(), Length(max=254)])
+
+
+class OrganisationSearchForm(FlaskForm):
+    """Searching the organisations taking part, sent with GET."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Name, municipality code, CVR number or kind"),
+                    validators=[Optional(), Length(max=254)])

@@ -3,7 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
@@ -98,6 +98,9 @@ class MembershipRole(db.Model):
     __tablename__ = "membership_role"
     __table_args__ = (
         UniqueConstraint("membership_id", "role"),
+        # Who holds a role in any project (the digests' planning: who gets the weekly digest
+        # by their role's default).
+        Index("ix_membership_role_role", "role", "membership_id"),
         CheckConstraint(
             "role IN ('product_owner', 'contributor', 'developer', 'delivery_lead', "
             "'secretariat', 'steering', 'observer')",

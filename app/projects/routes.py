@@ -54,6 +54,17 @@ def _members_url(key) -> str:
     return url_for("projects.members", key=key)
 
 
+@bp.get("/p/<key>/organisations")
+@login_required
+def organisations(key):
+    """The organisations taking part in the project, a page at a time, searched."""
+    return pages.organisations_page(get_project_or_404(key))
+
+
+def _organisations_url(key) -> str:
+    return url_for("projects.organisations", key=key)
+
+
 @bp.post("/p/<key>/members")
 @login_required
 def add_member(key):
@@ -135,8 +146,8 @@ def add_organisation(key):
         return _("%(org)s now takes part in the project.", org=org.name)
     outcome = submit(form, add, field="organisation_id")
     if not outcome.ok:
-        return pages.members_page(project, add_org_form=form, status=outcome.status)
-    return redirect_with(outcome.value, _members_url(key))
+        return pages.organisations_page(project, add_org_form=form, status=outcome.status)
+    return redirect_with(outcome.value, _organisations_url(key))
 
 
 @bp.get("/p/<key>/organisations/<int:organisation_id>/remove")
@@ -164,5 +175,5 @@ def remove_organisation(key, organisation_id):
         if outcome.status == 404:
             abort(404)
         flash(outcome.refusal.message, "error")
-        return pages.members_page(project, status=outcome.status)
-    return redirect_with(_("%(org)s no longer takes part.", org=name), _members_url(key))
+        return pages.organisations_page(project, status=outcome.status)
+    return redirect_with(_("%(org)s no longer takes part.", org=name), _organisations_url(key))
