@@ -1,7 +1,7 @@
 """Indexes for the scheduler's digest planning and the public roadmap
 
 Revision ID: b7d4e2a9c613
-Revises: 3c8e5a1f9b27
+Revises: 5b6248c7f7ce
 Create Date: 2026-12-02 14:30:00
 
 The scheduler plans due digests every few minutes; it now reads only what is due: the
@@ -15,7 +15,7 @@ from alembic import op
 LIVE = sa.text("archived_at IS NULL")
 
 revision = "b7d4e2a9c613"
-down_revision = "3c8e5a1f9b27"
+down_revision = "5b6248c7f7ce"
 branch_labels = None
 depends_on = None
 
