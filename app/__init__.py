@@ -3,7 +3,8 @@ import logging
 
 from flask import Flask
 
-from config import Config, ProductionConfig, config_from_env, installation_secret_key
+from config import (Config, ProductionConfig, config_from_env, engine_options,
+                    installation_secret_key)
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -24,6 +25,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app import models  # noqa: F401 - every table in the metadata before the first query
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_root() / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=database.render_migration_item,

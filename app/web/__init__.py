@@ -3,7 +3,7 @@ transaction, error pages and template helpers. It knows no domain."""
 from flask import Flask
 
 from app.security import request_id
-from app.web import errors
+from app.web import errors, static_files
 from app.web.errors import SamspilFlask, error_page
 from app.web.forms import Outcome, attach_refusal, attempt, submit
 from app.web.htmx import add_triggers, htmx_answer, is_htmx, render_page_or_partial
@@ -17,6 +17,7 @@ __all__ = ["Outcome", "SamspilFlask", "add_triggers", "attach_refusal", "attempt
 
 def init_app(app: Flask) -> None:
     errors.init_app(app)
+    static_files.init_app(app)
     app.jinja_env.globals["member_options"] = member_options
     app.jinja_env.filters["bdi"] = bdi
 
