@@ -11,6 +11,7 @@ from app.digests.models import DigestDelivery, DigestSubscription
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedItemLink,
                                   NeedNote)
 from app.forges.models import DevelopmentLink, ForgeReceiver
+from app.idempotency.models import IdempotencyKey
 from app.invitations.models import Invitation
 from app.notifications.models import (Notification, NotificationEmail, NotificationPreference,
                                       ProjectWatchDefault, TextReference, Watch)
@@ -22,7 +23,8 @@ from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment", "Decision",
            "DecisionOutcome", "DevelopmentLink", "DigestDelivery", "DigestSubscription",
-           "ForgeReceiver", "Identity", "Invitation", "Item", "ItemHistory", "Label", "Membership",
+           "ForgeReceiver", "IdempotencyKey", "Identity", "Invitation", "Item", "ItemHistory",
+           "Label", "Membership",
            "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink",
            "NeedNote", "Notification", "NotificationEmail", "NotificationPreference",
            "Organisation", "PasswordReset", "Project", "ProjectExport", "ProjectOrganisation",

@@ -17,10 +17,15 @@ max_requests_jitter = 200
 forwarded_allow_ips = "127.0.0.1"
 accesslog = None  # one JSON line per request comes from the app itself (LOG_FORMAT=json)
 errorlog = "-"
+# gunicorn's control socket would be ~/.gunicorn/gunicorn.ctl, one path for every server of
+# the machine (and the service's home is not writable): not used.
+control_socket_disable = True
 
 
 def child_exit(server, worker):
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
+        try:
+            from prometheus_client import multiprocess
+        except ImportError:
+            return
         multiprocess.mark_process_dead(worker.pid)
