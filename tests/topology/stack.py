@@ -234,7 +234,7 @@ http {{
 
     def stop(self) -> None:
         for name in list(self.processes):
-            self.kill(name, signal.SIGTERM)
+            self.kill(name, signal.SIGKILL)  # the test is over: nothing to finish
 
     def log(self, name: str) -> str:
         path = self.folder / f"{name}.log"
