@@ -172,6 +172,15 @@ class Config:
                                                         "8192")) * 1024**2
     ARCHIVE_MAX_JSON_BYTES = int(os.environ.get("ARCHIVE_MAX_JSON_MB", "512")) * 1024**2
 
+    # Operations: LOG_FORMAT=json writes one JSON line per request (and every log line as JSON);
+    # /metrics answers only requests with "Authorization: Bearer <METRICS_TOKEN>" (unset: 404);
+    # the scheduler process serves its own metrics on 127.0.0.1:SCHEDULER_METRICS_PORT if set.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    SCHEDULER_METRICS_PORT = int(os.environ.get("SCHEDULER_METRICS_PORT", "0"))
+    # Backups (`flask backup`): where they are written.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE_DIR / "backups"))
+
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 

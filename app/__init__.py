@@ -21,7 +21,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):  # development (production refuses to start without)
         app.config["SECRET_KEY"] = installation_secret_key(_instance_dir())
 
-    from app import database, database_events, form_messages, i18n, markdown, security, web
+    from app import (database, database_events, form_messages, i18n, markdown, observability,
+                     security, web)
     from app import models  # noqa: F401 - every table in the metadata before the first query
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -36,6 +37,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     database_events.init_app(app)
+    observability.init_app(app)
     web.init_app(app)
     markdown.init_app(app)
     form_messages.init_app(app)
@@ -72,12 +74,15 @@ def _register_areas(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.archive.cli import archive_cli
+    from app.backup.cli import backup_command, restore_command
     from app.demo.cli import demo_cli
     from app.digests.cli import digests_cli
     from app.scheduler import scheduler_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(archive_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(demo_cli)
     app.cli.add_command(digests_cli)
     app.cli.add_command(scheduler_cli)

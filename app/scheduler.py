@@ -44,12 +44,16 @@ def run_job(app: Flask, job_id: str, func) -> None:
     with app.app_context():
         from app.extensions import db
 
+        from app.observability import job_ran
+
         try:
             result = func()
         except Exception:
             db.session.rollback()
             log.exception("job %s failed", job_id)
+            job_ran(job_id, ok=False)
             raise
+        job_ran(job_id, ok=True)
         log.info("job %s: %s", job_id, result)
 
 
@@ -86,6 +90,10 @@ def run_command(run_now):
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO)
     scheduler = build_scheduler(app, run_now=run_now)
+    if app.config.get("SCHEDULER_METRICS_PORT"):
+        from prometheus_client import start_http_server
+
+        start_http_server(app.config["SCHEDULER_METRICS_PORT"], addr="127.0.0.1")
     for job in scheduler.get_jobs():
         click.echo(f"{job.id}: {job.trigger}")
     click.echo("Scheduler running (Europe/Copenhagen); stop with Ctrl+C.")

@@ -180,6 +180,32 @@ def test_static_files_come_from_nginx_fingerprinted_and_kept_long(stack, world):
     assert plain.status_code == 301 and plain.headers["Location"].startswith("https://")
 
 
+def test_each_request_is_one_json_line_and_metrics_add_up_the_workers(stack, world):
+    import json
+
+    answers = [requests.get(f"{stack.a}/healthz", timeout=10) for _ in range(6)]
+    missing = requests.get(f"{stack.a}/no-such-page", timeout=10)
+    assert missing.status_code == 404
+    time.sleep(0.3)
+    lines = [json.loads(line) for line in stack.log("a").splitlines()
+             if line.startswith("{") and '"message": "request"' in line]
+    by_id = {line["request_id"]: line for line in lines}
+    for answer in [*answers, missing]:
+        line = by_id[answer.headers["X-Request-ID"]]
+        assert {"time", "user_id", "endpoint", "status", "duration_ms", "statements"} <= set(line)
+    assert by_id[missing.headers["X-Request-ID"]]["status"] == 404
+
+    token = stack.environment()["METRICS_TOKEN"]
+    assert requests.get(f"{stack.a}/metrics", timeout=10).status_code == 401
+    assert requests.get(f"{stack.url}/metrics", verify=False, timeout=10).status_code == 401
+    metrics = requests.get(f"{stack.a}/metrics", headers={"Authorization": f"Bearer {token}"},
+                           timeout=10).text
+    counted = re.search(r'samspil_http_requests_total\{endpoint="main.healthz",method="GET",'
+                        r'status="200"\} ([0-9.]+)', metrics)
+    assert counted and float(counted.group(1)) >= 6  # both workers' requests, added up
+    assert "samspil_sql_statements_per_request_bucket" in metrics
+
+
 def _signed_in_browser(stack, email) -> tuple[Browser, str]:
     browser = Browser()
     assert browser.sign_in(stack.url, email, PASSWORD).status_code == 303
