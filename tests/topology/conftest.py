@@ -28,6 +28,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/topology/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.topology)
+            # nginx's certificate is the test's own, self-signed: not checked.
+            item.add_marker(pytest.mark.filterwarnings(
+                "ignore::urllib3.exceptions.InsecureRequestWarning"))
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
 
