@@ -29,13 +29,14 @@ def scheduled_jobs(app: Flask) -> list:
     from app.archive import archive_jobs
     from app.attachments import attachment_jobs
     from app.digests.jobs import digest_jobs
+    from app.idempotency import idempotency_jobs
     from app.notifications import notification_jobs
     from app.privacy.retention import retention_jobs
     from app.webhooks import webhook_jobs
 
     return (digest_jobs(app.config) + notification_jobs(app.config)
             + attachment_jobs(app.config) + retention_jobs(app.config)
-            + archive_jobs(app.config)
+            + archive_jobs(app.config) + idempotency_jobs(app.config)
             + webhook_jobs(app.config))
 
 
