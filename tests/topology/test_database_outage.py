@@ -122,14 +122,14 @@ def test_a_database_outage_answers_503_at_once_and_service_resumes_by_itself(out
 
     def load(path):
         while not stop.is_set():
-            started = time.monotonic()
+            started, at = time.monotonic(), phase["now"]  # the phase the request began in
             try:
                 answer = browser.get(f"{stack.a}{path}", timeout=15, allow_redirects=False)
-                answers.append((phase["now"], path, answer.status_code,
+                answers.append((at, path, answer.status_code,
                                 time.monotonic() - started, answer.text,
                                 answer.headers.get("Retry-After")))
             except requests.RequestException as exc:
-                answers.append((phase["now"], path, type(exc).__name__,
+                answers.append((at, path, type(exc).__name__,
                                 time.monotonic() - started, "", None))
             time.sleep(0.05)
 
