@@ -47,6 +47,23 @@ def database_url(value: str | None, default: str) -> str:
     return url
 
 
+def engine_options(config) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS with the database timeouts for the configured database:
+    PostgreSQL gets connect_timeout and statement_timeout; both get a bounded pool wait."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)
+    url = str(config.get("SQLALCHEMY_DATABASE_URI", ""))
+    if url.startswith("postgresql"):
+        options.setdefault("pool_timeout", config.get("DATABASE_POOL_TIMEOUT", 5))
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", config.get("DATABASE_CONNECT_TIMEOUT", 3))
+        statement_ms = int(config.get("DATABASE_STATEMENT_TIMEOUT", 30)) * 1000
+        if statement_ms and "options" not in connect_args:
+            connect_args["options"] = f"-c statement_timeout={statement_ms}"
+        options["connect_args"] = connect_args
+    return options
+
+
 def env_list(name: str) -> list[str]:
     """A comma-separated list from the environment, blanks left out."""
     return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
@@ -72,6 +89,13 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # The app gzips its HTML and JSON (app/web/weight.py); 0 when the reverse proxy does.
     COMPRESS_RESPONSES = os.environ.get("COMPRESS_RESPONSES", "1") != "0"
+    # A request never hangs on the database (seconds): connecting, waiting for a free
+    # connection of the pool, and one statement (PostgreSQL). When the database is out of
+    # reach every page answers 503 at once (app/web/errors.py), and the next request after it
+    # is back finds a fresh connection (pool_pre_ping). See engine_options.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+    DATABASE_POOL_TIMEOUT = int(os.environ.get("DATABASE_POOL_TIMEOUT", "5"))
+    DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30"))
     # The one source of absolute addresses (e-mails, feeds); in production also the host that
     # requests must name, with EXTRA_TRUSTED_HOSTS (e.g. an internal name the proxy uses).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
@@ -149,6 +173,15 @@ class Config:
     ARCHIVE_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("ARCHIVE_MAX_UNCOMPRESSED_MB",
                                                         "8192")) * 1024**2
     ARCHIVE_MAX_JSON_BYTES = int(os.environ.get("ARCHIVE_MAX_JSON_MB", "512")) * 1024**2
+
+    # Operations: LOG_FORMAT=json writes one JSON line per request (and every log line as JSON);
+    # /metrics answers only requests with "Authorization: Bearer <METRICS_TOKEN>" (unset: 404);
+    # the scheduler process serves its own metrics on 127.0.0.1:SCHEDULER_METRICS_PORT if set.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    SCHEDULER_METRICS_PORT = int(os.environ.get("SCHEDULER_METRICS_PORT", "0"))
+    # Backups (`flask backup`): where they are written.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE_DIR / "backups"))
 
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

@@ -3,7 +3,8 @@ import logging
 
 from flask import Flask
 
-from config import Config, ProductionConfig, config_from_env, installation_secret_key
+from config import (Config, ProductionConfig, config_from_env, engine_options,
+                    installation_secret_key)
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -20,10 +21,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):  # development (production refuses to start without)
         app.config["SECRET_KEY"] = installation_secret_key(_instance_dir())
 
-    from app import database, database_events, form_messages, i18n, markdown, security, web
+    from app import (database, database_events, form_messages, i18n, markdown, observability,
+                     security, web)
     from app import models  # noqa: F401 - every table in the metadata before the first query
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_root() / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=database.render_migration_item,
@@ -34,6 +37,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     database_events.init_app(app)
+    observability.init_app(app)
     web.init_app(app)
     markdown.init_app(app)
     form_messages.init_app(app)
@@ -71,12 +75,15 @@ def _register_areas(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.archive.cli import archive_cli
+    from app.backup.cli import backup_command, restore_command
     from app.demo.cli import demo_cli
     from app.digests.cli import digests_cli
     from app.scheduler import scheduler_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(archive_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(demo_cli)
     app.cli.add_command(digests_cli)
     app.cli.add_command(scheduler_cli)

@@ -1,7 +1,10 @@
 """Session and engine events: which requests have committed, and per dialect set-up (SQLite
 gets WAL, a busy timeout and write transactions that lock early)."""
+import contextlib
+
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -37,6 +40,20 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _nothing_committed_yet():
         g.pop("request_committed", None)
+
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in
+    # reverse). When the database goes away mid-request (a restart, an outage), even the
+    # closing ROLLBACK fails: without this, that error escapes the app after its answer was
+    # made, and the server answers a bare 500 instead of the 503 page. The connection is
+    # dropped instead, and the pool makes a new one when the database is back.
+    @app.teardown_appcontext
+    def _let_go_of_a_lost_connection(_exc):
+        try:
+            db.session.remove()
+        except DBAPIError:
+            with contextlib.suppress(DBAPIError):
+                db.session().invalidate()
+            db.session.remove()
 
     with app.app_context():
         engine = db.engine

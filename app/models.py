@@ -11,6 +11,7 @@ from app.digests.models import DigestDelivery, DigestSubscription
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedItemLink,
                                   NeedNote)
 from app.forges.models import DevelopmentLink, ForgeReceiver
+from app.idempotency.models import IdempotencyKey
 from app.invitations.models import Invitation
 from app.notifications.models import (Notification, NotificationEmail, NotificationPreference,
                                       ProjectWatchDefault, TextReference, Watch)
@@ -23,9 +24,9 @@ from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment", "Decision",
            "DecisionOutcome", "DevelopmentLink", "DigestDelivery", "DigestSubscription",
-           "DoneCheck", "DoneCriterion", "ForgeReceiver", "Identity", "Invitation", "Item",
-           "ItemHistory", "Label", "Membership", "MembershipRole", "Need", "NeedChange",
-           "NeedCoSponsor", "NeedCounter", "NeedItemLink", "NeedNote", "Notification",
+           "DoneCheck", "DoneCriterion", "ForgeReceiver", "IdempotencyKey", "Identity",
+           "Invitation", "Item", "ItemHistory", "Label", "Membership", "MembershipRole", "Need",
+           "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink", "NeedNote", "Notification",
            "NotificationEmail", "NotificationPreference", "Organisation", "PasswordReset",
            "Project", "ProjectExport", "ProjectOrganisation", "ProjectWatchDefault", "RecoveryCode",
            "Release", "ReleaseTester", "SignInProvider", "Sprint", "TextReference", "Tombstone",

@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import threading
+from datetime import datetime
 
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -28,13 +29,14 @@ def scheduled_jobs(app: Flask) -> list:
     from app.archive import archive_jobs
     from app.attachments import attachment_jobs
     from app.digests.jobs import digest_jobs
+    from app.idempotency import idempotency_jobs
     from app.notifications import notification_jobs
     from app.privacy.retention import retention_jobs
     from app.webhooks import webhook_jobs
 
     return (digest_jobs(app.config) + notification_jobs(app.config)
             + attachment_jobs(app.config) + retention_jobs(app.config)
-            + archive_jobs(app.config)
+            + archive_jobs(app.config) + idempotency_jobs(app.config)
             + webhook_jobs(app.config))
 
 
@@ -43,21 +45,31 @@ def run_job(app: Flask, job_id: str, func) -> None:
     with app.app_context():
         from app.extensions import db
 
+        from app.observability import job_ran
+
         try:
             result = func()
         except Exception:
             db.session.rollback()
             log.exception("job %s failed", job_id)
+            job_ran(job_id, ok=False)
             raise
+        job_ran(job_id, ok=True)
         log.info("job %s: %s", job_id, result)
 
 
-def build_scheduler(app: Flask, scheduler_class=BlockingScheduler):
-    """A scheduler in Europe/Copenhagen with every job of the application added."""
+def build_scheduler(app: Flask, scheduler_class=BlockingScheduler, run_now=()):
+    """A scheduler in Europe/Copenhagen with every job of the application added; the jobs
+    named in `run_now` also run at once (then on their schedule)."""
     scheduler = scheduler_class(timezone=TZ, job_defaults=JOB_DEFAULTS)
-    for job_id, func, trigger in scheduled_jobs(app):
+    jobs = scheduled_jobs(app)
+    unknown = set(run_now) - {job_id for job_id, _func, _trigger in jobs}
+    if unknown:
+        raise click.BadParameter(f"no such job: {', '.join(sorted(unknown))}", param_hint="--now")
+    for job_id, func, trigger in jobs:
+        extra = {"next_run_time": datetime.now(TZ)} if job_id in run_now else {}
         scheduler.add_job(run_job, trigger, args=(app, job_id, func), id=job_id, name=job_id,
-                          replace_existing=True)
+                          replace_existing=True, **extra)
     return scheduler
 
 
@@ -69,13 +81,20 @@ scheduler_cli = AppGroup("scheduler", help="The job scheduler.")
 
 
 @scheduler_cli.command("run")
-def run_command():
+@click.option("--now", "run_now", multiple=True, metavar="JOB",
+              help="Also run this job at once (e.g. digests.catch_up after an outage); "
+                   "may be given several times.")
+def run_command(run_now):
     """Run the scheduler in this process until stopped (production: one such process)."""
     from flask import current_app
 
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO)
-    scheduler = build_scheduler(app)
+    scheduler = build_scheduler(app, run_now=run_now)
+    if app.config.get("SCHEDULER_METRICS_PORT"):
+        from prometheus_client import start_http_server
+
+        start_http_server(app.config["SCHEDULER_METRICS_PORT"], addr="127.0.0.1")
     for job in scheduler.get_jobs():
         click.echo(f"{job.id}: {job.trigger}")
     click.echo("Scheduler running (Europe/Copenhagen); stop with Ctrl+C.")

@@ -81,6 +81,9 @@ EXPECTATIONS = {
     "static": ("GET", "/static/css/samspil.css", PUBLIC),
     "main.index": ("GET", "/", EVERYONE_SIGNED_IN),
     "main.healthz": ("GET", "/healthz", PUBLIC),
+    # Only with METRICS_TOKEN (a bearer token, never a session): unset in the tests, so no one.
+    "main.metrics": ("GET", "/metrics", rule(anonymous="404", outsider="404", site_admin="404",
+                                              default="404")),
     # Search answers everyone signed in, within the projects they are members of.
     "search.index": ("GET", "/search?q=plan", EVERYONE_SIGNED_IN),
     "accounts.login": ("GET", "/login", rule(anonymous="ok", outsider="ok")),

@@ -5,6 +5,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.validators import Length
 
 from app.backlog.models import MAX_LABEL, MAX_REASON, MAX_TEXT, MAX_TITLE, ItemType, Status
+from app.web.fields import idempotency_key_field
 
 TYPE_LABELS = {
     ItemType.STORY: _l("Story"),
@@ -50,6 +51,7 @@ class ItemCreateForm(FlaskForm):
                        validate_choice=False)
     estimate = StringField(_l("Estimate (points)"), validators=[Length(max=10)])
     position = HiddenField(default="bottom")
+    idempotency_key = idempotency_key_field()
 
 
 class ItemForm(FlaskForm):

@@ -60,9 +60,9 @@ def create(key):
     require(can_edit_items(current_user, project))
     position = "top" if "top-title" in request.form else "bottom"
     form = ItemCreateForm(prefix=position)
-    outcome = submit(form, lambda: services.create_item(
-        project, current_user, form.title.data, form.type.data, position, form.estimate.data),
-        field="title")
+    outcome = submit(form, lambda: services.create_item_once(
+        form.idempotency_key.data, project, current_user, form.title.data, form.type.data,
+        position, form.estimate.data), field="title")
     if not outcome.ok:
         return pages.create_refused(project, form, position, outcome.status)
     return pages.created(project, outcome.value, position)

@@ -18,6 +18,7 @@ from app.backlog.models import (MAX_EXTERNAL_KEY, MAX_EXTERNAL_URL, MAX_LABEL, M
                                 Status)
 from app.database import parse_id, utcnow
 from app.events import publish
+from app.idempotency import services as idempotency
 from app.extensions import db
 from app.projects.models import Membership, Project
 from app.services import RuleViolation, StaleVersion, clean_text
@@ -193,6 +194,18 @@ def external_keys(project: Project) -> set[str]:
     """The keys of the items imported into the project so far (see `clean_external`)."""
     return set(db.session.scalars(select(Item.external_key).where(
         Item.project_id == project.id, Item.external_key.is_not(None))))
+
+
+def create_item_once(idempotency_key: str | None, project: Project, actor, *args,
+                     **kwargs) -> Item:
+    """`create_item`, made at most once per idempotency key of the form (a form sent again
+    after a connection error answers with the item its first sending made)."""
+    def load(item_id: int) -> Item | None:
+        item = db.session.get(Item, item_id)
+        return item if item is not None and item.project_id == project.id else None
+
+    return idempotency.once(actor, idempotency_key, "backlog.item",
+                            lambda: create_item(project, actor, *args, **kwargs), load)
 
 
 def create_item(project: Project, actor, title: str, type: str = ItemType.STORY,

@@ -45,6 +45,7 @@ from app.digests.models import DeliveryState, DigestDelivery, DigestSubscription
 from app.digests.registry import SectionCache
 from app.digests.schedule import DuePeriod, SendSettings, due_period
 from app.extensions import db
+from app.observability import delivery_finished
 from app.mail.transport import DeliveryUncertain, MailError, send_message
 from app.projects.models import Membership, MembershipRole, Project
 
@@ -272,6 +273,8 @@ def _finish(delivery_id: int, claimant: str, model=DigestDelivery, **values) -> 
         .values(claimed_by=None, claimed_until=None, **values)
         .execution_options(synchronize_session=False))
     db.session.commit()
+    if "state" in values:
+        delivery_finished(model.__tablename__, values["state"])
 
 
 class ClaimLost(Exception):

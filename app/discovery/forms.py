@@ -9,7 +9,8 @@ from app.backlog.models import MAX_TITLE as MAX_ITEM_TITLE
 from app.clock import local_today
 from app.discovery.services import (MAX_COSPONSOR_NOTE, MAX_LENGTH, MAX_NOTE, MAX_RATIONALE,
                                     NOTE_KIND_LABELS, TEXT_FIELDS)
-from app.web.fields import MARKDOWN_HELP, LocalDateField, at_most, required
+from app.web.fields import (MARKDOWN_HELP, LocalDateField, at_most, idempotency_key_field,
+                            required)
 
 def _text(label, name, is_required=False, description=MARKDOWN_HELP):
     validators = [required() if is_required else Optional(), at_most(MAX_LENGTH[name])]
@@ -29,6 +30,8 @@ class NeedForm(FlaskForm):
     assumptions = _text(_l("Assumptions (optional)"), "assumptions", description=None)
     risks = _text(_l("Risks (optional)"), "risks", description=None)
     out_of_scope = _text(_l("Out of scope (optional)"), "out_of_scope", description=None)
+    # Used when the form creates a need (the edit form ignores it).
+    idempotency_key = idempotency_key_field()
 
     TEXT_FIELDS = TEXT_FIELDS
 

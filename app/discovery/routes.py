@@ -77,8 +77,8 @@ def new(key):
     form = NeedForm()
     if not form.is_submitted():
         return render_template("discovery/form.html", project=project, form=form, need=None)
-    outcome = submit(form, lambda: services.create_need(project, current_user, **form.values()),
-                     field="title")
+    outcome = submit(form, lambda: services.create_need_once(
+        form.idempotency_key.data, project, current_user, **form.values()), field="title")
     if not outcome.ok:
         return render_template("discovery/form.html", project=project, form=form,
                                need=None), outcome.status

@@ -25,6 +25,7 @@ from app.discovery import notify
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedNote,
                                   NeedStatus, NoteKind)
 from app.events import publish
+from app.idempotency import services as idempotency
 from app.extensions import db
 from app.projects.services import participation_of
 from app.services import RuleViolation, StaleVersion, clean_text
@@ -170,6 +171,17 @@ def _next_number(project_id: int) -> int:
                            .on_conflict_do_nothing(index_elements=["project_id"]))
         number = db.session.execute(bump).scalar_one()
     return number
+
+
+def create_need_once(idempotency_key: str | None, project, submitter, **fields) -> Need:
+    """`create_need`, made at most once per idempotency key of the form (a form sent again
+    after a connection error answers with the need its first sending made)."""
+    def load(need_id: int) -> Need | None:
+        need = db.session.get(Need, need_id)
+        return need if need is not None and need.project_id == project.id else None
+
+    return idempotency.once(submitter, idempotency_key, "discovery.need",
+                            lambda: create_need(project, submitter, **fields), load)
 
 
 def create_need(project, submitter, at: datetime | None = None, **fields) -> Need:

@@ -1,9 +1,12 @@
-from flask import Blueprint, jsonify, render_template
+import hmac
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
 
 from app.extensions import csrf, db, limiter
+from app.observability import exposition
 from app.projects.models import Membership, Project
 
 bp = Blueprint("main", __name__)
@@ -40,3 +43,18 @@ def healthz():
         db.session.rollback()
         return jsonify(status="error", database="unavailable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.get("/metrics")
+@limiter.exempt
+@csrf.exempt
+def metrics():
+    """Prometheus metrics, for the holder of METRICS_TOKEN only (unset: no such page)."""
+    token = current_app.config.get("METRICS_TOKEN", "")
+    given = request.headers.get("Authorization", "")
+    if not token:
+        abort(404)
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return Response("", 401, {"WWW-Authenticate": 'Bearer realm="metrics"'})
+    body, content_type = exposition()
+    return Response(body, 200, {"Content-Type": content_type, "Cache-Control": "no-store"})

@@ -24,3 +24,13 @@ class LocalDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError(_l("Give the date as YYYY-MM-DD.")) from exc
+
+
+def idempotency_key_field():
+    """The hidden field of a creation form that makes sending it twice create once (see
+    app/idempotency): a fresh random key each time the form is shown."""
+    import secrets
+
+    from wtforms import HiddenField
+
+    return HiddenField(default=lambda: secrets.token_urlsafe(18))

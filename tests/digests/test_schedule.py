@@ -136,7 +136,7 @@ def test_scheduler_jobs_have_safe_options(app):
         assert set(jobs) == {"digests.send", "digests.catch_up", "digests.retry",
                              "notifications.send", "attachments.purge", "privacy.retention",
                              "archive.produce", "archive.prune",
-                             "webhooks.send", "webhooks.purge"}
+                             "webhooks.send", "webhooks.purge", "idempotency.purge"}
         for job in jobs.values():
             assert job.coalesce is True and job.max_instances == 1
             assert job.misfire_grace_time == 300
@@ -174,3 +174,20 @@ def test_create_app_never_starts_a_scheduler(monkeypatch):
     monkeypatch.setattr(scheduler_module, "_start_once", lambda app: pytest.fail("started"))
     monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")
     create_app(TestConfig).test_client().get("/healthz")
+
+
+def test_the_scheduler_can_run_a_job_at_once_as_well(app):
+    import click
+
+    from app.scheduler import build_scheduler
+
+    scheduler = build_scheduler(app, BackgroundScheduler, run_now=("digests.catch_up",))
+    scheduler.start(paused=True)
+    try:
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        now = datetime.now(TZ)
+        assert abs((jobs["digests.catch_up"].next_run_time - now).total_seconds()) < 60
+    finally:
+        scheduler.shutdown(wait=False)
+    with pytest.raises(click.BadParameter):
+        build_scheduler(app, BackgroundScheduler, run_now=("no.such.job",))

@@ -184,3 +184,23 @@ def test_trusting_a_proxy_is_logged_with_its_risk(make_app, caplog):
         make_app(TRUSTED_PROXIES=1)
     assert any("X-Forwarded-For" in r.getMessage() and "sign-in limit" in r.getMessage()
                for r in caplog.records if r.levelname == "WARNING")
+
+
+def test_a_forged_forwarded_for_without_a_trusted_proxy_changes_no_address(make_app, world):
+    # TRUSTED_PROXIES=0: the header is anyone's to write, so neither the per-address limit
+    # nor the audit log believes it; a new forged address each time escapes nothing.
+    from sqlalchemy import select
+
+    from app.audit.models import AuditEvent
+    from app.extensions import db
+
+    client = make_app(**LIMITS, TRUSTED_PROXIES=0).test_client()
+    answers = [client.post("/login", data={"email": f"guess{n}@a.example", "password": "x"},
+                           environ_base={"REMOTE_ADDR": "192.0.2.1"},
+                           headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+               for n in range(6)]
+    assert answers == [422] * 5 + [429]
+    db.session.expire_all()
+    addresses = set(db.session.scalars(select(AuditEvent.ip_address)
+                                       .where(AuditEvent.ip_address.is_not(None))))
+    assert addresses == {"192.0.2.1"}
