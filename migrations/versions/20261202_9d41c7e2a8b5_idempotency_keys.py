@@ -1,7 +1,7 @@
 """Idempotency keys of creation forms
 
 Revision ID: 9d41c7e2a8b5
-Revises: 3c8e5a1f9b27
+Revises: b7d4e2a9c613
 Create Date: 2026-12-02 14:40:00
 
 A creation form (an item, a need) carries a random key; a form sent again after a connection
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9d41c7e2a8b5"
-down_revision = "3c8e5a1f9b27"
+down_revision = "b7d4e2a9c613"
 branch_labels = None
 depends_on = None
 
