@@ -206,7 +206,7 @@ def test_the_secretariat_keeps_the_books(fund, client, login):
     assert too_much.status_code == 422 and "is still owed" in shown(too_much.text)
     page = shown(client.get("/p/ALPHA/funding").text).replace("\xa0", " ")
     assert "Aarhus Kommune lent DKK 80,000.00" in page
-    assert "Repaid DKK 30,000.00; still owed DKK 50,000.00." in page
+    assert "Repaid: DKK 30,000.00 · Still owed: DKK 50,000.00" in page
     assert _count(LoanRepayment) == 1
 
 
