@@ -70,7 +70,7 @@ def need_context(need, forms: dict | None = None, error: str | None = None) -> d
 
 
 def pledged(pledge: Pledge) -> str:
-    return _("%(org)s pledged %(amount)s.", org=pledge.organisation.name,
+    return _("%(org)s has pledged %(amount)s to the need.", org=pledge.organisation.name,
              amount=format_money(pledge.amount))
 
 
@@ -85,9 +85,13 @@ def need_answer(need, outcome, form_name: str | None = None, form=None):
     elif not outcome.ok and form is not None and not any(f.errors for f in form):
         error = _("Nothing was saved; see the form.")
     if is_htmx():
+        # The control that had focus is gone after the swap: focus the first field in error,
+        # else the panel's heading.
+        invalid = next((f.id for f in form if f.errors), None) if forms else None
         return htmx_answer("funding/_need_funding.html", outcome.status,
                            announce=outcome.value if outcome.ok else (error or _(
                                "Nothing was saved; see the form.")),
+                           focus=invalid or "funding-heading",
                            need=need, project=need.project, fund=need_context(need, forms, error))
     if outcome.ok:
         return redirect_with(outcome.value, need_url(need))
