@@ -3,6 +3,7 @@ needs still short of money, and how much of this year's budget the orders use.""
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.clock import local_date
 from app.digests.registry import DigestContext, Figure, Item, Section, digest_section, first_rows
@@ -20,7 +21,8 @@ def funding(ctx: DigestContext) -> Section | None:
     project, key = ctx.project, ctx.project.key
     pledges, n_pledges = first_rows(select(Pledge).where(
         Pledge.project_id == project.id, Pledge.created_at >= ctx.period_start,
-        Pledge.created_at < ctx.period_end).order_by(Pledge.created_at, Pledge.id), LIMIT)
+        Pledge.created_at < ctx.period_end).order_by(Pledge.created_at, Pledge.id)
+        .options(selectinload(Pledge.organisation), selectinload(Pledge.need)), LIMIT)
     gaps = services.funding_gaps(project)
     year = local_date(ctx.period_end).year
     budget = services.budget_of(project, year)

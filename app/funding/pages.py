@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.clock import local_today
+from app.database import parse_int
 from app.extensions import db
 from app.funding import services
 from app.funding.forms import (ActionForm, BudgetForm, EstimateForm, LoanForm, PledgeForm,
@@ -119,6 +120,7 @@ def project_context(project, forms: dict | None = None, error: str | None = None
                      "remaining": None if budget is None else budget - ordered})
     may_keep = can_keep_books(current_user, project)
     loans = services.loans_of(project)
+    choices = pledge_choices(project) if may_keep and loans else []
     loan_form = forms.get("loan") or LoanForm(formdata=None, prefix="loan")
     loan_form.organisation.choices = [("", _("Choose…"))] + [
         (str(o.id), o.name) for o in services.lending_municipalities(project)]
@@ -130,17 +132,22 @@ def project_context(project, forms: dict | None = None, error: str | None = None
                                                            data={"year": str(year)}),
         "loan_form": loan_form,
         "repayment_form": lambda loan: (forms.get(f"repayment-{loan.id}")
-                                        or repayment_form(loan)),
+                                        or repayment_form(loan, choices=choices)),
         "funding_error": error,
     }
 
 
-def repayment_form(loan, form=None) -> RepaymentForm:
-    """The repayment form of a loan, offering the project's invoiced and confirmed pledges."""
-    form = form or RepaymentForm(formdata=None, prefix=f"loan{loan.id}")
-    form.pledge.choices = [("", _("None"))] + [
+def pledge_choices(project) -> list[tuple[str, str]]:
+    """The pledges a repayment may come from: the project's confirmed and invoiced ones."""
+    return [("", _("None"))] + [
         (str(p.id), f"#{p.need.number} · {p.organisation.name} · {format_money(p.amount)}")
-        for p in services.repayable_pledges(loan.project)]
+        for p in services.repayable_pledges(project)]
+
+
+def repayment_form(loan, form=None, choices=None) -> RepaymentForm:
+    """The repayment form of a loan."""
+    form = form or RepaymentForm(formdata=None, prefix=f"loan{loan.id}")
+    form.pledge.choices = choices if choices is not None else pledge_choices(loan.project)
     return form
 
 
@@ -157,10 +164,10 @@ def project_answer(project, outcome, form_name: str, form):
 
 
 def parse_year(text) -> int | None:
-    from app.database import parse_int
-
+    """The year a form names, as digits; anything else is None (the service refuses it)."""
     return parse_int(text, 1, 9999)
 
 
 def today() -> date:
+    """Today in Copenhagen: the day of a loan or repayment when the form leaves it empty."""
     return local_today()

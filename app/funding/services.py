@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.audit.labels import register_actions, register_details
 from app.audit.services import record
@@ -140,6 +141,7 @@ def current_estimates(need_ids) -> dict[int, NeedEstimate]:
 def estimates_of(need: Need) -> list[NeedEstimate]:
     """The need's estimates, newest first: the first is the current one."""
     return list(db.session.scalars(select(NeedEstimate).where(NeedEstimate.need_id == need.id)
+                                   .options(selectinload(NeedEstimate.created_by))
                                    .order_by(NeedEstimate.created_at.desc(),
                                              NeedEstimate.id.desc())))
 
@@ -320,6 +322,8 @@ def live_pledge_of(need: Need, organisation_id: int) -> Pledge | None:
 def pledges_of(need: Need) -> list[Pledge]:
     """The need's pledges, the live ones first, each in the order it was made."""
     rows = db.session.scalars(select(Pledge).where(Pledge.need_id == need.id)
+                              .options(selectinload(Pledge.organisation),
+                                       selectinload(Pledge.created_by))
                               .order_by(Pledge.created_at, Pledge.id))
     return sorted(rows, key=lambda p: not p.is_live)
 
@@ -446,6 +450,7 @@ def repayable_pledges(project) -> list[Pledge]:
     """The pledges a repayment may come from: confirmed or invoiced ones of the project."""
     return list(db.session.scalars(select(Pledge).where(
         Pledge.project_id == project.id, Pledge.status.in_([P.CONFIRMED, P.INVOICED]))
+        .options(selectinload(Pledge.organisation), selectinload(Pledge.need))
         .order_by(Pledge.created_at, Pledge.id)))
 
 
@@ -467,8 +472,11 @@ def pledge_of_project(project, pledge_id) -> Pledge | None:
 
 
 def loans_of(project) -> list[Loan]:
-    return list(db.session.scalars(select(Loan).where(Loan.project_id == project.id)
-                                   .order_by(Loan.lent_on, Loan.id)))
+    return list(db.session.scalars(
+        select(Loan).where(Loan.project_id == project.id)
+        .options(selectinload(Loan.organisation), selectinload(Loan.repayments)
+                 .selectinload(LoanRepayment.pledge).selectinload(Pledge.need))
+        .order_by(Loan.lent_on, Loan.id)))
 
 
 def record_repayment(actor, loan: Loan, amount, repaid_on: date, pledge_: Pledge | None = None,
