@@ -50,7 +50,6 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 # The statuses in which a need counts as approved: "Crowdfunding needed" shows on these.
 APPROVED = frozenset({NeedStatus.READY, NeedStatus.PLANNED})
-LIVE = (P.PLEDGED, P.CONFIRMED, P.INVOICED)
 
 PLEDGE_STATUS_LABELS = {
     P.PLEDGED: _l("Pledged"),
@@ -79,7 +78,6 @@ register_details({
 })
 
 
-# Amounts ------------------------------------------------------------------------------------
 
 def check_amount(value, field: str = "amount", allow_zero: bool = False) -> Decimal:
     """`value` as kroner with two decimals, or a refusal beside `field`: not a number, zero or
@@ -117,12 +115,11 @@ def _roles(actor, project) -> frozenset[str]:
     return membership.role_names if membership is not None else frozenset()
 
 
-def _money(value) -> str:
+def _money(value) -> str | None:
     """An amount as the audit log stores it: plain digits, read alike in every language."""
     return None if value is None else str(value)
 
 
-# Estimates ----------------------------------------------------------------------------------
 
 def current_estimates(need_ids) -> dict[int, NeedEstimate]:
     """The current (newest) estimate of each need that has one, in one query."""
@@ -189,7 +186,6 @@ def estimate_need(actor, need: Need, *, hours_low=None, hours_high=None, amount_
     return estimate
 
 
-# Budget and orders --------------------------------------------------------------------------
 
 def budget_of(project, year: int) -> ProjectBudget | None:
     return db.session.scalar(select(ProjectBudget).where(ProjectBudget.project_id == project.id,
@@ -281,7 +277,6 @@ def record_order(actor, need: Need, amount, *, year: int, round_id: int | None =
     return order
 
 
-# Pledges ------------------------------------------------------------------------------------
 
 def pledge_problem(actor, project) -> str | None:
     """Why the actor cannot pledge in the project, if they cannot."""
@@ -413,7 +408,6 @@ def invoice_pledge(actor, pledge_: Pledge, at: datetime | None = None) -> Pledge
     return _move(actor, pledge_, P.INVOICED, "pledge.invoiced", at)
 
 
-# Loans --------------------------------------------------------------------------------------
 
 def _keeper(actor, project) -> None:
     if Role.SECRETARIAT not in _roles(actor, project):
@@ -503,7 +497,6 @@ def record_repayment(actor, loan: Loan, amount, repaid_on: date, pledge_: Pledge
     return repayment
 
 
-# What the pages show ------------------------------------------------------------------------
 
 @dataclass
 class NeedFunding:
