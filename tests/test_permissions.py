@@ -122,6 +122,7 @@ def _makers() -> dict:
         (lambda w, _v: {"archive_export_id": _archive_export(w).id}, ["archive_export_id"]),
         (lambda w, _v: _webhook(w), ["webhook_id", "webhook_delivery_id"]),
         (lambda w, _v: _release(w), ["release_number", "tester_organisation_id"]),
+        (_funding, ["pledge_id", "loan_id"]),
     ]:
         makers.update(dict.fromkeys(names, make))
     return makers
@@ -137,6 +138,46 @@ def _release(world) -> dict:
     set_testers(release, lead, [world.muni_a.id], version=release.version_id)
     db.session.commit()
     return {"release_number": release.number, "tester_organisation_id": world.muni_a.id}
+
+
+def _funding(world):
+    """The product owner's pledge (Ballerup's) to the Aarhus need of project A, and a loan
+    from Ballerup to the project."""
+    from datetime import date
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from app.discovery.models import Need
+    from app.funding import services as funding
+
+    need = db.session.scalar(select(Need).where(Need.project_id == world.project_a.id)
+                             .order_by(Need.id.desc()))
+    pledge = funding.pledge(world.users["product_owner"], need, Decimal("1000"))
+    loan = funding.record_loan(world.users["secretariat"], world.project_a, world.muni_a,
+                               Decimal("5000"), date(2026, 1, 15))
+    db.session.commit()
+    return {"pledge_id": pledge.id, "loan_id": loan.id}
+
+
+def _funding(world, values) -> dict:
+    """The product owner's pledge (Ballerup's) to the Aarhus need of project A, and a loan
+    from Ballerup to the project."""
+    from datetime import date
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from app.discovery.models import Need
+    from app.funding import services as funding
+
+    need = db.session.scalar(select(Need).where(Need.project_id == world.project_a.id,
+                                                Need.number == values["need"]))
+    pledge = funding.pledge(world.users["product_owner"], need, Decimal("1000"))
+    loan = funding.record_loan(world.users["secretariat"], world.project_a, world.muni_a,
+                               Decimal("5000"), date(2026, 1, 15))
+    db.session.commit()
+    return {"pledge_id": pledge.id, "loan_id": loan.id}
 
 
 def _forge_receiver(world):

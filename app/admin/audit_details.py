@@ -12,7 +12,7 @@ from app.audit.labels import REASON_LABELS, detail_label
 from app.backlog.services import format_points
 from app.decisions.services import OUTCOME_LABELS
 from app.discovery.services import STATUS_LABELS
-from app.i18n import format_day, format_moment, format_size
+from app.i18n import format_day, format_moment, format_money, format_size
 from app.projects.forms import PARTICIPATION_LABELS, ROLE_LABELS
 from app.releases.services import SIGN_OFF_LABELS, STATE_LABELS
 
@@ -98,13 +98,16 @@ FORMATTERS = {
     "sign_off": lambda v: _label(SIGN_OFF_LABELS, v), "planned_on": _day, "override": _yes_no,
     "testers": _items, "criteria": lambda v: "; ".join(str(c) for c in v),
     "unmet": lambda v: "; ".join(str(c) for c in v),
+    "amount": format_money, "previous_amount": format_money, "amount_low": format_money,
+    "amount_high": format_money,
 }
 
 # The order in which details read well: what changed first, then how and why.
 ORDER = ("key", "name", "kind", "municipality_code", "cvr", "requires_two_factor",
          "requires_sso", "email", "provider", "fields",
-         "organisation", "old", "new", "old_state", "new_state", "sign_off", "roles", "added",
-         "removed",
+         "organisation", "year", "amount", "previous_amount", "amount_low", "amount_high",
+         "hours_low", "hours_high", "old", "new", "old_state", "new_state", "sign_off", "roles",
+         "added", "removed",
          "decided_on", "outcomes", "needs", "items", "committed", "completed", "unfinished",
          "moved_to", "projects", "can_write", "expires_on", "cofund", "test_municipality",
          "by_system", "decision", "reason", "rationale", "comment")

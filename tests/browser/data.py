@@ -152,6 +152,16 @@ class LiveData:
                 escalate(need, actor, escalation)
             return need.number
 
+    def estimate(self, key: str, number: int, by: str, low: str, high: str) -> None:
+        """The vendor's estimate of need `number` in kroner, low–high."""
+        from decimal import Decimal
+
+        from app.funding.services import estimate_need
+
+        with self._session():
+            estimate_need(self._user(by), self._need(key, number), amount_low=Decimal(low),
+                          amount_high=Decimal(high), assumptions="Overslag fra leverandøren.")
+
     def decision(self, key: str, title: str, by: str, text: str = "") -> None:
         """A decision of the steering group, recorded today."""
         today = datetime.now(ZoneInfo("Europe/Copenhagen")).date()
