@@ -16,16 +16,19 @@ from app.notifications.models import (Notification, NotificationEmail, Notificat
                                       ProjectWatchDefault, TextReference, Watch)
 from app.organisations.models import Organisation
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
+from app.rounds.models import (Ballot, BallotPoints, EvaluationCriterion, Round, RoundOrder,
+                               RoundReminder, Score, ScoreSheet)
 from app.sprints.models import Sprint
 from app.sso.models import Identity, SignInProvider
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
-__all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment", "Decision",
-           "DecisionOutcome", "DevelopmentLink", "DigestDelivery", "DigestSubscription",
-           "ForgeReceiver", "Identity", "Invitation", "Item", "ItemHistory", "Label", "Membership",
-           "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink",
-           "NeedNote", "Notification", "NotificationEmail", "NotificationPreference",
-           "Organisation", "PasswordReset", "Project", "ProjectExport", "ProjectOrganisation",
-           "ProjectWatchDefault", "RecoveryCode", "SignInProvider", "Sprint", "TextReference",
-           "Tombstone", "User", "Watch", "WebhookDelivery",
-           "WebhookEndpoint", "WipLimit"]
+__all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Ballot", "BallotPoints",
+           "Comment", "Decision", "DecisionOutcome", "DevelopmentLink", "DigestDelivery",
+           "DigestSubscription", "EvaluationCriterion", "ForgeReceiver", "Identity", "Invitation",
+           "Item", "ItemHistory", "Label", "Membership", "MembershipRole", "Need", "NeedChange",
+           "NeedCoSponsor", "NeedCounter", "NeedItemLink", "NeedNote", "Notification",
+           "NotificationEmail", "NotificationPreference", "Organisation", "PasswordReset",
+           "Project", "ProjectExport", "ProjectOrganisation", "ProjectWatchDefault",
+           "RecoveryCode", "Round", "RoundOrder", "RoundReminder", "Score", "ScoreSheet",
+           "SignInProvider", "Sprint", "TextReference", "Tombstone", "User", "Watch",
+           "WebhookDelivery", "WebhookEndpoint", "WipLimit"]
