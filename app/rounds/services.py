@@ -42,7 +42,7 @@ register_details({
     "points_per_municipality": _l("Points per municipality"), "budget": _l("Budget"),
     "budget_hours": _l("Budget in hours"), "points": _l("Points"), "amount": _l("Amount"),
     "remaining": _l("Remaining budget"), "position": _l("Place in the order"),
-    "round": _l("Round"),
+    "round": _l("Round"), "ballots": _l("Ballots"),
 })
 
 MAX_POINTS = 10_000
@@ -99,8 +99,12 @@ def ready_needs(project) -> list[Need]:
 
 
 def open_round(project, actor, *, name: str, deadline: date | None, needs=None,
-               points_per_municipality=100, budget_amount=None, budget_hours=None) -> Round:
-    """Open a round on the chosen needs (None: every ready need of the project)."""
+               points_per_municipality=100, budget_amount=None, budget_hours=None,
+               at=None) -> Round:
+    """Open a round on the chosen needs (None: every ready need of the project); `at` dates
+    it (demo data), else now."""
+    at = at or utcnow()
+    today = local_today(at)
     name = " ".join(clean_text(name).split())
     if not name:
         raise RuleViolation(_("Give the round a name."), "name")
@@ -109,9 +113,9 @@ def open_round(project, actor, *, name: str, deadline: date | None, needs=None,
                               len=len(name)), "name")
     if deadline is None:
         raise RuleViolation(_("Give the last day of voting."), "deadline")
-    if deadline < local_today():
+    if deadline < today:
         raise RuleViolation(_("The deadline cannot be in the past."), "deadline")
-    if (deadline - local_today()).days > 366:
+    if (deadline - today).days > 366:
         raise RuleViolation(_("The deadline must be within a year."), "deadline")
     points = _whole(points_per_municipality, "points_per_municipality", 1, MAX_POINTS,
                     _("Points per municipality: a whole number from 1 to %(n)d.", n=MAX_POINTS))
@@ -125,21 +129,22 @@ def open_round(project, actor, *, name: str, deadline: date | None, needs=None,
                                     .where(Round.project_id == project.id)) or 0)
     rnd = Round(project=project, number=number, name=name, deadline=deadline,
                 points_per_municipality=points, budget_amount=amount, budget_hours=hours,
-                opened_by_id=getattr(actor, "id", None), needs=chosen, created_at=utcnow())
+                opened_by_id=getattr(actor, "id", None), needs=chosen, created_at=at)
     db.session.add(rnd)
     db.session.flush()
     record("round.opened", project=project, target=rnd, target_label=rnd.label, actor=actor,
-           deadline=format_day(deadline), points_per_municipality=points,
+           at=at, deadline=format_day(deadline), points_per_municipality=points,
            budget=str(amount) if amount is not None else None, budget_hours=hours,
            needs=[n.number for n in chosen])
     db.session.flush()
     return rnd
 
 
-def voting_closed_reason(rnd: Round) -> str | None:
+def voting_closed_reason(rnd: Round, at=None) -> str | None:
+    """Why no ballot can be cast now (or at `at`), if none can."""
     if not rnd.is_open:
         return _("The round is closed.")
-    if local_today() > rnd.deadline:
+    if local_today(at) > rnd.deadline:
         return _("The deadline (%(day)s) has passed.", day=format_day(rnd.deadline))
     return None
 
@@ -154,11 +159,12 @@ def _already_voted(org) -> RuleViolation:
                          status=409)
 
 
-def cast_ballot(rnd: Round, actor, points: dict) -> Ballot:
+def cast_ballot(rnd: Round, actor, points: dict, at=None) -> Ballot:
     """Cast the actor's municipality's ballot: `points` by need id (whole numbers ≥ 0, at most
     the round's points in all, only the round's needs). The caller has checked that the actor
     is a product owner of a participating municipality."""
-    reason = voting_closed_reason(rnd)
+    at = at or utcnow()
+    reason = voting_closed_reason(rnd, at)
     if reason:
         raise RuleViolation(reason, status=409)
     org = actor.organisation
@@ -181,7 +187,7 @@ def cast_ballot(rnd: Round, actor, points: dict) -> Ballot:
     if total == 0:
         raise RuleViolation(_("Give points to at least one need."), "points")
     ballot = Ballot(round_id=rnd.id, organisation_id=org.id, cast_by_id=actor.id,
-                    created_at=utcnow(),
+                    created_at=at,
                     points=[BallotPoints(need_id=k, points=v) for k, v in cleaned.items() if v])
     try:
         with db.session.begin_nested():
@@ -190,20 +196,20 @@ def cast_ballot(rnd: Round, actor, points: dict) -> Ballot:
     except IntegrityError:
         raise _already_voted(org) from None
     record("round.ballot_cast", project=rnd.project, target=rnd, target_label=rnd.label,
-           actor=actor, organisation=org.name,
+           actor=actor, at=at, organisation=org.name,
            points={f"#{eligible[k].number}": v for k, v in cleaned.items() if v})
     db.session.flush()
     return ballot
 
 
-def close_round(rnd: Round, actor) -> None:
+def close_round(rnd: Round, actor, at=None) -> None:
     """Freeze the round: no more ballots; its results stand and its needs can be ordered."""
     if not rnd.is_open:
         raise RuleViolation(_("The round is already closed."), status=409)
-    rnd.state, rnd.closed_at, rnd.closed_by_id = RoundState.CLOSED, utcnow(), actor.id
+    rnd.state, rnd.closed_at, rnd.closed_by_id = RoundState.CLOSED, at or utcnow(), actor.id
     db.session.flush()
     record("round.closed", project=rnd.project, target=rnd, target_label=rnd.label,
-           actor=actor, ballots=len(rnd.ballots))
+           actor=actor, at=at, ballots=len(rnd.ballots))
     db.session.flush()
 
 
