@@ -58,12 +58,12 @@ def _register_areas(app: Flask) -> None:
     """Each area registers its pages and plugs into the shared parts (providers, signals,
     digest sections); the order is the order of their URLs' precedence."""
     from app import (accounts, admin, api, archive, attachments, backlog, board, decisions,
-                     digests, discovery, forges, imports, invitations, mail, main, my,
+                     digests, discovery, forges, funding, imports, invitations, mail, main, my,
                      notifications, privacy, projects, rounds, search, sprints, sso, webhooks)
 
     for area in (main, accounts, sso, projects, invitations, admin, notifications, attachments,
-                 backlog, board, sprints, digests, mail, discovery, decisions, rounds, imports,
-                 search, my, privacy, archive, api, forges, webhooks):
+                 backlog, board, sprints, digests, mail, discovery, funding, decisions, rounds,
+                 imports, search, my, privacy, archive, api, forges, webhooks):
         area.init_app(app)
 
 

@@ -2,8 +2,9 @@
 SQL statement counter that the statement-count tests and the benchmarks share."""
 import re
 from datetime import datetime, UTC
+from decimal import Decimal
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy import DateTime, MetaData, Numeric, TypeDecorator, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -61,14 +62,45 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+CENT = Decimal("0.01")
+
+
+class Money(TypeDecorator):
+    """An amount in kroner with two decimals (NUMERIC(12, 2)) that always comes back a Decimal.
+
+    PostgreSQL keeps NUMERIC exactly. SQLite has no decimal type: SQLAlchemy would warn on
+    every Decimal column there, so SQLite is given floats and the value read back (or summed)
+    is rounded to the øre, which is exact for the amounts Samspil allows (below 10^10 kr.)."""
+
+    impl = Numeric(12, 2)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Numeric(12, 2, asdecimal=False))
+        return dialect.type_descriptor(Numeric(12, 2))
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and dialect.name == "sqlite":
+            return float(value)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return Decimal(str(value)).quantize(CENT)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 def render_migration_item(type_, obj, autogen_context):
-    """Write UTCDateTime into migrations as a plain timezone-aware DateTime."""
+    """Write UTCDateTime into migrations as a plain timezone-aware DateTime, Money as NUMERIC."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, Money):
+        return "sa.Numeric(12, 2)"
     return False
 
 

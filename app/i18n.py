@@ -5,12 +5,18 @@ Every date a page, an e-mail or a chart shows goes through `format_day` / `forma
 (the templates' `date` and `datetime` filters): "1. dec. 2026" and "1. dec. 2026 kl. 23.20"
 in Danish, "1 Dec 2026" and "1 Dec 2026, 23:20" in English. `format_day_short` is the same
 day without the year, for chart axes and day-by-day tables inside a sprint whose dates are
-given in full beside them; `format_month` names a month in headings."""
+given in full beside them; `format_month` names a month in headings.
+
+Amounts of money go through `format_money` (the templates' `money` filter): "12.500,00 kr." in
+Danish, "DKK 12,500.00" in English; `parse_amount` reads what a person types back."""
+import re
 from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, get_timezone
@@ -121,6 +127,54 @@ def format_size(size: int) -> str:
                        format="#,##0.#")
 
 
+# The currency sign before the amount in English ("DKK 12,500.00"); Danish keeps CLDR's own
+# pattern ("12.500,00 kr."). Both with a no-break space, so an amount never wraps.
+MONEY_PATTERN = {"en": "¤\xa0#,##0.00"}
+
+
+def format_money(value, currency: str = "DKK") -> str:
+    """An amount of money in the reader's language: "12.500,00 kr.", "DKK 12,500.00"."""
+    if value is None or value == "":
+        return ""
+    language = _language()
+    return format_currency(Decimal(value), currency, format=MONEY_PATTERN.get(language),
+                           currency_digits=False, locale=str(get_locale() or "da"))
+
+
+def format_amount(value) -> str:
+    """An amount without its currency, as a form shows it back: "12.500,00" ("12,500.00")."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(Decimal(value), format="#,##0.00", locale=str(get_locale() or "da"))
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']+")
+_PLAIN = re.compile(r"[0-9]{1,20}(\.[0-9]{1,20})?")
+
+
+def parse_amount(text: str) -> Decimal:
+    """The amount a person typed, read in their language: "12.500,50" or "12500,50" in Danish,
+    "12,500.50" in English; "12500.50" in either (a lone separator before one or two digits is
+    decimal). Spaces and a trailing "kr."/"DKK" are ignored. Raises ValueError on anything
+    else (the caller checks sign, size and precision)."""
+    value = _SPACES.sub("", str(text or ""))
+    if len(value) > 60:
+        raise ValueError(value[:60])
+    value = re.sub(r"(?i)(kr\.?|dkk)$", "", re.sub(r"(?i)^dkk", "", value))
+    group, decimal = (",", ".") if _language() == "en" else (".", ",")
+    if re.fullmatch(rf"[0-9]{{1,3}}(\{group}[0-9]{{3}})+(\{decimal}[0-9]+)?", value):
+        value = value.replace(group, "")
+    value = value.replace(decimal, ".")
+    if value.count(",") == 1 and "." not in value:
+        value = value.replace(",", ".")
+    if not _PLAIN.fullmatch(value):
+        raise ValueError(value)
+    try:
+        return Decimal(value)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only numbers
+        raise ValueError(value) from exc
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path) + "/translations")
@@ -128,3 +182,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _date_filter
     app.jinja_env.filters["datetime"] = _datetime_filter
     app.jinja_env.filters["filesize"] = format_size
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["amount"] = format_amount

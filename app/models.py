@@ -11,6 +11,8 @@ from app.digests.models import DigestDelivery, DigestSubscription
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedItemLink,
                                   NeedNote)
 from app.forges.models import DevelopmentLink, ForgeReceiver
+from app.funding.models import (Loan, LoanRepayment, NeedEstimate, NeedOrder, Pledge,
+                                ProjectBudget)
 from app.invitations.models import Invitation
 from app.notifications.models import (Notification, NotificationEmail, NotificationPreference,
                                       ProjectWatchDefault, TextReference, Watch)
@@ -25,10 +27,11 @@ from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Ballot", "BallotPoints",
            "Comment", "Decision", "DecisionOutcome", "DevelopmentLink", "DigestDelivery",
            "DigestSubscription", "EvaluationCriterion", "ForgeReceiver", "Identity", "Invitation",
-           "Item", "ItemHistory", "Label", "Membership", "MembershipRole", "Need", "NeedChange",
-           "NeedCoSponsor", "NeedCounter", "NeedItemLink", "NeedNote", "Notification",
-           "NotificationEmail", "NotificationPreference", "Organisation", "PasswordReset",
-           "Project", "ProjectExport", "ProjectOrganisation", "ProjectWatchDefault",
+           "Item", "ItemHistory", "Label", "Loan", "LoanRepayment", "Membership",
+           "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedEstimate",
+           "NeedItemLink", "NeedNote", "NeedOrder", "Notification", "NotificationEmail",
+           "NotificationPreference", "Organisation", "PasswordReset", "Pledge", "Project",
+           "ProjectBudget", "ProjectExport", "ProjectOrganisation", "ProjectWatchDefault",
            "RecoveryCode", "Round", "RoundOrder", "RoundReminder", "Score", "ScoreSheet",
            "SignInProvider", "Sprint", "TextReference", "Tombstone", "User", "Watch",
            "WebhookDelivery", "WebhookEndpoint", "WipLimit"]

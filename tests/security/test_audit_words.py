@@ -114,6 +114,7 @@ def _every_action(world, client, factory):
                     needs=[need], items=[item],
                     outcomes=[OutcomeChoice(need, "approved", "ready")])
     set_status(need, "planned", by_system=True)
+    _funding(project, need, u, aarhus, aarhus_po)
     paper = attach(project, "item", item, u["product_owner"], pdf(), "Bilag.pdf")
     delete_attachment(project, container_kind("item"), item, paper, u["product_owner"])
     # Sprints and acceptance: started, rejected, accepted, reopened, closed; one deleted.
@@ -213,6 +214,29 @@ def _every_action(world, client, factory):
     # An administrator sends a failed digest again.
     retry_failed(make_delivery(u["steering"], project, state=DeliveryState.FAILED))
     db.session.commit()
+
+
+def _funding(project, need, u, aarhus, aarhus_po):
+    """Estimates, the budget, an order, pledges through every state, a loan repaid in part."""
+    from decimal import Decimal
+
+    from app.funding import services as funding
+
+    secretariat = u["secretariat"]
+    funding.estimate_need(u["delivery_lead"], need, hours_low=40, hours_high=80,
+                          amount_low=Decimal("40000"), amount_high=Decimal("90000"),
+                          assumptions="Uden integrationer.")
+    funding.set_budget(secretariat, project, date.today().year, Decimal("250000"))
+    funding.record_order(secretariat, need, Decimal("30000"), year=date.today().year)
+    ours = funding.pledge(u["product_owner"], need, Decimal("20000"), note="Fra IT-puljen.")
+    funding.change_pledge(u["product_owner"], ours, Decimal("25000"), note="Fra IT-puljen.")
+    funding.confirm_pledge(u["product_owner"], ours)
+    funding.invoice_pledge(secretariat, ours)
+    theirs = funding.pledge(aarhus_po, need, Decimal("10000"))
+    funding.withdraw_pledge(aarhus_po, theirs)
+    loan = funding.record_loan(secretariat, project, aarhus, Decimal("50000"), date.today(),
+                               note="Forskud til 2027.")
+    funding.record_repayment(secretariat, loan, Decimal("25000"), date.today(), pledge_=ours)
 
 
 def _two_factor_and_administration(world, client, factory):

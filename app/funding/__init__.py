@@ -1,0 +1,7 @@
+"""Estimates and funding: the vendor's estimates of needs, the budget per year and orders, the
+municipalities' pledges and loans, and the ledger."""
+
+
+def init_app(app) -> None:
+    """Register the funding pages, the need page's funding panel and the digest section."""
+    from app.funding import services  # noqa: F401 - registers the audit labels
