@@ -6,11 +6,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (CheckConstraint, Column, Date, ForeignKey, Integer, Numeric, String, Table,
-                        Text, UniqueConstraint)
+from sqlalchemy import (CheckConstraint, Column, Date, ForeignKey, Integer, String, Table,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.database import UTCDateTime, utcnow
+from app.database import Money, UTCDateTime, utcnow
 from app.extensions import db
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ class Round(db.Model):
     # The last day of voting, in Copenhagen (inclusive).
     deadline: Mapped[date] = mapped_column(Date)
     points_per_municipality: Mapped[int] = mapped_column(Integer, default=100)
-    budget_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    budget_amount: Mapped[Decimal | None] = mapped_column(Money())
     # The capacity in the vendor's estimated hours, where the group budgets in time.
     budget_hours: Mapped[int | None] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(10), default=RoundState.OPEN)
@@ -193,7 +193,7 @@ class RoundOrder(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("priority_round.id", ondelete="CASCADE"))
     need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    amount: Mapped[Decimal] = mapped_column(Money())
     state: Mapped[str] = mapped_column(String(10), default=OrderState.ORDERED)
     item_id: Mapped[int | None] = mapped_column(
         ForeignKey("backlog_item.id", ondelete="SET NULL"))

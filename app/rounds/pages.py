@@ -1,4 +1,6 @@
 """What the rounds' pages show, and how the posted per-criterion and per-need fields are read."""
+from decimal import ROUND_HALF_UP, Decimal
+
 from flask import render_template, request
 from flask_babel import format_decimal
 from flask_login import current_user
@@ -77,7 +79,11 @@ def round_page(rnd, status=200, error=None, points=None, template="rounds/show.h
 
 def format_total(value) -> str:
     """An evaluation total with one decimal in the reader's language ("3,7")."""
-    return "" if value is None else format_decimal(round(float(value), 1), format="0.0")
+    if value is None:
+        return ""
+    # Half up, as people round: 2.25 shows as 2,3 (float rounding would say 2,2).
+    rounded = Decimal(repr(float(value))).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return format_decimal(rounded, format="0.0")
 
 
 def need_scores(need) -> dict:

@@ -8,7 +8,7 @@ group's "for decision" queue with the amount, and the order waits (state "waitin
 secretariat confirms it after the decision.
 """
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,6 +24,8 @@ from app.discovery import services as discovery
 from app.discovery import tracing
 from app.discovery.models import Need, NeedStatus
 from app.extensions import db
+from app import i18n
+from app.funding import services as funding
 from app.i18n import format_day, format_money
 from app.rounds import costs
 from app.rounds.models import (MAX_NAME, Ballot, BallotPoints, OrderState, Round, RoundOrder,
@@ -46,7 +48,6 @@ register_details({
 })
 
 MAX_POINTS = 10_000
-MAX_AMOUNT = Decimal("9999999999.99")
 ORDERABLE = frozenset({NeedStatus.IN_DISCOVERY, NeedStatus.READY})
 
 
@@ -64,20 +65,16 @@ def _whole(value, field: str, low: int, high: int, message: str, optional=False)
 
 
 def parse_amount(value, field: str, optional=False) -> Decimal | None:
-    """Kroner as typed by a Dane or a machine ("12.500,50", "12500.50"); two decimals."""
-    text = str(value if value is not None else "").strip().replace(" ", "").replace("kr.", "")
+    """Kroner as the reader typed them ("12.500,50" in Danish); two decimals at most."""
+    text = str(value if value is not None else "").strip()
     if not text and optional:
         return None
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    message = _("Give an amount in kroner, e.g. 12.500,00.")
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise RuleViolation(message, field) from None
-    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
-        raise RuleViolation(message, field)
-    return amount.quantize(Decimal("0.01"))
+        amount = funding.check_amount(value if isinstance(value, Decimal)
+                                      else i18n.parse_amount(text), field)
+    except ValueError:
+        raise RuleViolation(_("Give an amount in kroner, e.g. 12.500,00."), field) from None
+    return amount
 
 
 def _check_needs(project, needs) -> list[Need]:

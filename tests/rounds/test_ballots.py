@@ -21,7 +21,7 @@ def test_the_secretariat_opens_a_round_on_all_ready_needs(r, client, login):
     login(r.secretariat)
     response = client.post("/p/ALPHA/rounds", data={
         "name": "Forår 2027", "deadline": (local_today() + timedelta(days=14)).isoformat(),
-        "points_per_municipality": "100", "budget_amount": "250.000,00", "all_ready": "y"})
+        "points_per_municipality": "100", "budget_amount": "250,000.00", "all_ready": "y"})
     assert response.status_code == 303
     rnd = db.session.scalar(select(Round))
     assert rnd.name == "Forår 2027" and str(rnd.budget_amount) == "250000.00"
