@@ -55,8 +55,7 @@ def remind_voters(today=None) -> int:
             except IntegrityError:
                 continue  # another scheduler reminded them just now
             target = Target("round", rnd.id, rnd.number, rnd.label, rnd.project_id)
-            notify(Kind.ROUND_REMINDER, target, _product_owners(rnd.project_id, org.id),
-                   detail=rnd.deadline.isoformat())
+            notify(Kind.ROUND_REMINDER, target, _product_owners(rnd.project_id, org.id))
             reminded += 1
     db.session.commit()
     return reminded
