@@ -63,7 +63,36 @@ def path_values(world) -> dict:
         **_import_uploads(world),
         "archive_export_id": _archive_export(world).id,
         **_webhook(world),
+        **_rounds(world),
     }
+
+
+def _rounds(world) -> dict:
+    """An open prioritisation round in project A on a ready need, and a closed one with an
+    order already carried out (confirming it again answers 409)."""
+    from datetime import timedelta
+
+    from app.clock import local_today
+    from app.discovery.services import set_status
+    from app.rounds import services as rounds
+    from app.rounds.models import RoundOrder
+
+    po, secretariat = world.users["product_owner"], world.users["secretariat"]
+    need = create_need(world.project_a, po, title="Til prioritering", background="B",
+                       desired_outcome="D", expected_value="V")
+    set_status(need, "in_discovery", po)
+    set_status(need, "ready", po)
+    deadline = local_today() + timedelta(days=7)
+    closed = rounds.open_round(world.project_a, secretariat, name="Lukket", deadline=deadline,
+                               needs=[need])
+    rounds.close_round(closed, secretariat)
+    order = RoundOrder(round=closed, need=need, position=1, amount=1000)
+    db.session.add(order)
+    current = rounds.open_round(world.project_a, secretariat, name="Åben", deadline=deadline,
+                                needs=[need])
+    db.session.commit()
+    return {"round_number": current.number, "closed_round_number": closed.number,
+            "round_order_id": order.id}
 
 
 def _forge_receiver(world):

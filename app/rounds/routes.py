@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.discovery.loaders import get_need_or_404
-from app.discovery.queries import need_by_number
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
 from app.rounds import evaluation, pages, queries, services
@@ -156,11 +155,11 @@ def order(key, number):
     rnd = queries.get_round_or_404(project, number)
     require(can_manage_rounds(current_user, project))
     form = OrderForm()
-    need = need_by_number(project, services.need_number(request.form.get("need")))
     if not form.validate_on_submit():
         return pages.round_page(rnd, 422, template="rounds/results.html", order_form=form)
-    outcome = attempt(lambda: services.order_need(rnd, services.present(need), current_user,
-                                                  form.amount.data))
+    outcome = attempt(lambda: services.order_need(
+        rnd, services.need_of_round(rnd, request.form.get("need")), current_user,
+        form.amount.data))
     if not outcome.ok:
         return pages.round_page(rnd, outcome.status, outcome.refusal,
                                 template="rounds/results.html", order_form=form)

@@ -320,11 +320,15 @@ def not_in_round_message() -> str:
     return _("Only the round's needs can get points.")
 
 
-def need_number(value) -> int:
+def need_of_round(rnd: Round, value) -> Need:
+    """The round's need numbered `value` (as posted: "12" or "#12")."""
     text = str(value or "").strip().lstrip("#")
     if not text.isdigit() or len(text) > 9:
         raise RuleViolation(_("Choose the need to order."), "need")
-    return int(text)
+    need = next((n for n in rnd.needs if n.number == int(text)), None)
+    if need is None:
+        raise RuleViolation(_("Need #%(n)s is not in this round.", n=text), "need")
+    return need
 
 
 def present(need: Need | None) -> Need:
