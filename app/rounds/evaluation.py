@@ -167,7 +167,7 @@ def score_need(need: Need, actor, values: list) -> ScoreSheet:
     db.session.flush()
     record("evaluation.scored", project=need.project, target=need, target_label=need.label,
            actor=actor, organisation=org.name,
-           scores={c.name: v for c, v in zip(criteria, numbers, strict=True)})
+           scores=", ".join(f"{c.name}: {v}" for c, v in zip(criteria, numbers, strict=True)))
     db.session.flush()
     return sheet
 

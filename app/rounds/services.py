@@ -194,7 +194,7 @@ def cast_ballot(rnd: Round, actor, points: dict, at=None) -> Ballot:
         raise _already_voted(org) from None
     record("round.ballot_cast", project=rnd.project, target=rnd, target_label=rnd.label,
            actor=actor, at=at, organisation=org.name,
-           points={f"#{eligible[k].number}": v for k, v in cleaned.items() if v})
+           points=", ".join(f"#{eligible[k].number}: {v}" for k, v in cleaned.items() if v))
     db.session.flush()
     return ballot
 
