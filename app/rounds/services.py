@@ -237,9 +237,9 @@ def _order_amount(need: Need, amount) -> Decimal:
 
 
 def order_need(rnd: Round, need: Need, actor, amount=None) -> RoundOrder:
-    """Mark a need of the closed round as ordered, next in the round's order: its backlog item
-    is created (serving the need) just after the round's previous order, and funding records
-    the order. Beyond the budget, the need is escalated with the amount and the order waits."""
+    """Mark a ready need of the closed round as ordered, next in the round's order: its backlog
+    item is created (serving the need) just after the round's previous order, the need becomes
+    planned, and funding records the order. Beyond the budget, the need is escalated with the amount and the order waits."""
     if rnd.is_open:
         raise RuleViolation(_("Close the round before ordering its needs."), status=409)
     if need not in rnd.needs:
@@ -247,8 +247,9 @@ def order_need(rnd: Round, need: Need, actor, amount=None) -> RoundOrder:
     if any(o.need_id == need.id for o in rnd.orders):
         raise RuleViolation(_("Need #%(n)d is already ordered in this round.", n=need.number),
                             status=409)
-    if need.status not in ORDERABLE:
-        raise RuleViolation(_("Need #%(n)d is %(status)s and cannot be ordered.", n=need.number,
+    if need.status != NeedStatus.READY:
+        raise RuleViolation(_("Need #%(n)d is %(status)s; only ready needs are ordered.",
+                              n=need.number,
                               status=str(discovery.STATUS_LABELS[need.status]).lower()),
                             status=409)
     value = _order_amount(need, amount)
@@ -288,6 +289,8 @@ def _fulfil(rnd: Round, order: RoundOrder, actor, year: int) -> None:
                     None)
     if previous is not None:
         backlog.place_item(item, actor, "after", previous)
+    # Ordered work is planned: the need says so, and its history names who ordered it.
+    discovery.set_status(need, NeedStatus.PLANNED, actor=actor)
     order.item, order.state = item, OrderState.ORDERED
     db.session.flush()
     costs.record_order(actor, need, order.amount, year=year, round_id=rnd.id,
@@ -307,7 +310,7 @@ def confirm_order(rnd: Round, order: RoundOrder, actor) -> RoundOrder:
     if need.is_escalated:
         raise RuleViolation(_("Need #%(n)d still waits for the steering group's decision.",
                               n=need.number), status=409)
-    if need.status not in ORDERABLE:
+    if need.status != NeedStatus.READY:
         raise RuleViolation(_("The steering group did not approve need #%(n)d; it is %(status)s.",
                               n=need.number,
                               status=str(discovery.STATUS_LABELS[need.status]).lower()),
