@@ -205,6 +205,28 @@ EXPECTATIONS = {
     "decisions.record": ("POST", "/p/{key}/decisions",
                          only(Role.STEERING, Role.SECRETARIAT, site_admin="403")),
     "decisions.show": ("GET", "/p/{key}/decisions/{decision_id}", MEMBERS),
+    # Estimates and funding. The path's pledge is Ballerup's (the product owner's own) on the
+    # Aarhus need, still only pledged: invoicing it answers 409; the path's loan is Ballerup's.
+    "funding.estimate": ("POST", "/p/{key}/needs/{need}/estimates",
+                         only(Role.DELIVERY_LEAD, site_admin="403")),
+    "funding.pledge": ("POST", "/p/{key}/needs/{need}/pledges",
+                       only(Role.PRODUCT_OWNER, site_admin="403")),
+    "funding.change_pledge": ("POST", "/p/{key}/needs/{need}/pledges/{pledge_id}/edit",
+                              only(Role.PRODUCT_OWNER, site_admin="403")),
+    "funding.confirm_pledge": ("POST", "/p/{key}/needs/{need}/pledges/{pledge_id}/confirm",
+                               only(Role.PRODUCT_OWNER, site_admin="403")),
+    "funding.withdraw_pledge": ("POST", "/p/{key}/needs/{need}/pledges/{pledge_id}/withdraw",
+                                only(Role.PRODUCT_OWNER, site_admin="403")),
+    "funding.invoice_pledge": ("POST", "/p/{key}/needs/{need}/pledges/{pledge_id}/invoice",
+                               only(Role.SECRETARIAT, site_admin="403")),
+    "funding.index": ("GET", "/p/{key}/funding", MEMBERS),
+    "funding.ledger_csv": ("GET", "/p/{key}/funding/ledger.csv", MEMBERS),
+    "funding.set_budget": ("POST", "/p/{key}/funding/budget",
+                           only(Role.SECRETARIAT, site_admin="403")),
+    "funding.record_loan": ("POST", "/p/{key}/funding/loans",
+                            only(Role.SECRETARIAT, site_admin="403")),
+    "funding.record_repayment": ("POST", "/p/{key}/funding/loans/{loan_id}/repayments",
+                                 only(Role.SECRETARIAT, site_admin="403")),
     # The coordination group's round (app/rounds): every member reads the criteria, rounds and
     # results; the secretariat edits, opens, closes and orders; product owners of participating
     # municipalities score and vote (the path's need is submitted, so scoring it answers 409).

@@ -63,8 +63,30 @@ def path_values(world) -> dict:
         **_import_uploads(world),
         "archive_export_id": _archive_export(world).id,
         **_webhook(world),
+        **_funding(world),
         **_rounds(world),
     }
+
+
+def _funding(world):
+    """The product owner's pledge (Ballerup's) to the Aarhus need of project A, and a loan
+    from Ballerup to the project."""
+    from datetime import date
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from app.discovery.models import Need
+    from app.funding import services as funding
+
+    need = db.session.scalar(select(Need).where(Need.project_id == world.project_a.id)
+                             .order_by(Need.id.desc()))
+    pledge = funding.pledge(world.users["product_owner"], need, Decimal("1000"))
+    loan = funding.record_loan(world.users["secretariat"], world.project_a, world.muni_a,
+                               Decimal("5000"), date(2026, 1, 15))
+    db.session.commit()
+    return {"pledge_id": pledge.id, "loan_id": loan.id}
+
 
 
 def _rounds(world) -> dict:

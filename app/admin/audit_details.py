@@ -12,7 +12,7 @@ from app.audit.labels import REASON_LABELS, detail_label
 from app.backlog.services import format_points
 from app.decisions.services import OUTCOME_LABELS
 from app.discovery.services import STATUS_LABELS
-from app.i18n import format_day, format_moment, format_size
+from app.i18n import format_day, format_moment, format_money, format_size
 from app.projects.forms import PARTICIPATION_LABELS, ROLE_LABELS
 
 ORGANISATION_KIND_LABELS = {
@@ -93,12 +93,15 @@ FORMATTERS = {
     "can_write": _yes_no, "expires_on": _day, "projects": _items,
     "moves_to_review": _yes_no, "in_background": _yes_no, "exported_at": _moment,
     "archive_bytes": _size,
+    "amount": format_money, "previous_amount": format_money, "amount_low": format_money,
+    "amount_high": format_money,
 }
 
 # The order in which details read well: what changed first, then how and why.
 ORDER = ("key", "name", "kind", "municipality_code", "cvr", "requires_two_factor",
          "requires_sso", "email", "provider", "fields",
-         "organisation", "old", "new", "roles", "added", "removed",
+         "organisation", "year", "amount", "previous_amount", "amount_low", "amount_high",
+         "hours_low", "hours_high", "old", "new", "roles", "added", "removed",
          "decided_on", "outcomes", "needs", "items", "committed", "completed", "unfinished",
          "moved_to", "projects", "can_write", "expires_on", "cofund", "test_municipality",
          "by_system", "decision", "reason", "rationale", "comment")

@@ -14,6 +14,7 @@ from app.database import utcnow
 from app.demo.backlog import seed_backlog
 from app.demo.decisions import seed_decisions
 from app.demo.discovery import seed_discovery, seed_tracing
+from app.demo.funding import seed_funding
 from app.demo.invitations import seed_invitations
 from app.demo.rounds import seed_rounds
 from app.demo.sprints import seed_sprints
@@ -104,7 +105,8 @@ def seed_foundation(ctx: dict) -> dict:
 
 
 SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery, seed_tracing,
-              seed_decisions, seed_rounds, seed_two_factor, seed_invitations]
+              seed_decisions, seed_funding, seed_rounds, seed_two_factor,
+              seed_invitations]
 
 
 def seed_all(now: datetime | None = None) -> dict:

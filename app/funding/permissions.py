@@ -9,11 +9,12 @@
 - every member of the project reads the funding page, the need's funding and the ledger."""
 from app.discovery.permissions import acts_for_participating_municipality
 from app.projects.models import Role
-from app.projects.permissions import has_any_role, is_member
+from app.projects.permissions import can_view_project, has_any_role
 
 
 def can_view_funding(user, project) -> bool:
-    return is_member(user, project)
+    """Members, and site administrators (who see every project to administer it)."""
+    return can_view_project(user, project)
 
 
 def can_estimate_needs(user, project) -> bool:

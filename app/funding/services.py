@@ -29,13 +29,14 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.labels import register_actions, register_details
 from app.audit.services import record
-from app.database import CENT, utcnow
+from app.database import CENT, parse_id, utcnow
 from app.discovery.models import Need, NeedStatus
 from app.extensions import db
 from app.funding.models import (Loan, LoanRepayment, NeedEstimate, NeedOrder, Pledge,
                                 PledgeStatus, ProjectBudget)
 from app.i18n import format_money
-from app.projects.models import Role
+from app.organisations.models import Organisation
+from app.projects.models import ProjectOrganisation, Role
 from app.projects.services import membership_of, participation_of
 from app.services import RuleViolation, clean_text
 
@@ -73,6 +74,7 @@ register_details({
     "amount": _l("Amount"), "amount_low": _l("Lowest amount"),
     "amount_high": _l("Highest amount"), "hours_low": _l("Fewest hours"),
     "hours_high": _l("Most hours"), "year": _l("Year"), "round": _l("Round"),
+    "previous_amount": _l("Amount before"),
 })
 
 
@@ -211,7 +213,7 @@ def set_budget(actor, project, year: int, amount, at: datetime | None = None) ->
                                   "and try again."), "year", status=409) from None
     budget.amount, budget.updated_by_id, budget.updated_at = amount, actor.id, at or utcnow()
     record("budget.set", project=project, target=project, actor=actor, at=at, year=year,
-           old=_money(old), new=_money(amount))
+           amount=_money(amount), previous_amount=_money(old))
     db.session.flush()
     return budget
 
@@ -230,6 +232,21 @@ def remaining_budget(project, year: int) -> Decimal | None:
     if budget is None:
         return None
     return budget.amount - ordered_total(project, year)
+
+
+def order_years(project) -> list[int]:
+    """The years the project has orders in."""
+    return list(db.session.scalars(select(NeedOrder.year).distinct().where(
+        NeedOrder.project_id == project.id)))
+
+
+def invoiced_by_year(project) -> dict[int, Decimal]:
+    """What the municipalities were invoiced for their pledges, by the (UTC) year invoiced."""
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for when, amount in db.session.execute(select(Pledge.status_changed_at, Pledge.amount).where(
+            Pledge.project_id == project.id, Pledge.status == P.INVOICED)):
+        totals[when.year] += amount
+    return dict(totals)
 
 
 def order_of(need: Need) -> NeedOrder | None:
@@ -354,8 +371,8 @@ def change_pledge(actor, pledge_: Pledge, amount, note: str = "") -> bool:
     pledge_.amount, pledge_.note = amount, note
     need = pledge_.need
     record("pledge.changed", project=need.project, target=need, target_label=need.label,
-           actor=actor, organisation=pledge_.organisation.name, old=_money(old),
-           new=_money(amount))
+           actor=actor, organisation=pledge_.organisation.name, amount=_money(amount),
+           previous_amount=_money(old))
     db.session.flush()
     return True
 
@@ -416,6 +433,37 @@ def record_loan(actor, project, organisation, amount, lent_on: date, note: str =
            organisation=organisation.name, amount=_money(loan.amount))
     db.session.flush()
     return loan
+
+
+def lending_municipalities(project) -> list:
+    """The municipalities that take part in the project, who may lend it money."""
+    return list(db.session.scalars(select(Organisation).join(ProjectOrganisation).where(
+        ProjectOrganisation.project_id == project.id, Organisation.kind == "municipality")
+        .order_by(Organisation.name)))
+
+
+def repayable_pledges(project) -> list[Pledge]:
+    """The pledges a repayment may come from: confirmed or invoiced ones of the project."""
+    return list(db.session.scalars(select(Pledge).where(
+        Pledge.project_id == project.id, Pledge.status.in_([P.CONFIRMED, P.INVOICED]))
+        .order_by(Pledge.created_at, Pledge.id)))
+
+
+def lender(project, organisation_id) -> Organisation | None:
+    """The participating municipality a form names by id, else None (the service refuses)."""
+    org_id = parse_id(organisation_id)
+    return next((o for o in lending_municipalities(project) if o.id == org_id), None)
+
+
+def pledge_of_project(project, pledge_id) -> Pledge | None:
+    """The project's pledge a form names by id; None when none is named."""
+    if pledge_id in (None, ""):
+        return None
+    found = db.session.get(Pledge, parse_id(pledge_id) or 0)
+    if found is None or found.project_id != project.id:
+        raise RuleViolation(_("Choose a pledge of this project that is not withdrawn."),
+                            "pledge")
+    return found
 
 
 def loans_of(project) -> list[Loan]:
@@ -495,9 +543,11 @@ def funding_of(needs) -> dict[int, NeedFunding]:
     needs = list(needs)
     ids = [n.id for n in needs]
     estimates = current_estimates(ids)
-    orders = dict(db.session.execute(
-        select(NeedOrder.need_id, NeedOrder.amount).where(NeedOrder.need_id.in_(ids)))
-        .tuples()) if ids else {}
+    orders = {}
+    if ids:
+        for need_id, amount in db.session.execute(
+                select(NeedOrder.need_id, NeedOrder.amount).where(NeedOrder.need_id.in_(ids))):
+            orders[need_id] = amount
     sums = _pledge_sums(ids)
     result = {}
     for need in needs:
@@ -542,13 +592,7 @@ class LedgerLine:
 def ledger(project) -> list[LedgerLine]:
     """Each municipality's pledges, payments, loans and repayments in the project, from the
     participating municipalities (alphabetically) and anyone else with entries."""
-    from app.organisations.models import Organisation
-    from app.projects.models import ProjectOrganisation
-
-    orgs = db.session.scalars(select(Organisation).join(ProjectOrganisation).where(
-        ProjectOrganisation.project_id == project.id,
-        Organisation.kind == "municipality")).all()
-    lines = {o.id: LedgerLine(o) for o in orgs}
+    lines = {o.id: LedgerLine(o) for o in lending_municipalities(project)}
     for org_id, status, total in db.session.execute(
             select(Pledge.organisation_id, Pledge.status, func.sum(Pledge.amount))
             .where(Pledge.project_id == project.id, Pledge.status != P.WITHDRAWN)
@@ -573,6 +617,5 @@ def ledger(project) -> list[LedgerLine]:
 
 def _line(lines: dict, org_id: int) -> LedgerLine:
     if org_id not in lines:
-        from app.organisations.models import Organisation
         lines[org_id] = LedgerLine(db.session.get(Organisation, org_id))
     return lines[org_id]
