@@ -63,12 +63,12 @@ def _register_areas(app: Flask) -> None:
     digest sections); the order is the order of their URLs' precedence."""
     from app import (accounts, admin, api, archive, attachments, backlog, board, decisions,
                      digests, discovery, forges, funding, imports, invitations, mail, main, my,
-                     notifications, privacy, projects, releases, search, sprints, sso,
+                     notifications, privacy, projects, releases, rounds, search, sprints, sso,
                      webhooks)
 
     for area in (main, accounts, sso, projects, invitations, admin, notifications, attachments,
                  backlog, board, sprints, digests, mail, discovery, funding, decisions, releases,
-                 imports, search, my, privacy, archive, api, forges, webhooks):
+                 rounds, imports, search, my, privacy, archive, api, forges, webhooks):
         area.init_app(app)
 
 

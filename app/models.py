@@ -20,17 +20,21 @@ from app.notifications.models import (Notification, NotificationEmail, Notificat
 from app.organisations.models import Organisation
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
 from app.releases.models import DoneCheck, DoneCriterion, Release, ReleaseTester
+from app.rounds.models import (Ballot, BallotPoints, EvaluationCriterion, Round, RoundOrder,
+                               RoundReminder, Score, ScoreSheet)
 from app.sprints.models import Sprint
 from app.sso.models import Identity, SignInProvider
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
-__all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment", "Decision",
-           "DecisionOutcome", "DevelopmentLink", "DigestDelivery", "DigestSubscription",
-           "DoneCheck", "DoneCriterion", "ForgeReceiver", "IdempotencyKey", "Identity",
-           "Invitation", "Item", "ItemHistory", "Label", "Loan", "LoanRepayment", "Membership",
-           "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedEstimate",
-           "NeedItemLink", "NeedNote", "NeedOrder", "Notification", "NotificationEmail",
-           "NotificationPreference", "Organisation", "PasswordReset", "Pledge", "Project",
-           "ProjectBudget", "ProjectExport", "ProjectOrganisation", "ProjectWatchDefault",
-           "RecoveryCode", "Release", "ReleaseTester", "SignInProvider", "Sprint", "TextReference",
-           "Tombstone", "User", "Watch", "WebhookDelivery", "WebhookEndpoint", "WipLimit"]
+__all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Ballot", "BallotPoints",
+           "Comment", "Decision", "DecisionOutcome", "DevelopmentLink", "DigestDelivery",
+           "DigestSubscription", "DoneCheck", "DoneCriterion", "EvaluationCriterion",
+           "ForgeReceiver", "IdempotencyKey", "Identity", "Invitation", "Item", "ItemHistory",
+           "Label", "Loan", "LoanRepayment", "Membership", "MembershipRole", "Need", "NeedChange",
+           "NeedCoSponsor", "NeedCounter", "NeedEstimate", "NeedItemLink", "NeedNote", "NeedOrder",
+           "Notification", "NotificationEmail", "NotificationPreference", "Organisation",
+           "PasswordReset", "Pledge", "Project", "ProjectBudget", "ProjectExport",
+           "ProjectOrganisation", "ProjectWatchDefault", "RecoveryCode", "Release", "ReleaseTester",
+           "Round", "RoundOrder", "RoundReminder", "Score", "ScoreSheet", "SignInProvider",
+           "Sprint", "TextReference", "Tombstone", "User", "Watch", "WebhookDelivery",
+           "WebhookEndpoint", "WipLimit"]

@@ -54,6 +54,8 @@ RELEASE_MANAGERS = only(Role.DELIVERY_LEAD, Role.SECRETARIAT, site_admin="403")
 DONE_CHECKERS = only(Role.DEVELOPER, Role.DELIVERY_LEAD, site_admin="403")
 # A product owner signs off for their own municipality (project A's product owner is Ballerup's).
 SIGNERS = only(Role.PRODUCT_OWNER, site_admin="403")
+ROUND_KEEPERS = only(Role.SECRETARIAT, site_admin="403")
+VOTERS = only(Role.PRODUCT_OWNER, site_admin="403")
 
 
 
@@ -247,6 +249,22 @@ EXPECTATIONS = {
                             only(Role.SECRETARIAT, site_admin="403")),
     "funding.record_repayment": ("POST", "/p/{key}/funding/loans/{loan_id}/repayments",
                                  only(Role.SECRETARIAT, site_admin="403")),
+    # The coordination group's round (app/rounds): every member reads the criteria, rounds and
+    # results; the secretariat edits, opens, closes and orders; product owners of participating
+    # municipalities score and vote (the path's need is submitted, so scoring it answers 409).
+    "rounds.criteria": ("GET", "/p/{key}/evaluation/criteria", MEMBERS),
+    "rounds.update_criteria": ("POST", "/p/{key}/evaluation/criteria", ROUND_KEEPERS),
+    "rounds.score_form": ("GET", "/p/{key}/needs/{need}/scores", VOTERS),
+    "rounds.score": ("POST", "/p/{key}/needs/{need}/scores", VOTERS),
+    "rounds.index": ("GET", "/p/{key}/rounds", MEMBERS),
+    "rounds.open_round": ("POST", "/p/{key}/rounds", ROUND_KEEPERS),
+    "rounds.show": ("GET", "/p/{key}/rounds/{round_number}", MEMBERS),
+    "rounds.results": ("GET", "/p/{key}/rounds/{closed_round_number}/results", MEMBERS),
+    "rounds.cast_ballot": ("POST", "/p/{key}/rounds/{round_number}/ballot", VOTERS),
+    "rounds.close": ("POST", "/p/{key}/rounds/{round_number}/close", ROUND_KEEPERS),
+    "rounds.order": ("POST", "/p/{key}/rounds/{closed_round_number}/orders", ROUND_KEEPERS),
+    "rounds.confirm_order": ("POST", "/p/{key}/rounds/{closed_round_number}/orders/"
+                             "{round_order_id}/confirm", ROUND_KEEPERS),
     # Traceability: linking needs and backlog items (the item of the path is not linked).
     "discovery.link_item": ("POST", "/p/{key}/needs/{need}/items", ITEM_EDITORS),
     "discovery.unlink_item": ("POST", "/p/{key}/needs/{need}/items/{number}/unlink",

@@ -123,6 +123,7 @@ def _makers() -> dict:
         (lambda w, _v: _webhook(w), ["webhook_id", "webhook_delivery_id"]),
         (lambda w, _v: _release(w), ["release_number", "tester_organisation_id"]),
         (_funding, ["pledge_id", "loan_id"]),
+        (lambda w, _v: _rounds(w), ["round_number", "closed_round_number", "round_order_id"]),
     ]:
         makers.update(dict.fromkeys(names, make))
     return makers
@@ -178,6 +179,33 @@ def _funding(world, values) -> dict:
                                Decimal("5000"), date(2026, 1, 15))
     db.session.commit()
     return {"pledge_id": pledge.id, "loan_id": loan.id}
+
+def _rounds(world) -> dict:
+    """An open prioritisation round in project A on a ready need, and a closed one with an
+    order already carried out (confirming it again answers 409)."""
+    from datetime import timedelta
+
+    from app.clock import local_today
+    from app.discovery.services import set_status
+    from app.rounds import services as rounds
+    from app.rounds.models import RoundOrder
+
+    po, secretariat = world.users["product_owner"], world.users["secretariat"]
+    need = create_need(world.project_a, po, title="Til prioritering", background="B",
+                       desired_outcome="D", expected_value="V")
+    set_status(need, "in_discovery", po)
+    set_status(need, "ready", po)
+    deadline = local_today() + timedelta(days=7)
+    closed = rounds.open_round(world.project_a, secretariat, name="Lukket", deadline=deadline,
+                               needs=[need])
+    rounds.close_round(closed, secretariat)
+    order = RoundOrder(round=closed, need=need, position=1, amount=1000)
+    db.session.add(order)
+    current = rounds.open_round(world.project_a, secretariat, name="Åben", deadline=deadline,
+                                needs=[need])
+    db.session.commit()
+    return {"round_number": current.number, "closed_round_number": closed.number,
+            "round_order_id": order.id}
 
 
 def _forge_receiver(world):

@@ -17,6 +17,7 @@ from app.demo.discovery import seed_discovery, seed_tracing
 from app.demo.funding import seed_funding
 from app.demo.invitations import seed_invitations
 from app.demo.releases import seed_releases
+from app.demo.rounds import seed_rounds
 from app.demo.sprints import seed_sprints
 from app.demo.two_factor import seed_two_factor
 from app.extensions import db
@@ -56,6 +57,10 @@ PEOPLE = [
      {"OVB": [Role.CONTRIBUTOR]}),
     ("fag_bronderslev", "fag@bronderslev.example", "Niels Thomsen", "bronderslev",
      {"OVB": [Role.CONTRIBUTOR]}),
+    # The coordination group's round: product owners who score and vote for Roskilde and Sorø.
+    ("po_roskilde", "po@roskilde.example", "Anders Krogh", "roskilde",
+     {"OVB": [Role.PRODUCT_OWNER]}),
+    ("po_soro", "po@soro.example", "Maja Lindberg", "soro", {"OVB": [Role.PRODUCT_OWNER]}),
     ("sek_community", "sekretariat@kommunefaellesskab.example", "Hanne Vestergaard", "community",
      {"OVB": [Role.SECRETARIAT, Role.OBSERVER]}),
     ("dev2_nordlys", "udvikler@nordlys.example", "Mikkel Sørensen", "nordlys",
@@ -101,7 +106,8 @@ def seed_foundation(ctx: dict) -> dict:
 
 
 SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery, seed_tracing,
-              seed_decisions, seed_releases, seed_funding, seed_two_factor, seed_invitations]
+              seed_decisions, seed_releases, seed_funding, seed_rounds, seed_two_factor,
+              seed_invitations]
 
 
 def seed_all(now: datetime | None = None) -> dict:

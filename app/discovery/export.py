@@ -18,7 +18,7 @@ def rows(project, filters: queries.NeedFilters, my_organisation_id) -> Iterator[
     """The rows of the list's own query (without its paging), fetched in batches."""
     stmt = queries.needs_query(project, filters, my_organisation_id)
     result = db.session.execute(stmt.execution_options(yield_per=BATCH))
-    for need, organisation, cosponsors, items, done in result:
+    for need, organisation, cosponsors, items, done, *_evaluation in result:
         yield [need.number, need.title, str(services.STATUS_LABELS.get(need.status, need.status)),
                organisation, cosponsors, items, done, need.is_escalated, need.created_at,
                need.updated_at]

@@ -1,10 +1,12 @@
 """Read-side queries of requirement discovery: the needs list, a need's page, the roadmap."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, exists, false, func, or_, select, union_all
+from sqlalchemy import (Float, and_, case, exists, false, func, literal, or_, select,
+                        union_all)
 from sqlalchemy.orm import selectinload
 
 from app.backlog.models import Item, Status
+from app.discovery import providers
 from app.discovery.indexing import NEED_INDEX
 from app.discovery.models import Need, NeedChange, NeedCoSponsor, NeedItemLink, NeedNote, NeedStatus
 from app.database import parse_id, parse_int
@@ -13,7 +15,8 @@ from app.organisations.models import Organisation
 from app.projects.models import ProjectOrganisation
 from app.search import list_match
 
-SORTS = ("newest", "cosponsors", "untouched")
+SORTS = ("newest", "cosponsors", "untouched", "score")
+MIN_SCORES = ("1", "2", "3", "4", "5")
 PER_PAGE = 25
 
 
@@ -28,6 +31,7 @@ class NeedFilters:
     q: str = ""
     page: int = 1
     archived: bool = False  # the archived needs instead of the list
+    min_score: int | None = None  # an evaluation total of at least this (where needs are scored)
 
     @classmethod
     def from_args(cls, args) -> "NeedFilters":
@@ -44,19 +48,22 @@ class NeedFilters:
             q=" ".join(args.get("q", "").split())[:200],
             page=min(parse_int(page, 1) or 1, 10_000),
             archived=args.get("archived") == "1",
+            min_score=int(args["score"]) if args.get("score") in MIN_SCORES else None,
         )
 
     def args(self, **overrides) -> dict:
         """The filters as URL arguments (defaults left out), with some values replaced."""
         values = {"status": self.status, "org": self.organisation_id or "",
                   "ours": "1" if self.ours else "", "sort": self.sort, "q": self.q,
-                  "page": self.page, "archived": "1" if self.archived else "", **overrides}
+                  "page": self.page, "archived": "1" if self.archived else "",
+                  "score": self.min_score or "", **overrides}
         defaults = {"sort": "newest", "page": 1}
         return {k: v for k, v in values.items() if v not in ("", None) and defaults.get(k) != v}
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.status or self.organisation_id or self.ours or self.q or self.archived)
+        return bool(self.status or self.organisation_id or self.ours or self.q or self.archived
+                    or self.min_score)
 
 
 @dataclass
@@ -66,6 +73,7 @@ class NeedRow:
     cosponsor_count: int
     item_count: int = 0  # backlog items linked to the need
     done_count: int = 0  # of which done
+    evaluation: float | None = None  # the evaluation total, where an area scores needs
 
 
 @dataclass
@@ -104,8 +112,11 @@ def needs_query(project, filters: NeedFilters, my_organisation_id: int | None):
                 .join(Item, Item.id == NeedItemLink.item_id)
                 .where(NeedItemLink.project_id == project.id, Item.archived_at.is_(None))
                 .group_by(NeedItemLink.need_id).subquery())
+    totals = providers.evaluation.totals_subquery(project)
+    total = totals.c.total if totals is not None else literal(None, Float)
     stmt = (select(Need, Organisation.name, cosponsor_count,
-                   func.coalesce(progress.c.item_count, 0), func.coalesce(progress.c.done_count, 0))
+                   func.coalesce(progress.c.item_count, 0), func.coalesce(progress.c.done_count, 0),
+                   total)
             .join(Organisation, Organisation.id == Need.organisation_id)
             .outerjoin(counts, counts.c.need_id == Need.id)
             .outerjoin(progress, progress.c.need_id == Need.id)
@@ -119,6 +130,10 @@ def needs_query(project, filters: NeedFilters, my_organisation_id: int | None):
     if filters.ours:
         stmt = stmt.where(exists().where(NeedCoSponsor.need_id == Need.id,
                                          NeedCoSponsor.organisation_id == my_organisation_id))
+    if totals is not None:
+        stmt = stmt.outerjoin(totals, totals.c.need_id == Need.id)
+        if filters.min_score:
+            stmt = stmt.where(total >= filters.min_score)
     if filters.q:
         match = list_match(NEED_INDEX, Need.id, filters.q)
         stmt = stmt.where(match if match is not None else false())
@@ -126,8 +141,15 @@ def needs_query(project, filters: NeedFilters, my_organisation_id: int | None):
         "newest": (Need.created_at.desc(), Need.number.desc()),
         "cosponsors": (cosponsor_count.desc(), Need.created_at.desc(), Need.number.desc()),
         "untouched": (Need.updated_at.asc(), Need.number.asc()),
+        # Scored needs first, highest total first; unscored ones after, newest first.
+        "score": (total.is_(None), total.desc(), Need.created_at.desc(), Need.number.desc()),
     }[filters.sort]
     return stmt.order_by(*order)
+
+
+def evaluates_needs(project) -> bool:
+    """Whether an area scores needs (the list then shows, sorts and filters by the total)."""
+    return providers.evaluation.totals_subquery(project) is not None
 
 
 def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) -> NeedPage:
@@ -136,9 +158,9 @@ def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) ->
     stmt = (needs_query(project, filters, my_organisation_id).add_columns(func.count().over())
             .limit(PER_PAGE).offset((filters.page - 1) * PER_PAGE))
     result = db.session.execute(stmt).all()
-    total = result[0][5] if result else 0
-    rows = [NeedRow(need, org_name, count, items, done)
-            for need, org_name, count, items, done, _total in result]
+    total = result[0][6] if result else 0
+    rows = [NeedRow(need, org_name, count, items, done, score)
+            for need, org_name, count, items, done, score, _total in result]
     return NeedPage(rows=rows, total=total, page=filters.page, per_page=PER_PAGE, filters=filters)
 
 

@@ -47,7 +47,8 @@ def index(key):
         filters=filters, municipalities=queries.participating_municipalities(project),
         status_options=list(services.STATUS_LABELS.items()),
         sort_options=[("newest", _("Newest")), ("cosponsors", _("Most co-sponsored")),
-                      ("untouched", _("Oldest untouched"))],
+                      ("untouched", _("Oldest untouched"))]
+        + ([("score", _("Highest evaluation"))] if queries.evaluates_needs(project) else []),
         can_submit=can_submit_need(current_user, project),
         can_filter_ours=acts_for_participating_municipality(current_user, project))
     if is_htmx():

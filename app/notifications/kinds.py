@@ -20,6 +20,7 @@ class Kind(StrEnum):
     ESCALATION = "escalation"
     WEBHOOK_DISABLED = "webhook_disabled"
     RELEASE_IN_TEST = "release_in_test"
+    ROUND_REMINDER = "round_reminder"
 
 
 # Sent by e-mail as soon as the scheduler next runs; the others wait for the batch.
@@ -38,6 +39,7 @@ LABELS = {
     Kind.ESCALATION: _l("An escalation waits for the steering group"),
     Kind.WEBHOOK_DISABLED: _l("A webhook of the project is switched off after failing"),
     Kind.RELEASE_IN_TEST: _l("A release my municipality tests is ready for testing"),
+    Kind.ROUND_REMINDER: _l("My municipality has not yet voted in a prioritisation round"),
 }
 
 # One line in the list and the e-mail: "%(actor)s mentioned you in OVB-12 Login".
@@ -54,6 +56,7 @@ SENTENCES = {
     Kind.ESCALATION: _l("%(actor)s escalated %(target)s to the steering group"),
     Kind.WEBHOOK_DISABLED: _l("The webhook %(target)s failed for 24 hours and is switched off"),
     Kind.RELEASE_IN_TEST: _l("%(actor)s asks your municipality to test and sign off %(target)s"),
+    Kind.ROUND_REMINDER: _l("Your municipality has not voted in %(target)s; voting closes soon"),
 }
 
 # Where a target is shown (an endpoint taking `key` and `number`), and how to find one by

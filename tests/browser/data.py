@@ -195,6 +195,22 @@ class LiveData:
             releases.change_state(release, lead_user, "in_test", version=release.version_id)
             return release.number
 
+    def round(self, key: str, name: str, by: str, numbers, points: int = 100,
+              days: int = 7) -> int:
+        """A prioritisation round opened by `by` (the secretariat) on these needs, with its
+        deadline `days` from today; its number."""
+        from datetime import timedelta
+
+        from app.rounds.services import open_round
+
+        today = datetime.now(ZoneInfo("Europe/Copenhagen")).date()
+        with self._session():
+            rnd = open_round(self._project(key), self._user(by), name=name,
+                             deadline=today + timedelta(days=days),
+                             needs=[self._need(key, n) for n in numbers],
+                             points_per_municipality=points)
+            return rnd.number
+
     def unsubscribe_token(self, key: str, email: str) -> str:
         """The token of the digest e-mail's unsubscribe link for this member of the project."""
         with self._session():

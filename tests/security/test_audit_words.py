@@ -115,6 +115,7 @@ def _every_action(world, client, factory):
                     outcomes=[OutcomeChoice(need, "approved", "ready")])
     set_status(need, "planned", by_system=True)
     _funding(project, need, u, aarhus, aarhus_po)
+    _rounds(project, u, aarhus_po)
     paper = attach(project, "item", item, u["product_owner"], pdf(), "Bilag.pdf")
     delete_attachment(project, container_kind("item"), item, paper, u["product_owner"])
     # Sprints and acceptance: started, rejected, accepted, reopened, closed; one deleted.
@@ -280,6 +281,37 @@ def _funding(project, need, u, aarhus, aarhus_po):
     loan = funding.record_loan(secretariat, project, aarhus, Decimal("50000"), date.today(),
                                note="Forskud til 2027.")
     funding.record_repayment(secretariat, loan, Decimal("25000"), date.today(), pledge_=ours)
+
+
+def _rounds(project, u, aarhus_po):
+    """The evaluation criteria changed, a need scored, a round opened, voted in, closed, one
+    need ordered and another escalated for being beyond the budget."""
+    from decimal import Decimal
+
+    from app.rounds import evaluation
+    from app.rounds import services as rounds
+
+    po, secretariat = u["product_owner"], u["secretariat"]
+    needs = []
+    for title in ("Rapport over kontrakter", "Overblik over licenser"):
+        need = create_need(project, po, title=title, background="B", desired_outcome="D",
+                           expected_value="V")
+        set_status(need, "in_discovery", po)
+        set_status(need, "ready", po)
+        needs.append(need)
+    rows = [{"name": c.name, "low_text": c.low_text, "high_text": c.high_text,
+             "weight": c.weight} for c in evaluation.criteria_of(project)]
+    rows[0]["weight"] = 3
+    evaluation.update_criteria(project, secretariat, rows)
+    evaluation.score_need(needs[0], po, [5, 4, 3, 2, 1, 3])
+    rnd = rounds.open_round(project, secretariat, name="Efterårsrunden",
+                            deadline=date.today() + timedelta(days=10), needs=needs,
+                            budget_amount=Decimal("100000"))
+    rounds.cast_ballot(rnd, po, {needs[0].id: 70, needs[1].id: 30})
+    rounds.cast_ballot(rnd, aarhus_po, {needs[1].id: 100})
+    rounds.close_round(rnd, secretariat)
+    rounds.order_need(rnd, needs[0], secretariat, Decimal("60000"))
+    rounds.order_need(rnd, needs[1], secretariat, Decimal("60000"))
 
 
 def _two_factor_and_administration(world, client, factory):

@@ -1,0 +1,15 @@
+"""Where discovery asks the areas above it for what its pages show of them, so that it never
+imports them: the evaluation totals of needs (rounds) for the needs list's column, sort and
+filter. The area plugs its function in from its `init_app`; until then there is none."""
+
+
+class EvaluationProvider:
+    """Each need's evaluation total (the weighted mean of the municipalities' score sheets)."""
+
+    def totals_subquery(self, project):
+        """A subquery with columns need_id and total (a float 1–5) for the project's scored
+        needs, or None when no area evaluates needs."""
+        return None
+
+
+evaluation = EvaluationProvider()
