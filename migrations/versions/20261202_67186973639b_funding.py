@@ -1,7 +1,7 @@
 """Estimates and funding: need estimates, budgets per year, orders, pledges, loans and repayments
 
 Revision ID: 67186973639b
-Revises: 3c8e5a1f9b27
+Revises: 9d41c7e2a8b5
 Create Date: 2026-12-02 14:10:52
 
 New tables only. `need_order.round_id` has no foreign key: the rounds table belongs to an area
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '67186973639b'
-down_revision = '3c8e5a1f9b27'
+down_revision = '9d41c7e2a8b5'
 branch_labels = None
 depends_on = None
 
