@@ -198,6 +198,10 @@ class Config:
     DIGEST_RETRY_BASE_SECONDS = int(os.environ.get("DIGEST_RETRY_BASE_SECONDS", "120"))
     DIGEST_CLAIM_SECONDS = int(os.environ.get("DIGEST_CLAIM_SECONDS", "600"))
     DIGEST_POLL_MINUTES = int(os.environ.get("DIGEST_POLL_MINUTES", "5"))
+    # Benefit realisation: follow-ups this many calendar months after a need's delivery.
+    VALUE_FOLLOW_UP_MONTHS = os.environ.get("VALUE_FOLLOW_UP_MONTHS", "3,12")
+    # When the scheduler reminds municipalities of due follow-ups (Copenhagen time).
+    VALUE_REMIND_TIME = os.environ.get("VALUE_REMIND_TIME", "07:15")
     # Retention (for the data processing agreement; see README "Personal data"): audit events,
     # notifications and the archive of sent digest and notification e-mails older than this
     # many months are purged every night; 0 keeps that kind forever.

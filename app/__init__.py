@@ -59,11 +59,11 @@ def _register_areas(app: Flask) -> None:
     digest sections); the order is the order of their URLs' precedence."""
     from app import (accounts, admin, api, archive, attachments, backlog, board, decisions,
                      digests, discovery, forges, imports, invitations, mail, main, my,
-                     notifications, privacy, projects, search, sprints, sso, webhooks)
+                     notifications, privacy, projects, search, sprints, sso, value, webhooks)
 
     for area in (main, accounts, sso, projects, invitations, admin, notifications, attachments,
-                 backlog, board, sprints, digests, mail, discovery, decisions, imports, search, my,
-                 privacy, archive, api, forges, webhooks):
+                 backlog, board, sprints, digests, mail, discovery, decisions, value, imports,
+                 search, my, privacy, archive, api, forges, webhooks):
         area.init_app(app)
 
 

@@ -18,10 +18,11 @@ from app.organisations.models import Organisation
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
 from app.sprints.models import Sprint
 from app.sso.models import Identity, SignInProvider
+from app.value.models import FollowUp
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Comment", "Decision",
-           "DecisionOutcome", "DevelopmentLink", "DigestDelivery", "DigestSubscription",
+           "DecisionOutcome", "DevelopmentLink", "DigestDelivery", "DigestSubscription", "FollowUp",
            "ForgeReceiver", "Identity", "Invitation", "Item", "ItemHistory", "Label", "Membership",
            "MembershipRole", "Need", "NeedChange", "NeedCoSponsor", "NeedCounter", "NeedItemLink",
            "NeedNote", "Notification", "NotificationEmail", "NotificationPreference",

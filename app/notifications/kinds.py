@@ -19,6 +19,7 @@ class Kind(StrEnum):
     NEED_DECIDED = "need_decided"
     ESCALATION = "escalation"
     WEBHOOK_DISABLED = "webhook_disabled"
+    FOLLOW_UP_DUE = "follow_up_due"
 
 
 # Sent by e-mail as soon as the scheduler next runs; the others wait for the batch.
@@ -36,6 +37,7 @@ LABELS = {
     Kind.NEED_DECIDED: _l("A decision is recorded on a need I follow"),
     Kind.ESCALATION: _l("An escalation waits for the steering group"),
     Kind.WEBHOOK_DISABLED: _l("A webhook of the project is switched off after failing"),
+    Kind.FOLLOW_UP_DUE: _l("My municipality's follow-up on a delivered need's value is due"),
 }
 
 # One line in the list and the e-mail: "%(actor)s mentioned you in OVB-12 Login".
@@ -51,6 +53,7 @@ SENTENCES = {
     Kind.NEED_DECIDED: _l("%(actor)s recorded a decision on %(target)s"),
     Kind.ESCALATION: _l("%(actor)s escalated %(target)s to the steering group"),
     Kind.WEBHOOK_DISABLED: _l("The webhook %(target)s failed for 24 hours and is switched off"),
+    Kind.FOLLOW_UP_DUE: _l("Follow-up due: record the value %(target)s has brought"),
 }
 
 # Where a target is shown (an endpoint taking `key` and `number`), and how to find one by
