@@ -56,6 +56,7 @@ def path_values(world) -> dict:
         "sprint_id": planned.id,
         "closed_sprint_id": closed.id,
         "decision_id": _decision(world).id,
+        "follow_up": _follow_up(world).id,
         **_invitation_and_reset(world),
         "sso_provider_id": _sign_in_provider().id,
         "token_id": _token_of(world.users["observer"], world.project_a).id,
@@ -178,6 +179,25 @@ def _decision(world):
                                title="Vi prioriterer kontrakter")
     db.session.commit()
     return decision
+
+
+def _follow_up(world):
+    """A need of Ballerup in project A delivered 400 days ago: its follow-ups are due."""
+    from datetime import timedelta
+
+    from app.database import utcnow
+    from app.discovery.services import set_status
+
+    owner = world.users["product_owner"]
+    need = create_need(world.project_a, owner, title="Færre manuelle opgørelser",
+                       background="Opgørelserne laves i hånden.",
+                       desired_outcome="Automatiske opgørelser.", expected_value="2 timer/uge.")
+    set_status(need, "delivered", by_system=True, at=utcnow() - timedelta(days=400))
+    db.session.commit()
+    from app.value.models import FollowUp
+
+    return db.session.scalar(db.select(FollowUp).where(FollowUp.need_id == need.id)
+                             .order_by(FollowUp.months))
 
 
 def _need_of_another_municipality(world):

@@ -17,6 +17,7 @@ from app.demo.discovery import seed_discovery, seed_tracing
 from app.demo.invitations import seed_invitations
 from app.demo.sprints import seed_sprints
 from app.demo.two_factor import seed_two_factor
+from app.demo.value import seed_value
 from app.extensions import db
 from app.organisations.services import create_organisation
 from app.projects.models import ParticipationKind, Role
@@ -99,7 +100,7 @@ def seed_foundation(ctx: dict) -> dict:
 
 
 SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery, seed_tracing,
-              seed_decisions, seed_two_factor, seed_invitations]
+              seed_decisions, seed_value, seed_two_factor, seed_invitations]
 
 
 def seed_all(now: datetime | None = None) -> dict:

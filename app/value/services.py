@@ -22,6 +22,7 @@ from app.i18n import format_day
 from app.notifications.kinds import Kind
 from app.notifications.services import Target, notify
 from app.projects.models import Membership, MembershipRole, Role
+from app.projects.permissions import has_any_role
 from app.services import RuleViolation, clean_text
 from app.value import schedule
 from app.value.models import MAX_TEXT, MAX_UNIT, FollowUp, Rating
@@ -121,8 +122,9 @@ class Answer:
 
 def _check_may_answer(follow_up: FollowUp, actor, today) -> None:
     need = follow_up.need
-    if actor is None or actor.organisation_id != follow_up.organisation_id:
-        raise RuleViolation(_("Only %(org)s answers this follow-up.",
+    if (actor is None or actor.organisation_id != follow_up.organisation_id
+            or not has_any_role(actor, follow_up.project, Role.PRODUCT_OWNER)):
+        raise RuleViolation(_("Only the product owners of %(org)s answer this follow-up.",
                               org=follow_up.organisation.name), status=403)
     if need.status != NeedStatus.DELIVERED or need.is_archived:
         raise RuleViolation(_("Need #%(n)d is not delivered, so there is no realised value to "
