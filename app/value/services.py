@@ -103,10 +103,10 @@ def parse_figure(text: str | None) -> Decimal | None:
         figure = None
     if figure is None or not figure.is_finite():
         raise RuleViolation(_("Write the figure as a number, e.g. 2,5."), "measured_value")
-    figure = figure.quantize(Decimal("0.01"))
+    # Compared before rounding: quantize() of 1e400 overflows the context.
     if abs(figure) > MAX_FIGURE:
         raise RuleViolation(_("The figure is too large."), "measured_value")
-    return figure
+    return figure.quantize(Decimal("0.01"))
 
 
 @dataclass
