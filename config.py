@@ -236,6 +236,10 @@ class Config:
     # The HTML part of a digest stays below this many bytes: sections show fewer entries
     # until it fits (Gmail clips a message above ~102 KB, hiding its unsubscribe link).
     DIGEST_MAX_HTML_BYTES = int(os.environ.get("DIGEST_MAX_HTML_BYTES", "60000"))
+    # Benefit realisation: follow-ups this many calendar months after a need's delivery.
+    VALUE_FOLLOW_UP_MONTHS = os.environ.get("VALUE_FOLLOW_UP_MONTHS", "3,12")
+    # When the scheduler reminds municipalities of due follow-ups (Copenhagen time).
+    VALUE_REMIND_TIME = os.environ.get("VALUE_REMIND_TIME", "07:15")
     # Retention (for the data processing agreement; see README "Personal data"): audit events,
     # notifications and the archive of sent digest and notification e-mails older than this
     # many months are purged every night; 0 keeps that kind forever.

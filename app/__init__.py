@@ -64,11 +64,11 @@ def _register_areas(app: Flask) -> None:
     from app import (accounts, admin, api, archive, attachments, backlog, board, decisions,
                      digests, discovery, forges, funding, imports, invitations, mail, main, my,
                      notifications, privacy, projects, releases, rounds, search, sprints, sso,
-                     webhooks)
+                     value, webhooks)
 
     for area in (main, accounts, sso, projects, invitations, admin, notifications, attachments,
                  backlog, board, sprints, digests, mail, discovery, funding, decisions, releases,
-                 rounds, imports, search, my, privacy, archive, api, forges, webhooks):
+                 rounds, value, imports, search, my, privacy, archive, api, forges, webhooks):
         area.init_app(app)
 
 

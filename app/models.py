@@ -24,11 +24,12 @@ from app.rounds.models import (Ballot, BallotPoints, EvaluationCriterion, Round,
                                RoundReminder, Score, ScoreSheet)
 from app.sprints.models import Sprint
 from app.sso.models import Identity, SignInProvider
+from app.value.models import FollowUp
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = ["AccessToken", "Attachment", "AuditEvent", "BacklogCounter", "Ballot", "BallotPoints",
            "Comment", "Decision", "DecisionOutcome", "DevelopmentLink", "DigestDelivery",
-           "DigestSubscription", "DoneCheck", "DoneCriterion", "EvaluationCriterion",
+           "DigestSubscription", "DoneCheck", "DoneCriterion", "EvaluationCriterion", "FollowUp",
            "ForgeReceiver", "IdempotencyKey", "Identity", "Invitation", "Item", "ItemHistory",
            "Label", "Loan", "LoanRepayment", "Membership", "MembershipRole", "Need", "NeedChange",
            "NeedCoSponsor", "NeedCounter", "NeedEstimate", "NeedItemLink", "NeedNote", "NeedOrder",

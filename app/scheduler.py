@@ -33,12 +33,13 @@ def scheduled_jobs(app: Flask) -> list:
     from app.notifications import notification_jobs
     from app.privacy.retention import retention_jobs
     from app.rounds import round_jobs
+    from app.value.services import value_jobs
     from app.webhooks import webhook_jobs
 
     return (digest_jobs(app.config) + notification_jobs(app.config)
             + attachment_jobs(app.config) + retention_jobs(app.config)
             + archive_jobs(app.config) + idempotency_jobs(app.config)
-            + webhook_jobs(app.config) + round_jobs(app.config))
+            + webhook_jobs(app.config) + round_jobs(app.config) + value_jobs(app.config))
 
 
 def run_job(app: Flask, job_id: str, func) -> None:

@@ -265,6 +265,17 @@ EXPECTATIONS = {
     "rounds.order": ("POST", "/p/{key}/rounds/{closed_round_number}/orders", ROUND_KEEPERS),
     "rounds.confirm_order": ("POST", "/p/{key}/rounds/{closed_round_number}/orders/"
                              "{round_order_id}/confirm", ROUND_KEEPERS),
+    "decisions.update_record": ("POST", "/p/{key}/decisions/{decision_id}/record",
+                                only(Role.STEERING, Role.SECRETARIAT, site_admin="403")),
+    # Benefit realisation: every member reads the report and a follow-up; only the product
+    # owners of the follow-up's own municipality (Ballerup, project A's) answer it.
+    "value.index": ("GET", "/p/{key}/value", MEMBERS),
+    "value.export_csv": ("GET", "/p/{key}/value.csv", MEMBERS),
+    "value.follow_up": ("GET", "/p/{key}/value/follow-ups/{follow_up}", MEMBERS),
+    "value.answer": ("POST", "/p/{key}/value/follow-ups/{follow_up}",
+                     only(Role.PRODUCT_OWNER, site_admin="403")),
+    # A municipality's own coverage, across the projects of the person asking.
+    "value.my_coverage": ("GET", "/my/coverage", EVERYONE_SIGNED_IN),
     # Traceability: linking needs and backlog items (the item of the path is not linked).
     "discovery.link_item": ("POST", "/p/{key}/needs/{need}/items", ITEM_EDITORS),
     "discovery.unlink_item": ("POST", "/p/{key}/needs/{need}/items/{number}/unlink",

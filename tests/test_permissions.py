@@ -123,6 +123,7 @@ def _makers() -> dict:
         (lambda w, _v: _webhook(w), ["webhook_id", "webhook_delivery_id"]),
         (lambda w, _v: _release(w), ["release_number", "tester_organisation_id"]),
         (_funding, ["pledge_id", "loan_id"]),
+        (lambda w, _v: {"follow_up": _follow_up(w).id}, ["follow_up"]),
         (lambda w, _v: _rounds(w), ["round_number", "closed_round_number", "round_order_id"]),
     ]:
         makers.update(dict.fromkeys(names, make))
@@ -139,26 +140,6 @@ def _release(world) -> dict:
     set_testers(release, lead, [world.muni_a.id], version=release.version_id)
     db.session.commit()
     return {"release_number": release.number, "tester_organisation_id": world.muni_a.id}
-
-
-def _funding(world):
-    """The product owner's pledge (Ballerup's) to the Aarhus need of project A, and a loan
-    from Ballerup to the project."""
-    from datetime import date
-    from decimal import Decimal
-
-    from sqlalchemy import select
-
-    from app.discovery.models import Need
-    from app.funding import services as funding
-
-    need = db.session.scalar(select(Need).where(Need.project_id == world.project_a.id)
-                             .order_by(Need.id.desc()))
-    pledge = funding.pledge(world.users["product_owner"], need, Decimal("1000"))
-    loan = funding.record_loan(world.users["secretariat"], world.project_a, world.muni_a,
-                               Decimal("5000"), date(2026, 1, 15))
-    db.session.commit()
-    return {"pledge_id": pledge.id, "loan_id": loan.id}
 
 
 def _funding(world, values) -> dict:
@@ -328,6 +309,43 @@ def _decision(world):
                                title="Vi prioriterer kontrakter")
     db.session.commit()
     return decision
+
+
+def _follow_up(world):
+    """A need of Ballerup in project A delivered 400 days ago: its follow-ups are due."""
+    from datetime import timedelta
+
+    from app.database import utcnow
+    from app.discovery.services import set_status
+
+    owner = world.users["product_owner"]
+    need = create_need(world.project_a, owner, title="Færre manuelle opgørelser",
+                       background="Opgørelserne laves i hånden.",
+                       desired_outcome="Automatiske opgørelser.", expected_value="2 timer/uge.")
+    set_status(need, "delivered", by_system=True, at=utcnow() - timedelta(days=400))
+    db.session.commit()
+    from app.value.models import FollowUp
+
+    return db.session.scalar(db.select(FollowUp).where(FollowUp.need_id == need.id)
+                             .order_by(FollowUp.months))
+
+
+def _follow_up(world):
+    """A need of Ballerup in project A delivered 400 days ago: its follow-ups are due."""
+    from datetime import timedelta
+
+    from app.database import utcnow
+    from app.discovery.services import set_status
+    from app.value.models import FollowUp
+
+    owner = world.users["product_owner"]
+    need = create_need(world.project_a, owner, title="Færre manuelle opgørelser",
+                       background="Opgørelserne laves i hånden.",
+                       desired_outcome="Automatiske opgørelser.", expected_value="2 timer/uge.")
+    set_status(need, "delivered", by_system=True, at=utcnow() - timedelta(days=400))
+    db.session.commit()
+    return db.session.scalar(db.select(FollowUp).where(FollowUp.need_id == need.id)
+                             .order_by(FollowUp.months))
 
 
 def _need_of_another_municipality(world):

@@ -10,11 +10,13 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.labels import REASON_LABELS, detail_label
 from app.backlog.services import format_points
-from app.decisions.services import OUTCOME_LABELS
+from app.decisions.services import OUTCOME_LABELS, STATE_LABELS, TYPE_LABELS
 from app.discovery.services import STATUS_LABELS
 from app.i18n import format_day, format_moment, format_money, format_size
 from app.projects.forms import PARTICIPATION_LABELS, ROLE_LABELS
-from app.releases.services import SIGN_OFF_LABELS, STATE_LABELS
+from app.releases.services import SIGN_OFF_LABELS
+from app.releases.services import STATE_LABELS as RELEASE_STATE_LABELS
+from app.value.forms import RATING_LABELS
 
 ORGANISATION_KIND_LABELS = {
     "municipality": _l("Municipality"),
@@ -94,12 +96,17 @@ FORMATTERS = {
     "can_write": _yes_no, "expires_on": _day, "projects": _items,
     "moves_to_review": _yes_no, "in_background": _yes_no, "exported_at": _moment,
     "archive_bytes": _size,
-    "old_state": lambda v: _label(STATE_LABELS, v), "new_state": lambda v: _label(STATE_LABELS, v),
+    "old_state": lambda v: _label(RELEASE_STATE_LABELS, v),
+    "new_state": lambda v: _label(RELEASE_STATE_LABELS, v),
     "sign_off": lambda v: _label(SIGN_OFF_LABELS, v), "planned_on": _day, "override": _yes_no,
     "testers": _items, "criteria": lambda v: "; ".join(str(c) for c in v),
     "unmet": lambda v: "; ".join(str(c) for c in v),
     "amount": format_money, "previous_amount": format_money, "amount_low": format_money,
     "amount_high": format_money,
+    "months": _items, "rating": lambda v: _label(RATING_LABELS, v),
+    "state": lambda v: _label(STATE_LABELS, v),
+    "decision_type": lambda v: _label(TYPE_LABELS, v) if v else _("Unspecified"),
+    "supersedes": _items, "superseded_by": _items,
 }
 
 # The order in which details read well: what changed first, then how and why.

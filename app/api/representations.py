@@ -160,6 +160,8 @@ def decision(d, key: str) -> dict:
             "needs": [n.number for n in d.needs], "items": [i.key_in(key) for i in d.items],
             "outcomes": [{"need_number": o.need.number, "outcome": o.outcome,
                           "new_status": o.new_status} for o in d.outcomes],
-            "created_at": iso(d.created_at),
+            "created_at": iso(d.created_at), "decision_type": d.decision_type,
+            "state": d.state, "consequences": d.consequences,
+            "supersedes": [other.id for other in d.supersedes],
             "links": {"self": external_url("api.decision", key=key, decision_id=d.id),
                       "web": external_url("decisions.show", key=key, decision_id=d.id)}}

@@ -25,7 +25,8 @@ from app.attachments.models import Attachment
 from app.attachments.storage import storage
 from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label, item_label
 from app.database import utcnow
-from app.decisions.models import Decision, DecisionOutcome, decision_item, decision_need
+from app.decisions.models import (Decision, DecisionOutcome, decision_item, decision_need,
+                                  decision_supersession)
 from app.digests.models import DeliveryState, DigestDelivery
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedItemLink,
                                   NeedNote)
@@ -338,7 +339,14 @@ class ProjectArchive:
         ids = [d.id for d in rows]
         self.people.load(d.recorded_by_id for d in rows)
         needs, items, outcomes = defaultdict(list), defaultdict(list), defaultdict(list)
+        refs = {d.id: n for n, d in enumerate(rows, 1)}
+        supersedes = defaultdict(list)
         for chunk in _chunks(ids):
+            for d_id, s_id in db.session.execute(
+                    select(decision_supersession.c.decision_id,
+                           decision_supersession.c.superseded_id)
+                    .where(decision_supersession.c.decision_id.in_(chunk))):
+                supersedes[d_id].append(refs[s_id])
             for d_id, n_id in db.session.execute(select(decision_need.c.decision_id,
                                                         decision_need.c.need_id)
                                                  .where(decision_need.c.decision_id.in_(chunk))):
@@ -358,6 +366,8 @@ class ProjectArchive:
                    "recorded_by_label": d.recorded_by_label,
                    "created_at": timestamp(d.created_at),
                    "needs": sorted(needs[d.id]), "items": sorted(items[d.id]),
+                   "decision_type": d.decision_type, "state": d.state,
+                   "consequences": d.consequences, "supersedes": sorted(supersedes[d.id]),
                    "outcomes": [{"need": self.need_numbers[o.need_id], "outcome": o.outcome,
                                  "old_status": o.old_status, "new_status": o.new_status,
                                  "rationale": o.rationale} for o in outcomes[d.id]]}

@@ -33,7 +33,8 @@ from app.attachments.services import THUMBNAIL_SUFFIX, examine, quota_used
 from app.attachments.storage import storage
 from app.audit.services import record
 from app.backlog.models import BacklogCounter, Comment, Item, ItemHistory, Label, item_label
-from app.decisions.models import Decision, DecisionOutcome, decision_item, decision_need
+from app.decisions.models import (Decision, DecisionOutcome, decision_item, decision_need,
+                                  decision_supersession)
 from app.digests.models import DigestDelivery
 from app.discovery.models import (Need, NeedChange, NeedCoSponsor, NeedCounter, NeedItemLink,
                                   NeedNote)
@@ -383,7 +384,10 @@ class _Import:
             {"project_id": self.project.id, "decided_on": parse_day(d["decided_on"]),
              "title": d["title"], "text": d["text"],
              "recorded_by_id": self.user_id(d["recorded_by"]),
-             "recorded_by_label": d["recorded_by_label"], "created_at": T(d["created_at"])}
+             "recorded_by_label": d["recorded_by_label"], "created_at": T(d["created_at"]),
+             # Archives made before decision records: accepted, of no type.
+             "decision_type": d.get("decision_type"), "state": d.get("state", "accepted"),
+             "consequences": d.get("consequences", "")}
             for d in decisions], Decision.__table__.c.id)
         self.decisions = self._refs(decisions, ids, "ref", _("the decision"))
         need, item = _("the need"), _("the item")
@@ -393,6 +397,11 @@ class _Import:
         _insert(decision_item, [{"decision_id": self.decisions[d["ref"]],
                                  "item_id": self.lookup(self.items, i, item)}
                                 for d in decisions for i in d["items"]])
+        this = _("the decision")
+        _insert(decision_supersession, [
+            {"decision_id": self.decisions[d["ref"]],
+             "superseded_id": self.lookup(self.decisions, ref, this)}
+            for d in decisions for ref in d.get("supersedes", [])])
         _insert(DecisionOutcome.__table__, [
             {"decision_id": self.decisions[d["ref"]],
              "need_id": self.lookup(self.needs, o["need"], need), "outcome": o["outcome"],

@@ -24,6 +24,22 @@ class Outcome(StrEnum):
     PARKED = "parked"
 
 
+class DecisionType(StrEnum):
+    """What a decision is about, as communities' decision logs sort them (None: unspecified,
+    the decisions recorded before types existed)."""
+
+    STRATEGIC = "strategic"
+    ARCHITECTURE = "architecture"
+    OPERATIONAL = "operational"
+
+
+class DecisionState(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    SUPERSEDED = "superseded"
+    REJECTED = "rejected"
+
+
 MAX_TITLE = 200
 MAX_TEXT = 20_000
 
@@ -43,11 +59,32 @@ decision_item = Table(
 )
 
 
+# "Decision A supersedes decision B": both of one project, never in a cycle (the services
+# check both).
+decision_supersession = Table(
+    "decision_supersession",
+    db.metadata,
+    Column("decision_id", ForeignKey("decision.id", ondelete="CASCADE"), primary_key=True),
+    Column("superseded_id", ForeignKey("decision.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
 class Decision(db.Model):
-    """One entry of the decision log: what the steering group decided, when, and on what."""
+    """One entry of the decision log: what the steering group decided, when, and on what; as a
+    decision record also its type, state, consequences and the decisions it supersedes."""
 
     __tablename__ = "decision"
-    __table_args__ = (Index("ix_decision_project_id_decided_on", "project_id", "decided_on"),)
+    __table_args__ = (
+        Index("ix_decision_project_id_decided_on", "project_id", "decided_on"),
+        CheckConstraint(_in("state", DecisionState), name="state"),
+        CheckConstraint(f"decision_type IS NULL OR {_in('decision_type', DecisionType)}",
+                        name="decision_type"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
@@ -59,9 +96,22 @@ class Decision(db.Model):
     # Kept by name too, so the log still reads after an account is gone.
     recorded_by_label: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    decision_type: Mapped[str | None] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), default=DecisionState.ACCEPTED)
+    consequences: Mapped[str] = mapped_column(Text, default="")
 
     project: Mapped["Project"] = relationship()
     recorded_by: Mapped["User | None"] = relationship()
+    supersedes: Mapped[list["Decision"]] = relationship(
+        secondary=decision_supersession,
+        primaryjoin="Decision.id == decision_supersession.c.decision_id",
+        secondaryjoin="Decision.id == decision_supersession.c.superseded_id",
+        back_populates="superseded_by", order_by="Decision.decided_on")
+    superseded_by: Mapped[list["Decision"]] = relationship(
+        secondary=decision_supersession,
+        primaryjoin="Decision.id == decision_supersession.c.superseded_id",
+        secondaryjoin="Decision.id == decision_supersession.c.decision_id",
+        back_populates="supersedes", order_by="Decision.decided_on")
     needs: Mapped[list["Need"]] = relationship(
         secondary=decision_need, order_by="Need.number")
     items: Mapped[list["Item"]] = relationship(

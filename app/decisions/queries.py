@@ -53,7 +53,8 @@ def decision_log(project, q: str = "", page: int = 1) -> LogPage:
     decisions = db.session.scalars(
         stmt.options(selectinload(Decision.needs), selectinload(Decision.items),
                      selectinload(Decision.outcomes).selectinload(DecisionOutcome.need),
-                     selectinload(Decision.recorded_by))
+                     selectinload(Decision.recorded_by), selectinload(Decision.supersedes),
+                     selectinload(Decision.superseded_by))
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     return LogPage(list(decisions), total, page, q)
 

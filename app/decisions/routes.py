@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app.database import utcnow
 from app.decisions import export, queries, services
-from app.decisions.forms import DecisionForm
+from app.decisions.forms import DecisionRecordForm, RecordingForm, decision_choices
 from app.decisions.permissions import can_record_decision
 from app.discovery.services import STATUS_LABELS
 from app.projects.loaders import get_project_or_404
@@ -15,6 +15,7 @@ from app.services import RuleViolation
 from app.web import (add_triggers, attach_refusal, attempt, is_htmx, redirect_with,
                      render_page_or_partial)
 from app.web.csv_export import csv_response, download_name, separator
+from app.web.forms import submit
 
 bp = Blueprint("decisions", __name__)
 
@@ -22,6 +23,8 @@ bp = Blueprint("decisions", __name__)
 @bp.app_context_processor
 def decision_helpers():
     return {"decisions_of_need": queries.decisions_of_need,
+            "decision_type_label": lambda kind: services.TYPE_LABELS.get(kind, kind),
+            "decision_state_label": lambda state: services.STATE_LABELS.get(state, state),
             "decision_outcome_label": lambda outcome: services.OUTCOME_LABELS.get(outcome,
                                                                                   outcome)}
 
@@ -56,7 +59,9 @@ def _index(project, form=None, queue=None, errors=None, status=200):
     log = queries.decision_log(project, queries.search_term(request.args),
                                queries.page_number(request.args))
     if form is None:
-        form = DecisionForm(formdata=None, data={"decided_on": utcnow().date()})
+        form = RecordingForm(formdata=None, data={"decided_on": utcnow().date(),
+                                                  "state": "accepted"})
+        form.supersedes.choices = decision_choices(project)
     response = render_page_or_partial(
         "decisions/index.html", "decisions/_log.html", status, project=project, log=log,
         queue=queue if queue is not None else _queue(project), form=form,
@@ -91,18 +96,27 @@ def record(key):
     """Record a decision of the steering group (steering members and the secretariat)."""
     project = get_project_or_404(key)
     require(can_record_decision(current_user, project))
-    form = DecisionForm()
+    form = RecordingForm()
+    form.supersedes.choices = decision_choices(project)
     queue = _queue(project, request.form)
     if not form.validate_on_submit():
         return _index(project, form, queue, status=422)
     outcome = attempt(lambda: services.record_decision(
         project, current_user, decided_on=form.decided_on.data, title=form.title.data,
         text=form.text.data or "", needs=services.resolve_needs(project, form.need_numbers.data),
-        items=services.resolve_items(project, form.item_numbers.data), outcomes=_choices(queue)))
+        items=services.resolve_items(project, form.item_numbers.data), outcomes=_choices(queue),
+        fields=_record_fields(project, form)))
     if not outcome.ok:
         return _refused(project, form, outcome.refusal)
     return redirect_with(_("The decision is recorded."), url_for(
         "decisions.show", key=project.key, decision_id=outcome.value.id))
+
+
+def _record_fields(project, form) -> services.RecordFields:
+    return services.RecordFields(
+        form.decision_type.data or None, form.state.data or "accepted",
+        form.consequences.data or "",
+        tuple(services.resolve_decisions(project, form.supersedes.data)))
 
 
 def _refused(project, form, refusal: RuleViolation):
@@ -123,4 +137,37 @@ def show(key, decision_id):
     """One decision of the log, with the needs and items it concerns and its outcomes."""
     project = get_project_or_404(key)
     decision = queries.get_decision_or_404(project, decision_id)
-    return render_template("decisions/show.html", project=project, decision=decision)
+    return _show(project, decision, _record_form(project, decision))
+
+
+def _record_form(project, decision, formdata=None) -> DecisionRecordForm:
+    form = DecisionRecordForm(formdata=formdata, data={
+        "decision_type": decision.decision_type or "",
+        "state": "accepted" if decision.state == "superseded" else decision.state,
+        "consequences": decision.consequences,
+        "supersedes": [d.id for d in decision.supersedes]})
+    form.supersedes.choices = decision_choices(project, exclude=decision)
+    return form
+
+
+def _show(project, decision, form, status=200):
+    return render_template("decisions/show.html", project=project, decision=decision,
+                           record_form=form,
+                           can_record=can_record_decision(current_user, project)), status
+
+
+@bp.post("/p/<key>/decisions/<int:decision_id>/record")
+@login_required
+def update_record(key, decision_id):
+    """Change a decision's type, state, consequences and what it supersedes."""
+    project = get_project_or_404(key)
+    decision = queries.get_decision_or_404(project, decision_id)
+    require(can_record_decision(current_user, project))
+    form = _record_form(project, decision, request.form)
+    outcome = submit(form, lambda: services.update_record(
+        decision, current_user, _record_fields(project, form)))
+    if not outcome.ok:
+        decision = queries.get_decision_or_404(project, decision_id)
+        return _show(project, decision, form, outcome.status)
+    return redirect_with(_("The decision record is saved."), url_for(
+        "decisions.show", key=project.key, decision_id=decision.id))

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.backlog.models import Item
 from app.database import utcnow
-from app.decisions.models import MAX_TEXT, MAX_TITLE, Decision, DecisionOutcome, Outcome
+from app.audit.labels import register_actions, register_details
+from app.decisions.models import (MAX_TEXT, MAX_TITLE, Decision, DecisionOutcome, DecisionState,
+                                  DecisionType, Outcome)
 from app.discovery import notify as need_notify
 from app.discovery import services as discovery
 from app.discovery.models import Need, NeedStatus
@@ -25,6 +27,28 @@ OUTCOME_LABELS = {
     Outcome.DECLINED: _l("Declined"),
     Outcome.PARKED: _l("Parked"),
 }
+TYPE_LABELS = {
+    DecisionType.STRATEGIC: _l("Strategic"),
+    DecisionType.ARCHITECTURE: _l("Architecture"),
+    DecisionType.OPERATIONAL: _l("Operational"),
+}
+STATE_LABELS = {
+    DecisionState.PROPOSED: _l("Proposed"),
+    DecisionState.ACCEPTED: _l("Accepted"),
+    DecisionState.SUPERSEDED: _l("Superseded"),
+    DecisionState.REJECTED: _l("Rejected"),
+}
+# The states a person chooses; a decision becomes superseded when an accepted one supersedes it.
+CHOSEN_STATES = (DecisionState.PROPOSED, DecisionState.ACCEPTED, DecisionState.REJECTED)
+MAX_SUPERSEDES = 20
+
+register_actions({"decision.record_changed": _l("Decision record changed"),
+                  "decision.superseded": _l("Decision superseded"),
+                  "decision.reinstated": _l("Decision in force again")})
+register_details({"decision_type": _l("Type"), "state": _l("State"),
+                  "supersedes": _l("Supersedes"), "superseded_by": _l("Superseded by"),
+                  "consequences": _l("Consequences")})
+
 # Declining and parking are need statuses of the same name; approving moves the need forward.
 CLOSING = {Outcome.DECLINED: NeedStatus.DECLINED, Outcome.PARKED: NeedStatus.PARKED}
 MAX_REFERENCES = 50
@@ -166,12 +190,131 @@ def _settle(title: str, choice: OutcomeChoice, actor, at: datetime | None) -> De
                            new_status=need.status, rationale=rationale)
 
 
+@dataclass
+class RecordFields:
+    """A decision's record: its type ("" or None: unspecified), state, consequences
+    (Markdown) and the decisions it supersedes."""
+
+    decision_type: str | None = None
+    state: str = DecisionState.ACCEPTED
+    consequences: str = ""
+    supersedes: tuple = ()
+
+
+def resolve_decisions(project, ids, field: str = "supersedes") -> list[Decision]:
+    """The decisions `ids` names; one of another project, or none at all, is refused."""
+    ids = list(dict.fromkeys(ids or ()))
+    if len(ids) > MAX_SUPERSEDES:
+        raise RuleViolation(_("A decision supersedes at most %(n)d others.", n=MAX_SUPERSEDES),
+                            field)
+    found = []
+    for ident in ids:
+        decision = db.session.get(Decision, ident) if isinstance(ident, int) else None
+        if decision is None or decision.project_id != project.id:
+            raise RuleViolation(_("Only decisions of %(key)s can be superseded.",
+                                  key=project.key), field)
+        found.append(decision)
+    return found
+
+
+def _reachable(start: Decision) -> set[int]:
+    """The ids of the decisions `start` supersedes, directly or through others."""
+    seen: set[int] = set()
+    todo = list(start.supersedes)
+    while todo:
+        decision = todo.pop()
+        if decision.id not in seen:
+            seen.add(decision.id)
+            todo.extend(decision.supersedes)
+    return seen
+
+
+def _clean_record(project, decision: Decision | None, fields: RecordFields):
+    kind = fields.decision_type or None
+    if kind is not None and kind not in set(DecisionType):
+        raise RuleViolation(_("Choose the type of decision."), "decision_type")
+    state = fields.state
+    if state not in set(CHOSEN_STATES):
+        raise RuleViolation(_("Choose whether the decision is proposed, accepted or rejected."),
+                            "state")
+    consequences = clean_text(fields.consequences, "consequences", MAX_TEXT)
+    targets = list(dict.fromkeys(fields.supersedes))
+    for target in targets:
+        if target.project_id != project.id:
+            raise RuleViolation(_("Only decisions of %(key)s can be superseded.",
+                                  key=project.key), "supersedes")
+        if decision is not None and (target.id == decision.id
+                                     or decision.id in _reachable(target)):
+            raise RuleViolation(_("“%(title)s” already supersedes this decision, directly or "
+                                  "through others; a decision cannot supersede itself.",
+                                  title=target.title), "supersedes")
+        if target.state == DecisionState.REJECTED:
+            raise RuleViolation(_("“%(title)s” was rejected, so there is nothing to supersede.",
+                                  title=target.title), "supersedes")
+    if targets and state == DecisionState.REJECTED:
+        raise RuleViolation(_("A rejected decision supersedes nothing."), "supersedes")
+    return kind, state, consequences, targets
+
+
+def _settle_supersession(decision: Decision, others, actor, at) -> None:
+    """A decision superseded by an accepted one is superseded; one that no accepted decision
+    supersedes any longer (its superseder rejected, or the link removed) is in force again."""
+    for target in dict.fromkeys(others):
+        db.session.refresh(target, ["superseded_by"])
+        by = [d for d in target.superseded_by if d.state == DecisionState.ACCEPTED]
+        if by and target.state != DecisionState.SUPERSEDED:
+            target.state = DecisionState.SUPERSEDED
+            record("decision.superseded", project=decision.project, target=target,
+                   target_label=target.title[:254], actor=actor, at=at,
+                   superseded_by=[d.title for d in by])
+        elif not by and target.state == DecisionState.SUPERSEDED:
+            target.state = DecisionState.ACCEPTED
+            record("decision.reinstated", project=decision.project, target=target,
+                   target_label=target.title[:254], actor=actor, at=at)
+    db.session.flush()
+
+
+def update_record(decision: Decision, actor, fields: RecordFields,
+                  at: datetime | None = None) -> Decision:
+    """Change a decision's record: its type, state, consequences and what it supersedes. A
+    superseded decision keeps its state until what supersedes it changes."""
+    project = decision.project
+    kind, state, consequences, targets = _clean_record(project, decision, fields)
+    if decision.state == DecisionState.SUPERSEDED:
+        if state != DecisionState.ACCEPTED:
+            raise RuleViolation(_("A later decision supersedes this one; change that decision "
+                                  "instead."), "state", status=409)
+        state = DecisionState.SUPERSEDED
+    before = (decision.decision_type, decision.state, decision.consequences,
+              [d.title for d in decision.supersedes])
+    old_targets = list(decision.supersedes)
+    decision.decision_type, decision.state, decision.consequences = kind, state, consequences
+    decision.supersedes = targets
+    after = (kind, state, consequences, [d.title for d in targets])
+    if after == before:
+        return decision
+    db.session.flush()
+    changed = {name: value for name, value, old in zip(
+        ("decision_type", "state", "consequences", "supersedes"), after, before,
+        strict=True) if value != old}
+    if "consequences" in changed:
+        changed["consequences"] = consequences[:200]
+    if "decision_type" in changed:
+        changed["decision_type"] = kind or ""  # "unspecified" is a change worth recording
+    record("decision.record_changed", project=project, target=decision,
+           target_label=decision.title[:254], actor=actor, at=at, **changed)
+    _settle_supersession(decision, [*old_targets, *targets], actor, at)
+    return decision
+
+
 def record_decision(project, actor, *, decided_on: date | None, title: str, text: str = "",
-                    needs=(), items=(), outcomes=(), at: datetime | None = None) -> Decision:
+                    needs=(), items=(), outcomes=(), at: datetime | None = None,
+                    fields: RecordFields | None = None) -> Decision:
     """Record a decision of the steering group, link its needs and items, and settle the
     escalated needs it decides (each such need is linked too). `at` is when it was recorded,
-    else now."""
+    else now; `fields` its record (by default an accepted decision of unspecified type)."""
     title, text = _clean_fields(decided_on, title, text)
+    kind, state, consequences, supersedes = _clean_record(project, None, fields or RecordFields())
     # Settle the needs before the decision's link rows exist: those rows' foreign keys take a
     # share lock on the needs, and two recorders each holding one while waiting for the other's
     # row lock would deadlock. Needs are locked in id order for the same reason.
@@ -182,15 +325,20 @@ def record_decision(project, actor, *, decided_on: date | None, title: str, text
     settled = [_settle(title, choice, actor, at) for choice in outcomes]
     decision = Decision(project=project, decided_on=decided_on, title=title, text=text,
                         recorded_by=actor, recorded_by_label=actor.name if actor else "",
-                        needs=needs, items=items, outcomes=settled, created_at=at or utcnow())
+                        needs=needs, items=items, outcomes=settled, created_at=at or utcnow(),
+                        decision_type=kind, state=state, consequences=consequences,
+                        supersedes=supersedes)
     db.session.add(decision)
     db.session.flush()
     record("decision.recorded", project=project, target=decision, target_label=title[:254],
            actor=actor, at=at, decided_on=decided_on.isoformat(),
            needs=[n.number for n in needs] or None,
            items=[i.key_in(project.key) for i in items] or None,
-           outcomes={str(o.need.number): o.outcome for o in decision.outcomes} or None)
+           outcomes={str(o.need.number): o.outcome for o in decision.outcomes} or None,
+           decision_type=kind, state=state,
+           supersedes=[d.title for d in supersedes] or None)
     db.session.flush()
+    _settle_supersession(decision, supersedes, actor, at)
     for need in needs:
         need_notify.decided(need, actor, title)
     publish("decision.recorded", project, actor, decision, at=decision.created_at)

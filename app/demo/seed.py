@@ -20,6 +20,7 @@ from app.demo.releases import seed_releases
 from app.demo.rounds import seed_rounds
 from app.demo.sprints import seed_sprints
 from app.demo.two_factor import seed_two_factor
+from app.demo.value import seed_value
 from app.extensions import db
 from app.organisations.services import create_organisation
 from app.projects.models import ParticipationKind, Role
@@ -106,8 +107,8 @@ def seed_foundation(ctx: dict) -> dict:
 
 
 SEED_STEPS = [seed_foundation, seed_backlog, seed_sprints, seed_discovery, seed_tracing,
-              seed_decisions, seed_releases, seed_funding, seed_rounds, seed_two_factor,
-              seed_invitations]
+              seed_decisions, seed_releases, seed_funding, seed_rounds, seed_value,
+              seed_two_factor, seed_invitations]
 
 
 def seed_all(now: datetime | None = None) -> dict:

@@ -21,6 +21,7 @@ class Kind(StrEnum):
     WEBHOOK_DISABLED = "webhook_disabled"
     RELEASE_IN_TEST = "release_in_test"
     ROUND_REMINDER = "round_reminder"
+    FOLLOW_UP_DUE = "follow_up_due"
 
 
 # Sent by e-mail as soon as the scheduler next runs; the others wait for the batch.
@@ -40,6 +41,7 @@ LABELS = {
     Kind.WEBHOOK_DISABLED: _l("A webhook of the project is switched off after failing"),
     Kind.RELEASE_IN_TEST: _l("A release my municipality tests is ready for testing"),
     Kind.ROUND_REMINDER: _l("My municipality has not yet voted in a prioritisation round"),
+    Kind.FOLLOW_UP_DUE: _l("My municipality's follow-up on a delivered need's value is due"),
 }
 
 # One line in the list and the e-mail: "%(actor)s mentioned you in OVB-12 Login".
@@ -57,6 +59,7 @@ SENTENCES = {
     Kind.WEBHOOK_DISABLED: _l("The webhook %(target)s failed for 24 hours and is switched off"),
     Kind.RELEASE_IN_TEST: _l("%(actor)s asks your municipality to test and sign off %(target)s"),
     Kind.ROUND_REMINDER: _l("Your municipality has not voted in %(target)s; voting closes soon"),
+    Kind.FOLLOW_UP_DUE: _l("Follow-up due: record the value %(target)s has brought"),
 }
 
 # Where a target is shown (an endpoint taking `key` and `number`), and how to find one by

@@ -211,6 +211,20 @@ class LiveData:
                              points_per_municipality=points)
             return rnd.number
 
+    def delivered_need(self, key: str, title: str, by: str, days_ago: int, **fields) -> int:
+        """A need of `by`'s municipality delivered `days_ago` days ago (so its follow-ups are
+        scheduled); the id of that municipality's first follow-up."""
+        from app.database import utcnow
+        from app.value.models import FollowUp
+
+        number = self.need(key, title, by, **fields)
+        with self._session():
+            need = self._need(key, number)
+            set_status(need, "delivered", by_system=True,
+                       at=utcnow() - timedelta(days=days_ago))
+            return db.session.scalars(select(FollowUp.id).where(FollowUp.need_id == need.id)
+                                      .order_by(FollowUp.months)).first()
+
     def unsubscribe_token(self, key: str, email: str) -> str:
         """The token of the digest e-mail's unsubscribe link for this member of the project."""
         with self._session():

@@ -1,5 +1,6 @@
-"""The demo's decision log: three decisions in OVB, one settling an escalated need, one need
-still waiting; each recorded through the decision service on the day it was made."""
+"""The demo's decision log: five decisions in OVB, one settling an escalated need, one
+superseding an earlier plan, one still proposed; one need still waiting; each recorded through
+the decision service on the day it was made."""
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -15,7 +16,11 @@ def test_the_demo_has_decisions_and_a_need_waiting(app):
     ovb = db.session.scalar(select(Project).where(Project.key == "OVB"))
     decisions = db.session.scalars(select(Decision).where(Decision.project_id == ovb.id)
                                    .order_by(Decision.decided_on)).all()
-    assert len(decisions) == 3
+    assert len(decisions) == 5
+    assert [(d.decision_type, d.state) for d in decisions] == [
+        ("operational", "superseded"), ("strategic", "accepted"), ("strategic", "accepted"),
+        ("operational", "accepted"), ("architecture", "proposed")]
+    assert decisions[3].supersedes == [decisions[0]]
     outcomes = [o for d in decisions for o in d.outcomes]
     assert [(o.outcome, o.need.status, o.need.is_escalated) for o in outcomes] == [
         ("parked", "parked", False)]
@@ -28,8 +33,8 @@ def test_the_demo_has_decisions_and_a_need_waiting(app):
     settled = [c for c in parked.changes if c.field in ("status", "escalation")][-2:]
     assert [(c.field, c.new_value) for c in settled] == [("status", "parked"),
                                                          ("escalation", "decided")]
-    assert {c.created_at.date() for c in settled} == {decisions[-1].decided_on}
-    assert parked.status_changed_at.date() == decisions[-1].decided_on
+    assert {c.created_at.date() for c in settled} == {decisions[2].decided_on}
+    assert parked.status_changed_at.date() == decisions[2].decided_on
     recorded = db.session.scalars(select(AuditEvent.created_at)
                                   .where(AuditEvent.action == "decision.recorded")
                                   .order_by(AuditEvent.created_at)).all()

@@ -116,6 +116,7 @@ def _every_action(world, client, factory):
     set_status(need, "planned", by_system=True)
     _funding(project, need, u, aarhus, aarhus_po)
     _rounds(project, u, aarhus_po)
+    _value_and_decision_records(project, u)
     paper = attach(project, "item", item, u["product_owner"], pdf(), "Bilag.pdf")
     delete_attachment(project, container_kind("item"), item, paper, u["product_owner"])
     # Sprints and acceptance: started, rejected, accepted, reopened, closed; one deleted.
@@ -312,6 +313,33 @@ def _rounds(project, u, aarhus_po):
     rounds.close_round(rnd, secretariat)
     rounds.order_need(rnd, needs[0], secretariat, Decimal("60000"))
     rounds.order_need(rnd, needs[1], secretariat, Decimal("60000"))
+
+
+def _value_and_decision_records(project, u):
+    """A need delivered over a year ago gets its follow-ups; Ballerup records its realised
+    value and corrects it; the scheduler reminds of the other one. A decision is superseded,
+    and is in force again when its superseder's record is changed to rejected."""
+    from app.decisions.services import RecordFields, update_record
+    from app.value import services as value
+    from app.value.models import FollowUp
+
+    delivered = create_need(project, u["product_owner"], title="Færre opgørelser",
+                            background="I hånden.", desired_outcome="Automatisk.",
+                            expected_value="To timer om ugen.")
+    set_status(delivered, "delivered", by_system=True, at=utcnow() - timedelta(days=400))
+    first = db.session.scalars(select(FollowUp).where(FollowUp.need_id == delivered.id)
+                               .order_by(FollowUp.months)).first()
+    value.record_answer(first, u["product_owner"],
+                        value.Answer("Vi sparer tid.", "as", "2,5", "timer pr. uge"))
+    value.record_answer(first, u["product_owner"], value.Answer("Vi sparer mere tid.", "above"))
+    value.remind_due()
+    old = record_decision(project, u["steering"], decided_on=date.today(), title="Gammel plan",
+                          fields=RecordFields("strategic"))
+    new = record_decision(project, u["steering"], decided_on=date.today(), title="Ny plan",
+                          fields=RecordFields("strategic", consequences="Mere tid.",
+                                              supersedes=(old,)))
+    update_record(new, u["secretariat"], RecordFields("architecture", "rejected"))
+    db.session.commit()
 
 
 def _two_factor_and_administration(world, client, factory):

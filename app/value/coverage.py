@@ -1,0 +1,157 @@
+"""Needs coverage (behovsdækning): how many of a municipality's needs ended delivered.
+
+Definitions, shown on the pages too:
+- a municipality's needs are those it submitted and those it co-sponsors (live needs only:
+  archived ones are left out);
+- outcomes: delivered; planned; in discovery (in discovery or ready); declined or parked;
+  waiting (submitted, not yet taken up);
+- decided = delivered + planned + declined/parked: the needs on which the community has made
+  up its mind; coverage rate = delivered ÷ decided (none while nothing is decided);
+- the median time to delivery counts calendar days from submission to delivery;
+- the trend counts, per quarter (Copenhagen time), the needs submitted and delivered.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from statistics import median
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import literal, select, union_all
+
+from app.clock import local_date
+from app.discovery.models import Need, NeedCoSponsor, NeedStatus
+from app.extensions import db
+
+S = NeedStatus
+OUTCOMES = {
+    "delivered": (S.DELIVERED,),
+    "planned": (S.PLANNED,),
+    "in_discovery": (S.IN_DISCOVERY, S.READY),
+    "declined": (S.DECLINED, S.PARKED),
+    "waiting": (S.SUBMITTED,),
+}
+OUTCOME_OF = {status: outcome for outcome, statuses in OUTCOMES.items() for status in statuses}
+OUTCOME_LABELS = {
+    "delivered": _l("Delivered"),
+    "planned": _l("Planned"),
+    "in_discovery": _l("In discovery"),
+    "declined": _l("Declined or parked"),
+    "waiting": _l("Waiting"),
+}
+DECIDED = ("delivered", "planned", "declined")
+QUARTERS = 4
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+    submitted: int = 0
+    delivered: int = 0
+
+    @property
+    def label(self) -> str:
+        return _("Q%(number)d %(year)d", number=self.number, year=self.year)
+
+
+@dataclass
+class Coverage:
+    """The figures of one municipality (or a whole project): needs by outcome, submitted and
+    co-sponsored apart, and what follows from them."""
+
+    submitted: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    cosponsored: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    delivery_days: list[int] = field(default_factory=list)
+    trend: list[Quarter] = field(default_factory=list)
+
+    def total(self, outcome: str) -> int:
+        return self.submitted[outcome] + self.cosponsored[outcome]
+
+    @property
+    def needs(self) -> int:
+        return sum(self.total(o) for o in OUTCOMES)
+
+    @property
+    def decided(self) -> int:
+        return sum(self.total(o) for o in DECIDED)
+
+    @property
+    def delivered(self) -> int:
+        return self.total("delivered")
+
+    @property
+    def rate(self) -> float | None:
+        """Delivered ÷ decided, 0–1; None while nothing is decided."""
+        return self.delivered / self.decided if self.decided else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.rate is None else round(100 * self.rate)
+
+    @property
+    def median_days(self) -> float | None:
+        return median(self.delivery_days) if self.delivery_days else None
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def last_quarters(today: date, count: int = QUARTERS) -> list[tuple[int, int]]:
+    """The `count` quarters ending with today's, oldest first."""
+    year, number = quarter_of(today)
+    quarters = []
+    for _step in range(count):
+        quarters.append((year, number))
+        year, number = (year, number - 1) if number > 1 else (year - 1, 4)
+    return quarters[::-1]
+
+
+def _days(start: datetime, end: datetime) -> int:
+    return (local_date(end) - local_date(start)).days
+
+
+def _tally(rows, today: date) -> Coverage:
+    """Coverage from (role, status, created_at, delivered_at) rows, one per need and role."""
+    coverage = Coverage()
+    quarters = {q: [0, 0] for q in last_quarters(today)}
+    for role, status, created_at, delivered_at in rows:
+        outcome = OUTCOME_OF.get(status)
+        if outcome is None:
+            continue
+        (coverage.submitted if role == "submitted" else coverage.cosponsored)[outcome] += 1
+        if quarter_of(local_date(created_at)) in quarters:
+            quarters[quarter_of(local_date(created_at))][0] += 1
+        if status == S.DELIVERED and delivered_at is not None:
+            coverage.delivery_days.append(_days(created_at, delivered_at))
+            if quarter_of(local_date(delivered_at)) in quarters:
+                quarters[quarter_of(local_date(delivered_at))][1] += 1
+    coverage.trend = [Quarter(y, n, *counts) for (y, n), counts in quarters.items()]
+    return coverage
+
+
+def _columns():
+    return (Need.status, Need.created_at, Need.delivered_at)
+
+
+def municipality_coverage(project, organisation_id: int, today: date) -> Coverage:
+    """The coverage of one municipality's needs in the project."""
+    live = (Need.project_id == project.id, Need.archived_at.is_(None))
+    submitted = select(literal("submitted").label("role"), *_columns()).where(
+        *live, Need.organisation_id == organisation_id)
+    cosponsored = (select(literal("cosponsored").label("role"), *_columns())
+                   .join(NeedCoSponsor, NeedCoSponsor.need_id == Need.id)
+                   .where(*live, NeedCoSponsor.organisation_id == organisation_id))
+    return _tally(db.session.execute(union_all(submitted, cosponsored)).all(), today)
+
+
+def project_coverage(project, today: date) -> Coverage:
+    """The project's needs summed: each need once, as its submitter's."""
+    rows = db.session.execute(select(literal("submitted"), *_columns()).where(
+        Need.project_id == project.id, Need.archived_at.is_(None))).all()
+    return _tally(rows, today)
+
+
+def coverage_by_municipality(project, organisations, today: date) -> list[tuple[object, Coverage]]:
+    """(municipality, coverage) for each of the project's municipalities, in the given order."""
+    return [(org, municipality_coverage(project, org.id, today)) for org in organisations]
