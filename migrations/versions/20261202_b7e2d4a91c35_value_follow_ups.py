@@ -1,7 +1,7 @@
 """Benefit realisation: follow-ups of delivered needs per municipality
 
 Revision ID: b7e2d4a91c35
-Revises: 3c8e5a1f9b27
+Revises: 4d7e2b9c1a58
 Create Date: 2026-12-02 14:30:00
 
 A new table only. Needs delivered before this revision get no follow-ups (their delivery is
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7e2d4a91c35"
-down_revision = "3c8e5a1f9b27"
+down_revision = "4d7e2b9c1a58"
 branch_labels = None
 depends_on = None
 

@@ -30,7 +30,8 @@ def test_a_product_owner_records_the_realised_value(page, make):
     save.click()
     expect(page.get_by_text("Udfyld feltet.")).to_have_count(2)  # the text and the rating
     axe_check(page, "follow-up form invalid")
-    page.get_by_role("textbox", name="Realiseret gevinst").fill("Vi har opsagt to kontrakter i tide.")
+    page.get_by_role("textbox", name="Realiseret gevinst").fill(
+        "Vi har opsagt to kontrakter i tide.")
     page.get_by_label("Over det forventede").check()
     save.click()
     expect(page.get_by_text("Angiv tallets enhed, fx timer pr. uge.")).to_be_visible()
