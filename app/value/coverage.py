@@ -153,5 +153,19 @@ def project_coverage(project, today: date) -> Coverage:
 
 
 def coverage_by_municipality(project, organisations, today: date) -> list[tuple[object, Coverage]]:
-    """(municipality, coverage) for each of the project's municipalities, in the given order."""
-    return [(org, municipality_coverage(project, org.id, today)) for org in organisations]
+    """(municipality, coverage) for each of the project's municipalities, in the given order:
+    one statement for all of them (the steering digest lists every municipality)."""
+    ids = [org.id for org in organisations]
+    if not ids:
+        return []
+    live = (Need.project_id == project.id, Need.archived_at.is_(None))
+    submitted = select(Need.organisation_id.label("org"), literal("submitted").label("role"),
+                       *_columns()).where(*live, Need.organisation_id.in_(ids))
+    cosponsored = (select(NeedCoSponsor.organisation_id.label("org"),
+                          literal("cosponsored").label("role"), *_columns())
+                   .join(NeedCoSponsor, NeedCoSponsor.need_id == Need.id)
+                   .where(*live, NeedCoSponsor.organisation_id.in_(ids)))
+    rows_of: dict[int, list] = {org_id: [] for org_id in ids}
+    for org_id, *row in db.session.execute(union_all(submitted, cosponsored)):
+        rows_of[org_id].append(row)
+    return [(org, _tally(rows_of[org.id], today)) for org in organisations]

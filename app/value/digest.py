@@ -9,9 +9,6 @@ from app.i18n import format_day
 from app.projects.models import Role
 from app.value import coverage, queries
 
-LIMIT = 15
-
-
 @digest_section("value_follow_ups", roles={Role.PRODUCT_OWNER}, order=44)
 def follow_ups(ctx: DigestContext) -> Section | None:
     """The follow-ups of the recipient's municipality that wait for its realised value."""
@@ -26,10 +23,9 @@ def follow_ups(ctx: DigestContext) -> Section | None:
                     status=_("%(n)d months after delivery", n=f.months),
                     meta=_("Due on %(date)s", date=format_day(f.due_on)),
                     link=url_for("value.follow_up", key=key, number=f.id))
-               for f in waiting[:LIMIT]],
+               for f in waiting[:ctx.limit]],
         figures=[Figure(_("Follow-ups due"), len(waiting))],
-        summary=(_("%(n)d more on the value page.", n=len(waiting) - LIMIT)
-                 if len(waiting) > LIMIT else None),
+        total=len(waiting),
         more_link=url_for("value.index", key=key))
 
 
@@ -47,7 +43,7 @@ def needs_coverage(ctx: DigestContext) -> Section | None:
         return None
     items = []
     for org, cov in coverage.coverage_by_municipality(
-            ctx.project, queries.municipalities(ctx.project), today):
+            ctx.project, queries.municipality_rows(ctx.project), today):
         if cov.needs:
             items.append(Item(text=org.name, status=_percent(cov), meta=_(
                 "%(delivered)d of %(decided)d decided needs delivered",
@@ -56,5 +52,6 @@ def needs_coverage(ctx: DigestContext) -> Section | None:
                Figure(_("Coverage rate"), _percent(total))]
     if total.median_days is not None:
         figures.append(Figure(_("Median days to delivery"), round(total.median_days)))
-    return Section(title=_("Needs coverage"), items=items[:LIMIT], figures=figures,
+    return Section(title=_("Needs coverage"), items=items[:ctx.limit], figures=figures,
+                   total=len(items),
                    more_link=url_for("value.index", key=ctx.project.key) + "#coverage")

@@ -55,6 +55,17 @@ def municipalities(project) -> list[Organisation]:
         .order_by(Organisation.name)))
 
 
+def municipality_rows(project) -> list:
+    """(id, name) of the municipalities taking part in the project, by name, as plain rows
+    (the digest lists every one's coverage without building objects for them)."""
+    return db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .join(ProjectOrganisation, ProjectOrganisation.organisation_id == Organisation.id)
+        .where(ProjectOrganisation.project_id == project.id,
+               Organisation.kind == "municipality")
+        .order_by(Organisation.name)).all()
+
+
 def report(project) -> Report:
     """Every delivered (live) need, newest delivery first, with each of its municipalities'
     follow-ups: what was expected beside what was realised."""

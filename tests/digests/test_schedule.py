@@ -136,7 +136,8 @@ def test_scheduler_jobs_have_safe_options(app):
         assert set(jobs) == {"digests.send", "digests.catch_up", "digests.retry",
                              "notifications.send", "attachments.purge", "privacy.retention",
                              "archive.produce", "archive.prune",
-                             "webhooks.send", "webhooks.purge", "idempotency.purge"}
+                             "webhooks.send", "webhooks.purge", "idempotency.purge",
+                             "rounds.remind", "value.remind"}
         for job in jobs.values():
             assert job.coalesce is True and job.max_instances == 1
             assert job.misfire_grace_time == 300
