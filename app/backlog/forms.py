@@ -88,6 +88,7 @@ class ItemForm(FlaskForm):
 class CommentForm(FlaskForm):
     body = TextAreaField(_l("Comment"), validators=[Length(max=MAX_TEXT)],
                          description=_l("Markdown: **bold**, *italic*, lists, links."))
+    idempotency_key = idempotency_key_field()
 
 
 class CommentEditForm(FlaskForm):

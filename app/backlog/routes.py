@@ -210,6 +210,6 @@ def comment(key, number):
     require(can_comment(current_user, project))
     item = queries.get_item_or_404(project, number)
     form = CommentForm()
-    outcome = submit(form, lambda: services.add_comment(item, current_user, form.body.data),
-                     field="body")
+    outcome = submit(form, lambda: services.add_comment_once(
+        form.idempotency_key.data, item, current_user, form.body.data), field="body")
     return pages.comments(project, item, form, outcome)

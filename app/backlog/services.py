@@ -451,6 +451,17 @@ def position_of(item: Item) -> int:
         Item.project_id == item.project_id, Item.rank < item.rank, Item.archived_at.is_(None)))
 
 
+def add_comment_once(idempotency_key: str | None, item: Item, author, body: str) -> Comment:
+    """`add_comment`, made at most once per idempotency key of the form (a comment sent again
+    after a connection error, or by a double click, is added once)."""
+    def load(comment_id: int) -> Comment | None:
+        comment = db.session.get(Comment, comment_id)
+        return comment if comment is not None and comment.item_id == item.id else None
+
+    return idempotency.once(author, idempotency_key, "backlog.comment",
+                            lambda: add_comment(item, author, body), load)
+
+
 def add_comment(item: Item, author, body: str, at: datetime | None = None) -> Comment:
     """Comment on an item (Markdown)."""
     body = clean_text(body, "body", MAX_TEXT)

@@ -70,6 +70,28 @@ def test_a_need_form_sent_twice_submits_one_need(world, login):
     assert _count(Need) == 1
 
 
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_a_comment_sent_twice_is_added_once_and_the_next_form_has_a_new_key(world, login,
+                                                                              headers):
+    from app.backlog.models import Comment
+    from app.backlog.services import create_item
+
+    item = create_item(world.project_a, world.users["product_owner"], "Med kommentarer")
+    db.session.commit()
+    client = login(world.users["developer"])
+    url = f"/p/ALPHA/items/{item.number}/comments"
+    data = {"body": "Kun én gang", "idempotency_key": KEY}
+    first = client.post(url, data=data, headers=headers)
+    again = client.post(url, data=data, headers=headers)
+    assert first.status_code == again.status_code and first.status_code in (200, 303)
+    assert _count(Comment) == 1
+    page = (again if headers else client.get(again.headers["Location"])).get_data(as_text=True)
+    fresh = re.findall(r'name="idempotency_key"[^>]*value="([^"]+)"', page)
+    assert fresh and KEY not in fresh  # the next comment is a new one
+    client.post(url, data={"body": "En til", "idempotency_key": fresh[0]}, headers=headers)
+    assert _count(Comment) == 2
+
+
 def test_a_refused_form_can_be_sent_again_with_its_key(world, login):
     client = login(world.users["developer"])
     refused = client.post("/p/ALPHA/backlog/items", data={
