@@ -12,9 +12,6 @@ from app.funding.models import Pledge
 from app.i18n import format_money
 from app.projects.models import Role
 
-LIMIT = 10
-
-
 @digest_section("funding", roles={Role.STEERING, Role.SECRETARIAT}, order=47, shared=True)
 def funding(ctx: DigestContext) -> Section | None:
     """New pledges of the period, open funding gaps and the budget used this year."""
@@ -22,7 +19,7 @@ def funding(ctx: DigestContext) -> Section | None:
     pledges, n_pledges = first_rows(select(Pledge).where(
         Pledge.project_id == project.id, Pledge.created_at >= ctx.period_start,
         Pledge.created_at < ctx.period_end).order_by(Pledge.created_at, Pledge.id)
-        .options(selectinload(Pledge.organisation), selectinload(Pledge.need)), LIMIT)
+        .options(selectinload(Pledge.organisation), selectinload(Pledge.need)), ctx.limit)
     gaps = services.funding_gaps(project)
     year = local_date(ctx.period_end).year
     budget = services.budget_of(project, year)
@@ -37,7 +34,7 @@ def funding(ctx: DigestContext) -> Section | None:
     items += [Item(text=f"#{need.number} {need.title}", status=_("Crowdfunding needed"),
                    tone="warn", meta=_("Gap %(amount)s", amount=format_money(f.gap)),
                    link=url_for("discovery.show", key=key, number=need.number))
-              for need, f in gaps[:LIMIT]]
+              for need, f in gaps[:max(0, ctx.limit - len(pledges))]]
     figures = [Figure(_("New pledges"), n_pledges), Figure(_("Funding gaps"), len(gaps))]
     if budget is not None:
         ordered = services.ordered_total(project, year)
@@ -45,6 +42,4 @@ def funding(ctx: DigestContext) -> Section | None:
             "%(ordered)s of %(budget)s", ordered=format_money(ordered),
             budget=format_money(budget.amount))))
     return Section(title=_("Funding"), items=items, figures=figures,
-                   summary=(_("%(n)d more needs are short of money.", n=len(gaps) - LIMIT)
-                            if len(gaps) > LIMIT else None),
-                   more_link=url_for("funding.index", key=key))
+                   total=n_pledges + len(gaps), more_link=url_for("funding.index", key=key))

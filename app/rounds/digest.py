@@ -4,6 +4,7 @@ period. Shared by the steering group, the secretariat and product owners."""
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from app.digests.registry import DigestContext, Figure, Item, Section, digest_section
 from app.discovery.queries import participating_municipalities
@@ -23,7 +24,8 @@ def rounds(ctx: DigestContext) -> Section | None:
     found = list(db.session.scalars(select(Round).where(
         Round.project_id == ctx.project.id,
         or_(Round.state == RoundState.OPEN,
-            Round.closed_at >= ctx.period_start)).order_by(Round.deadline).limit(LIMIT)))
+            Round.closed_at >= ctx.period_start)).order_by(Round.deadline).limit(LIMIT)
+        .options(selectinload(Round.ballots))))
     if not found:
         return None
     key = ctx.project.key
