@@ -223,6 +223,9 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Samspil <samspil@localhost>")
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))
+    # A message sent beside the answer (a password reset link) is tried again after each of
+    # these pauses when the failure may pass (refused connection, 4xx).
+    MAIL_BACKGROUND_RETRY_SECONDS = (1.0, 5.0)
 
     # Digests: local send time and weekly day in Europe/Copenhagen (02:00-03:00 is refused:
     # those hours are skipped or repeated when the clocks change).
@@ -293,6 +296,7 @@ class TestConfig(Config):
     MAIL_SERVER = ""
     MAIL_OUTBOX_DIR = str(INSTANCE_DIR / "test-outbox")
     MAIL_TIMEOUT = 5.0
+    MAIL_BACKGROUND_RETRY_SECONDS = (0.01, 0.01)
     ATTACHMENTS_DIR = str(INSTANCE_DIR / "test-attachments")
     IMPORTS_DIR = str(INSTANCE_DIR / "test-imports")
     ARCHIVE_DIR = str(INSTANCE_DIR / "test-archives")

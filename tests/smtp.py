@@ -54,12 +54,30 @@ class Recorder:
                 for _rcpts, content in self.envelopes]
 
     def to(self, address):
-        return [m for (rcpts, _c), m in zip(self.envelopes, self.messages, strict=True)
-                if address in rcpts]
+        return [BytesParser(policy=policy.default).parsebytes(content)
+                for rcpts, content in list(self.envelopes) if address in rcpts]
 
     @property
     def recipients(self):
         return sorted(r for rcpts, _c in self.envelopes for r in rcpts)
+
+
+class Settled:
+    """A handler as a test reads it: every look waits first for the messages the app's mail
+    threads still hold (a password reset link leaves from one). Not the handler itself:
+    aiosmtpd reads every attribute of its handler at each connection, and a wait there would
+    hold up the very message waited for."""
+
+    def __init__(self, handler, settle):
+        object.__setattr__(self, "_handler", handler)
+        object.__setattr__(self, "_settle", settle)
+
+    def __getattr__(self, name):
+        self._settle()
+        return getattr(self._handler, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._handler, name, value)
 
 
 class SMTPServer:
@@ -91,9 +109,12 @@ def smtp_server(app, monkeypatch):
 
 @pytest.fixture
 def smtp(smtp_server):
-    """A running SMTP server; its handler records messages."""
+    """A running SMTP server; its handler records messages (read once the app's mail threads
+    are done)."""
+    from app.mail.transport import wait_for_background_mail
+
     smtp_server.start()
-    return smtp_server.handler
+    return Settled(smtp_server.handler, wait_for_background_mail)
 
 
 @pytest.fixture

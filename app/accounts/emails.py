@@ -5,7 +5,7 @@ import logging
 from flask_babel import lazy_gettext as _l
 
 from app.mail.compose import compose, mail_locale, render_email
-from app.mail.transport import MailError, send_after_response, send_message
+from app.mail.transport import MailError, send_in_background, send_message
 from app.web import external_url
 
 log = logging.getLogger(__name__)
@@ -22,16 +22,16 @@ def _send(user, name: str, subject, **context) -> bool:
     return True
 
 
-def send_reset_link_after(response, user, token: str, valid_minutes: int):
-    """The link to set a new password, sent once `response` has gone: the answer must be the
-    same, and as fast, whether or not an account has the address (a failure is only logged)."""
+def send_reset_link(user, token: str, valid_minutes: int) -> None:
+    """The link to set a new password, sent from a mail thread: the answer must be the same,
+    and as fast, whether or not an account has the address (a failure is only logged)."""
     locale = mail_locale(user.locale)
     subject, text, html = render_email(
         "password_reset", locale, _l("Set a new password for Samspil"), user=user,
         url=external_url("password.reset", token=token), minutes=valid_minutes,
         forgot_url=external_url("password.forgot"))
     message = compose(user.email, user.name, subject, text, html, locale)
-    return send_after_response(response, message, "password reset")
+    send_in_background(message, "password reset")
 
 
 def send_password_changed(user) -> bool:

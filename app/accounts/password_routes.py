@@ -51,13 +51,12 @@ def request_reset():
     if not outcome.ok:
         return _forgot_page(form, outcome.status)
     minutes = current_app.config["PASSWORD_RESET_VALID_MINUTES"]
-    response = redirect_with(_("If an account has this address, we have sent it a link to set "
-                               "a new password. The link works for %(n)d minutes.", n=minutes),
-                             url_for("password.forgot"), "info")
     if outcome.value is not None:
         user, token = outcome.value
-        emails.send_reset_link_after(response, user, token, minutes)
-    return response
+        emails.send_reset_link(user, token, minutes)
+    return redirect_with(_("If an account has this address, we have sent it a link to set "
+                           "a new password. The link works for %(n)d minutes.", n=minutes),
+                         url_for("password.forgot"), "info")
 
 
 def _link_refused(refusal: RuleViolation):

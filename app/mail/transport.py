@@ -14,8 +14,11 @@ import logging
 import re
 import smtplib
 import ssl
+import threading
+import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait as futures_wait
 from dataclasses import dataclass
 from datetime import datetime, UTC
 from email import policy
@@ -74,23 +77,63 @@ def send_message(message: EmailMessage, before_data: Callable[[], None] | None =
             _quit_quietly(smtp)
 
 
-def send_after_response(response, message: EmailMessage, what: str):
-    """Send `message` once `response` has gone to the client, and return the response.
+# Messages sent while the answer goes out (a password reset link): a thread of their own, so
+# that they leave whatever becomes of the request's connection. Threads start at the first
+# message (never before a server forks its workers) and finish what they hold before the
+# process exits.
+_background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mail")
+_pending: set[Future] = set()
+_pending_lock = threading.Lock()
+
+
+def send_in_background(message: EmailMessage, what: str) -> None:
+    """Send `message` from a mail thread and return at once.
 
     For answers that must not depend on whether a message was sent (a password reset for an
     address that may or may not have an account): sending inside the request would make one
-    answer slower than the other. A failure is logged, as the page could not say it anyway."""
+    answer slower than the other. Not tied to the response either: a server may skip a
+    response's close callbacks when the browser drops the connection early (Werkzeug's does,
+    after a redirect), and the link would silently never leave. The page cannot report a
+    failure, so a temporary one (a refused or dropped connection, a 4xx) is tried again after
+    each of the pauses in `MAIL_BACKGROUND_RETRY_SECONDS` before it is logged: a person waiting
+    for the link should not have to ask again because the mail server was briefly busy."""
     app = current_app._get_current_object()
+    future = _background.submit(_send_with_retries, app, message, what)
+    with _pending_lock:
+        _pending.add(future)
+    future.add_done_callback(_settled)
 
-    def send() -> None:
-        with app.app_context():
+
+def _settled(future: Future) -> None:
+    with _pending_lock:
+        _pending.discard(future)
+
+
+def wait_for_background_mail(timeout: float = 30.0) -> None:
+    """Wait until every message handed to `send_in_background` has been sent or given up."""
+    with _pending_lock:
+        pending = list(_pending)
+    futures_wait(pending, timeout)
+
+
+def _send_with_retries(app, message: EmailMessage, what: str) -> None:
+    with app.app_context():
+        pauses = tuple(app.config.get("MAIL_BACKGROUND_RETRY_SECONDS", ()))
+        for attempt in range(len(pauses) + 1):
             try:
                 send_message(message)
+                return
             except MailError as exc:
-                log.error("Could not send the %s e-mail: %s", what, exc)
-
-    response.call_on_close(send)
-    return response
+                if attempt == len(pauses) or not exc.temporary:
+                    log.error("Could not send the %s e-mail (attempt %d): %s",
+                              what, attempt + 1, exc)
+                    return
+                log.warning("Sending the %s e-mail failed (attempt %d), trying again "
+                            "in %s s: %s", what, attempt + 1, pauses[attempt], exc)
+                time.sleep(pauses[attempt])
+            except Exception:  # a failure in a thread is otherwise never seen
+                log.exception("Could not send the %s e-mail", what)
+                return
 
 
 def _is_verdict(exc: Exception) -> bool:

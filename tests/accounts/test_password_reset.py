@@ -2,10 +2,14 @@
 followed from the message; the answer never tells whether an address has an account; the link
 works once, for an hour; every other session ends."""
 import re
+import socket
+import struct
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from werkzeug.serving import make_server
 
 from app.accounts.models import PasswordReset
 from app.audit.models import AuditEvent
@@ -130,3 +134,41 @@ def test_forged_and_truncated_links_say_so(world, client, smtp, forge):
     assert client.post(f"/password/reset/{bad}", data={"password": NEW}).status_code == 404
     db.session.expire_all()
     assert world.users["observer"].check_password(PASSWORD)
+
+
+def test_a_link_the_mail_server_refused_for_now_is_sent_again(world, client, smtp, caplog):
+    smtp.rcpt_replies.append("451 4.3.0 Try again later")
+    assert ask(client, "observer@a.example").status_code == 303
+    [message] = smtp.to("observer@a.example")  # the second attempt delivered it
+    assert link_in(message).startswith("/password/reset/")
+    assert "trying again" in caplog.text
+
+
+def test_a_link_the_mail_server_refused_for_good_is_logged_not_retried(world, client, smtp,
+                                                                         caplog):
+    smtp.rcpt_replies.append("550 5.1.1 No such user here")
+    assert ask(client, "observer@a.example").status_code == 303
+    assert smtp.recipients == []
+    assert "Could not send the password reset e-mail (attempt 1)" in caplog.text
+
+
+def test_the_link_leaves_even_when_the_browser_drops_the_connection(world, app, smtp):
+    """A browser that has what it needs of a redirect may reset the connection before the
+    server is done with it. Werkzeug's server then skips the response's close callbacks, so a
+    link sent "once the answer has gone" silently never left (seen in the browser tests on a
+    busy machine); it leaves from a mail thread now, whatever becomes of the connection."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    body = b"email=observer%40a.example"
+    try:
+        for _ in range(5):
+            with socket.create_connection(("127.0.0.1", server.port)) as browser:
+                browser.sendall(b"POST /password/forgot HTTP/1.1\r\nHost: samspil.test\r\n"
+                                b"Content-Type: application/x-www-form-urlencoded\r\n"
+                                b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+                assert browser.recv(12) == b"HTTP/1.1 303"
+                # Closed with unread data and no lingering: the server sees a reset.
+                browser.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    finally:
+        server.shutdown()
+    assert len(smtp.to("observer@a.example")) == 5

@@ -74,10 +74,24 @@ def live_mail():
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory, live_database_url, live_mail, _browser_requirements):
+def live_workdir(tmp_path_factory):
+    """The live server's folders (outbox, attachments, imports) and its log, `server.log`."""
+    return tmp_path_factory.mktemp("live")
+
+
+def live_log_tail(workdir, lines: int = 40) -> str:
+    """The last lines the live server wrote: for the message of a test that waited in vain
+    for something the server does after its answer (an e-mail sent once the page has gone)."""
+    log = workdir / "server.log"
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() \
+        else "(no server log)"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_workdir, live_database_url, live_mail, _browser_requirements):
     """Base URL of a real Samspil server on a fresh SQLite file with the demo data, sending
     its e-mail to `live_mail`."""
-    workdir = tmp_path_factory.mktemp("live")
+    workdir = live_workdir
     env = {
         **os.environ,
         "SAMSPIL_ENV": "development",
@@ -186,6 +200,15 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD, timeout: float | No
     page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("button", name="Log ind", exact=True).click()
     page.wait_for_url(lambda url: "/login" not in url, timeout=timeout)
+
+
+def eventually(page, read, expected, timeout: float = 5.0):
+    """Assert that `read()` comes to equal `expected` within `timeout` seconds: for what an
+    htmx swap or a script changes after the answer that a test waited for has arrived."""
+    deadline = time.monotonic() + timeout
+    while (value := read()) != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert value == expected
 
 
 def axe_check(page, context: str = "") -> None:

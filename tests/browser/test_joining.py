@@ -4,25 +4,31 @@ forgotten password set again from its e-mailed link. Each page is checked with a
 import re
 import time
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_check, sign_in
+from tests.browser.conftest import axe_check, live_log_tail, sign_in
 from tests.browser.data import project_name
 
 BALLERUP = "po@ballerup.example"
 STRONG = "en-lang-og-god-adgangskode"
 
 
-def _mail_to(live_mail, address: str, count: int = 1):
-    """The messages the live server has sent to `address`, once `count` have arrived (a reset
+@pytest.fixture
+def mail_to(live_mail, live_workdir):
+    """The messages the live server has sent to an address, once `count` have arrived (a reset
     link leaves after the answer, so the wait covers that and the SMTP server's own thread
-    handing them over; generous, for a machine under load)."""
-    for _ in range(400):
-        messages = live_mail.handler.to(address)
-        if len(messages) >= count:
-            return messages
-        time.sleep(0.05)
-    raise AssertionError(f"no e-mail to {address}: {live_mail.handler.recipients}")
+    handing them over; generous, for a machine under load). Waiting in vain ends with the tail
+    of the server's log: what it said when sending failed."""
+    def wait(address: str, count: int = 1):
+        for _ in range(400):
+            messages = live_mail.handler.to(address)
+            if len(messages) >= count:
+                return messages
+            time.sleep(0.05)
+        raise AssertionError(f"no e-mail to {address}: {live_mail.handler.recipients}; "
+                             f"the live server's log ends:\n{live_log_tail(live_workdir)}")
+    return wait
 
 
 def _link(message, pattern: str) -> str:
@@ -33,7 +39,7 @@ def _link(message, pattern: str) -> str:
 
 
 def test_an_invitation_is_sent_and_accepted_in_the_browser(page, browser, live_server, make,
-                                                           live_mail):
+                                                           mail_to):
     key = make.project({BALLERUP: ["secretariat"]})
     address = f"ny.{key.lower()}@ballerup.example"
     sign_in(page, BALLERUP)
@@ -48,7 +54,7 @@ def test_an_invitation_is_sent_and_accepted_in_the_browser(page, browser, live_s
     expect(page.get_by_role("region", name="Åbne invitationer")).to_contain_text(address)
     axe_check(page, "members page with an open invitation")
 
-    link = _link(_mail_to(live_mail, address)[0], live_server + r"/invitations/[\w\-]+")
+    link = _link(mail_to(address)[0], live_server + r"/invitations/[\w\-]+")
     context = browser.new_context(base_url=live_server, locale="da-DK")
     invitee = context.new_page()
     try:
@@ -74,7 +80,7 @@ def test_an_invitation_is_sent_and_accepted_in_the_browser(page, browser, live_s
            ).to_contain_text("Nanna Ny")
 
 
-def test_a_forgotten_password_is_set_again_in_the_browser(page, make, live_server, live_mail):
+def test_a_forgotten_password_is_set_again_in_the_browser(page, make, live_server, mail_to):
     key = make.project({BALLERUP: ["secretariat"]})
     address = make.person(key, "Glemsom Gert", BALLERUP, ["contributor"])
     page.goto("/login")
@@ -84,7 +90,7 @@ def test_a_forgotten_password_is_set_again_in_the_browser(page, make, live_serve
     page.get_by_label("E-mail").fill(address)
     page.get_by_role("button", name="Send mig et link").click()
     expect(page.get_by_text("Hvis en konto har denne adresse")).to_be_visible()
-    link = _link(_mail_to(live_mail, address)[0], live_server + r"/password/reset/[\w\-]+")
+    link = _link(mail_to(address)[0], live_server + r"/password/reset/[\w\-]+")
     page.goto(link)
     axe_check(page, "set a new password")
     page.get_by_label("Ny adgangskode").fill(STRONG)
@@ -92,7 +98,7 @@ def test_a_forgotten_password_is_set_again_in_the_browser(page, make, live_serve
     expect(page.get_by_text("Din adgangskode er sat. Alle andre sessioner er logget ud.")
            ).to_be_visible()
     expect(page.get_by_text("Glemsom Gert")).to_be_visible()  # and signed in
-    changed = _mail_to(live_mail, address, 2)[1]
+    changed = mail_to(address, 2)[1]
     assert changed["Subject"] == "Din adgangskode til Samspil er ændret"
     page.context.clear_cookies()
     sign_in(page, address, STRONG, timeout=30_000)
