@@ -138,8 +138,12 @@ class Stack:
             "IMPORTS_DIR": str(self.folder / "imports"),
             "MAIL_OUTBOX_DIR": str(self.folder / "outbox"),
             "GUNICORN_WORKERS": "2", "LOG_FORMAT": "json",
-            "PROMETHEUS_MULTIPROC_DIR": "", "METRICS_TOKEN": "metrics-" + self.secret[:16],
+            "METRICS_TOKEN": "metrics-" + self.secret[:16],
         })
+        # Only the gunicorn servers get a multiprocess folder. The variable must be absent, not
+        # empty, elsewhere: prometheus_client takes an empty one as the working directory and
+        # leaves counter_<pid>.db files in the checkout.
+        env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         env.update(extra)
         return env
 
