@@ -120,7 +120,7 @@ def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
 
 # SQLite sends BEGIN (IMMEDIATE) through the cursor and PostgreSQL's driver does not; leaving
 # transaction control out makes a count the same on both databases.
-_TRANSACTION_CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "PRAGMA")
+TRANSACTION_CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "PRAGMA")
 _WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 
 
@@ -136,7 +136,7 @@ class StatementCounter:
         self.rows_written: dict[str, int] = {}
 
     def _before(self, conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(_TRANSACTION_CONTROL):
+        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
             self.statements.append(statement)
 
     def _after(self, conn, cursor, statement, parameters, context, executemany):

@@ -127,7 +127,9 @@ def _fresh_request_state() -> None:
     user object detached by an earlier commit breaks the next request)."""
     from flask import g
 
-    db.session.remove()
+    from app.database_events import release_session
+
+    release_session()  # as the teardown of a request ends it
     for name in list(g):
         g.pop(name)
 
