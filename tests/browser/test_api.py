@@ -3,6 +3,8 @@ once, a program uses it against the API, and after revoking it the API refuses i
 description page and the tokens page pass axe."""
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import axe_check, sign_in
 
 
@@ -23,12 +25,12 @@ def test_make_use_and_revoke_a_token(page):
     page.goto("/settings/tokens")
     assert token not in page.content()
     page.get_by_role("button", name="Tilbagekald CI hos Nordlys").click()
-    assert page.get_by_text("Tokenet CI hos Nordlys er tilbagekaldt.").is_visible()
+    expect(page.get_by_text("Tokenet CI hos Nordlys er tilbagekaldt.")).to_be_visible()
     refused = page.request.get("/api/v1/projects", headers=headers)
     assert refused.status == 401 and refused.json()["title"] == "Ikke logget ind"
 
 
 def test_the_api_description_page(page):
     page.goto("/api")
-    assert page.get_by_role("heading", name="Samspils API", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Samspils API", exact=True)).to_be_visible()
     axe_check(page, "the API page")

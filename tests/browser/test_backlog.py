@@ -7,7 +7,7 @@ from itertools import pairwise
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_check, sign_in
+from tests.browser.conftest import axe_check, eventually, sign_in
 
 DEV = "dev@nordlys.example"
 LEAD = "lead@nordlys.example"
@@ -68,7 +68,7 @@ def test_developer_drags_a_card_to_another_column(page, make):
     expect(page.locator(f"#cell-all-in_progress #card-{number}")).to_have_count(1)
     expect(page.locator("#announcer")).to_contain_text("I gang")
     page.reload()
-    assert card_numbers(page, "in_progress") == [number]
+    eventually(page, lambda: card_numbers(page, "in_progress"), [number])
     assert number not in card_numbers(page, "ready")
 
 
@@ -95,7 +95,8 @@ def test_developer_cannot_drop_into_done(page, make):
         drag(page, card, page.locator("#cell-all-acceptance"))
     assert answer.value.status == 200
     page.reload()
-    assert card_numbers(page, "acceptance") == [number] and card_numbers(page, "done") == []
+    eventually(page, lambda: card_numbers(page, "acceptance"), [number])
+    eventually(page, lambda: card_numbers(page, "done"), [])
 
 
 def test_a_drop_the_server_refuses_puts_the_card_back(page, make):
@@ -113,7 +114,7 @@ def test_a_drop_the_server_refuses_puts_the_card_back(page, make):
     expect(page.locator("#cell-all-in_progress > li.card")).to_have_count(0)
     expect(page.locator("#error-region")).to_contain_text("intet blev gemt")
     page.reload()
-    assert card_numbers(page, "acceptance") == [number]
+    eventually(page, lambda: card_numbers(page, "acceptance"), [number])
 
 
 def test_keyboard_only_move_with_the_move_to_menu(page, make):
@@ -135,7 +136,7 @@ def test_keyboard_only_move_with_the_move_to_menu(page, make):
     expect(page.locator(f"#cell-all-ready #card-link-{number}")).to_be_focused()
     expect(page.locator("#announcer")).to_contain_text("Klar")
     page.reload()
-    assert card_numbers(page, "ready") == [number]
+    eventually(page, lambda: card_numbers(page, "ready"), [number])
 
 
 def test_escape_closes_the_move_menu_and_returns_focus(page, make):
@@ -169,7 +170,7 @@ def test_the_board_shows_moves_made_elsewhere_without_a_reload(page, make):
         pass
     assert changed.value.status == 200
     expect(page.locator(f"#cell-all-in_progress #card-{moved}")).to_have_count(1)
-    assert card_numbers(page, "ready") == [staying]
+    eventually(page, lambda: card_numbers(page, "ready"), [staying])
     # The column around the focused card was replaced; focus stays on the card.
     expect(page.locator(f"#card-link-{staying}")).to_be_focused()
     # The poller now sends the new change number: the next poll is a 304 again.
@@ -184,7 +185,7 @@ def test_show_more_brings_the_next_cards_which_move_like_the_others(page, make):
     numbers = make.items(key, [f"Kort {n}" for n in range(53)], DEV, status="ready")
     sign_in(page, DEV)
     page.goto(f"/p/{key}/board")
-    assert card_numbers(page, "ready") == numbers[:50]
+    eventually(page, lambda: card_numbers(page, "ready"), numbers[:50])
     expect(page.locator("#head-ready")).to_contain_text("53 kort")
     more = page.locator("#more-ready a")
     expect(more).to_contain_text("Vis flere (3)")
@@ -193,7 +194,7 @@ def test_show_more_brings_the_next_cards_which_move_like_the_others(page, make):
         more.click()
     expect(page.locator("#cell-all-ready > li.card")).to_have_count(53)
     expect(page.locator(f"#card-link-{numbers[50]}")).to_be_focused()  # the first it brought
-    assert card_numbers(page, "ready") == numbers
+    eventually(page, lambda: card_numbers(page, "ready"), numbers)
     expect(page.locator("#more-ready a")).to_have_count(0)
     # A card brought by "Show more" moves with the keyboard like any other.
     last = numbers[-1]
@@ -213,13 +214,13 @@ def test_show_more_brings_the_next_cards_which_move_like_the_others(page, make):
     with page.expect_response(lambda r: is_poll(r) and r.status == 200):
         pass
     expect(page.locator(f"#cell-all-review #card-{numbers[0]}")).to_have_count(1)
-    assert card_numbers(page, "ready") == numbers[1:-1]
+    eventually(page, lambda: card_numbers(page, "ready"), numbers[1:-1])
     # Without JavaScript, the link is the board with the column shown further.
     page.reload()
     assert len(card_numbers(page, "ready")) == 50
     href = page.locator("#more-ready a").get_attribute("href")
     page.goto(href)
-    assert card_numbers(page, "ready") == numbers[1:-1]
+    eventually(page, lambda: card_numbers(page, "ready"), numbers[1:-1])
 
 
 def test_product_owner_ranks_the_backlog_with_buttons_and_drag(page, make):
@@ -228,13 +229,15 @@ def test_product_owner_ranks_the_backlog_with_buttons_and_drag(page, make):
     sign_in(page, PO)
     page.goto(f"/p/{key}/backlog")
     axe_check(page, "backlog")
-    assert backlog_keys(page) == [f"{key}-{n}" for n in (one, two, three, four, five)]
+    eventually(page, lambda: backlog_keys(page),
+               [f"{key}-{n}" for n in (one, two, three, four, five)])
     page.locator(f"#rank-up-{three}").focus()
     with page.expect_response(re.compile(rf"/items/{three}/rank$")) as answer:
         page.keyboard.press("Enter")
     assert "shown=5" in answer.value.request.post_data  # the answer re-renders all five rows
     expect(page.locator(f"#rank-up-{three}")).to_be_focused()
-    assert backlog_keys(page) == [f"{key}-{n}" for n in (one, three, two, four, five)]
+    eventually(page, lambda: backlog_keys(page),
+               [f"{key}-{n}" for n in (one, three, two, four, five)])
     expect(page.locator("#announcer")).to_contain_text("nummer 2")
     handle = page.locator(f"#row-{five} .drag-handle")
     with page.expect_response(re.compile(rf"/items/{five}/rank$")) as answer:
@@ -243,7 +246,8 @@ def test_product_owner_ranks_the_backlog_with_buttons_and_drag(page, make):
     expect(page.locator("#backlog-rows tr[data-id]").first).to_have_attribute("data-key",
                                                                               f"{key}-{five}")
     page.reload()
-    assert backlog_keys(page) == [f"{key}-{n}" for n in (five, one, three, two, four)]
+    eventually(page, lambda: backlog_keys(page),
+               [f"{key}-{n}" for n in (five, one, three, two, four)])
 
 
 def test_filters_and_inline_create_and_edit(page, make):
@@ -283,7 +287,7 @@ def test_item_dialog_from_the_board_and_the_item_page(page, make):
     page.locator(f"#card-link-{number}").click()
     dialog = page.locator("#item-dialog")
     dialog.wait_for(state="visible")
-    assert dialog.get_by_role("heading", level=2).first.is_visible()
+    expect(dialog.get_by_role("heading", level=2).first).to_be_visible()
     axe_check(page, "item dialog")
     dialog.locator("textarea[name=body]").fill("Ser fint ud i **Aarhus**")
     with page.expect_response(re.compile(r"/items/preview$")):
@@ -297,7 +301,7 @@ def test_item_dialog_from_the_board_and_the_item_page(page, make):
     dialog.wait_for(state="hidden")
     assert page.evaluate("document.activeElement.id") == f"card-link-{number}"
     page.goto(f"/p/{key}/items/{number}")
-    assert page.get_by_text("Ser fint ud i").is_visible()
+    expect(page.get_by_text("Ser fint ud i")).to_be_visible()
     page.locator("#item-edit summary").click()
     expect(page.locator("#item-edit textarea[name=description]")).to_be_visible()
     axe_check(page, "item page with the edit form open")

@@ -12,9 +12,9 @@ PO_AARHUS = "po@aarhus.example"
 def test_steering_member_reads_the_next_digest(page):
     sign_in(page, "styregruppe@kobenhavn.example")
     page.goto("/p/OVB/digest")
-    assert page.get_by_role("heading", name="Min statusmail").is_visible()
-    assert page.get_by_role("heading", name="Nye medlemmer").is_visible()
-    assert page.get_by_text("Peter Lund (Københavns Kommune)").is_visible()
+    expect(page.get_by_role("heading", name="Min statusmail")).to_be_visible()
+    expect(page.get_by_role("heading", name="Nye medlemmer")).to_be_visible()
+    expect(page.get_by_text("Peter Lund (Københavns Kommune)")).to_be_visible()
     assert page.get_by_role("link", name="Statusmail",
                             exact=True).get_attribute("aria-current") == "page"
     axe_check(page, "digest preview")
@@ -55,8 +55,8 @@ def test_unsubscribe_page_works_without_signing_in(page, make):
 def test_administrator_sees_deliveries_and_the_outbox(page):
     sign_in(page, "admin@samspil.example")
     page.goto("/admin/digests")
-    assert page.get_by_role("heading", name="Udsendte statusmails").is_visible()
+    expect(page.get_by_role("heading", name="Udsendte statusmails")).to_be_visible()
     axe_check(page, "digest deliveries")
     page.goto("/dev/outbox")
-    assert page.get_by_role("heading", name="Udbakke").is_visible()
+    expect(page.get_by_role("heading", name="Udbakke")).to_be_visible()
     axe_check(page, "outbox")

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_check, sign_in
+from tests.browser.conftest import axe_check, eventually, sign_in
 from tests.browser.test_backlog import backlog_keys
 from tests.imports.conftest import fixture_bytes
 
@@ -42,7 +42,7 @@ def test_secretariat_imports_a_jira_export(page, make):
     expect(page).to_have_url(re.compile(rf"/p/{key}/backlog$"))
     expect(page.locator(".flash--success")).to_contain_text(
         "6 punkter importeret nederst i backloggen.")
-    assert backlog_keys(page) == [f"{key}-{n}" for n in range(1, 8)]
+    eventually(page, lambda: backlog_keys(page), [f"{key}-{n}" for n in range(1, 8)])
     row = page.locator("#backlog-rows tr[data-id]", has_text="Som jurist vil jeg se alle")
     expect(row).to_contain_text("Klar")
     task = page.locator("#backlog-rows tr[data-id]", has_text="Opsæt eksport til regneark")

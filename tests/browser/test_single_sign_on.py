@@ -1,6 +1,7 @@
 """Single sign-on in a real browser: a municipality's employee presses "Log ind med din
 kommune" on the sign-in page, signs in at the real OpenID provider (tests/sso/provider.mjs)
 and comes back signed in to Samspil, created in the organisation the provider vouches for."""
+from playwright.sync_api import expect
 
 
 def test_sign_in_through_the_municipality(page, live_server, _live_app, oidc_issuer, axe_check):
@@ -23,9 +24,9 @@ def test_sign_in_through_the_municipality(page, live_server, _live_app, oidc_iss
     page.get_by_role("button", name="Sign-in").click()
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(lambda url: url.startswith(live_server) and "/login" not in url)
-    assert page.get_by_role("heading", name="Mine projekter").is_visible()
+    expect(page.get_by_role("heading", name="Mine projekter")).to_be_visible()
     page.get_by_role("button", name="Log ud", exact=True).click()
-    assert page.get_by_role("link", name="Log ind med din kommune").is_visible()
+    expect(page.get_by_role("link", name="Log ind med din kommune")).to_be_visible()
 
 
 def test_sign_in_and_out_through_saml(page, live_server, _live_app, saml_idp, axe_check):
@@ -57,12 +58,12 @@ def test_sign_in_and_out_through_saml(page, live_server, _live_app, saml_idp, ax
     page.get_by_label("User name").fill("saml-browser")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: url.startswith(live_server) and "/login" not in url)
-    assert page.get_by_role("heading", name="Mine projekter").is_visible()
+    expect(page.get_by_role("heading", name="Mine projekter")).to_be_visible()
     page.goto("/logout")
     axe_check(page, "sign-out page offering single logout")
     page.get_by_role("button", name="Log ud af Samspil og Log ind med KOMBIT").click()
     axe_check(page, "signed out of Samspil, on the way to the identity provider")
     page.get_by_role("link", name="Log ud af Log ind med KOMBIT").click()
     page.wait_for_url(lambda url: url.startswith(live_server) and "/login" in url)
-    assert page.get_by_text("Du er logget ud af Samspil og af Log ind med KOMBIT.").is_visible()
+    expect(page.get_by_text("Du er logget ud af Samspil og af Log ind med KOMBIT.")).to_be_visible()
     assert saml_idp.logout_requests[0].name_id.text == "saml-browser-persistent"

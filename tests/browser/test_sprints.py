@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_check, sign_in
+from tests.browser.conftest import axe_check, eventually, sign_in
 
 LEAD = "lead@nordlys.example"
 PO = "po@ballerup.example"
@@ -66,7 +66,8 @@ def test_planning_by_keyboard(page, make):
     sign_in(page, LEAD)
     page.goto(f"/p/{key}/sprints/{sprint}")
     axe_check(page, "planning a sprint")
-    assert keys_in(page, "plan-backlog") == [f"{key}-{n}" for n in (first, second, third)]
+    eventually(page, lambda: keys_in(page, "plan-backlog"),
+               [f"{key}-{n}" for n in (first, second, third)])
     page.locator(f"#commit-{first}").focus()
     with page.expect_response(re.compile(r"/sprints/\d+/items$")) as answer:
         page.keyboard.press("Enter")
@@ -78,8 +79,9 @@ def test_planning_by_keyboard(page, make):
     expect(page.locator("#plan-totals")).to_contain_text("3 af 20 point")
     axe_check(page, "planning after a keyboard commit")
     page.reload()
-    assert keys_in(page, "plan-sprint") == [f"{key}-{first}"]
-    assert keys_in(page, "plan-backlog") == [f"{key}-{n}" for n in (second, third)]
+    eventually(page, lambda: keys_in(page, "plan-sprint"), [f"{key}-{first}"])
+    eventually(page, lambda: keys_in(page, "plan-backlog"),
+               [f"{key}-{n}" for n in (second, third)])
     page.locator(f"#remove-{first}").focus()
     with page.expect_response(re.compile(r"/items/remove$")):
         page.keyboard.press("Enter")
@@ -87,7 +89,8 @@ def test_planning_by_keyboard(page, make):
     expect(page.locator("#announcer")).to_contain_text(f"{key}-{first} er taget ud af Sprint 1")
     page.reload()
     # back where its rank puts it
-    assert keys_in(page, "plan-backlog") == [f"{key}-{n}" for n in (first, second, third)]
+    eventually(page, lambda: keys_in(page, "plan-backlog"),
+               [f"{key}-{n}" for n in (first, second, third)])
 
 
 def test_planning_by_drag_and_drop(page, make):
@@ -107,12 +110,13 @@ def test_planning_by_drag_and_drop(page, make):
     expect(page.locator("#announcer")).to_contain_text(f"{key}-{first} er lagt i Sprint 1")
     expect(page.locator("#plan-totals")).to_contain_text("2 af 20 point")
     page.reload()
-    assert keys_in(page, "plan-sprint") == [f"{key}-{first}"]
+    eventually(page, lambda: keys_in(page, "plan-sprint"), [f"{key}-{first}"])
     page.locator("#planning").scroll_into_view_if_needed()
     with page.expect_response(re.compile(r"/items/remove$")):
         drag(page, page.locator(f"#plan-{first} .drag-handle"), page.locator("#plan-backlog"))
     expect(page.locator(f"#plan-backlog #plan-{first}")).to_have_count(1)
     page.reload()
-    assert keys_in(page, "plan-sprint") == []
-    assert keys_in(page, "plan-backlog") == [f"{key}-{n}" for n in (first, second)]
+    eventually(page, lambda: keys_in(page, "plan-sprint"), [])
+    eventually(page, lambda: keys_in(page, "plan-backlog"),
+               [f"{key}-{n}" for n in (first, second)])
     axe_check(page, "planning after drag-and-drop")

@@ -7,6 +7,8 @@ import time
 
 import pyotp
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import DEMO_PASSWORD, axe_check, sign_in
 
 
@@ -22,13 +24,13 @@ def test_enrol_and_sign_in_with_a_code(page):
     page.goto("/settings")
     page.get_by_role("link", name="Administrér totrinslogin").click()
     page.get_by_role("button", name="Sæt totrinslogin op").click()
-    assert page.locator(".qr-code svg").is_visible()
+    expect(page.locator(".qr-code svg")).to_be_visible()
     axe_check(page, "two-factor set-up")
     secret = page.locator(".totp-secret").inner_text().replace(" ", "")
     totp = pyotp.TOTP(secret)
     page.get_by_label("Kode").fill(totp.now())
     page.get_by_role("button", name="Bekræft og slå til").click()
-    assert page.get_by_role("heading", name="Dine gendannelseskoder").is_visible()
+    expect(page.get_by_role("heading", name="Dine gendannelseskoder")).to_be_visible()
     codes = re.findall(r"[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}",
                        page.locator(".recovery-codes").inner_text())
     assert len(codes) == 10
@@ -40,12 +42,12 @@ def test_enrol_and_sign_in_with_a_code(page):
     axe_check(page, "code page")
     page.get_by_label("Kode").fill("12345")
     page.get_by_role("button", name="Log ind").click()
-    assert page.get_by_text("Koden har 6 cifre; du indtastede 5.").is_visible()
+    expect(page.get_by_text("Koden har 6 cifre; du indtastede 5.")).to_be_visible()
     # The next time-step's code: accepted (clock drift) and later than the one just used.
     page.get_by_label("Kode").fill(totp.at(time.time() + 30))
     page.get_by_role("button", name="Log ind").click()
     page.wait_for_url(lambda url: "/login" not in url)
-    assert page.get_by_role("heading", name="Mine projekter").is_visible()
+    expect(page.get_by_role("heading", name="Mine projekter")).to_be_visible()
 
 
 def test_the_demo_person_with_two_factor_is_asked_for_a_code(page):
@@ -56,4 +58,4 @@ def test_the_demo_person_with_two_factor_is_asked_for_a_code(page):
     page.get_by_label("Kode").fill(pyotp.TOTP(DEMO_TWO_FACTOR_SECRET).at(time.time() + 30))
     page.get_by_role("button", name="Log ind").click()
     page.wait_for_url(lambda url: "/login" not in url)
-    assert page.get_by_role("heading", name="Mine projekter").is_visible()
+    expect(page.get_by_role("heading", name="Mine projekter")).to_be_visible()
