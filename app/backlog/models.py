@@ -87,14 +87,22 @@ class Item(db.Model):
                         "'done')", name="status"),
         CheckConstraint("estimate IS NULL OR estimate >= 0", name="estimate"),
         Index("ix_backlog_item_project_id_status_rank", "project_id", "status", "rank"),
-        # The live items (not archived): the backlog, the board and their counts.
+        # The live items (not archived): the backlog, the board and their counts. On
+        # PostgreSQL it carries what the board's column counts and points read, so that they
+        # come from the index alone (half the time of reading 4,000 rows of a column).
         Index("ix_backlog_item_live_project_id_status_rank", "project_id", "status", "rank",
+              postgresql_include=["type", "estimate", "updated_at"],
               postgresql_where=text("archived_at IS NULL"),
               sqlite_where=text("archived_at IS NULL")),
         # The live items by rank: a rank change's new position is counted index-only.
         Index("ix_backlog_item_live_project_id_rank", "project_id", "rank",
               postgresql_where=text("archived_at IS NULL"),
               sqlite_where=text("archived_at IS NULL")),
+        # The live epics by rank: the board's swimlanes and every epic filter and choice read
+        # a project's twenty epics, not its thousands of items.
+        Index("ix_backlog_item_live_epics", "project_id", "rank",
+              postgresql_where=text("type = 'epic' AND archived_at IS NULL"),
+              sqlite_where=text("type = 'epic' AND archived_at IS NULL")),
         # The digest's "accepted / rejected in the period": a range, not every done item.
         Index("ix_backlog_item_project_id_accepted_at", "project_id", "accepted_at"),
         Index("ix_backlog_item_project_id_rejected_at", "project_id", "rejected_at"),

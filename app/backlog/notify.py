@@ -4,9 +4,9 @@ from sqlalchemy import select
 
 from app.backlog.models import Comment, Item, item_key
 from app.extensions import db
-from app.notifications.kinds import Kind, register_target
+from app.notifications.kinds import Kind, no_organisations, register_target
 from app.notifications.references import Source, register_reference_kind, text_saved
-from app.notifications.services import Target, notify, watch, watcher_ids
+from app.notifications.services import Target, notify, watch, watching
 
 
 def item_target(item: Item) -> Target:
@@ -21,10 +21,14 @@ def _numbers(project_id: int, numbers) -> dict[int, int]:
     return dict(db.session.execute(query).all())
 
 
+def _describe(item: Item):
+    return item_target(item), no_organisations
+
+
 def _find(project, number: int):
     item = db.session.scalar(select(Item).where(Item.project_id == project.id,
                                                 Item.number == number))
-    return (item_target(item), ()) if item is not None else None
+    return _describe(item) if item is not None else None
 
 
 def created(item: Item, actor) -> None:
@@ -44,7 +48,7 @@ def assigned(item: Item, actor) -> None:
 
 def blocked(item: Item, actor) -> None:
     target = item_target(item)
-    notify(Kind.ITEM_BLOCKED, target, watcher_ids(target), actor=actor,
+    notify(Kind.ITEM_BLOCKED, target, watching(target), actor=actor,
            detail=item.blocked_reason)
 
 
@@ -59,7 +63,7 @@ def commented(comment: Comment, actor) -> None:
     item = comment.item
     target = item_target(item)
     watch(getattr(actor, "id", None), target)
-    notify(Kind.ITEM_COMMENT, target, watcher_ids(target), actor=actor,
+    notify(Kind.ITEM_COMMENT, target, watching(target), actor=actor,
            detail=comment.body[:200])
     text_saved(item.project, actor, Source("comment", comment.id, "item", item.number,
                                            target.label), target, (), (comment.body,))
@@ -69,7 +73,7 @@ def _status_changed(item, old=None, new=None, actor=None, **_):
     from app.backlog.display import status_label  # display reads the services: import late
 
     target = item_target(item)
-    notify(Kind.ITEM_STATUS, target, watcher_ids(target), actor=actor,
+    notify(Kind.ITEM_STATUS, target, watching(target), actor=actor,
            detail=status_label(new))
 
 
@@ -77,6 +81,6 @@ def connect() -> None:
     """Register items as targets and references, and follow status changes."""
     from app.backlog.services import item_status_changed
 
-    register_target("item", "backlog.item", _find)
+    register_target("item", "backlog.item", _find, _describe)
     register_reference_kind("item", _numbers)
     item_status_changed.connect(_status_changed, weak=False)

@@ -29,7 +29,7 @@ def list_context(project, filters, items, cursor, total) -> dict:
 
 def backlog_page(project, filters, after=None, forms=None, status=200):
     """The backlog page (htmx: the list), with the create forms as posted in `forms`."""
-    items, cursor = queries.backlog_page(project, filters, current_user, after)
+    items, cursor = queries.listed_page(project, filters, current_user, after)
     context = list_context(project, filters, items, cursor,
                            queries.backlog_count(project, filters, current_user))
     forms = forms or {}
@@ -43,7 +43,7 @@ def backlog_page(project, filters, after=None, forms=None, status=200):
 
 def more_rows(project, filters, after):
     """The next page of rows after the rank `after` (htmx's "show more")."""
-    items, cursor = queries.backlog_page(project, filters, current_user, after)
+    items, cursor = queries.listed_page(project, filters, current_user, after)
     return render_page_or_partial("backlog/index.html", "backlog/_more_rows.html",
                                   **list_context(project, filters, items, cursor, None))
 
@@ -133,8 +133,8 @@ def ranked(project, filters, number, outcome, where=None):
         return redirect_with(message, safe_next(request.form.get("next"), fallback, f"/p/{key}/"),
                              "success" if outcome.ok else "error")
     shown = parse_int(request.form.get("shown"), 1, MAX_SHOWN) or PAGE_SIZE
-    items, cursor = queries.backlog_page(project, filters, current_user,
-                                         limit=max(PAGE_SIZE, min(shown, queries.MAX_SHOWN)))
+    items, cursor = queries.listed_page(project, filters, current_user,
+                                        limit=max(PAGE_SIZE, min(shown, queries.MAX_SHOWN)))
     focus = (f"rank-{where}-{number}" if outcome.ok and where in ("up", "down", "top", "bottom")
              else None)
     return htmx_answer("backlog/_list.html", outcome.status, announce=message, focus=focus,

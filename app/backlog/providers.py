@@ -2,15 +2,16 @@
 imports them: the needs items serve (discovery; the sprint review asks too), sprint names in
 the history (sprints), and where an item may move (the board). Each area plugs its function
 in from its `init_app`; until then the answers are empty."""
+from sqlalchemy import literal
 
 
 class NeedsProvider:
     """Which needs items serve."""
 
-    def count_for(self, project, items) -> dict[int, int]:
-        """How many needs each of the project's `items` serves, by item id, in ONE query however
-        many items there are (the board asks once for up to thousands of cards)."""
-        return {item.id: 0 for item in items}
+    def count_column(self, item_id):
+        """A column for a query of items: how many needs the item whose id is the SQL
+        expression `item_id` serves (the board reads it with each card, in the same query)."""
+        return literal(0)
 
     def needs_of(self, item) -> list:
         """The needs the item serves (rows with number, title, status), for the item page."""

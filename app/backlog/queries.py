@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from sqlalchemy import Row, Select, false, func, or_, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 
 from app.accounts.models import User
 from app.backlog.indexing import ITEM_INDEX
@@ -137,6 +137,67 @@ def backlog_page(project: Project, filters: BacklogFilters, user, after: str | N
     return items, (items[-1].rank if more and items else None)
 
 
+@dataclass(slots=True)
+class Named:
+    """The assignee, parent epic or label a backlog row names."""
+
+    name: str = ""
+    number: int | None = None
+    title: str = ""
+
+
+@dataclass(slots=True)
+class ListedItem:
+    """What a backlog row shows of an item, read as plain columns (`listed_page`): the same
+    names as on `Item`, so that a row is written alike from either."""
+
+    id: int
+    number: int
+    type: str
+    title: str
+    status: str
+    estimate: object
+    rank: str
+    version_id: int
+    is_blocked: bool
+    assignee_id: int | None
+    assignee: Named | None
+    parent: Named | None
+    labels: list = field(default_factory=list)
+
+
+_PARENT = aliased(Item)
+_LISTED = (Item.id, Item.number, Item.type, Item.title, Item.status, Item.estimate, Item.rank,
+           Item.version_id, Item.is_blocked, Item.assignee_id, User.name, _PARENT.number,
+           _PARENT.title)
+
+
+def listed_page(project: Project, filters: BacklogFilters, user, after: str | None = None,
+                limit: int = PAGE_SIZE) -> tuple[list[ListedItem], str | None]:
+    """`backlog_page` for the list's rows: plain columns instead of ORM objects (building
+    those was a fifth of the backlog's first page), in the same two statements."""
+    stmt = (select(*_LISTED).where(Item.project_id == project.id)
+            .outerjoin(User, User.id == Item.assignee_id)
+            .outerjoin(_PARENT, _PARENT.id == Item.parent_id)
+            .order_by(Item.rank).limit(min(limit, MAX_SHOWN) + 1))
+    if after:
+        stmt = stmt.where(Item.rank > after)
+    rows = db.session.execute(filters.apply(stmt, user)).all()
+    more = len(rows) > limit
+    items = [ListedItem(*row[:10], assignee=Named(name=row[10]) if row[9] is not None else None,
+                        parent=Named(number=row[11], title=row[12]) if row[11] is not None
+                        else None)
+             for row in rows[:limit]]
+    if items:
+        by_id = {item.id: item for item in items}
+        for item_id, name in db.session.execute(
+                select(item_label.c.item_id, Label.name)
+                .join(Label, Label.id == item_label.c.label_id)
+                .where(item_label.c.item_id.in_(list(by_id))).order_by(Label.name)):
+            by_id[item_id].labels.append(Named(name=name))
+    return items, (items[-1].rank if more and items else None)
+
+
 def backlog_count(project: Project, filters: BacklogFilters, user) -> int:
     stmt = select(func.count(Item.id)).where(Item.project_id == project.id)
     return db.session.scalar(filters.apply(stmt, user))
@@ -171,12 +232,14 @@ def labels(project: Project) -> list[Label]:
         select(Label).where(Label.project_id == project.id).order_by(Label.name)))
 
 
-def epics(project: Project) -> list[Item]:
-    """The project's epics in rank order (for parent choices, filters and swimlanes)."""
-    return list(db.session.scalars(
-        select(Item).where(Item.project_id == project.id, Item.type == ItemType.EPIC,
-                           Item.archived_at.is_(None))
-        .options(defer(Item.description), defer(Item.acceptance_criteria))
+def epics(project: Project) -> list[Row]:
+    """The project's epics in rank order as (id, number, title) rows, for parent choices,
+    filters and swimlanes: every board and backlog page lists them, and ORM objects cost
+    most of that reading."""
+    return list(db.session.execute(
+        select(Item.id, Item.number, Item.title)
+        .where(Item.project_id == project.id, Item.type == ItemType.EPIC,
+               Item.archived_at.is_(None))
         .order_by(Item.rank)))
 
 

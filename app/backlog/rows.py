@@ -8,9 +8,11 @@ Everything a person typed (titles, names, labels, the error) and every translate
 escaped, and what was typed is isolated (dir="auto", <bdi>) so that its direction cannot
 reorder the row; the rest are numbers, project keys (A–Z only), the fixed item types and
 statuses, and addresses built by `url_for`, which are escaped too."""
+import functools
 from dataclasses import dataclass
 
 from flask import current_app, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
@@ -60,6 +62,28 @@ class RowWords:
         return escape(self.patterns[name] % {"key": key})
 
 
+# Called only in a request in that language (the argument keeps languages apart).
+_row_words = functools.lru_cache(maxsize=16)(lambda locale: RowWords.now())
+
+# Rows whose markup is kept, per process: the backlog is read again after every rank change
+# and by everyone on the project. Measured on the bench's first page of 50 rows: ~1.2 ms to
+# write, ~0.1 ms to find.
+CACHED_ROWS = 4096
+_ROWS: dict = {}
+_CSRF_SLOT = "\x00csrf\x00"  # no escaped text can hold a NUL
+
+
+def _row_key(item) -> tuple:
+    """Everything a row shows of its item (the version changes with the item itself; the
+    names of its assignee, epic and labels can change without it)."""
+    assignee, parent = item.assignee, item.parent
+    return (item.id, item.number, item.type, item.title, item.status, item.estimate,
+            item.version_id, item.is_blocked, item.assignee_id,
+            assignee.name if assignee else None,
+            (parent.number, parent.title) if parent else None,
+            tuple(label.name for label in item.labels))
+
+
 class RowRenderer:
     """Writes the rows of one project's backlog for one response: the words, addresses, the
     CSRF token and the viewer's rights are settled once, then each row is string work."""
@@ -76,8 +100,30 @@ class RowRenderer:
         self.list_url = escape(list_url) if list_url is not None else ""
         self.can_rank, self.can_edit = bool(can_rank), bool(can_edit)
         self.csrf = escape(generate_csrf()) if (can_rank or can_edit) else ""
-        self.words = RowWords.now()
+        self.locale = str(get_locale())
+        self.words = _row_words(self.locale)
         self.jinja_env = current_app.jinja_env
+
+    def rows(self, items) -> str:
+        """A page of rows, none open for editing. A row's markup is a function of what its
+        item shows, the viewer's rights and language and the list's address, so it is kept
+        (see CACHED_ROWS) with a stand-in for the CSRF token, filled in once per page."""
+        context = (self.locale, self.can_rank, self.can_edit, self.root, self.key_prefix,
+                   self.list_url, self.index_url)
+        csrf, self.csrf = self.csrf, (_CSRF_SLOT if self.csrf else "")
+        try:
+            parts = []
+            for item in items:
+                key = (context, _row_key(item))
+                html = _ROWS.get(key)
+                if html is None:
+                    if len(_ROWS) >= CACHED_ROWS:
+                        _ROWS.clear()
+                    html = _ROWS[key] = self.row(item)
+                parts.append(html)
+        finally:
+            self.csrf = csrf
+        return "\n".join(parts).replace(_CSRF_SLOT, str(csrf))
 
     def row(self, item, editing: str | None = None, error: str | None = None,
             members=()) -> str:
@@ -214,8 +260,7 @@ def _renderer(context) -> RowRenderer:
 @pass_context
 def backlog_rows(context, items) -> Markup:
     """A page of rows, as shown in the list (none open for editing)."""
-    renderer = _renderer(context)
-    return Markup("\n".join(renderer.row(item) for item in items))
+    return Markup(_renderer(context).rows(items))
 
 
 @pass_context

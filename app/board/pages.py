@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.backlog import pages as item_pages
-from app.backlog import providers, queries
+from app.backlog import queries
 from app.backlog.display import status_label
 from app.backlog.models import STATUSES, item_key
 from app.backlog.permissions import can_rank
@@ -22,19 +22,30 @@ def board_context(project, filters, statuses=None, limits=None, offset: int = 0)
     `limits[status]` cards of each (after `offset`, for "Show more")."""
     epics = queries.epics(project)
     board = build_board(project, filters, current_user, epics, statuses, limits, offset)
-    cards = [card for lane in board.lanes for cells in lane.cells.values() for card in cells]
     return {"project": project, "filters": filters, "board": board, "epics": epics,
-            **_card_context(project, cards)}
+            **_card_context(project)}
 
 
-def _card_context(project, cards) -> dict:
-    """What the cards' markup needs: their need counts, the item URLs, where each may move."""
-    needs = providers.needs.count_for(project, cards)
+class MoveTargets(dict):
+    """Where a card in each column may move (column -> statuses), worked out for the columns
+    a page shows as it asks: a move's answer shows two of the six."""
+
+    def __init__(self, project):
+        super().__init__()
+        self.project = project
+
+    def __missing__(self, status: str) -> list[str]:
+        targets = self[status] = [t for t, _kind in move_targets(current_user, self.project,
+                                                                 status)]
+        return targets
+
+
+def _card_context(project) -> dict:
+    """What the cards' markup needs: the item URLs and where each card may move."""
     item_base = url_for("backlog.item", key=project.key, number=1)[:-1]
     return {
-        "cards_html": cards_renderer(cards, needs, item_base, f"{project.key}-"),
-        "targets": {s: [t for t, _kind in move_targets(current_user, project, s)]
-                    for s in STATUSES},
+        "cards_html": cards_renderer(item_base, f"{project.key}-"),
+        "targets": MoveTargets(project),
         "can_rank": can_rank(current_user, project), "item_base": item_base, "page_size": PAGE,
     }
 
@@ -81,7 +92,7 @@ def moved_message(project, item, kind) -> str:
 def moved(project, number, touched: set, outcome):
     """After a move (made or refused): the touched columns of the board, or the item page when
     the move was made from it (plain POST: back there with the outcome)."""
-    answer = None
+    answer = item = None
     if outcome.ok:
         message, status_now, answer = outcome.value
     else:
@@ -118,10 +129,11 @@ def moved(project, number, touched: set, outcome):
                            **board)
     return htmx_answer("board/_moved.html", outcome.status, announce=message, focus=focus,
                        message=message, message_is_error=not outcome.ok,
-                       **moved_context(project, filters, number, touched))
+                       **moved_context(project, filters, item or queries.get_item_or_404(
+                           project, number), touched))
 
 
-def board_answer(project, number, touched: set, message: str) -> str | None:
+def board_answer(project, item, touched: set, message: str) -> str | None:
     """The board's answer to an htmx move made on it (without swimlanes), rendered in the
     move's own transaction: after the commit, the project and the user would be read again."""
     if not is_htmx() or request.form.get("context") == "item":
@@ -130,15 +142,15 @@ def board_answer(project, number, touched: set, message: str) -> str | None:
     if filters.lanes:
         return None
     return render_template("board/_moved.html", message=message,
-                           **moved_context(project, filters, number, touched))
+                           **moved_context(project, filters, item, touched))
 
 
-def moved_context(project, filters, number, touched: set) -> dict:
+def moved_context(project, filters, item, touched: set) -> dict:
     """A move's answer: the card where it now stands among the cards the board shows (or
     gone, when it stands further down than they reach), the touched columns' heads and their
     "Show more" — however long the columns are."""
     loaded = {s: parse_int(request.form.get(f"n_{s}", ""), 0, MOST_SHOWN) for s in touched}
-    moved = moved_card(project, filters, current_user, number, touched,
+    moved = moved_card(project, filters, current_user, item, touched,
                        {s: PAGE if n is None else n for s, n in loaded.items()})
-    return {"project": project, "filters": filters, "moved": moved, "number": number,
-            **_card_context(project, [moved.card] if moved.card else [])}
+    return {"project": project, "filters": filters, "moved": moved, "number": item.number,
+            **_card_context(project)}

@@ -114,7 +114,7 @@ def _move(project, item, to_status, touched) -> tuple[str, str, str | None]:
                      version_required=True)
     message = pages.moved_message(project, item, kind)
     return (message, item.status,
-            pages.board_answer(project, item.number, touched | {item.status}, message))
+            pages.board_answer(project, item, touched | {item.status}, message))
 
 
 def _drop_place(project):

@@ -1,19 +1,23 @@
 """The board's rules: moving cards between columns (accept and reject included), WIP limits,
 what the board shows, and which columns changed since a given change number."""
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import (and_, bindparam, case, func, literal, literal_column, or_, select,
+                        union_all)
 
 from app.accounts.models import User
 from app.audit.services import record
-from app.backlog.models import (MAX_REASON, STATUSES, Item, ItemHistory, ItemType, Status,
-                                item_key, item_label)
-from app.backlog.changes import bump_counter, change_number, record_change
+from app.backlog.models import (MAX_REASON, STATUSES, BacklogCounter, Item, ItemHistory,
+                                ItemType, Status, item_key, item_label)
+from app.backlog import providers
+from app.backlog.changes import bump_counter, record_change
 from app.backlog.services import (check_status, check_version, item_status_changed,
                                   items_changed_now, place_item)
 from app.board.models import WipLimit
+from app.sprints.models import Sprint, SprintState
 from app.database import parse_id, parse_int, utcnow
 from app.events import publish
 from app.extensions import db
@@ -112,6 +116,35 @@ def _record_acceptance(item: Item, actor, kind: str, reason: str, at: datetime) 
                target=item, target_label=label, actor=actor, reason=reason, at=at)
 
 
+@functools.lru_cache(maxsize=2)
+def _state_statement(with_change: bool):
+    project_id = bindparam("project_id")
+    parts = [select(literal("#sprint"), Sprint.id).where(Sprint.project_id == project_id,
+                                                         Sprint.state == SprintState.ACTIVE),
+             select(WipLimit.status, WipLimit.max_items).where(WipLimit.project_id == project_id)]
+    if with_change:
+        parts.append(select(literal("#change"), BacklogCounter.change_number)
+                     .where(BacklogCounter.project_id == project_id))
+    return union_all(*parts)
+
+
+def board_state(project: Project, with_change: bool = True
+                ) -> tuple[int, int | None, dict[str, int]]:
+    """The project's change number (0 when not asked for, or before the first change), its
+    active sprint's id (None: no sprint is active) and its WIP limits, in one statement:
+    three small reads that every board and every move made one by one."""
+    number, sprint_id, limits = 0, None, {}
+    for name, value in db.session.execute(_state_statement(with_change),
+                                          {"project_id": project.id}):
+        if name == "#change":
+            number = value or 0
+        elif name == "#sprint":
+            sprint_id = value
+        else:
+            limits[name] = value
+    return number, sprint_id, limits
+
+
 def wip_limits(project: Project) -> dict[str, int]:
     return dict(db.session.execute(
         select(WipLimit.status, WipLimit.max_items).where(WipLimit.project_id == project.id)).all())
@@ -168,6 +201,14 @@ class BoardFilters:
         return cls(mine=args.get("mine") in ("1", "y", "on"), assignee=ident("assignee"),
                    label=ident("label"), epic=ident("epic"), lanes=args.get("lanes") == "epic")
 
+    @classmethod
+    def of_shape(cls, shape: tuple) -> "BoardFilters":
+        """Filters of this `shape` (with stand-in values: only the condition's form counts)."""
+        mine, assignee, label, epic = shape
+        return cls(mine=mine, assignee="none" if assignee == "none" else "1" if assignee
+                   else "", label="1" if label else "",
+                   epic="none" if epic == "none" else "1" if epic else "")
+
     def as_args(self) -> dict:
         args = {"mine": "1" if self.mine else "", "assignee": self.assignee, "label": self.label,
                 "epic": self.epic, "lanes": "epic" if self.lanes else ""}
@@ -178,42 +219,70 @@ class BoardFilters:
         """Does a filter hide cards (so column counts must be counted apart)?"""
         return bool(self.mine or self.assignee or self.label or self.epic)
 
-    def condition(self, user):
-        """The filters as one SQL condition (None when nothing is filtered)."""
+    def condition(self):
+        """The filters as one SQL condition with parameters (`params`), None when nothing is
+        filtered: the same filters make the same statement, which is built once."""
         conditions = []
         if self.mine:
-            conditions.append(Item.assignee_id == user.id)
+            conditions.append(Item.assignee_id == bindparam("me"))
         if self.assignee == "none":
             conditions.append(Item.assignee_id.is_(None))
         elif self.assignee:
-            conditions.append(Item.assignee_id == int(self.assignee))
+            conditions.append(Item.assignee_id == bindparam("assignee"))
         if self.label:
             conditions.append(Item.id.in_(
-                select(item_label.c.item_id).where(item_label.c.label_id == int(self.label))))
+                select(item_label.c.item_id).where(item_label.c.label_id == bindparam("label"))))
         if self.epic == "none":
             conditions.append(Item.parent_id.is_(None))
         elif self.epic:
-            conditions.append(Item.parent_id == int(self.epic))
+            conditions.append(Item.parent_id == bindparam("epic"))
         return and_(*conditions) if conditions else None
+
+    def params(self, user) -> dict:
+        """The values of the condition's parameters for this user."""
+        params = {}
+        if self.mine:
+            params["me"] = user.id
+        if self.assignee not in ("", "none"):
+            params["assignee"] = int(self.assignee)
+        if self.label:
+            params["label"] = int(self.label)
+        if self.epic not in ("", "none"):
+            params["epic"] = int(self.epic)
+        return params
+
+    @property
+    def shape(self) -> tuple:
+        """What the condition looks like (not the values): the key of the built statements."""
+        return (self.mine, self.assignee if self.assignee == "none" else bool(self.assignee),
+                bool(self.label), self.epic if self.epic == "none" else bool(self.epic))
 
 
 _ASK = object()
 
 
-def board_scope(project: Project, now: datetime | None = None, sprint_id=_ASK) -> list:
-    """Which items the board shows: the active sprint's, or (no sprint active) every open
-    item plus those done in the last 14 days. Epics are containers, not cards: they show as
-    swimlanes and filters instead."""
-    conditions = [Item.project_id == project.id, Item.type != ItemType.EPIC,
+def board_scope(in_sprint: bool) -> list:
+    """Which items the board shows, as conditions with parameters (`scope_params`): the
+    active sprint's, or (no sprint active) every open item plus those done in the last 14
+    days. Epics are containers, not cards: they show as swimlanes and filters instead."""
+    conditions = [Item.project_id == bindparam("project_id"), Item.type != ItemType.EPIC,
                   Item.archived_at.is_(None)]
-    if sprint_id is _ASK:
-        sprint_id = active_sprint_id(project)
-    if sprint_id is not None:
-        conditions.append(Item.sprint_id == sprint_id)
+    if in_sprint:
+        conditions.append(Item.sprint_id == bindparam("sprint_id"))
     else:
-        cutoff = (now or utcnow()) - RECENTLY_DONE
-        conditions.append(or_(Item.status != S.DONE, Item.updated_at >= cutoff))
+        conditions.append(or_(Item.status != S.DONE, Item.updated_at >= bindparam("cutoff")))
     return conditions
+
+
+def scope_params(project: Project, sprint_id: int | None, filters: "BoardFilters", user,
+                 now: datetime | None = None) -> dict:
+    """The values of `board_scope`'s and the filters' parameters."""
+    params = {"project_id": project.id, **filters.params(user)}
+    if sprint_id is not None:
+        params["sprint_id"] = sprint_id
+    else:
+        params["cutoff"] = (now or utcnow()) - RECENTLY_DONE
+    return params
 
 
 # A card sent back to in progress (rejected in acceptance, or a done item reopened) says so
@@ -233,6 +302,12 @@ CARD_COLUMNS = (Item.id, Item.number, Item.type, Item.title, Item.estimate, Item
                 case((_SENT_BACK, Item.rejected_reason), else_=None).label("sent_back_reason"))
 
 
+def card_columns() -> tuple:
+    """What a card shows, its need count included (read in the cards' own query, not in a
+    second one naming every card's id)."""
+    return (*CARD_COLUMNS, providers.needs.count_column(Item.id).label("need_count"))
+
+
 # A column shows its first cards by rank, this many at first and this many more each time
 # "Show more" is asked; what it shows is the board's cost, not the project's size. Counts,
 # points and WIP states come from one aggregate over the whole column.
@@ -250,24 +325,52 @@ def shown_limits(args, statuses, page: int = PAGE) -> dict[str, int]:
     return limits
 
 
-def _shown_condition(filters: BoardFilters, user):
-    condition = filters.condition(user)
+def _shown_condition(filters: BoardFilters):
+    condition = filters.condition()
     return condition if condition is not None else literal(True)
+
+
+# The board's statements are the same for every view of the same shape (sprint or not, which
+# filters, which columns); built and keyed once, a view only binds its values. Building the
+# cards' statement and its cache key cost ~1 ms of each board. (The needs provider is part of
+# the key of those that read need counts: the discovery area plugs it in at start.)
+@functools.lru_cache(maxsize=256)
+def _totals_statement(in_sprint: bool, shape: tuple, statuses: tuple, by_lane: bool):
+    condition = BoardFilters.of_shape(shape).condition()
+    shown = (func.sum(case((condition, 1), else_=0)) if condition is not None
+             else func.count()).label("shown")
+    keys = [Item.status, *([Item.parent_id] if by_lane else [])]
+    return (select(*keys, func.count().label("count"),
+                   func.coalesce(func.sum(Item.estimate), 0).label("points"), shown)
+            .where(*board_scope(in_sprint), Item.status.in_(statuses))
+            .group_by(*keys))
 
 
 def column_totals(project: Project, filters: BoardFilters, user, statuses, sprint_id,
                   by_lane: bool = False) -> list:
     """Per column (and epic, for swimlanes): how many cards, their points and how many pass
     the filters, over the whole column in one aggregate, whatever it shows."""
-    condition = filters.condition(user)
-    shown = (func.sum(case((condition, 1), else_=0)) if condition is not None
-             else func.count()).label("shown")
-    keys = [Item.status, *([Item.parent_id] if by_lane else [])]
-    stmt = (select(*keys, func.count().label("count"),
-                   func.coalesce(func.sum(Item.estimate), 0).label("points"), shown)
-            .where(*board_scope(project, sprint_id=sprint_id), Item.status.in_(list(statuses)))
-            .group_by(*keys))
-    return db.session.execute(stmt).all()
+    stmt = _totals_statement(sprint_id is not None, filters.shape, tuple(statuses), by_lane)
+    return db.session.execute(stmt, scope_params(project, sprint_id, filters, user)).all()
+
+
+@functools.lru_cache(maxsize=256)
+def _cards_statement(in_sprint: bool, shape: tuple, statuses: tuple, offset: bool,
+                     needs_provider):
+    # The cards once, in a common table expression that each column's part reads with its
+    # own LIMIT. NOT MATERIALIZED: the database folds it into each part, which then reads its
+    # column from the index (as six full copies did, but in a statement a fifth as long: one
+    # of 11 KB took psycopg 2 ms to convert on every run, and the planner longer to read).
+    cards = (select(*card_columns()).outerjoin(User, User.id == Item.assignee_id)
+             .where(*board_scope(in_sprint), _shown_condition(BoardFilters.of_shape(shape)))
+             .cte("cards").prefix_with("NOT MATERIALIZED"))
+    everything = literal_column("*")  # the columns are named once, in the expression
+    parts = [select(everything).select_from(
+                 select(everything).select_from(cards).where(cards.c.status == status)
+                 .order_by(cards.c.rank).offset(bindparam("offset") if offset else None)
+                 .limit(bindparam(f"limit_{status}")).subquery())
+             for status in statuses]
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 def board_cards(project: Project, filters: BoardFilters, user,
@@ -279,16 +382,17 @@ def board_cards(project: Project, filters: BoardFilters, user,
     if sprint_id is _ASK:
         sprint_id = active_sprint_id(project)
     limits = dict.fromkeys(STATUSES, PAGE) if limits is None else limits
-    base = (select(*CARD_COLUMNS).outerjoin(User, User.id == Item.assignee_id)
-            .where(*board_scope(project, sprint_id=sprint_id), _shown_condition(filters, user)))
-    parts = [select(base.where(Item.status == status).order_by(Item.rank)
-                    .offset(offset or None).limit(limit + 1).subquery())
-             for status, limit in limits.items()]
-    if not parts:
+    if not limits:
         return []
-    stmt = parts[0] if len(parts) == 1 else union_all(*parts)
+    stmt = _cards_statement(sprint_id is not None, filters.shape, tuple(limits), bool(offset),
+                            providers.needs)
+    params = {**scope_params(project, sprint_id, filters, user),
+              **{f"limit_{status}": limit + 1 for status, limit in limits.items()}}
+    if offset:
+        params["offset"] = offset
     order = {s: n for n, s in enumerate(STATUSES)}
-    return sorted(db.session.execute(stmt).all(), key=lambda c: (order[c.status], c.rank))
+    return sorted(db.session.execute(stmt, params).all(),
+                  key=lambda c: (order[c.status], c.rank))
 
 
 @dataclass
@@ -314,7 +418,7 @@ class Column:
 @dataclass
 class Lane:
     id: str  # "all", "none" or the epic's id
-    epic: Item | None = None
+    epic: object | None = None  # the epic's (id, number, title) row
     cells: dict[str, list] = field(default_factory=dict)
     count: int = 0  # the cards of the lane passing the filters, shown or not
 
@@ -331,7 +435,7 @@ class Board:
         return next((c for c in self.columns if c.status == status), None)
 
 
-def build_board(project: Project, filters: BoardFilters, user, epics: list[Item],
+def build_board(project: Project, filters: BoardFilters, user, epics: list,
                 statuses=None, limits: dict[str, int] | None = None, offset: int = 0) -> Board:
     """The board, or only some of its columns, grouped into swimlanes when asked; each
     column shows its first `limits[status]` cards (PAGE by default) after `offset`."""
@@ -339,9 +443,7 @@ def build_board(project: Project, filters: BoardFilters, user, epics: list[Item]
     limits = {s: (limits or {}).get(s, PAGE) for s in statuses}
     # Read before the cards: a change committed in between then makes the next poll fetch
     # again, instead of being missed for good.
-    number = change_number(project)
-    sprint_id = active_sprint_id(project)
-    wip = wip_limits(project)
+    number, sprint_id, wip = board_state(project)
     columns = {s: Column(status=s, wip_limit=wip.get(s)) for s in statuses}
     lane_counts: dict = {}
     for row in column_totals(project, filters, user, statuses, sprint_id, filters.lanes):
@@ -366,7 +468,7 @@ def build_board(project: Project, filters: BoardFilters, user, epics: list[Item]
                  change_number=number, sprint_id=sprint_id, offset=offset)
 
 
-def _lanes(cards, filters: BoardFilters, epics: list[Item], statuses,
+def _lanes(cards, filters: BoardFilters, epics: list, statuses,
            lane_counts: dict) -> list[Lane]:
     if not filters.lanes:
         lane = Lane(id="all", cells={s: [] for s in statuses}, count=len(cards))
@@ -383,6 +485,23 @@ def _lanes(cards, filters: BoardFilters, epics: list[Item], statuses,
     return [*lanes, loose]
 
 
+@functools.lru_cache(maxsize=64)
+def _moved_card_statement(in_sprint: bool, shape: tuple, needs_provider):
+    """One card by number, if the board shows it, with its place in its column: how many of
+    the column's cards stand before its rank (counted no further than `reach`) and the number
+    of the one just before it. Its column and rank are given (the mover has the item)."""
+    scope = [*board_scope(in_sprint), _shown_condition(BoardFilters.of_shape(shape))]
+    ahead = (select(Item.number)
+             .where(*scope, Item.status == bindparam("status"), Item.rank < bindparam("rank"))
+             .correlate(None))
+    return (select(*card_columns(),
+                   select(func.count()).select_from(ahead.limit(bindparam("reach")).subquery())
+                   .scalar_subquery().label("place"),
+                   ahead.order_by(Item.rank.desc()).limit(1).scalar_subquery().label("after"))
+            .outerjoin(User, User.id == Item.assignee_id)
+            .where(*scope, Item.number == bindparam("number")))
+
+
 @dataclass
 class MovedCard:
     """A moved card as the board shows it after a move (see `moved_card`)."""
@@ -392,33 +511,28 @@ class MovedCard:
     after: int | None = None  # the number of the card it follows (None: first in its column)
 
 
-def moved_card(project: Project, filters: BoardFilters, user, number: int, statuses,
+def moved_card(project: Project, filters: BoardFilters, user, item, statuses,
                loaded: dict[str, int]) -> MovedCard:
-    """After a move: the touched columns' heads, and the card with its place among the
-    cards the board had loaded (`loaded`: per column, how many besides the card). Costs
+    """After a move of `item`: the touched columns' heads, and its card with its place among
+    the cards the board had loaded (`loaded`: per column, how many besides the card). Costs
     the same whatever the columns hold: the place is counted no further than `loaded`."""
-    sprint_id = active_sprint_id(project)
-    wip = wip_limits(project)
+    _, sprint_id, wip = board_state(project, with_change=False)
     columns = {s: Column(status=s, wip_limit=wip.get(s), loaded=loaded.get(s, PAGE))
                for s in STATUSES if s in statuses}
     for row in column_totals(project, filters, user, columns, sprint_id):
         column = columns[row.status]
         column.count, column.points, column.shown = row.count, float(row.points), int(row.shown)
-    scope = [*board_scope(project, sprint_id=sprint_id), _shown_condition(filters, user)]
-    card = db.session.execute(select(*CARD_COLUMNS).outerjoin(User, User.id == Item.assignee_id)
-                              .where(*scope, Item.number == number)).first()
     moved = MovedCard(columns=list(columns.values()))
-    column = columns.get(card.status) if card is not None else None
+    column = columns.get(item.status)
     if column is None:
         return moved
-    ahead = select(Item.number).where(*scope, Item.status == card.status, Item.rank < card.rank)
-    place = db.session.execute(select(
-        select(func.count()).select_from(ahead.limit(column.loaded + 1).subquery())
-        .scalar_subquery(),
-        ahead.order_by(Item.rank.desc()).limit(1).scalar_subquery())).one()
-    if place[0] < column.loaded or column.loaded >= column.shown - 1:
+    params = {**scope_params(project, sprint_id, filters, user), "number": item.number,
+              "status": item.status, "rank": item.rank, "reach": column.loaded + 1}
+    card = db.session.execute(_moved_card_statement(sprint_id is not None, filters.shape,
+                                                    providers.needs), params).first()
+    if card is not None and (card.place < column.loaded or column.loaded >= column.shown - 1):
         column.loaded += 1
-        moved.card, moved.after = card, place[1]
+        moved.card, moved.after = card, card.after
     return moved
 
 

@@ -164,13 +164,25 @@ def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) ->
     return NeedPage(rows=rows, total=total, page=filters.page, per_page=PER_PAGE, filters=filters)
 
 
-def participating_municipalities(project) -> list[Organisation]:
-    """The municipalities taking part in the project, by name (the list's municipality filter)."""
-    return list(db.session.scalars(
-        select(Organisation).join(ProjectOrganisation,
+def _municipalities_of(project, *columns):
+    return (select(*columns).join(ProjectOrganisation,
                                   ProjectOrganisation.organisation_id == Organisation.id)
-        .where(ProjectOrganisation.project_id == project.id, Organisation.kind == "municipality")
-        .order_by(Organisation.name)))
+            .where(ProjectOrganisation.project_id == project.id,
+                   Organisation.kind == "municipality")
+            .order_by(Organisation.name))
+
+
+def participating_municipalities(project) -> list[Organisation]:
+    """The municipalities taking part in the project, by name (the list's municipality filter,
+    the releases' testers, the value pages)."""
+    return list(db.session.scalars(_municipalities_of(project, Organisation)))
+
+
+def participating_municipality_rows(project) -> list:
+    """The same as (id, name) rows: the steering digest lists every municipality, and a
+    project of eighty of them builds no object for each."""
+    return db.session.execute(_municipalities_of(project, Organisation.id,
+                                                 Organisation.name)).all()
 
 
 def need_by_number(project, number: int) -> Need | None:
@@ -230,10 +242,11 @@ def _in_section(project, status: str) -> tuple:
 
 
 def _roadmap_loads() -> tuple:
-    # Only the names the roadmap prints: of the submitting and co-sponsoring organisations.
+    # Only the names the roadmap prints: of the submitting and co-sponsoring organisations
+    # (the co-sponsors' joined to them: one statement where a third followed).
     return (selectinload(Need.organisation).load_only(Organisation.name),
             selectinload(Need.cosponsors).load_only(NeedCoSponsor.organisation_id)
-            .selectinload(NeedCoSponsor.organisation).load_only(Organisation.name))
+            .joinedload(NeedCoSponsor.organisation, innerjoin=True).load_only(Organisation.name))
 
 
 NEWEST_FIRST = (Need.status_changed_at.desc(), Need.number.desc())

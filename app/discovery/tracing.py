@@ -174,22 +174,11 @@ def _items_changed(_sender, items=(), **_kwargs) -> None:
     on_items_changed(items)
 
 
-BY_IDS = 500  # up to this many items, `count_for` asks for their links by id
-
-
-def count_for(project, items) -> dict[int, int]:
-    """How many needs each of the project's items serves: one grouped query for all of them."""
-    counts = {item.id: 0 for item in items}
-    # Asked even for no items, so a page costs the same statements however many cards it has.
-    # A board shows a few hundred cards at most (50 a column): by their ids, so the cost does
-    # not grow with the project's links. Longer lists go by project: a list of thousands of
-    # ids costs more to send and plan than the rows it saves.
-    scope = (NeedItemLink.item_id.in_(list(counts)) if len(counts) <= BY_IDS
-             else NeedItemLink.project_id == project.id)
-    rows = db.session.execute(
-        select(NeedItemLink.item_id, func.count()).where(scope).group_by(NeedItemLink.item_id))
-    counts.update((item_id, n) for item_id, n in rows if item_id in counts)
-    return counts
+def count_column(item_id):
+    """How many needs the item `item_id` (a column of the enclosing query) serves: a correlated
+    count, read from the links' item index once per item the enclosing query returns."""
+    return (select(func.count()).where(NeedItemLink.item_id == item_id)
+            .correlate_except(NeedItemLink).scalar_subquery())
 
 
 def needs_of(item) -> list[Need]:
@@ -230,6 +219,6 @@ def served_by(project, item_ids) -> list[ServedNeed]:
 def connect() -> None:
     """Plug discovery into the backlog's hooks (called once, by the area's init_app)."""
     backlog.items_changed.connect(_items_changed, weak=False)
-    providers.needs.count_for = count_for
+    providers.needs.count_column = count_column
     providers.needs.needs_of = needs_of
     providers.needs.served_by = served_by

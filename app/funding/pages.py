@@ -14,7 +14,7 @@ from app.extensions import db
 from app.funding import services
 from app.funding.forms import (ActionForm, BudgetForm, EstimateForm, LoanForm, PledgeForm,
                                RepaymentForm)
-from app.funding.models import Loan, NeedOrder, Pledge, PledgeStatus, ProjectBudget
+from app.funding.models import Loan, Pledge, PledgeStatus, ProjectBudget
 from app.funding.permissions import (can_act_on_pledge, can_estimate_needs, can_keep_books,
                                      can_pledge)
 from app.i18n import format_money
@@ -45,15 +45,15 @@ def need_context(need, forms: dict | None = None, error: str | None = None) -> d
     forms = forms or {}
     project = need.project
     pledges = services.pledges_of(need)
+    estimates = services.estimates_of(need)
+    order = services.order_of(need)
     mine = next((p for p in pledges if p.is_live
                  and p.organisation_id == current_user.organisation_id), None)
     may_pledge = can_pledge(current_user, project)
     return {
         "need": need, "project": project,
-        "funding": services.funding_of([need])[need.id],
-        "estimates": services.estimates_of(need),
-        "order": db.session.scalar(select(NeedOrder).where(NeedOrder.need_id == need.id)),
-        "pledges": pledges, "my_pledge": mine,
+        "funding": services.need_funding(need, estimates, order, pledges),
+        "estimates": estimates, "order": order, "pledges": pledges, "my_pledge": mine,
         "may_estimate": can_estimate_needs(current_user, project),
         "may_pledge": may_pledge and mine is None,
         "may_keep_books": can_keep_books(current_user, project),

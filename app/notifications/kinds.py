@@ -62,14 +62,25 @@ SENTENCES = {
     Kind.FOLLOW_UP_DUE: _l("Follow-up due: record the value %(target)s has brought"),
 }
 
-# Where a target is shown (an endpoint taking `key` and `number`), and how to find one by
-# number for the Watch button: function(project, number) -> (Target, organisation ids) or None.
+# Where a target is shown (an endpoint taking `key` and `number`), and for the Watch button
+# how to find one by number, finder(project, number), or describe one a page has loaded,
+# describe(obj): each gives (Target, organisations) or None, where `organisations()` gives
+# the ids of the target's municipalities (called only when a question needs them).
 TARGET_ENDPOINTS: dict[str, str] = {}
 TARGET_FINDERS: dict = {}
+TARGET_DESCRIBERS: dict = {}
 
 
-def register_target(target_kind: str, endpoint: str, finder=None) -> None:
-    """An area names the page of its targets: `register_target("item", "backlog.item", find)`."""
+def no_organisations() -> tuple:
+    """`organisations` of a target that belongs to no municipality (an item, a release)."""
+    return ()
+
+
+def register_target(target_kind: str, endpoint: str, finder=None, describe=None) -> None:
+    """An area names the page of its targets: `register_target("item", "backlog.item", find,
+    describe)`."""
     TARGET_ENDPOINTS[target_kind] = endpoint
     if finder is not None:
         TARGET_FINDERS[target_kind] = finder
+    if describe is not None:
+        TARGET_DESCRIBERS[target_kind] = describe

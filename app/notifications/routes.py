@@ -8,7 +8,8 @@ from app.database import parse_id
 from app.extensions import csrf, db
 from app.notifications import email, queries, references, services
 from app.notifications.email import sentence, target_path
-from app.notifications.kinds import LABELS, TARGET_ENDPOINTS, TARGET_FINDERS, Kind
+from app.notifications.kinds import (LABELS, TARGET_DESCRIBERS, TARGET_ENDPOINTS, TARGET_FINDERS,
+                                     Kind)
 from app.projects.loaders import get_project_or_404
 from app.services import RuleViolation
 from app.web import attempt, error_page, is_htmx, redirect_with, safe_next
@@ -26,10 +27,10 @@ def notification_helpers():
                 lambda: queries.organisation_needs_defaults(current_user)}
 
 
-def _is_watching(project, kind: str, number: int) -> bool:
-    finder = TARGET_FINDERS.get(kind)
-    found = finder(project, number) if finder is not None else None
-    return found is not None and services.is_watching(current_user.id, *found)
+def _is_watching(kind: str, subject) -> bool:
+    """Whether I follow the item or need a page shows (`subject`, loaded already)."""
+    describe = TARGET_DESCRIBERS.get(kind)
+    return describe is not None and services.is_watching(current_user, *describe(subject))
 
 
 @bp.get("/notifications")

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import Select, and_, exists, func, insert, literal, select, update
 
 from app.accounts.models import User
 from app.database import parse_id, utcnow
 from app.extensions import db
-from app.notifications.kinds import IMMEDIATE, Kind
+from app.notifications.kinds import IMMEDIATE, Kind, no_organisations
 from app.notifications.models import (Notification, NotificationPreference, ProjectWatchDefault,
                                       Watch, new_nonce)
 from app.projects.models import Membership
@@ -42,42 +42,91 @@ def member_ids(project_id: int, user_ids) -> set[int]:
                User.is_active.is_(True))))
 
 
-def email_choices(user_ids, kind: str) -> dict[int, bool]:
-    """Whether each person wants this kind by e-mail (on unless they said no)."""
-    rows = dict(db.session.execute(
-        select(NotificationPreference.user_id, NotificationPreference.is_email)
-        .where(NotificationPreference.user_id.in_(list(user_ids)),
-               NotificationPreference.kind == kind)).all())
-    return {user_id: rows.get(user_id, True) for user_id in user_ids}
+def _among(user_ids, actor_id: int | None) -> list | None:
+    """The condition on `Membership.user_id` for these people (ids, or a statement selecting
+    them, as `watching` makes), the actor left out; None when nobody is left."""
+    if isinstance(user_ids, Select):
+        among = [Membership.user_id.in_(user_ids.scalar_subquery())]
+        if actor_id:
+            among.append(Membership.user_id != actor_id)
+        return among
+    user_ids = {i for i in user_ids if i} - {actor_id}
+    return [Membership.user_id.in_(list(user_ids))] if user_ids else None
+
+
+def _recipients_with_choice(project_id: int, among: list, kind: str) -> Select:
+    """Active members of the project among those named, each with their e-mail choice for
+    this kind (NULL when they made none: on)."""
+    return (select(Membership.user_id, NotificationPreference.is_email)
+            .join(User, User.id == Membership.user_id)
+            .outerjoin(NotificationPreference, and_(NotificationPreference.user_id == User.id,
+                                                    NotificationPreference.kind == kind))
+            .where(Membership.project_id == project_id, *among, User.is_active.is_(True)))
+
+
+def recipients(project_id: int, user_ids, kind: str, actor_id: int | None = None
+               ) -> dict[int, bool]:
+    """Those of `user_ids` (ids, or a statement selecting them) who are active members of
+    the project now, the actor left out, each with whether they want this kind by e-mail
+    (on unless they said no): one statement."""
+    among = _among(user_ids, actor_id)
+    if among is None:
+        return {}
+    rows = db.session.execute(_recipients_with_choice(project_id, among, kind))
+    return {user_id: is_email is not False for user_id, is_email in rows}
 
 
 def notify(kind: Kind, target: Target, recipient_ids, actor=None, detail: str = "",
            at: datetime | None = None) -> list[Notification]:
     """Notify these people of an event about `target`: never the actor, never someone who is
     not (or no longer) an active member of the project. Urgent kinds are e-mailed at once
-    (a row the scheduler sends), the others wait for the recipient's next batch."""
+    (a row the scheduler sends; their notifications are returned), the others wait for the
+    recipient's next batch and are written in one statement that finds their recipients."""
     actor_id = getattr(actor, "id", None)
-    wanted = member_ids(target.project_id, set(recipient_ids) - {actor_id})
-    if not wanted:
-        return []
+    if not isinstance(recipient_ids, Select):
+        recipient_ids = set(recipient_ids)
     at = at or utcnow()
-    by_email = email_choices(wanted, kind)
+    if kind not in IMMEDIATE:
+        among = _among(recipient_ids, actor_id)
+        if among is not None:
+            _insert_batched(kind, target, among, actor_id, detail, at)
+        return []
+    by_email = recipients(target.project_id, recipient_ids, kind, actor_id)
+    if not by_email:
+        return []
     rows = []
-    for recipient_id in sorted(wanted):
+    for recipient_id in sorted(by_email):
         row = Notification(recipient_id=recipient_id, project_id=target.project_id, kind=kind,
                            actor_id=actor_id, target_kind=target.kind, target_id=target.id,
                            target_number=target.number, target_label=target.label[:255],
-                           detail=(detail or "")[:255], created_at=at,
-                           email_pending=by_email[recipient_id] and kind not in IMMEDIATE)
+                           detail=(detail or "")[:255], created_at=at, email_pending=False)
         db.session.add(row)
         rows.append(row)
     db.session.flush()
-    urgent = [row for row in rows if kind in IMMEDIATE and by_email[row.recipient_id]]
+    urgent = [row for row in rows if by_email[row.recipient_id]]
     if urgent:
         from app.notifications.email import queue_immediate
 
         queue_immediate(urgent, at)
     return rows
+
+
+def _insert_batched(kind: Kind, target: Target, among: list, actor_id: int | None,
+                    detail: str, at: datetime) -> None:
+    """INSERT … SELECT: a notification for each recipient, waiting for their batched e-mail
+    unless they switched this kind's e-mail off."""
+    table = Notification.__table__
+    values = {"project_id": target.project_id, "kind": str(kind), "actor_id": actor_id,
+              "target_kind": target.kind, "target_id": target.id,
+              "target_number": target.number, "target_label": target.label[:255],
+              "detail": (detail or "")[:255], "created_at": at}
+    chosen = _recipients_with_choice(target.project_id, among, kind).subquery()
+    db.session.execute(insert(Notification).from_select(
+        ["recipient_id", *values, "email_pending"],
+        select(chosen.c.user_id,
+               *(literal(value, table.c[name].type) for name, value in values.items()),
+               func.coalesce(chosen.c.is_email, literal(True)))
+        .order_by(chosen.c.user_id)))
 
 
 def watch(user_id: int | None, target: Target, explicit: bool = False) -> None:
@@ -112,6 +161,14 @@ def _watch_row(user_id: int, target: Target) -> Watch | None:
         Watch.target_id == target.id))
 
 
+def watching(target: Target) -> Select:
+    """Those watching the target, as a statement `notify` reads within its own: for a target
+    that no organisation follows (items), one statement fewer than `watcher_ids`."""
+    return select(Watch.user_id).where(Watch.target_kind == target.kind,
+                                       Watch.target_id == target.id,
+                                       Watch.is_watching.is_(True))
+
+
 def watcher_ids(target: Target, organisation_ids=()) -> set[int]:
     """Who follows the target: those watching it, and, for a need, the members of the
     `organisation_ids` (its municipalities) who chose to follow their municipality's needs in
@@ -130,9 +187,21 @@ def watcher_ids(target: Target, organisation_ids=()) -> set[int]:
     return watching
 
 
-def is_watching(user_id: int, target: Target, organisation_ids=()) -> bool:
-    """Whether the person follows the target (for the Watch/Unwatch button)."""
-    return user_id in watcher_ids(target, organisation_ids)
+def is_watching(user, target: Target, organisations=no_organisations) -> bool:
+    """Whether the person follows the target (for the Watch/Unwatch button), as `watcher_ids`
+    counts them: their own choice on it if they made one, else whether they follow their
+    municipality's needs in the project and the target is one of those (`organisations()`,
+    asked only then). One statement where `watcher_ids` takes three for a need."""
+    chosen, follows_needs = db.session.execute(select(
+        select(Watch.is_watching).where(Watch.user_id == user.id,
+                                        Watch.target_kind == target.kind,
+                                        Watch.target_id == target.id).scalar_subquery(),
+        exists().where(ProjectWatchDefault.user_id == user.id,
+                       ProjectWatchDefault.project_id == target.project_id,
+                       ProjectWatchDefault.is_watching_organisation_needs.is_(True)))).one()
+    if chosen is not None:
+        return bool(chosen)
+    return bool(follows_needs) and user.organisation_id in set(organisations())
 
 
 def mark_read(user, notification_id) -> Notification:

@@ -1,18 +1,32 @@
 """Loaders that fetch project data scoped to the current user's memberships."""
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from app.accounts.models import User
 from app.database import MAX_ID
 from app.extensions import db
-from app.projects.models import Project
-from app.projects.permissions import can_administer_site, can_view_project, require
+from app.projects.models import Membership, MembershipRole, Project
+from app.projects.permissions import (can_administer_site, can_view_project, remember_roles,
+                                      require)
 
 
 def get_project_or_404(key: str) -> Project:
-    """The project with this key if the current user may see it; 404 otherwise."""
-    return visible_project_or_404(db.session.scalar(select(Project).where(Project.key == key)))
+    """The project with this key if the current user may see it; 404 otherwise. The user's
+    roles in it come in the same statement (every project page asks for them next)."""
+    user = current_user
+    if not getattr(user, "is_authenticated", False):
+        return visible_project_or_404(db.session.scalar(select(Project).where(Project.key == key)))
+    rows = db.session.execute(
+        select(Project, MembershipRole.role)
+        .outerjoin(Membership, and_(Membership.project_id == Project.id,
+                                    Membership.user_id == user.id))
+        .outerjoin(MembershipRole, MembershipRole.membership_id == Membership.id)
+        .where(Project.key == key)).all()
+    project = rows[0][0] if rows else None
+    if project is not None:
+        remember_roles(user, project, frozenset(role for _, role in rows if role is not None))
+    return visible_project_or_404(project)
 
 
 def visible_project_or_404(project: Project | None) -> Project:

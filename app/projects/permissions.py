@@ -24,6 +24,11 @@ def roles_in(user, project: Project) -> frozenset[str]:
     return cache[key]
 
 
+def remember_roles(user, project: Project, roles: frozenset[str]) -> None:
+    """The user's roles in the project, read along with it (see `get_project_or_404`)."""
+    g.setdefault("_project_roles", {})[(user.id, project.id)] = roles
+
+
 def forget_roles() -> None:
     """Drop the memoised roles after they have changed within a request."""
     g.pop("_project_roles", None)

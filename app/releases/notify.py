@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
-from app.notifications.kinds import Kind, register_target
+from app.notifications.kinds import Kind, no_organisations, register_target
 from app.notifications.services import Target, notify
 from app.projects.models import Membership, MembershipRole, Role
 from app.releases.models import Release
@@ -39,7 +39,7 @@ def entered_test(release: Release, actor, organisation_ids, at=None) -> None:
 def _find(project, number: int):
     release = db.session.scalar(select(Release).where(Release.project_id == project.id,
                                                       Release.number == number))
-    return (release_target(release), ()) if release is not None else None
+    return (release_target(release), no_organisations) if release is not None else None
 
 
 def connect() -> None:

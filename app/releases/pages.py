@@ -3,6 +3,7 @@ definition-of-done panel."""
 from flask import render_template, request
 from flask_login import current_user
 
+from app.discovery.queries import participating_municipalities
 from app.releases import queries, services
 from app.releases.forms import (DefinitionForm, DoneCheckForm, NotesForm, ReleaseForm,
                                 SignOffForm, StateForm, VersionForm)
@@ -52,7 +53,7 @@ def release_page(project, release, status=200, form=None, section=None, refusal=
         needs=services.delivered_needs(release),
         candidates=services.candidate_items(project, release) if release.state == R.PLANNED
         else [],
-        municipalities=services.municipalities(project),
+        municipalities=participating_municipalities(project),
         suggested=services.suggested_testers(release),
         willing=set(services.willing_testers(release)),
         explanations=queries.explanations(release), checked=queries.checked_items(release),

@@ -17,10 +17,9 @@ from app.audit.services import record
 from app.backlog.models import Item, Status
 from app.database import parse_id, utcnow
 from app.discovery.models import Need, NeedCoSponsor, NeedItemLink
+from app.discovery.queries import participating_municipalities
 from app.extensions import db
 from app.i18n import format_day
-from app.organisations.models import Organisation
-from app.projects.models import ProjectOrganisation
 from app.releases.models import (MAX_CRITERIA, MAX_CRITERION, MAX_NAME, MAX_NOTES, MAX_TEXT,
                                  DoneCheck, DoneCriterion, Release, ReleaseState, ReleaseTester,
                                  SignOff, release_item)
@@ -211,21 +210,12 @@ def delivered_needs(release: Release) -> list[Need]:
         .distinct().order_by(Need.number)))
 
 
-def municipalities(project) -> list[Organisation]:
-    """The municipalities taking part in the project: who may test its releases."""
-    return list(db.session.scalars(
-        select(Organisation).join(ProjectOrganisation,
-                                  ProjectOrganisation.organisation_id == Organisation.id)
-        .where(ProjectOrganisation.project_id == project.id, Organisation.kind == "municipality")
-        .order_by(Organisation.name)))
-
-
 def willing_testers(release: Release) -> list[int]:
     """The municipalities that co-sponsor the release's needs and said they would test."""
     needs = [need.id for need in delivered_needs(release)]
     if not needs:
         return []
-    members = {org.id for org in municipalities(release.project)}
+    members = {org.id for org in participating_municipalities(release.project)}
     return sorted(set(db.session.scalars(
         select(NeedCoSponsor.organisation_id).where(NeedCoSponsor.need_id.in_(needs),
                                                     NeedCoSponsor.is_willing_to_test.is_(True))))
@@ -243,7 +233,7 @@ def set_testers(release: Release, actor, organisation_ids, *, version) -> bool:
     signed off stays unless the release goes back to planned."""
     check_version(release, version)
     _check_open(release, R.PLANNED, R.IN_TEST)
-    allowed = {org.id for org in municipalities(release.project)}
+    allowed = {org.id for org in participating_municipalities(release.project)}
     wanted = set()
     for raw in organisation_ids:
         ident = parse_id(raw)

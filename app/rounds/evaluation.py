@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Float, cast, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.audit.labels import register_actions
 from app.audit.services import record
@@ -204,12 +205,17 @@ def totals_for(project, need_ids) -> dict[int, float]:
 
 def sheets_of(need: Need) -> list[dict]:
     """Each municipality's sheet of the need: its scores by criterion id and weighted total."""
-    totals = {row.sheet_id: row.total for row in db.session.execute(
-        _sheet_totals(need.project_id).where(ScoreSheet.need_id == need.id))}
-    sheets = db.session.scalars(select(ScoreSheet).where(ScoreSheet.need_id == need.id))
+    # The sheets with their totals in one statement, their municipalities and scores in one
+    # each (not one per sheet): one statement in all while nobody has scored the need.
+    totals = _sheet_totals(need.project_id).where(ScoreSheet.need_id == need.id).subquery()
+    found = db.session.execute(
+        select(ScoreSheet, totals.c.total)
+        .outerjoin(totals, totals.c.sheet_id == ScoreSheet.id)
+        .where(ScoreSheet.need_id == need.id)
+        .options(selectinload(ScoreSheet.organisation), selectinload(ScoreSheet.scores)))
     rows = [{"sheet": s, "organisation": s.organisation.name,
              "scores": {score.criterion_id: score.value for score in s.scores},
-             "total": totals.get(s.id)} for s in sheets]
+             "total": total} for s, total in found]
     return sorted(rows, key=lambda r: r["organisation"])
 
 

@@ -136,13 +136,7 @@ def _columns():
 
 def municipality_coverage(project, organisation_id: int, today: date) -> Coverage:
     """The coverage of one municipality's needs in the project."""
-    live = (Need.project_id == project.id, Need.archived_at.is_(None))
-    submitted = select(literal("submitted").label("role"), *_columns()).where(
-        *live, Need.organisation_id == organisation_id)
-    cosponsored = (select(literal("cosponsored").label("role"), *_columns())
-                   .join(NeedCoSponsor, NeedCoSponsor.need_id == Need.id)
-                   .where(*live, NeedCoSponsor.organisation_id == organisation_id))
-    return _tally(db.session.execute(union_all(submitted, cosponsored)).all(), today)
+    return _coverages(project, [organisation_id], today)[organisation_id]
 
 
 def project_coverage(project, today: date) -> Coverage:
@@ -155,17 +149,22 @@ def project_coverage(project, today: date) -> Coverage:
 def coverage_by_municipality(project, organisations, today: date) -> list[tuple[object, Coverage]]:
     """(municipality, coverage) for each of the project's municipalities, in the given order:
     one statement for all of them (the steering digest lists every municipality)."""
-    ids = [org.id for org in organisations]
-    if not ids:
-        return []
+    found = _coverages(project, [org.id for org in organisations], today)
+    return [(org, found[org.id]) for org in organisations]
+
+
+def _coverages(project, organisation_ids: list[int], today: date) -> dict[int, Coverage]:
+    """Each municipality's coverage (the needs it submitted and co-sponsored), by id."""
+    if not organisation_ids:
+        return {}
     live = (Need.project_id == project.id, Need.archived_at.is_(None))
     submitted = select(Need.organisation_id.label("org"), literal("submitted").label("role"),
-                       *_columns()).where(*live, Need.organisation_id.in_(ids))
+                       *_columns()).where(*live, Need.organisation_id.in_(organisation_ids))
     cosponsored = (select(NeedCoSponsor.organisation_id.label("org"),
                           literal("cosponsored").label("role"), *_columns())
                    .join(NeedCoSponsor, NeedCoSponsor.need_id == Need.id)
-                   .where(*live, NeedCoSponsor.organisation_id.in_(ids)))
-    rows_of: dict[int, list] = {org_id: [] for org_id in ids}
+                   .where(*live, NeedCoSponsor.organisation_id.in_(organisation_ids)))
+    rows_of: dict[int, list] = {org_id: [] for org_id in organisation_ids}
     for org_id, *row in db.session.execute(union_all(submitted, cosponsored)):
         rows_of[org_id].append(row)
-    return [(org, _tally(rows_of[org.id], today)) for org in organisations]
+    return {org_id: _tally(rows, today) for org_id, rows in rows_of.items()}

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from app.clock import local_date
 from app.digests.registry import DigestContext, Figure, Item, Section, digest_section
+from app.discovery.queries import participating_municipality_rows
 from app.i18n import format_day
 from app.projects.models import Role
 from app.value import coverage, queries
@@ -43,7 +44,7 @@ def needs_coverage(ctx: DigestContext) -> Section | None:
         return None
     items = []
     for org, cov in coverage.coverage_by_municipality(
-            ctx.project, queries.municipality_rows(ctx.project), today):
+            ctx.project, participating_municipality_rows(ctx.project), today):
         if cov.needs:
             items.append(Item(text=org.name, status=_percent(cov), meta=_(
                 "%(delivered)d of %(decided)d decided needs delivered",

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.clock import local_today
+from app.discovery.queries import participating_municipalities
 from app.extensions import db
 from app.projects.models import Membership, Project
 from app.value import coverage, queries
@@ -18,7 +19,7 @@ def report_context(project) -> dict:
     return {
         "project": project, "today": today, "report": queries.report(project),
         "coverage_rows": coverage.coverage_by_municipality(
-            project, queries.municipalities(project), today),
+            project, participating_municipalities(project), today),
         "project_coverage": coverage.project_coverage(project, today),
         "waiting": queries.waiting_follow_ups(org_id, today, [project.id]),
         **labels(),

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 from app.discovery.models import Need, NeedCoSponsor, NeedStatus
 from app.extensions import db
 from app.organisations.models import Organisation
-from app.projects.models import ProjectOrganisation
 from app.value.models import FollowUp
 
 MAX_REPORT = 500
@@ -43,27 +42,6 @@ def get_follow_up_or_404(project, follow_up_id: int) -> FollowUp:
     if follow_up is None or follow_up.project_id != project.id:
         abort(404)
     return follow_up
-
-
-def municipalities(project) -> list[Organisation]:
-    """The municipalities taking part in the project, by name."""
-    return list(db.session.scalars(
-        select(Organisation).join(ProjectOrganisation,
-                                  ProjectOrganisation.organisation_id == Organisation.id)
-        .where(ProjectOrganisation.project_id == project.id,
-               Organisation.kind == "municipality")
-        .order_by(Organisation.name)))
-
-
-def municipality_rows(project) -> list:
-    """(id, name) of the municipalities taking part in the project, by name, as plain rows
-    (the digest lists every one's coverage without building objects for them)."""
-    return db.session.execute(
-        select(Organisation.id, Organisation.name)
-        .join(ProjectOrganisation, ProjectOrganisation.organisation_id == Organisation.id)
-        .where(ProjectOrganisation.project_id == project.id,
-               Organisation.kind == "municipality")
-        .order_by(Organisation.name)).all()
 
 
 def report(project) -> Report:

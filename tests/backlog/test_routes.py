@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app.backlog.models import Comment, Item
 from app.backlog.services import update_item
 from app.extensions import db
+from app.projects.models import Role
 from tests.pages import shown
 
 HX = {"HX-Request": "true"}
@@ -95,6 +96,40 @@ def test_filter_by_label_and_epic(world, login, make_item):
     assert "I eposset" in html and "Udenfor" not in html
     html = client.get("/p/ALPHA/backlog?epic=none&type=story", headers=HX).get_data(as_text=True)
     assert "Udenfor" in html and "I eposset" not in html
+
+
+def test_kept_rows_follow_changes_and_carry_each_readers_token(world, app, login, make_item,
+                                                             factory, monkeypatch):
+    """Rows' markup is kept between views (app/backlog/rows.py): a renamed label, epic or
+    assignee shows at once, and each reader's rank forms carry their own CSRF token."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    from app.backlog.models import Label
+    epic = make_item("Eposset", type="epic")
+    item = make_item("Rækken", parent_id=epic.id, labels="gdpr",
+                     assignee_id=world.users["developer"].id)
+
+    def row(client):
+        html = client.get("/p/ALPHA/backlog", headers=HX).text
+        row = html.split(f'id="row-{item.number}"')[1].split("</tr>")[0]
+        return row, set(re.findall(r'name="csrf_token" value="([^"]+)"', row))
+
+    owner = login(world.users["product_owner"])
+    first, owner_tokens = row(owner)
+    assert "gdpr" in first and "Eposset" in first and "A developer" in first
+    db.session.scalar(select(Label)).name = "persondata"
+    epic.title, world.users["developer"].name = "Omdøbt epos", "Omdøbt udvikler"
+    db.session.commit()
+    again, tokens_again = row(owner)
+    assert "persondata" in again and "Omdøbt epos" in again and "Omdøbt udvikler" in again
+    assert "gdpr" not in again and tokens_again == owner_tokens and len(owner_tokens) == 1
+    second_owner = factory.user(world.muni_a, roles=[Role.PRODUCT_OWNER],
+                                project=world.project_a)
+    db.session.commit()
+    other = app.test_client()
+    with other.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = second_owner.get_id(), True
+    _, other_tokens = row(other)
+    assert other_tokens and other_tokens != owner_tokens and "\x00" not in again
 
 
 def test_long_backlogs_come_in_pages(world, login, make_item):

@@ -52,6 +52,27 @@ def test_board_shows_a_column_per_status_with_cards(world, login, make_item):
     assert "js-move-menu" not in html  # observers only look
 
 
+def test_a_card_kept_from_an_earlier_view_follows_language_and_changes(world, login,
+                                                                       make_item):
+    """Cards' markup is kept between views (app/board/cards.py): the next reader in another
+    language reads it in theirs, and a change to what the card shows shows at once."""
+    dev = world.users["developer"]
+    item = make_item("Kort A", estimate=3, assignee_id=dev.id)
+    db.session.commit()
+    client = login(world.users["observer"])
+
+    def card(language):
+        html = client.get("/p/ALPHA/board", headers={"Accept-Language": language}).text
+        return html.split(f'id="card-{item.number}"')[1].split("</li>")[0]
+
+    assert "3 pt" in card("en") and "0 needs" in card("en") and "A developer" in card("en")
+    assert "3 p<" in card("da") and "0 behov" in card("da")
+    dev.name, item.estimate, item.is_blocked = "Omdøbt Udvikler", 5, True
+    db.session.commit()
+    changed = card("da")
+    assert "Omdøbt Udvikler" in changed and "5 p<" in changed and "Blokeret" in changed
+
+
 def test_move_with_htmx_updates_both_columns_out_of_band(world, login, make_item):
     item = make_item("Flyt mig")
     response = login(world.users["developer"]).post(

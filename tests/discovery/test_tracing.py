@@ -291,9 +291,14 @@ def test_board_cards_count_the_needs_they_serve(disc, login):
     item, lonely = _item(disc), _item(disc, "Ensomt punkt")
     _link(disc, item)
     _link(disc, item, need=other)
-    assert providers.needs.count_for(item.project, [item, lonely]) == {item.id: 2, lonely.id: 0}
+    counted = select(Item.id, providers.needs.count_column(Item.id)).where(
+        Item.id.in_([item.id, lonely.id]))
+    assert dict(db.session.execute(counted).all()) == {item.id: 2, lonely.id: 0}
     html = login(disc.developer).get("/p/ALPHA/board").get_data(as_text=True)
-    assert "2 needs" in html and "0 needs" in html
+    card = html[html.index(f'id="card-{item.number}"'):]
+    assert "2 needs" in card[:card.index("</li>")]
+    card = html[html.index(f'id="card-{lonely.number}"'):]
+    assert "0 needs" in card[:card.index("</li>")]
 
 
 def test_the_board_does_not_grow_with_the_linked_needs(disc, login, count_statements):

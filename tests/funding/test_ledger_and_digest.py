@@ -65,6 +65,24 @@ def test_the_gap_is_the_cost_less_the_order_and_the_pledges(fund, books):
     assert early.gap is None and not early.needs_crowdfunding  # no estimate in kroner yet
 
 
+def test_the_need_page_sums_what_the_lists_sum(fund, books):
+    """The need page works its funding out from the rows it shows; the lists and the digest
+    ask the database for the sums. Both must agree, withdrawn pledges and all."""
+    services.estimate_need(fund.lead, fund.need, amount_low=Decimal("10"),
+                           amount_high=Decimal("20"))
+    services.estimate_need(fund.lead, fund.need, amount_low=Decimal("50000"),
+                           amount_high=Decimal("100000"))
+    services.record_order(fund.secretariat, fund.need, Decimal("40000"), year=2026)
+    services.pledge(fund.po_c, fund.early, Decimal("0.35"))
+    db.session.commit()
+    for need in (fund.need, fund.early):
+        shown = services.need_funding(need, services.estimates_of(need),
+                                      services.order_of(need), services.pledges_of(need))
+        assert shown == services.funding_of([need])[need.id]
+    assert services.need_funding(fund.early, [], None, services.pledges_of(fund.early)).pledged \
+        == Decimal("1000.35")  # the withdrawn 999 is not counted
+
+
 def test_the_ledger_csv_is_for_a_danish_excel(fund, books, client, login):
     login(fund.world.users["observer"])
     answer = client.get("/p/ALPHA/funding/ledger.csv")

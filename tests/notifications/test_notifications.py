@@ -267,3 +267,38 @@ def test_members_who_opt_in_follow_their_municipality_s_needs(world, login):
     assert _kinds(contributor) == ["need_status"]
     assert _kinds(po) == ["need_status"]  # the submitter watches
     assert _kinds(world.users["developer"]) == []  # the vendor's people did not opt in
+
+
+def test_the_watch_button_says_what_the_notifications_do(world, login):
+    """The button asks one question for one person; the notifications ask who all follow.
+    They must agree: a choice made on the need wins, else following one's municipality's
+    needs counts only for needs of that municipality."""
+    from app.discovery import services as discovery
+    from app.discovery.notify import need_watchers
+    from app.notifications.kinds import TARGET_DESCRIBERS
+    from app.notifications.services import is_watching, set_organisation_needs_default, unwatch
+
+    po, contributor = world.users["product_owner"], world.users["contributor"]
+    developer, steering = world.users["developer"], world.users["steering"]
+    need = discovery.create_need(world.project_a, po, title="Bedre login", background="b",
+                                 desired_outcome="d", expected_value="v")
+    for person in (contributor, developer):  # the developer's vendor submitted nothing
+        set_organisation_needs_default(person, world.project_a, True)
+    db.session.commit()
+    target, organisations = TARGET_DESCRIBERS["need"](need)
+
+    def agree():
+        followers = need_watchers(need)
+        shown = {u.id for u in (po, contributor, developer, steering)
+                 if is_watching(u, target, organisations)}
+        assert shown == followers & {po.id, contributor.id, developer.id, steering.id}
+        return shown
+
+    assert agree() == {po.id, contributor.id}
+    unwatch(contributor.id, target)
+    db.session.commit()
+    assert agree() == {po.id}
+    page = login(contributor).get(f"/p/ALPHA/needs/{need.number}").get_data(as_text=True)
+    assert 'aria-pressed="false"' in page
+    page = login(po).get(f"/p/ALPHA/needs/{need.number}").get_data(as_text=True)
+    assert 'aria-pressed="true"' in page

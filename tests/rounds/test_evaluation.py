@@ -71,6 +71,22 @@ def test_weighted_totals_per_municipality_and_their_mean(r, client, login):
     assert "Ballerup Kommune" in page and "Aarhus Kommune" in page
 
 
+def test_the_need_page_reads_the_same_number_of_statements_however_many_scored(
+        r, client, login, count_statements):
+    def statements_of_the_page():
+        login(r.secretariat)
+        with count_statements:
+            assert client.get(f"/p/ALPHA/needs/{r.finance.number}").status_code == 200
+        return len(count_statements.statements)
+
+    login(r.po)
+    _score(client, r.finance.number, [3] * 6)
+    one = statements_of_the_page()
+    login(r.aarhus_po)
+    _score(client, r.finance.number, [4] * 6)
+    assert statements_of_the_page() == one  # not a statement or two more per municipality
+
+
 def test_one_sheet_per_municipality_edited_in_place(r, client, login):
     login(r.po)
     _score(client, r.finance.number, [1, 1, 1, 1, 1, 1])

@@ -4,6 +4,7 @@ from markupsafe import escape
 
 from app.markdown import render_markdown
 from app.projects.models import Role
+from app.projects.queries import PER_PAGE
 from tests.security.xss_corpus import (PAYLOADS, assert_inert_fragment, assert_inert_page,
                                        assert_links_are_safe, problems)
 
@@ -83,18 +84,24 @@ def test_organisation_names_in_a_project_are_escaped(world, client, login, facto
         add_participation(world.project_a, factory.community(name), "member")
     db.session.commit()
     login(world.users["secretariat"])
-    pages = -(-(len(names) + len(world.users)) // 25)  # the members page shows 25 at a time
-    html = ""
-    for page in range(1, pages + 1):
-        shown = client.get(f"/p/ALPHA/members?page={page}").get_data(as_text=True)
-        assert_inert_page(shown)
-        html += shown
+    html = _members_pages_inert(client, len(names) + len(world.users))
     for name in names:
         assert str(escape(name.strip())) in html, name
     # The overview's recent activity names the latest of them, a page at a time.
     _assert_audit_pages_inert(client, "/p/ALPHA/activity?x=", names[-20:])
     assert_inert_page(client.get("/p/ALPHA/").get_data(as_text=True))
     _assert_audit_pages_inert(client, "/p/ALPHA/audit?action=participation.added", names)
+
+
+def _members_pages_inert(client, members: int) -> str:
+    """Every page of ALPHA's members (PER_PAGE at a time) is inert; their markup together."""
+    pages = -(-members // PER_PAGE)
+    html = ""
+    for page in range(1, pages + 1):
+        shown = client.get(f"/p/ALPHA/members?page={page}").get_data(as_text=True)
+        assert_inert_page(shown)
+        html += shown
+    return html
 
 
 def _assert_audit_pages_inert(client, url, texts):
@@ -126,12 +133,7 @@ def test_user_names_are_escaped(world, client, login, factory, db):
         factory.user(world.muni_a, name=name, roles=[Role.CONTRIBUTOR], project=world.project_a)
     db.session.commit()
     login(world.users["secretariat"])
-    pages = -(-(len(names) + len(world.users)) // 25)  # the members page shows 25 at a time
-    html = ""
-    for page in range(1, pages + 1):
-        shown = client.get(f"/p/ALPHA/members?page={page}").get_data(as_text=True)
-        assert_inert_page(shown)
-        html += shown
+    html = _members_pages_inert(client, len(names) + len(world.users))
     for name in names:
         assert str(escape(name.strip())) in html, name
     _assert_audit_pages_inert(client, "/p/ALPHA/audit?action=project.member_added", names)
