@@ -7,7 +7,6 @@ Everything a person typed (title, assignee's name, blocked and rejection reasons
 translated word is escaped, and the title and name are isolated (dir="auto", <bdi>) so that
 their direction cannot reorder the card's other words; the rest are numbers and the fixed item
 types and statuses."""
-import functools
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -17,13 +16,7 @@ from markupsafe import Markup, escape
 from app.backlog.display import type_label
 from app.backlog.models import ItemType, Status
 from app.backlog.services import format_points
-
-
-# Cards whose markup is kept, per process: a card's markup is a function of its row (everything
-# it shows, version included), whether it may move, the language and the project's addresses;
-# the boards people keep open are read again on every refresh and by everyone on the project.
-# Measured on the bench's 1,000-card board: 251 cards took 2.2 ms to write, 0.3 ms to find.
-CACHED_CARDS = 4096
+from app.web import KeptMarkup, words_by_language
 
 
 @dataclass(frozen=True)
@@ -56,12 +49,22 @@ class CardWords:
         return escape(ngettext("%(num)d need", "%(num)d needs", count))
 
 
-# Called only in a request in that language (the argument keeps languages apart).
-_words = functools.lru_cache(maxsize=16)(lambda locale: CardWords.now())
+_words = words_by_language(CardWords.now)
+
+# Cards whose markup is kept, per process: a card's markup is a function of its row (everything
+# it shows, version included), whether it may move, the language and the project's addresses;
+# the boards people keep open are read again on every refresh and by everyone on the project.
+# Measured on the bench's 1,000-card board: 251 cards took 2.2 ms to write, 0.3 ms to find.
+_CARDS = KeptMarkup(4096)
 
 
-@functools.lru_cache(maxsize=CACHED_CARDS)
 def card_html(card, movable: bool, locale: str, item_base: str, key_prefix: str) -> str:
+    """One card's markup, kept (see _CARDS): its row is part of the key."""
+    return _CARDS.get((card, movable, locale, item_base, key_prefix),
+                      lambda: _card_html(card, movable, locale, item_base, key_prefix))
+
+
+def _card_html(card, movable: bool, locale: str, item_base: str, key_prefix: str) -> str:
     """One card (a row of `card_columns`) in the language `locale` of the request: its key
     and title linking to the item, type, points, assignee, blocked badge, how many needs it
     serves, and the "Move to…" menu link when the card may be moved."""

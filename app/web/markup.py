@@ -1,6 +1,9 @@
 """Markup shared by templates and Python-built markup: isolating what people typed, and what a
 Jinja loop makes too slowly where it repeats hundreds of times."""
 import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 
 from markupsafe import Markup, escape
 
@@ -26,3 +29,39 @@ def _options(members: tuple, selected: str) -> Markup:
     return Markup("".join(
         f'<option value="{m.id}"{" selected" if str(m.id) == selected else ""}>'
         f'{escape(m.name)}</option>' for m in members))
+
+
+class KeptMarkup:
+    """Markup kept per process under a key that holds everything it shows (a row's values, the
+    language, the addresses): a changed thing is a new key, never a stale answer. Bounded: the
+    entry used longest ago goes first. Safe to share between a server's threads."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._kept: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], str]) -> str:
+        """The markup kept under `key`, else `make()`'s, kept."""
+        with self._lock:
+            html = self._kept.get(key)
+            if html is not None:
+                self._kept.move_to_end(key)
+                return html
+        html = make()
+        with self._lock:
+            self._kept[key] = html
+            if len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+def words_by_language(make: Callable[[], object]) -> Callable[[str], object]:
+    """`make()`'s translated words, looked up once per process and language: the returned
+    function takes the request's language, and is called only in a request in that language
+    (the argument keeps the languages apart)."""
+    return functools.lru_cache(maxsize=16)(lambda _locale: make())
