@@ -4,8 +4,7 @@ from flask import g
 
 from app.backlog.permissions import can_edit_items
 from app.projects.models import Role
-from app.projects.permissions import has_any_role, is_member
-from app.projects.services import participation_of
+from app.projects.permissions import has_any_role, is_member, takes_part
 
 
 def acts_for_participating_municipality(user, project) -> bool:
@@ -16,7 +15,7 @@ def acts_for_participating_municipality(user, project) -> bool:
     key = (user.organisation_id, project.id)
     if key not in cache:
         org = user.organisation
-        cache[key] = org.is_municipality and participation_of(project, org.id) is not None
+        cache[key] = org.is_municipality and takes_part(project, org.id)
     return cache[key]
 
 

@@ -6,26 +6,32 @@ from sqlalchemy import and_, select
 from app.accounts.models import User
 from app.database import MAX_ID
 from app.extensions import db
-from app.projects.models import Membership, MembershipRole, Project
+from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
 from app.projects.permissions import (can_administer_site, can_view_project, remember_roles,
-                                      require)
+                                      remember_taking_part, require)
 
 
 def get_project_or_404(key: str) -> Project:
     """The project with this key if the current user may see it; 404 otherwise. The user's
-    roles in it come in the same statement (every project page asks for them next)."""
+    roles in it, and whether their organisation takes part, come in the same statement (every
+    project page asks for the roles next, and the needs' pages whether the reader's
+    municipality takes part)."""
     user = current_user
     if not getattr(user, "is_authenticated", False):
         return visible_project_or_404(db.session.scalar(select(Project).where(Project.key == key)))
     rows = db.session.execute(
-        select(Project, MembershipRole.role)
+        select(Project, MembershipRole.role, ProjectOrganisation.id)
         .outerjoin(Membership, and_(Membership.project_id == Project.id,
                                     Membership.user_id == user.id))
         .outerjoin(MembershipRole, MembershipRole.membership_id == Membership.id)
+        .outerjoin(ProjectOrganisation,
+                   and_(ProjectOrganisation.project_id == Project.id,
+                        ProjectOrganisation.organisation_id == user.organisation_id))
         .where(Project.key == key)).all()
     project = rows[0][0] if rows else None
     if project is not None:
-        remember_roles(user, project, frozenset(role for _, role in rows if role is not None))
+        remember_roles(user, project, frozenset(role for _, role, _ in rows if role is not None))
+        remember_taking_part(project, user.organisation_id, rows[0][2] is not None)
     return visible_project_or_404(project)
 
 

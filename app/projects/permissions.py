@@ -7,7 +7,7 @@ from flask import abort, g
 from sqlalchemy import select
 
 from app.extensions import db
-from app.projects.models import Membership, MembershipRole, Project, Role
+from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation, Role
 
 
 def roles_in(user, project: Project) -> frozenset[str]:
@@ -27,6 +27,28 @@ def roles_in(user, project: Project) -> frozenset[str]:
 def remember_roles(user, project: Project, roles: frozenset[str]) -> None:
     """The user's roles in the project, read along with it (see `get_project_or_404`)."""
     g.setdefault("_project_roles", {})[(user.id, project.id)] = roles
+
+
+def takes_part(project: Project, organisation_id: int) -> bool:
+    """The organisation takes part in the project (memoised for the request: the project's
+    loader reads it for the reader's own organisation along with the project)."""
+    cache = g.setdefault("_taking_part", {})
+    key = (organisation_id, project.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(select(ProjectOrganisation.id).where(
+            ProjectOrganisation.project_id == project.id,
+            ProjectOrganisation.organisation_id == organisation_id)) is not None
+    return cache[key]
+
+
+def remember_taking_part(project: Project, organisation_id: int, taking_part: bool) -> None:
+    """Whether the organisation takes part, read along with the project (see `takes_part`)."""
+    g.setdefault("_taking_part", {})[(organisation_id, project.id)] = taking_part
+
+
+def forget_taking_part() -> None:
+    """Drop the memoised participations after one has changed within a request."""
+    g.pop("_taking_part", None)
 
 
 def forget_roles() -> None:

@@ -13,7 +13,7 @@ from app.audit.services import record
 from app.extensions import db
 from app.projects.models import (Membership, MembershipRole, ParticipationKind, Project,
                                  ProjectOrganisation, Role)
-from app.projects.permissions import forget_roles
+from app.projects.permissions import forget_roles, forget_taking_part
 from app.services import RuleViolation
 
 PROJECT_KEY = re.compile(r"^[A-Z]{2,10}$")
@@ -70,6 +70,7 @@ def add_participation(project: Project, organisation, kind: str) -> ProjectOrgan
     part = ProjectOrganisation(project=project, organisation=organisation, kind=kind)
     db.session.add(part)
     db.session.flush()
+    forget_taking_part()
     record("participation.added", project=project, target=organisation, kind=str(kind))
     return part
 
@@ -100,6 +101,7 @@ def remove_participation(project: Project, organisation) -> None:
     record("participation.removed", project=project, target=organisation, kind=part.kind)
     db.session.delete(part)
     db.session.flush()
+    forget_taking_part()
 
 
 def _clean_roles(roles) -> set[str]:

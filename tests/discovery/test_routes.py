@@ -74,6 +74,34 @@ def test_the_list_takes_the_same_number_of_queries_for_many_needs(disc, login, c
     assert sum("FROM need " in s or "FROM need\n" in s for s in many) == 1
 
 
+def test_a_need_page_takes_the_same_statements_however_much_it_shows(disc, login,
+                                                                     count_statements):
+    client = login(disc.aarhus_contributor)
+
+    def statements():
+        client.get(need_url(disc))  # after the commit: the test's own rows are read again
+        with count_statements:
+            assert client.get(need_url(disc)).status_code == 200
+        return count_statements.statements
+
+    def show_more(authors):
+        # Each list is read with what it names (organisations, people) in one statement.
+        for author in authors:
+            services.add_note(disc.need, author, "workshop", f"Noter fra {author.name}")
+            services.update_need(disc.need, disc.aarhus_po, title=f"Behov set af {author.name}")
+        db.session.commit()
+
+    services.cosponsor(disc.need, disc.po)
+    show_more([disc.po])
+    some = statements()
+    services.withdraw_cosponsorship(disc.need, disc.po)
+    services.cosponsor(disc.need, disc.po)
+    show_more([disc.aarhus_po, disc.contributor, disc.secretariat])
+    many = statements()
+    assert len(many) == len(some), "\n\n".join(many)
+    assert len(many) <= 17, "\n\n".join(many)
+
+
 # Submitting and editing ----------------------------------------------------------------------
 
 def test_submitting_a_need(disc, login):
