@@ -1,7 +1,7 @@
 """Read-side queries of requirement discovery: the needs list, a need's page, the roadmap."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import (Float, and_, case, exists, false, func, literal, or_, select,
+from sqlalchemy import (Float, and_, exists, false, func, literal, or_, select,
                         union_all)
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -97,32 +97,28 @@ class NeedPage:
         return self.page < self.pages
 
 
-def needs_query(project, filters: NeedFilters, my_organisation_id: int | None):
-    """The project's needs under the list's filters and sort, as rows of (need, municipality
-    name, co-sponsor count, linked item count, of which done): the list's pages and the CSV
-    export read this one query. The counts come from aggregate subqueries."""
-    # Co-sponsorships of this project's needs only: the whole site's would grow with every
-    # other project.
-    counts = (select(NeedCoSponsor.need_id, func.count().label("n"))
-              .join(Need, Need.id == NeedCoSponsor.need_id).where(Need.project_id == project.id)
-              .group_by(NeedCoSponsor.need_id).subquery())
-    cosponsor_count = func.coalesce(counts.c.n, 0)
-    progress = (select(NeedItemLink.need_id, func.count().label("item_count"),
-                       func.sum(case((Item.status == Status.DONE, 1), else_=0)).label("done_count"))
-                .join(Item, Item.id == NeedItemLink.item_id)
-                .where(NeedItemLink.project_id == project.id, Item.archived_at.is_(None))
-                .group_by(NeedItemLink.need_id).subquery())
-    totals = providers.evaluation.totals_subquery(project)
+def _counted_columns():
+    """A need's co-sponsor count, linked items and done items, counted for each need the
+    enclosing query returns (correlated: a page of 25 reads 25 needs' rows, not the
+    project's)."""
+    cosponsors = (select(func.count()).where(NeedCoSponsor.need_id == Need.id)
+                  .correlate(Need).scalar_subquery())
+    linked = (select(func.count()).select_from(NeedItemLink)
+              .join(Item, Item.id == NeedItemLink.item_id)
+              .where(NeedItemLink.need_id == Need.id, Item.archived_at.is_(None)))
+    done = linked.where(Item.status == Status.DONE)
+    return (cosponsors, linked.correlate(Need).scalar_subquery(),
+            done.correlate(Need).scalar_subquery())
+
+
+def _chosen(project, filters: NeedFilters, my_organisation_id: int | None, totals):
+    """The ids of the needs the filters choose, and the sort's order: the evaluation totals
+    are joined only where the filter or the sort reads them."""
+    cosponsors = _counted_columns()[0]
     total = totals.c.total if totals is not None else literal(None, Float)
-    stmt = (select(Need, Organisation.name, cosponsor_count,
-                   func.coalesce(progress.c.item_count, 0), func.coalesce(progress.c.done_count, 0),
-                   total)
-            .join(Organisation, Organisation.id == Need.organisation_id)
-            .outerjoin(counts, counts.c.need_id == Need.id)
-            .outerjoin(progress, progress.c.need_id == Need.id)
-            .where(Need.project_id == project.id,
-                   Need.archived_at.is_not(None) if filters.archived
-                   else Need.archived_at.is_(None)))
+    stmt = select(Need.id).where(Need.project_id == project.id,
+                                 Need.archived_at.is_not(None) if filters.archived
+                                 else Need.archived_at.is_(None))
     if filters.status:
         stmt = stmt.where(Need.status == filters.status)
     if filters.organisation_id:
@@ -130,7 +126,7 @@ def needs_query(project, filters: NeedFilters, my_organisation_id: int | None):
     if filters.ours:
         stmt = stmt.where(exists().where(NeedCoSponsor.need_id == Need.id,
                                          NeedCoSponsor.organisation_id == my_organisation_id))
-    if totals is not None:
+    if totals is not None and (filters.min_score or filters.sort == "score"):
         stmt = stmt.outerjoin(totals, totals.c.need_id == Need.id)
         if filters.min_score:
             stmt = stmt.where(total >= filters.min_score)
@@ -139,12 +135,31 @@ def needs_query(project, filters: NeedFilters, my_organisation_id: int | None):
         stmt = stmt.where(match if match is not None else false())
     order = {
         "newest": (Need.created_at.desc(), Need.number.desc()),
-        "cosponsors": (cosponsor_count.desc(), Need.created_at.desc(), Need.number.desc()),
+        "cosponsors": (cosponsors.desc(), Need.created_at.desc(), Need.number.desc()),
         "untouched": (Need.updated_at.asc(), Need.number.asc()),
         # Scored needs first, highest total first; unscored ones after, newest first.
         "score": (total.is_(None), total.desc(), Need.created_at.desc(), Need.number.desc()),
     }[filters.sort]
-    return stmt.order_by(*order)
+    return stmt, order
+
+
+def _rows(totals):
+    """(need, municipality name, co-sponsor count, linked items, of which done, evaluation
+    total) for the needs the enclosing query chooses."""
+    total = totals.c.total if totals is not None else literal(None, Float)
+    stmt = (select(Need, Organisation.name, *_counted_columns(), total)
+            .join(Organisation, Organisation.id == Need.organisation_id))
+    if totals is not None:
+        stmt = stmt.outerjoin(totals, totals.c.need_id == Need.id)
+    return stmt
+
+
+def needs_query(project, filters: NeedFilters, my_organisation_id: int | None):
+    """Every need of the list under its filters and sort (the CSV export), as rows of (need,
+    municipality name, co-sponsor count, linked item count, of which done, evaluation total)."""
+    totals = providers.evaluation.totals_subquery(project)
+    chosen, order = _chosen(project, filters, my_organisation_id, totals)
+    return _rows(totals).where(Need.id.in_(chosen.correlate(None))).order_by(*order)
 
 
 def evaluates_needs(project) -> bool:
@@ -154,10 +169,18 @@ def evaluates_needs(project) -> bool:
 
 def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) -> NeedPage:
     """One page of the project's needs with their municipality, co-sponsor count and linked
-    items' progress, in one query: the total comes from a window function."""
-    stmt = (needs_query(project, filters, my_organisation_id).add_columns(func.count().over())
-            .limit(PER_PAGE).offset((filters.page - 1) * PER_PAGE))
-    result = db.session.execute(stmt).all()
+    items' progress, in one statement. The page is chosen first, from the ids and sort keys
+    alone (an index answers the newest first without reading the needs' texts), with the
+    total from a window function; only its 25 needs are then read and counted."""
+    totals = providers.evaluation.totals_subquery(project)
+    chosen, order = _chosen(project, filters, my_organisation_id, totals)
+    page = (chosen.add_columns(func.row_number().over(order_by=order).label("position"),
+                               func.count().over().label("total"))
+            .order_by(*order).limit(PER_PAGE).offset((filters.page - 1) * PER_PAGE)
+            .subquery())
+    result = db.session.execute(_rows(totals).add_columns(page.c.total)
+                                .join(page, page.c.id == Need.id)
+                                .order_by(page.c.position)).all()
     total = result[0][6] if result else 0
     rows = [NeedRow(need, org_name, count, items, done, score)
             for need, org_name, count, items, done, score, _total in result]
