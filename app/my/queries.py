@@ -15,6 +15,7 @@ from app.discovery.models import Need, NeedStatus
 from app.extensions import db
 from app.my.registry import WorkScope
 from app.projects.models import Membership, MembershipRole, Project
+from app.projects.permissions import roles_in
 from app.sprints.models import Sprint, SprintState
 
 ACTIVITY_PAGE = 15
@@ -29,13 +30,15 @@ ACTIVITY_ACTIONS = ("need.%", "decision.%", "sprint.%", "project.member_%", "par
 
 def work_scope(user, project: Project | None = None) -> WorkScope:
     """The projects the user is a member of (or only `project`), with their roles (one
-    statement)."""
+    statement; none for `project`, whose loader has read the roles along with it)."""
+    if project is not None:
+        held = roles_in(user, project)
+        return WorkScope(user=user, projects={project.id: project} if held else {},
+                         roles={project.id: held} if held else {}, project=project)
     stmt = (select(Project, MembershipRole.role)
             .join(Membership, Membership.project_id == Project.id)
             .join(MembershipRole, MembershipRole.membership_id == Membership.id)
             .where(Membership.user_id == user.id).order_by(Project.name))
-    if project is not None:
-        stmt = stmt.where(Project.id == project.id)
     projects: dict[int, Project] = {}
     roles: dict[int, set[str]] = defaultdict(set)
     for found, role in db.session.execute(stmt):
