@@ -244,7 +244,9 @@ def update_need(need: Need, actor, expected_token: str | None = None, **fields) 
     """Change a need's texts; each changed field goes into the history. Returns those fields.
     With `expected_token` (see `edit_token`) the texts must still be those the editor saw."""
     if expected_token is not None:
-        db.session.refresh(need, with_for_update=True)  # hold off a simultaneous save
+        # Hold off a simultaneous save: the need's row only (it is read with its municipality,
+        # and PostgreSQL locks no row of an outer join's nullable side).
+        db.session.refresh(need, with_for_update={"of": Need})
         if expected_token != edit_token(need):
             raise StaleVersion(_("Someone else saved changes to this need while you were "
                                  "editing. Open the need in a new tab, compare, and save "
