@@ -25,12 +25,6 @@ def _describe(item: Item):
     return item_target(item), no_organisations
 
 
-def _find(project, number: int):
-    item = db.session.scalar(select(Item).where(Item.project_id == project.id,
-                                                Item.number == number))
-    return _describe(item) if item is not None else None
-
-
 def created(item: Item, actor) -> None:
     """A new item: its creator and assignee watch it; the assignee is told; mentions."""
     target = item_target(item)
@@ -81,6 +75,6 @@ def connect() -> None:
     """Register items as targets and references, and follow status changes."""
     from app.backlog.services import item_status_changed
 
-    register_target("item", "backlog.item", _find, _describe)
+    register_target("item", "backlog.item", Item, _describe)
     register_reference_kind("item", _numbers)
     item_status_changed.connect(_status_changed, weak=False)

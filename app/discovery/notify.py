@@ -43,12 +43,6 @@ def _describe(need: Need):
     return need_target(need), lambda: _organisations(need)
 
 
-def _find(project, number: int):
-    need = db.session.scalar(select(Need).where(Need.project_id == project.id,
-                                                Need.number == number))
-    return _describe(need) if need is not None else None
-
-
 def texts_saved(need: Need, actor, old_texts=()) -> None:
     """Mentions and references in the need's texts."""
     target = need_target(need)
@@ -114,6 +108,6 @@ def _item_status_changed(item: Item, old=None, new=None, actor=None, **_):
 def connect() -> None:
     from app.backlog.services import item_status_changed
 
-    register_target("need", "discovery.show", _find, _describe)
+    register_target("need", "discovery.show", Need, _describe)
     register_reference_kind("need", _numbers)
     item_status_changed.connect(_item_status_changed, weak=False)

@@ -63,11 +63,11 @@ SENTENCES = {
 }
 
 # Where a target is shown (an endpoint taking `key` and `number`), and for the Watch button
-# how to find one by number, finder(project, number), or describe one a page has loaded,
-# describe(obj): each gives (Target, organisations) or None, where `organisations()` gives
-# the ids of the target's municipalities (called only when a question needs them).
+# its model (a project's rows with a `number`) and describe(obj) -> (Target, organisations),
+# where `organisations()` gives the ids of the target's municipalities (called only when a
+# question needs them).
 TARGET_ENDPOINTS: dict[str, str] = {}
-TARGET_FINDERS: dict = {}
+TARGET_MODELS: dict = {}
 TARGET_DESCRIBERS: dict = {}
 
 
@@ -76,11 +76,10 @@ def no_organisations() -> tuple:
     return ()
 
 
-def register_target(target_kind: str, endpoint: str, finder=None, describe=None) -> None:
-    """An area names the page of its targets: `register_target("item", "backlog.item", find,
-    describe)`."""
+def register_target(target_kind: str, endpoint: str, model=None, describe=None) -> None:
+    """An area names the page of its targets, and those that can be watched their model and
+    how to describe one: `register_target("item", "backlog.item", Item, describe)`."""
     TARGET_ENDPOINTS[target_kind] = endpoint
-    if finder is not None:
-        TARGET_FINDERS[target_kind] = finder
-    if describe is not None:
+    if model is not None and describe is not None:
+        TARGET_MODELS[target_kind] = model
         TARGET_DESCRIBERS[target_kind] = describe

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app.clock import local_date
 from app.extensions import db
-from app.notifications.kinds import Kind
+from app.notifications.kinds import TARGET_DESCRIBERS, TARGET_MODELS, Kind
 from app.notifications.models import Notification
 
 PAGE_SIZE = 30
@@ -99,3 +99,11 @@ def organisation_needs_defaults(user) -> list[tuple]:
                    & (ProjectWatchDefault.user_id == user.id))
         .where(Membership.user_id == user.id).order_by(Project.name)).all()
     return [(project, bool(on)) for project, on in rows]
+
+
+def watchable(project, kind: str, number: int):
+    """(Target, organisations) of the project's watchable `kind` numbered `number`, or None."""
+    model = TARGET_MODELS.get(kind)
+    found = None if model is None else db.session.scalar(
+        select(model).where(model.project_id == project.id, model.number == number))
+    return None if found is None else TARGET_DESCRIBERS[kind](found)

@@ -8,8 +8,7 @@ from app.database import parse_id
 from app.extensions import csrf, db
 from app.notifications import email, queries, references, services
 from app.notifications.email import sentence, target_path
-from app.notifications.kinds import (LABELS, TARGET_DESCRIBERS, TARGET_ENDPOINTS, TARGET_FINDERS,
-                                     Kind)
+from app.notifications.kinds import LABELS, TARGET_DESCRIBERS, TARGET_ENDPOINTS, Kind
 from app.projects.loaders import get_project_or_404
 from app.services import RuleViolation
 from app.web import attempt, error_page, is_htmx, redirect_with, safe_next
@@ -90,8 +89,7 @@ def mention_options(key):
 
 
 def _watched_or_404(project, kind: str, number: int):
-    finder = TARGET_FINDERS.get(kind)
-    found = finder(project, number) if finder is not None else None
+    found = queries.watchable(project, kind, number)
     if found is None:
         abort(404)
     return found

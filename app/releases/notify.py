@@ -36,11 +36,9 @@ def entered_test(release: Release, actor, organisation_ids, at=None) -> None:
            at=at)
 
 
-def _find(project, number: int):
-    release = db.session.scalar(select(Release).where(Release.project_id == project.id,
-                                                      Release.number == number))
-    return (release_target(release), no_organisations) if release is not None else None
+def _describe(release: Release):
+    return release_target(release), no_organisations
 
 
 def connect() -> None:
-    register_target("release", "releases.show", _find)
+    register_target("release", "releases.show", Release, _describe)

@@ -55,9 +55,8 @@ class KeptMarkup:
                 self._kept.popitem(last=False)
         return html
 
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
+    def __len__(self) -> int:
+        return len(self._kept)
 
 
 def words_by_language(make: Callable[[], object]) -> Callable[[str], object]:

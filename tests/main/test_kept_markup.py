@@ -42,4 +42,4 @@ def test_threads_share_it_and_it_stays_within_its_size():
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(kept._kept) <= 50
+    assert len(kept) <= 50
