@@ -19,10 +19,12 @@ from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 from flask import Flask, g, has_request_context, request
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
-from app.extensions import babel
+from app.extensions import babel, babel_state
 
 # Babel (CLDR) patterns per language: a day, a moment (day and time), a day within a sprint.
 DAY = {"da": "d. MMM y", "en": "d MMM y"}
@@ -48,53 +50,118 @@ def select_locale() -> str:
     return asked or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def current_locale():
+    """`flask_babel.get_locale()`, asked once per request (and per `force_locale`)."""
+    state = babel_state()
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    return locale if locale is not None else get_locale()
+
+
+def _translations():
+    return babel.domain_instance.get_translations()
+
+
+# The templates' _(), gettext() and ngettext(), as Jinja's "newstyle" gettext makes them (the
+# result is marked safe where the template escapes, then formatted with the keyword arguments,
+# which are escaped), but called directly: Jinja's own _() went through three context calls
+# for each string, and a page has a couple of hundred.
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, **variables):
+    text = _translations().ugettext(string)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables):
+    variables.setdefault("num", num)
+    text = _translations().ungettext(singular, plural, num)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
+@pass_eval_context
+def _template_pgettext(eval_ctx, context: str, string: str, **variables):
+    variables.setdefault("context", context)
+    text = _translations().upgettext(context, string)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
+@pass_eval_context
+def _template_npgettext(eval_ctx, context: str, singular: str, plural: str, num: int,
+                        **variables):
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    text = _translations().unpgettext(context, singular, plural, num)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
 def _language() -> str:
-    language = get_locale().language
+    language = current_locale().language
     return language if language in DAY else "en"
+
+
+def current_timezone():
+    """`flask_babel.get_timezone()`, asked once per request."""
+    state = babel_state()
+    zone = getattr(state, "babel_tzinfo", None) if state is not None else None
+    return zone if zone is not None else get_timezone()
 
 
 def _day_of(value) -> date:
     """The Copenhagen calendar day of an instant; a date as it is."""
     if isinstance(value, datetime):
         return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(
-            get_timezone()).date()
+            current_timezone()).date()
     return value
+
+
+_DAY_PATTERNS = {"day": DAY, "short": SHORT_DAY, "weekday": SHORT_WEEKDAY, "month": MONTH}
+
+
+@lru_cache(maxsize=4096)
+def _written_day(day: date, kind: str, locale) -> str:
+    # Babel takes ~50 µs to write a day; a list of 25 needs writes 25 of them, mostly the same
+    # few days, and a day is written the same way in a language for good.
+    language = locale.language if locale.language in DAY else "en"
+    return babel_format_date(day, _DAY_PATTERNS[kind][language], locale=locale)
+
+
+def _write_day(value, kind: str) -> str:
+    return _written_day(_day_of(value), kind, current_locale())
 
 
 def format_day(value) -> str:
     """A calendar day (or the Copenhagen day of an instant): "1. dec. 2026"."""
     if not value:
         return ""
-    return babel_format_date(_day_of(value), DAY[_language()], locale=get_locale())
+    return _write_day(value, "day")
 
 
 def format_day_short(value, weekday: bool = False) -> str:
     """A day without its year, for axes and day-by-day tables: "1. dec." ("tirs. 1. dec.")."""
     if not value:
         return ""
-    patterns = SHORT_WEEKDAY if weekday else SHORT_DAY
-    return babel_format_date(_day_of(value), patterns[_language()], locale=get_locale())
+    return _write_day(value, "weekday" if weekday else "short")
 
 
 def format_month(value) -> str:
     """The month of a day or an instant, for headings: "december 2026"."""
     if not value:
         return ""
-    return babel_format_date(_day_of(value), MONTH[_language()], locale=get_locale())
+    return _write_day(value, "month")
 
 
 def format_moment(value) -> str:
     """An instant in Copenhagen time: "1. dec. 2026 kl. 23.20"."""
     if not value:
         return ""
-    return babel_format_datetime(value, MOMENT[_language()], tzinfo=get_timezone(),
-                                 locale=get_locale())
+    return babel_format_datetime(value, MOMENT[_language()], tzinfo=current_timezone(),
+                                 locale=current_locale())
 
 
 def moment_formatter():
     """`format_moment` for the many timestamps of one page (comments, history): the language
     and time zone are looked up once, and each minute is written once."""
-    locale, zone = get_locale(), get_timezone()
+    locale, zone = current_locale(), current_timezone()
     pattern = MOMENT[locale.language if locale.language in MOMENT else "en"]
 
     @lru_cache(maxsize=512)
@@ -123,8 +190,8 @@ def format_size(size: int) -> str:
     value, unit = float(size), 0
     while value >= 1024 and unit < len(SIZE_UNITS) - 1:
         value, unit = value / 1024, unit + 1
-    return format_unit(value, SIZE_UNITS[unit], length="short", locale=str(get_locale() or "da"),
-                       format="#,##0.#")
+    return format_unit(value, SIZE_UNITS[unit], length="short",
+                       locale=str(current_locale() or "da"), format="#,##0.#")
 
 
 # The currency sign before the amount in English ("DKK 12,500.00"); Danish keeps CLDR's own
@@ -138,14 +205,14 @@ def format_money(value, currency: str = "DKK") -> str:
         return ""
     language = _language()
     return format_currency(Decimal(value), currency, format=MONEY_PATTERN.get(language),
-                           currency_digits=False, locale=str(get_locale() or "da"))
+                           currency_digits=False, locale=str(current_locale() or "da"))
 
 
 def format_amount(value) -> str:
     """An amount without its currency, as a form shows it back: "12.500,00" ("12,500.00")."""
     if value is None or value == "":
         return ""
-    return format_decimal(Decimal(value), format="#,##0.00", locale=str(get_locale() or "da"))
+    return format_decimal(Decimal(value), format="#,##0.00", locale=str(current_locale() or "da"))
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
@@ -178,7 +245,10 @@ def parse_amount(text: str) -> Decimal:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path) + "/translations")
-    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext,
+                                 ngettext=_template_ngettext, pgettext=_template_pgettext,
+                                 npgettext=_template_npgettext)
+    app.jinja_env.globals["get_locale"] = current_locale
     app.jinja_env.filters["date"] = _date_filter
     app.jinja_env.filters["datetime"] = _datetime_filter
     app.jinja_env.filters["filesize"] = format_size
