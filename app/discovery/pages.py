@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.backlog.models import Tombstone
+from app.backlog.models import Tombstone, item_key
 from app.discovery import queries, services
 from app.discovery.forms import (CoSponsorForm, EscalateForm, LinkItemForm, NoteForm, StatusForm,
                                  WithdrawEscalationForm)
@@ -16,7 +16,8 @@ from app.discovery.permissions import (can_add_discovery_note, can_change_need_s
 from app.extensions import db
 from app.i18n import format_moment
 from app.projects.services import participation_of
-from app.web import error_page, htmx_answer, is_htmx, redirect_with, render_page_or_partial
+from app.web import (error_page, htmx_answer, is_htmx, redirect_with, render_page_or_partial,
+                     suggestion_options)
 
 
 def need_url(need, anchor=None) -> str:
@@ -82,7 +83,9 @@ def links_context(need, form=None) -> dict:
         "can_link": may_link,
         "can_create_item": can_create_item_for_need(current_user, project),
         "link_form": form or LinkItemForm(formdata=None),
-        "item_choices": queries.linkable_items(need) if may_link else [],
+        "item_options": suggestion_options(
+            (item_key(project.key, number), title)
+            for number, title in queries.linkable_items(need)) if may_link else "",
     }
 
 

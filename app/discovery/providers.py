@@ -6,6 +6,14 @@ filter. The area plugs its function in from its `init_app`; until then there is 
 class EvaluationProvider:
     """Each need's evaluation total (the weighted mean of the municipalities' score sheets)."""
 
+    #: Whether an area scores needs (asked by every needs list: cheaper than a subquery).
+    evaluates = False
+
+    def plug(self, totals_subquery) -> None:
+        """The area that scores needs gives its `totals_subquery`."""
+        self.totals_subquery = totals_subquery
+        self.evaluates = True
+
     def totals_subquery(self, project):
         """A subquery with columns need_id and total (a float 1–5) for the project's scored
         needs, or None when no area evaluates needs."""

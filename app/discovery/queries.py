@@ -164,7 +164,7 @@ def needs_query(project, filters: NeedFilters, my_organisation_id: int | None):
 
 def evaluates_needs(project) -> bool:
     """Whether an area scores needs (the list then shows, sorts and filters by the total)."""
-    return providers.evaluation.totals_subquery(project) is not None
+    return providers.evaluation.evaluates
 
 
 def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) -> NeedPage:

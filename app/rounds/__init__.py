@@ -13,7 +13,7 @@ def init_app(app) -> None:
     from app.notifications.kinds import register_target
 
     register_target("round", "rounds.show")
-    providers.evaluation.totals_subquery = evaluation.totals_subquery
+    providers.evaluation.plug(evaluation.totals_subquery)
     app.register_blueprint(bp)
 
 
