@@ -1,14 +1,11 @@
 """WSGI entry point: `gunicorn wsgi:app`."""
-import gc
 import os
 
 from app import create_app
+from app.web import ready_to_serve
 
 app = create_app()
-# What serving needs (modules, mappers, compiled templates) lives as long as the process: kept
-# out of the garbage collector's sight, full collections no longer walk it on every page that
-# builds objects. Profiled on the backlog's first page, such collections were a fifth of it.
-gc.freeze()
+ready_to_serve(app)  # templates compiled, the garbage collector settled (see there)
 
 if os.environ.get("SAMSPIL_DEV_SCHEDULER") == "1":
     # `make run` only: the scheduler inside the development server (see app/scheduler.py).

@@ -4,7 +4,6 @@ PostgreSQL when BENCH_DATABASE_URL is set, SQLite (bench/work/bench.db) otherwis
 Results: bench/results/<timestamp>.md and .json, and the table printed.
 """
 import argparse
-import gc
 import json
 import os
 import statistics
@@ -20,6 +19,7 @@ from app.accounts.models import User
 from app.database import StatementCounter
 from app.extensions import db
 from app.projects.models import Membership, MembershipRole, Project, Role
+from app.web import ready_to_serve
 from bench import dataset, load, scenarios, workload
 from bench.stats import machine_speed_ms, summarise
 from config import Config, database_url
@@ -61,7 +61,7 @@ def measure_in_process(app, runs_factor: float, only: list[str] | None = None) -
     virtual machine the host slows everything for a minute now and then, and rounds spread such
     a spell over all scenarios instead of spoiling the one measured just then."""
     clients = {}
-    gc.freeze()  # as wsgi.py does once the app is made
+    ready_to_serve(app)  # as wsgi.py does once the app is made
     with app.app_context():
         engine = db.engine
         plans = []

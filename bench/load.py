@@ -170,7 +170,8 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """gunicorn serving the app on the bench database, as in production."""
+    """gunicorn serving the app on the bench database, as in production (deploy/'s settings,
+    with the bench's number of workers and threads)."""
 
     def __init__(self, database_url: str, workers: int, threads: int, log_path: Path):
         self.port = free_port()
@@ -179,9 +180,9 @@ class Gunicorn:
                "SECRET_KEY": "bench-" + "x" * 40, "RATELIMIT_ENABLED": "0"}
         self.log = log_path.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads",
-             str(threads), "--bind", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "wsgi:app"],
+            [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "deploy/gunicorn.conf.py"),
+             "--workers", str(workers), "--threads", str(threads),
+             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
     def __enter__(self):
