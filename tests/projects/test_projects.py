@@ -207,3 +207,27 @@ def test_removing_oneself_says_where_one_lands_and_lands_there(world, client, lo
     assert membership_of(world.project_a, colleague.id) is None
     landing = client.get("/", headers=EN)
     assert landing.status_code == 200 and "You are no longer a member of Alfa." in landing.text
+
+
+def _project_bar(client, path, headers=None) -> str:
+    html = client.get(path, headers=headers).get_data(as_text=True)
+    return re.search(r'<nav class="project-nav".*?</nav>', html, re.S).group(0)
+
+
+def test_the_project_bar_marks_the_area_and_shows_the_name_and_language_of_now(world, client,
+                                                                               login, db):
+    # The bar is kept per project, language and area (app/projects/navigation.py): each page
+    # still marks its own area, and a new name or another language shows at once.
+    login(world.users["product_owner"])
+    for path in ("/p/ALPHA/backlog", "/p/ALPHA/board", "/p/ALPHA/needs"):
+        bar = _project_bar(client, path)
+        assert f'<a href="{path}" aria-current="page">' in bar and bar.count("aria-current") == 1
+    assert "Tavle" in _project_bar(client, "/p/ALPHA/board")
+    english = _project_bar(client, "/p/ALPHA/board", EN)
+    assert ">Board</a>" in english and "Tavle" not in english
+    world.project_a.name = "Alfa 2"
+    db.session.commit()
+    assert "Alfa 2" in _project_bar(client, "/p/ALPHA/board")
+    login(world.users["outsider"])  # another project's bar: its own links
+    other = _project_bar(client, "/p/BETA/board")
+    assert '<a href="/p/BETA/board" aria-current="page">' in other and "ALPHA" not in other
