@@ -11,10 +11,12 @@ from app.database_events import request_committed
 from app.extensions import db, login_manager
 from app.security import request_id
 from app.web.htmx import is_htmx
+from app.web.navigation import KeptAddresses
 
 
-class SamspilFlask(Flask):
-    """Flask, logging each unhandled exception once, with the request id the error page shows."""
+class SamspilFlask(KeptAddresses):
+    """Flask, logging each unhandled exception once, with the request id the error page shows,
+    and keeping the addresses it builds (KeptAddresses)."""
 
     def log_exception(self, exc_info) -> None:
         self.logger.error("Unhandled error [request %s] on %s %s", request_id(), request.method,
