@@ -19,10 +19,10 @@ from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 from flask import Flask, g, has_request_context, request
-from jinja2 import pass_eval_context
-from markupsafe import Markup
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from app.extensions import babel, babel_state
 
