@@ -17,6 +17,8 @@ from app.database import Base
 def babel_state() -> SimpleNamespace | None:
     """Flask-Babel's state of the current app context (the locale it chose for the request, or
     the one `force_locale` set), found with one context lookup; None outside an app context.
+    It is the namespace Flask-Babel keeps on `g` (its `_get_current_context`); the tests of
+    language within a request (tests/main/test_translations_in_use.py) fail if that moves.
     Flask-Babel's own lookup goes through `g` three times, and each translated string made
     it three times (domain, translations, locale): with ~200 strings a page, that was a tenth
     of the page's time."""
@@ -30,6 +32,13 @@ def babel_state() -> SimpleNamespace | None:
     return state
 
 
+def current_locale():
+    """`flask_babel.get_locale()`, asked once per request (and per `force_locale`)."""
+    state = babel_state()
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    return locale if locale is not None else flask_babel.get_locale()
+
+
 class RequestDomain(flask_babel.Domain):
     """The messages domain, whose translations are looked up once per request and locale
     rather than for every string. `force_locale` (an e-mail in its recipient's language) sets
@@ -39,7 +48,7 @@ class RequestDomain(flask_babel.Domain):
         state = babel_state()
         if state is None:
             return super().get_translations()
-        locale = getattr(state, "babel_locale", None) or flask_babel.get_locale()
+        locale = current_locale()
         kept = getattr(state, "samspil_translations", None)
         if kept is not None and kept[0] is locale:
             return kept[1]

@@ -19,12 +19,12 @@ from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_timezone
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
-from app.extensions import babel, babel_state
+from app.extensions import babel, babel_state, current_locale
 
 # Babel (CLDR) patterns per language: a day, a moment (day and time), a day within a sprint.
 DAY = {"da": "d. MMM y", "en": "d MMM y"}
@@ -48,13 +48,6 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return asked or current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def current_locale():
-    """`flask_babel.get_locale()`, asked once per request (and per `force_locale`)."""
-    state = babel_state()
-    locale = getattr(state, "babel_locale", None) if state is not None else None
-    return locale if locale is not None else get_locale()
 
 
 def _translations():
@@ -94,9 +87,12 @@ def _template_npgettext(eval_ctx, context: str, singular: str, plural: str, num:
     return (Markup(text) if eval_ctx.autoescape else text) % variables
 
 
+def _language_of(locale) -> str:
+    return locale.language if locale.language in DAY else "en"
+
+
 def _language() -> str:
-    language = current_locale().language
-    return language if language in DAY else "en"
+    return _language_of(current_locale())
 
 
 def current_timezone():
@@ -121,8 +117,7 @@ _DAY_PATTERNS = {"day": DAY, "short": SHORT_DAY, "weekday": SHORT_WEEKDAY, "mont
 def _written_day(day: date, kind: str, locale) -> str:
     # Babel takes ~50 µs to write a day; a list of 25 needs writes 25 of them, mostly the same
     # few days, and a day is written the same way in a language for good.
-    language = locale.language if locale.language in DAY else "en"
-    return babel_format_date(day, _DAY_PATTERNS[kind][language], locale=locale)
+    return babel_format_date(day, _DAY_PATTERNS[kind][_language_of(locale)], locale=locale)
 
 
 def _write_day(value, kind: str) -> str:
@@ -162,7 +157,7 @@ def moment_formatter():
     """`format_moment` for the many timestamps of one page (comments, history): the language
     and time zone are looked up once, and each minute is written once."""
     locale, zone = current_locale(), current_timezone()
-    pattern = MOMENT[locale.language if locale.language in MOMENT else "en"]
+    pattern = MOMENT[_language_of(locale)]
 
     @lru_cache(maxsize=512)
     def by_minute(minute: datetime) -> str:

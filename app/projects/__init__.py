@@ -2,8 +2,8 @@
 
 
 def init_app(app) -> None:
-    from app.projects.navigation import project_nav
+    from app.projects import navigation
     from app.projects.routes import bp
 
     app.register_blueprint(bp)
-    app.jinja_env.globals["project_nav"] = project_nav
+    navigation.init_app(app)

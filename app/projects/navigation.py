@@ -10,16 +10,19 @@ from app.i18n import current_locale
 from app.web import KeptMarkup
 
 KEPT = 512
+STORE = "samspil.project_nav"
+
+
+def init_app(app) -> None:
+    app.extensions[STORE] = KeptMarkup(KEPT)
+    app.jinja_env.globals["project_nav"] = project_nav
 
 
 def project_nav(project, active=None) -> Markup:
     """The bar of `project`'s pages; `active` names the current area where the page's own
     endpoint does not (a sprint's page is in "Sprints")."""
     active = active if isinstance(active, str) else None
-    kept = current_app.extensions.get("samspil.project_nav")
-    if kept is None:
-        kept = current_app.extensions.setdefault("samspil.project_nav", KeptMarkup(KEPT))
     key = (project.key, project.name, str(current_locale()), request.endpoint, active,
            request.script_root)
-    return Markup(kept.get(key, lambda: render_template("projects/_nav.html", project=project,
-                                                        active=active)))
+    return Markup(current_app.extensions[STORE].get(key, lambda: render_template(
+        "projects/_nav.html", project=project, active=active)))
