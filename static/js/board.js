@@ -136,6 +136,9 @@
     htmx.ajax("GET", link.getAttribute("href") + (query ? "?" + query : ""),
               { source: link, target: "#" + slot.id, swap: "innerHTML" })
       .then(function () {
+        // htmx takes the swapped-in form over only when the swap settles (20 ms later); an
+        // Enter on the focused button before then would post the form the plain way.
+        htmx.process(slot);
         var first = slot.querySelector("button, textarea");
         if (first) first.focus();
       });

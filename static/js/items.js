@@ -15,6 +15,8 @@
     htmx.ajax("GET", url + (url.indexOf("?") < 0 ? "?" : "&") + "dialog=1",
               { source: link, target: "#item-dialog-body", swap: "innerHTML" })
       .then(function () {
+        // As the move menu (board.js): the dialog's forms are htmx's before anyone can use them.
+        htmx.process(document.getElementById("item-dialog-body"));
         var full = document.getElementById("item-dialog-full");
         if (full) full.setAttribute("href", url);
         var heading = box.querySelector("#item-heading");

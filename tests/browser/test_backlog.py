@@ -196,12 +196,13 @@ def test_show_more_brings_the_next_cards_which_move_like_the_others(page, make):
     expect(page.locator(f"#card-link-{numbers[50]}")).to_be_focused()  # the first it brought
     eventually(page, lambda: card_numbers(page, "ready"), numbers)
     expect(page.locator("#more-ready a")).to_have_count(0)
+    # The menu's buttons work as soon as one has focus, however long htmx takes to settle the
+    # swap (it takes a swapped-in form over only then; a slow machine made that race real).
+    page.evaluate("htmx.config.defaultSettleDelay = 1500")
     # A card brought by "Show more" moves with the keyboard like any other.
     last = numbers[-1]
     page.locator(f"#card-{last} .js-move-menu").focus()
     page.keyboard.press("Enter")
-    # The menu is ready (htmx has taken its form over) once it has focused its first button:
-    # Enter before that submits the form the plain way, and the answer is a redirect.
     expect(page.locator(f"#card-{last} .move-menu button").first).to_be_focused()
     page.keyboard.press("Tab")  # past "Backlog", to "I gang"
     assert page.evaluate("document.activeElement.textContent.trim()") == "I gang"
@@ -286,6 +287,7 @@ def test_item_dialog_from_the_board_and_the_item_page(page, make):
     number = make.item(key, "Kort til godkendelse", PO_AARHUS, status="acceptance")
     sign_in(page, PO_AARHUS)
     page.goto(f"/p/{key}/board")
+    page.evaluate("htmx.config.defaultSettleDelay = 1500")  # its forms work once it is open
     page.locator(f"#card-link-{number}").click()
     dialog = page.locator("#item-dialog")
     dialog.wait_for(state="visible")
