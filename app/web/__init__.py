@@ -6,6 +6,7 @@ from flask import Flask
 
 from app.security import request_id
 from app.web import errors, weight
+from app.web.blank_forms import kept_form
 from app.web.errors import SamspilFlask, error_page
 from app.web.forms import Outcome, attach_refusal, attempt, submit
 from app.web.htmx import add_triggers, htmx_answer, is_htmx, render_page_or_partial
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     weight.init_app(app)
     app.jinja_env.globals["member_options"] = member_options
+    app.jinja_env.globals["kept_form"] = kept_form
     app.jinja_env.filters["bdi"] = bdi
 
     @app.context_processor
