@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -121,10 +121,21 @@ def _money(value) -> str | None:
 
 
 
-def current_estimates(need_ids) -> dict[int, NeedEstimate]:
-    """The current (newest) estimate of each need that has one, in one query."""
+def _given_ids(need_ids):
+    """Need ids as given: a query of them (many needs: one subquery rather than a bound
+    parameter each, which PostgreSQL's driver parsed anew for every statement), else a list;
+    None when there are none."""
+    if isinstance(need_ids, Select):
+        return need_ids
     ids = list({int(i) for i in need_ids})
-    if not ids:
+    return ids or None
+
+
+def current_estimates(need_ids) -> dict[int, NeedEstimate]:
+    """The current (newest) estimate of each need that has one (ids, or a query of them), in
+    one query."""
+    ids = _given_ids(need_ids)
+    if ids is None:
         return {}
     ranked = select(NeedEstimate.id, func.row_number().over(
         partition_by=NeedEstimate.need_id,
@@ -528,27 +539,28 @@ class NeedFunding:
 
 def _pledge_sums(need_ids) -> dict[int, dict[str, Decimal]]:
     sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    if not need_ids:
+    ids = _given_ids(need_ids)
+    if ids is None:
         return sums
     rows = db.session.execute(
         select(Pledge.need_id, Pledge.status, func.sum(Pledge.amount))
-        .where(Pledge.need_id.in_(need_ids), Pledge.status != P.WITHDRAWN)
+        .where(Pledge.need_id.in_(ids), Pledge.status != P.WITHDRAWN)
         .group_by(Pledge.need_id, Pledge.status))
     for need_id, status, total in rows:
         sums[need_id][status] = Decimal(str(total or 0)).quantize(CENT)
     return sums
 
 
-def funding_of(needs) -> dict[int, NeedFunding]:
-    """The funding of each need, in three queries whatever their number."""
+def funding_of(needs, among: Select | None = None) -> dict[int, NeedFunding]:
+    """The funding of each need, in three queries whatever their number; `among`, a query of
+    the needs' ids, stands for them in those queries when they are many."""
     needs = list(needs)
-    ids = [n.id for n in needs]
+    if not needs:
+        return {}
+    ids = among if among is not None else [n.id for n in needs]
     estimates = current_estimates(ids)
-    orders = {}
-    if ids:
-        for need_id, amount in db.session.execute(
-                select(NeedOrder.need_id, NeedOrder.amount).where(NeedOrder.need_id.in_(ids))):
-            orders[need_id] = amount
+    orders = dict(db.session.execute(
+        select(NeedOrder.need_id, NeedOrder.amount).where(NeedOrder.need_id.in_(ids))).all())
     sums = _pledge_sums(ids)
     return {need.id: _funding(need, estimates.get(need.id), orders.get(need.id),
                               sums.get(need.id, {})) for need in needs}
@@ -578,10 +590,10 @@ def _funding(need: Need, estimate, ordered, sums: dict) -> NeedFunding:
 
 def funding_gaps(project) -> list[tuple[Need, NeedFunding]]:
     """The approved needs whose funding falls short, the largest gap first."""
-    needs = db.session.scalars(select(Need).where(
-        Need.project_id == project.id, Need.status.in_([str(s) for s in APPROVED]),
-        Need.archived_at.is_(None)).order_by(Need.number)).all()
-    funding = funding_of(needs)
+    approved = (Need.project_id == project.id, Need.status.in_([str(s) for s in APPROVED]),
+                Need.archived_at.is_(None))
+    needs = db.session.scalars(select(Need).where(*approved).order_by(Need.number)).all()
+    funding = funding_of(needs, among=select(Need.id).where(*approved))
     gaps = [(n, funding[n.id]) for n in needs if funding[n.id].needs_crowdfunding]
     return sorted(gaps, key=lambda pair: (-pair[1].gap, pair[0].number))
 
