@@ -272,6 +272,21 @@ def test_filters_and_inline_create_and_edit(page, make):
     expect(page.locator("#backlog-rows .row-title").first).to_have_text(
         "Eksport af systemlisten til PDF")
     expect(page.locator("#top-title")).to_be_focused()
+    # The fresh form is whole, in its place: a second item is created the same way.
+    expect(page.locator("#backlog-rows input, #backlog-rows h2")).to_have_count(0)
+    page.locator("#top-title").fill("Eksport af systemlisten til CSV")
+    page.locator("#create-top").get_by_role("button", name="Opret").click()
+    expect(page.locator("#backlog-rows .row-title").first).to_have_text(
+        "Eksport af systemlisten til CSV")
+    expect(page.locator("#create-top #top-title")).to_be_focused()
+    page.locator("#bottom-title").fill("Arkivering af gamle kontrakter")
+    page.locator("#create-bottom").get_by_role("button", name="Opret").click()
+    expect(page.locator("#backlog-created-bottom .row-title")).to_have_text(
+        ["Arkivering af gamle kontrakter"])
+    expect(page.locator("#create-bottom #bottom-title")).to_be_focused()
+    page.reload()
+    expect(page.locator("#backlog-rows .row-title").first).to_have_text(
+        "Eksport af systemlisten til CSV")
     number = page.locator("#backlog-rows tr[data-id]").first.get_attribute("data-number")
     page.locator(f"#edit-estimate-{number}").click()
     field = page.locator(f"#inline-estimate-{number}")
