@@ -6,7 +6,7 @@ per app (a `KeptMarkup`): writing it took a page ~0.3 ms, about a twentieth of a
 from flask import current_app, render_template, request
 from markupsafe import Markup
 
-from app.i18n import current_locale
+from app.extensions import current_locale
 from app.web import KeptMarkup
 
 KEPT = 512

@@ -140,43 +140,50 @@ def _tally(facts, today: date) -> Coverage:
     return coverage
 
 
-def _columns():
-    return (Need.status, Need.created_at, Need.delivered_at)
+def _live_needs(project) -> list[tuple[int, int | None, tuple | None]]:
+    """(need id, submitting organisation, fact) of each of the project's live needs."""
+    return [(need_id, org_id, _fact(status, created_at, delivered_at))
+            for need_id, org_id, status, created_at, delivered_at in db.session.execute(
+                select(Need.id, Need.organisation_id, Need.status, Need.created_at,
+                       Need.delivered_at)
+                .where(Need.project_id == project.id, Need.archived_at.is_(None)))]
 
 
 def municipality_coverage(project, organisation_id: int, today: date) -> Coverage:
     """The coverage of one municipality's needs in the project."""
-    return _coverages(project, [organisation_id], today)[organisation_id]
+    return _coverages(project, _live_needs(project), [organisation_id], today)[organisation_id]
 
 
 def project_coverage(project, today: date) -> Coverage:
     """The project's needs summed: each need once, as its submitter's."""
-    rows = db.session.execute(select(*_columns()).where(
-        Need.project_id == project.id, Need.archived_at.is_(None))).all()
-    return _tally((("submitted", _fact(*row)) for row in rows), today)
+    return _summed(_live_needs(project), today)
 
 
-def coverage_by_municipality(project, organisations, today: date) -> list[tuple[object, Coverage]]:
-    """(municipality, coverage) for each of the project's municipalities, in the given order:
-    two statements for all of them (the steering digest lists every municipality)."""
-    found = _coverages(project, [org.id for org in organisations], today)
-    return [(org, found[org.id]) for org in organisations]
+def coverage_report(project, organisations, today: date) -> tuple[Coverage, list]:
+    """The project's coverage summed, and (municipality, coverage) for each of `organisations`
+    in the given order: what the value page and the steering digest show, from one reading of
+    the needs and one of the co-sponsorships, whatever the number of municipalities."""
+    needs = _live_needs(project)
+    found = _coverages(project, needs, [org.id for org in organisations], today)
+    return _summed(needs, today), [(org, found[org.id]) for org in organisations]
 
 
-def _coverages(project, organisation_ids: list[int], today: date) -> dict[int, Coverage]:
-    """Each municipality's coverage (the needs it submitted and co-sponsored), by id. The
-    needs are read once and their facts made once; the co-sponsorships are pairs of ids (a
-    need co-sponsored by forty municipalities was read, and its days counted, forty times:
-    the steering digest spent most of its CPU on that)."""
+def _summed(needs, today: date) -> Coverage:
+    return _tally((("submitted", fact) for _need_id, _org_id, fact in needs), today)
+
+
+def _coverages(project, needs, organisation_ids: list[int], today: date) -> dict[int, Coverage]:
+    """Each municipality's coverage (the needs it submitted and co-sponsored), by id, from the
+    project's live needs (`_live_needs`). Each need's facts are made once and the
+    co-sponsorships read as pairs of ids (a need co-sponsored by forty municipalities was read,
+    and its days counted, forty times: the steering digest spent most of its CPU on that)."""
     if not organisation_ids:
         return {}
     facts, pairs_of = {}, {org_id: [] for org_id in organisation_ids}
-    for need_id, org_id, *columns in db.session.execute(
-            select(Need.id, Need.organisation_id, *_columns())
-            .where(Need.project_id == project.id, Need.archived_at.is_(None))):
-        facts[need_id] = _fact(*columns)
+    for need_id, org_id, fact in needs:
+        facts[need_id] = fact
         if org_id in pairs_of:
-            pairs_of[org_id].append(("submitted", facts[need_id]))
+            pairs_of[org_id].append(("submitted", fact))
     for org_id, need_id in db.session.execute(
             select(NeedCoSponsor.organisation_id, NeedCoSponsor.need_id)
             .join(Need, Need.id == NeedCoSponsor.need_id)

@@ -39,12 +39,12 @@ def _percent(cov: coverage.Coverage) -> str:
 def needs_coverage(ctx: DigestContext) -> Section | None:
     """The project's needs coverage summed, and each municipality's rate."""
     today = local_date(ctx.period_end)
-    total = coverage.project_coverage(ctx.project, today)
+    total, rows = coverage.coverage_report(
+        ctx.project, participating_municipality_rows(ctx.project), today)
     if not total.needs:
         return None
     items = []
-    for org, cov in coverage.coverage_by_municipality(
-            ctx.project, participating_municipality_rows(ctx.project), today):
+    for org, cov in rows:
         if cov.needs:
             items.append(Item(text=org.name, status=_percent(cov), meta=_(
                 "%(delivered)d of %(decided)d decided needs delivered",

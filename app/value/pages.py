@@ -16,11 +16,10 @@ def report_context(project) -> dict:
     """The steering group's report: realised against expected value, and needs coverage."""
     today = local_today()
     org_id = current_user.organisation_id
+    total, rows = coverage.coverage_report(project, participating_municipalities(project), today)
     return {
         "project": project, "today": today, "report": queries.report(project),
-        "coverage_rows": coverage.coverage_by_municipality(
-            project, participating_municipalities(project), today),
-        "project_coverage": coverage.project_coverage(project, today),
+        "coverage_rows": rows, "project_coverage": total,
         "waiting": queries.waiting_follow_ups(org_id, today, [project.id]),
         **labels(),
     }
