@@ -1,9 +1,10 @@
 """Reading the backlog: filters from the URL, keyset pages by rank, an item with everything its
 page shows. Each function issues a fixed number of statements, whatever the data size."""
+import functools
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import Row, Select, false, func, or_, select
+from sqlalchemy import Row, Select, bindparam, false, func, or_, select
 from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 
 from app.accounts.models import User
@@ -222,26 +223,52 @@ def members(project: Project) -> list[Row]:
     a project of 400 people lists them on every backlog and board page, so only what the
     choices show is loaded. Deactivated accounts are left out: nothing new is assigned to
     them."""
-    return list(db.session.execute(
-        select(User.id, User.name).join(Membership, Membership.user_id == User.id)
-        .where(Membership.project_id == project.id, User.is_active.is_(True))
-        .order_by(User.name, User.id)))
+    return list(db.session.execute(_members_statement(), {"project_id": project.id}))
 
 
 def labels(project: Project) -> list[Label]:
-    return list(db.session.scalars(
-        select(Label).where(Label.project_id == project.id).order_by(Label.name)))
+    return list(db.session.scalars(_labels_statement(), {"project_id": project.id}))
 
 
 def epics(project: Project) -> list[Row]:
     """The project's epics in rank order as (id, number, title) rows, for parent choices,
     filters and swimlanes: every board and backlog page lists them, and ORM objects cost
     most of that reading."""
-    return list(db.session.execute(
-        select(Item.id, Item.number, Item.title)
-        .where(Item.project_id == project.id, Item.type == ItemType.EPIC,
-               Item.archived_at.is_(None))
-        .order_by(Item.rank)))
+    return list(db.session.execute(_epics_statement(), {"project_id": project.id}))
+
+
+# The statements every board, backlog and item page runs are built once, with their
+# parameters bound at each run: building a statement and its cache key cost about as much as
+# running it (see bench/).
+@functools.lru_cache(maxsize=1)
+def _members_statement():
+    return (select(User.id, User.name).join(Membership, Membership.user_id == User.id)
+            .where(Membership.project_id == bindparam("project_id"), User.is_active.is_(True))
+            .order_by(User.name, User.id))
+
+
+@functools.lru_cache(maxsize=1)
+def _labels_statement():
+    return (select(Label).where(Label.project_id == bindparam("project_id"))
+            .order_by(Label.name))
+
+
+@functools.lru_cache(maxsize=1)
+def _epics_statement():
+    return (select(Item.id, Item.number, Item.title)
+            .where(Item.project_id == bindparam("project_id"), Item.type == ItemType.EPIC,
+                   Item.archived_at.is_(None))
+            .order_by(Item.rank))
+
+
+@functools.lru_cache(maxsize=2)
+def _item_statement(lean: bool):
+    stmt = select(Item).where(Item.project_id == bindparam("project_id"),
+                              Item.number == bindparam("number"))
+    if not lean:
+        stmt = stmt.options(joinedload(Item.assignee), joinedload(Item.parent),
+                            selectinload(Item.labels))
+    return stmt
 
 
 def get_item_or_404(project: Project, number, lean: bool = False) -> Item:
@@ -257,27 +284,31 @@ def find_item(project: Project, number, lean: bool = False) -> Item | None:
     """The item `<KEY>-<number>` of this project, or None (see `get_item_or_404`)."""
     if not isinstance(number, int) or not 0 < number <= MAX_ID:
         return None
-    stmt = select(Item).where(Item.project_id == project.id, Item.number == number)
-    if not lean:
-        stmt = stmt.options(joinedload(Item.assignee), joinedload(Item.parent),
-                            selectinload(Item.labels))
-    return db.session.scalar(stmt)
+    return db.session.scalar(_item_statement(lean), {"project_id": project.id, "number": number})
 
 
 def item_comments(item: Item) -> list[Comment]:
-    return list(db.session.scalars(
-        select(Comment).where(Comment.item_id == item.id)
-        .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)))
+    return list(db.session.scalars(_comments_statement(), {"item_id": item.id}))
+
+
+@functools.lru_cache(maxsize=1)
+def _comments_statement():
+    return (select(Comment).where(Comment.item_id == bindparam("item_id"))
+            .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id))
 
 
 def item_history(item: Item) -> list[Row]:
     """The item's history, newest first, with the name of who made each change (light rows:
     a busy item has hundreds of entries, and the page needs only these columns)."""
-    return list(db.session.execute(
-        select(ItemHistory.field, ItemHistory.old_value, ItemHistory.new_value,
-               ItemHistory.note, ItemHistory.created_at, User.name.label("actor_name"))
-        .outerjoin(User, User.id == ItemHistory.actor_id)
-        .where(ItemHistory.item_id == item.id).order_by(ItemHistory.id.desc())))
+    return list(db.session.execute(_history_statement(), {"item_id": item.id}))
+
+
+@functools.lru_cache(maxsize=1)
+def _history_statement():
+    return (select(ItemHistory.field, ItemHistory.old_value, ItemHistory.new_value,
+                   ItemHistory.note, ItemHistory.created_at, User.name.label("actor_name"))
+            .outerjoin(User, User.id == ItemHistory.actor_id)
+            .where(ItemHistory.item_id == bindparam("item_id")).order_by(ItemHistory.id.desc()))
 
 
 def users_by_id(ids) -> dict[int, User]:

@@ -1,7 +1,8 @@
 """Read-side queries of requirement discovery: the needs list, a need's page, the roadmap."""
+import functools
 from dataclasses import dataclass, field
 
-from sqlalchemy import (Float, and_, exists, false, func, literal, or_, select,
+from sqlalchemy import (Float, and_, bindparam, exists, false, func, literal, or_, select,
                         union_all)
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -210,34 +211,54 @@ def participating_municipality_rows(project) -> list:
 
 def need_by_number(project, number: int) -> Need | None:
     """The project's need by number, with its municipality (every page of a need names it)."""
-    return db.session.scalar(select(Need).where(Need.project_id == project.id,
-                                                 Need.number == number)
-                             .options(joinedload(Need.organisation)))
+    return db.session.scalar(_need_statement(), {"project_id": project.id, "number": number})
 
 
 def cosponsors_of(need: Need) -> list[NeedCoSponsor]:
     """The need's co-sponsors with their organisation and the person who signed up, oldest first."""
-    return list(db.session.scalars(
-        select(NeedCoSponsor).where(NeedCoSponsor.need_id == need.id)
-        # Joined, not loaded apart: one statement where three were (both are many-to-one).
-        .options(joinedload(NeedCoSponsor.organisation), joinedload(NeedCoSponsor.created_by))
-        .order_by(NeedCoSponsor.created_at, NeedCoSponsor.id)))
+    return list(db.session.scalars(_cosponsors_statement(), {"need_id": need.id}))
 
 
 def notes_of(need: Need) -> list[NeedNote]:
     """The discovery log, newest first."""
-    return list(db.session.scalars(
-        select(NeedNote).where(NeedNote.need_id == need.id)
-        .options(joinedload(NeedNote.author))
-        .order_by(NeedNote.occurred_on.desc(), NeedNote.created_at.desc(), NeedNote.id.desc())))
+    return list(db.session.scalars(_notes_statement(), {"need_id": need.id}))
 
 
 def history_of(need: Need) -> list[NeedChange]:
     """The need's history, newest first."""
-    return list(db.session.scalars(
-        select(NeedChange).where(NeedChange.need_id == need.id)
-        .options(joinedload(NeedChange.actor))
-        .order_by(NeedChange.created_at.desc(), NeedChange.id.desc())))
+    return list(db.session.scalars(_history_statement(), {"need_id": need.id}))
+
+
+# The statements of a need's page are built once, with the need bound at each run: building a
+# statement and its cache key cost about as much as running it.
+@functools.lru_cache(maxsize=1)
+def _need_statement():
+    return (select(Need).where(Need.project_id == bindparam("project_id"),
+                               Need.number == bindparam("number"))
+            .options(joinedload(Need.organisation)))
+
+
+@functools.lru_cache(maxsize=1)
+def _cosponsors_statement():
+    return (select(NeedCoSponsor).where(NeedCoSponsor.need_id == bindparam("need_id"))
+            # Joined, not loaded apart: one statement where three were (both are many-to-one).
+            .options(joinedload(NeedCoSponsor.organisation), joinedload(NeedCoSponsor.created_by))
+            .order_by(NeedCoSponsor.created_at, NeedCoSponsor.id))
+
+
+@functools.lru_cache(maxsize=1)
+def _notes_statement():
+    return (select(NeedNote).where(NeedNote.need_id == bindparam("need_id"))
+            .options(joinedload(NeedNote.author))
+            .order_by(NeedNote.occurred_on.desc(), NeedNote.created_at.desc(),
+                      NeedNote.id.desc()))
+
+
+@functools.lru_cache(maxsize=1)
+def _history_statement():
+    return (select(NeedChange).where(NeedChange.need_id == bindparam("need_id"))
+            .options(joinedload(NeedChange.actor))
+            .order_by(NeedChange.created_at.desc(), NeedChange.id.desc()))
 
 
 ROADMAP_STATUSES = (NeedStatus.PLANNED, NeedStatus.DELIVERED)
@@ -365,12 +386,17 @@ def escalated_needs(project) -> list[Need]:
 def linked_items(need: Need) -> list[Item]:
     """The backlog items serving the need, in backlog rank order, with what their rows show
     (acceptance by whom, and the sprint once the sprints area gives items one)."""
+    return list(db.session.scalars(_linked_items_statement(), {"need_id": need.id}))
+
+
+@functools.lru_cache(maxsize=1)
+def _linked_items_statement():
     options = [selectinload(Item.accepted_by), selectinload(Item.rejected_by)]
     if hasattr(Item, "sprint"):
         options.append(selectinload(Item.sprint))
-    return list(db.session.scalars(
-        select(Item).join(NeedItemLink, NeedItemLink.item_id == Item.id)
-        .where(NeedItemLink.need_id == need.id).options(*options).order_by(Item.rank)))
+    return (select(Item).join(NeedItemLink, NeedItemLink.item_id == Item.id)
+            .where(NeedItemLink.need_id == bindparam("need_id")).options(*options)
+            .order_by(Item.rank))
 
 
 MAX_ITEM_CHOICES = 300
@@ -379,9 +405,14 @@ MAX_ITEM_CHOICES = 300
 def linkable_items(need: Need) -> list[tuple[int, str]]:
     """(number, title) of the project's unfinished items not yet serving the need, in rank
     order: the suggestions of the "link an item" field (any item can still be typed)."""
-    linked = select(NeedItemLink.item_id).where(NeedItemLink.need_id == need.id)
     return [tuple(row) for row in db.session.execute(
-        select(Item.number, Item.title)
-        .where(Item.project_id == need.project_id, Item.status != Status.DONE,
-               Item.archived_at.is_(None), Item.id.not_in(linked))
-        .order_by(Item.rank).limit(MAX_ITEM_CHOICES))]
+        _linkable_statement(), {"need_id": need.id, "project_id": need.project_id})]
+
+
+@functools.lru_cache(maxsize=1)
+def _linkable_statement():
+    linked = select(NeedItemLink.item_id).where(NeedItemLink.need_id == bindparam("need_id"))
+    return (select(Item.number, Item.title)
+            .where(Item.project_id == bindparam("project_id"), Item.status != Status.DONE,
+                   Item.archived_at.is_(None), Item.id.not_in(linked))
+            .order_by(Item.rank).limit(MAX_ITEM_CHOICES))

@@ -7,12 +7,13 @@ left them. The backlog tells us about item changes through `app.backlog.services
 (see `connect`), so the backlog never imports this module. Every function flushes and never
 commits.
 """
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.backlog import providers
@@ -165,9 +166,15 @@ def on_items_changed(items) -> list[Need]:
     if not ids:
         return []
     db.session.flush()
-    need_ids = db.session.scalars(select(NeedItemLink.need_id).distinct()
-                                  .where(NeedItemLink.item_id.in_(ids))).all()
+    need_ids = db.session.scalars(_served_needs_statement(), {"item_ids": ids}).all()
     return reconcile(need_ids)
+
+
+@functools.lru_cache(maxsize=1)
+def _served_needs_statement():
+    # Built once: every move, rank change and edit of an item runs it.
+    return (select(NeedItemLink.need_id).distinct()
+            .where(NeedItemLink.item_id.in_(bindparam("item_ids", expanding=True))))
 
 
 def _items_changed(_sender, items=(), **_kwargs) -> None:
@@ -183,9 +190,14 @@ def count_column(item_id):
 
 def needs_of(item) -> list[Need]:
     """The needs the item serves, by number."""
-    return list(db.session.scalars(
-        select(Need).join(NeedItemLink, NeedItemLink.need_id == Need.id)
-        .where(NeedItemLink.item_id == item.id).order_by(Need.number)))
+    return list(db.session.scalars(_needs_of_statement(), {"item_id": item.id}))
+
+
+@functools.lru_cache(maxsize=1)
+def _needs_of_statement():
+    # Built once: every item page runs it.
+    return (select(Need).join(NeedItemLink, NeedItemLink.need_id == Need.id)
+            .where(NeedItemLink.item_id == bindparam("item_id")).order_by(Need.number))
 
 
 @dataclass

@@ -7,13 +7,14 @@ numbers the project does not have are ignored. Each thing is recorded once per i
 often it arrives. When the project has said so, a merged pull request that says "fixes
 OVB-12" (or closes, resolves) moves the item to review — never further: acceptance stays the
 municipality's."""
+import functools
 import hashlib
 import hmac
 import re
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.labels import register_actions, register_details
@@ -159,6 +160,11 @@ def _link(project, item: Item, provider: str, thing: Thing) -> str:
 
 def links_of(item: Item) -> list[DevelopmentLink]:
     """The item's development, newest first."""
-    return list(db.session.scalars(select(DevelopmentLink).where(
-        DevelopmentLink.item_id == item.id).order_by(DevelopmentLink.created_at.desc(),
-                                                     DevelopmentLink.id.desc())))
+    return list(db.session.scalars(_links_statement(), {"item_id": item.id}))
+
+
+@functools.lru_cache(maxsize=1)
+def _links_statement():
+    # Built once: every item page runs it.
+    return (select(DevelopmentLink).where(DevelopmentLink.item_id == bindparam("item_id"))
+            .order_by(DevelopmentLink.created_at.desc(), DevelopmentLink.id.desc()))

@@ -17,6 +17,7 @@
 
 Amounts are Decimal kroner with at most two decimals, more than zero and at most one billion.
 Every function flushes and never commits; every change is audited."""
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -148,10 +149,27 @@ def current_estimates(need_ids) -> dict[int, NeedEstimate]:
 
 def estimates_of(need: Need) -> list[NeedEstimate]:
     """The need's estimates, newest first: the first is the current one."""
-    return list(db.session.scalars(select(NeedEstimate).where(NeedEstimate.need_id == need.id)
-                                   .options(selectinload(NeedEstimate.created_by))
-                                   .order_by(NeedEstimate.created_at.desc(),
-                                             NeedEstimate.id.desc())))
+    return list(db.session.scalars(_estimates_statement(), {"need_id": need.id}))
+
+
+# The statements of a need's funding panel, which every need page shows, are built once.
+@functools.lru_cache(maxsize=1)
+def _estimates_statement():
+    return (select(NeedEstimate).where(NeedEstimate.need_id == bindparam("need_id"))
+            .options(selectinload(NeedEstimate.created_by))
+            .order_by(NeedEstimate.created_at.desc(), NeedEstimate.id.desc()))
+
+
+@functools.lru_cache(maxsize=1)
+def _order_statement():
+    return select(NeedOrder).where(NeedOrder.need_id == bindparam("need_id"))
+
+
+@functools.lru_cache(maxsize=1)
+def _pledges_statement():
+    return (select(Pledge).where(Pledge.need_id == bindparam("need_id"))
+            .options(selectinload(Pledge.organisation), selectinload(Pledge.created_by))
+            .order_by(Pledge.created_at, Pledge.id))
 
 
 def _range(low, high, low_field: str, high_field: str, check) -> tuple:
@@ -259,7 +277,7 @@ def invoiced_by_year(project) -> dict[int, Decimal]:
 
 
 def order_of(need: Need) -> NeedOrder | None:
-    return db.session.scalar(select(NeedOrder).where(NeedOrder.need_id == need.id))
+    return db.session.scalar(_order_statement(), {"need_id": need.id})
 
 
 def record_order(actor, need: Need, amount, *, year: int, round_id: int | None = None,
@@ -327,10 +345,7 @@ def live_pledge_of(need: Need, organisation_id: int) -> Pledge | None:
 
 def pledges_of(need: Need) -> list[Pledge]:
     """The need's pledges, the live ones first, each in the order it was made."""
-    rows = db.session.scalars(select(Pledge).where(Pledge.need_id == need.id)
-                              .options(selectinload(Pledge.organisation),
-                                       selectinload(Pledge.created_by))
-                              .order_by(Pledge.created_at, Pledge.id))
+    rows = db.session.scalars(_pledges_statement(), {"need_id": need.id})
     return sorted(rows, key=lambda p: not p.is_live)
 
 

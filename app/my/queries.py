@@ -35,13 +35,9 @@ def work_scope(user, project: Project | None = None) -> WorkScope:
         held = roles_in(user, project)
         return WorkScope(user=user, projects={project.id: project} if held else {},
                          roles={project.id: held} if held else {}, project=project)
-    stmt = (select(Project, MembershipRole.role)
-            .join(Membership, Membership.project_id == Project.id)
-            .join(MembershipRole, MembershipRole.membership_id == Membership.id)
-            .where(Membership.user_id == user.id).order_by(Project.name))
     projects: dict[int, Project] = {}
     roles: dict[int, set[str]] = defaultdict(set)
-    for found, role in db.session.execute(stmt):
+    for found, role in db.session.execute(_scope_statement(), {"user_id": user.id}):
         projects[found.id] = found
         roles[found.id].add(role)
     return WorkScope(user=user, projects=projects,
@@ -49,9 +45,47 @@ def work_scope(user, project: Project | None = None) -> WorkScope:
                      project=project)
 
 
+# The statements of My work and of a project's overview, built once with their values bound
+# at each run: building a statement and its cache key cost about as much as running it.
+@cache
+def _scope_statement():
+    return (select(Project, MembershipRole.role)
+            .join(Membership, Membership.project_id == Project.id)
+            .join(MembershipRole, MembershipRole.membership_id == Membership.id)
+            .where(Membership.user_id == bindparam("user_id")).order_by(Project.name))
+
+
+@cache
+def _active_sprint_statement():
+    return select(Sprint).where(Sprint.project_id == bindparam("project_id"),
+                                Sprint.state == SprintState.ACTIVE)
+
+
+@cache
+def _needs_by_status_statement():
+    # count(*), not count(id): the (project, status) index answers alone.
+    return (select(Need.status, func.count()).where(Need.project_id == bindparam("project_id"),
+                                                    Need.archived_at.is_(None))
+            .group_by(Need.status))
+
+
+@cache
+def _newest_needs_statement():
+    # By number, the order of submission: the (project, number) index gives the newest few
+    # without sorting every need of a large project.
+    return (select(Need).where(Need.project_id == bindparam("project_id"),
+                               Need.archived_at.is_(None))
+            .order_by(Need.number.desc()).limit(NEWEST_NEEDS))
+
+
+@cache
+def _latest_decisions_statement():
+    return (select(Decision).where(Decision.project_id == bindparam("project_id"))
+            .order_by(Decision.decided_on.desc(), Decision.id.desc()).limit(LATEST_DECISIONS))
+
+
 def active_sprint(project: Project) -> Sprint | None:
-    return db.session.scalar(select(Sprint).where(Sprint.project_id == project.id,
-                                                  Sprint.state == SprintState.ACTIVE))
+    return db.session.scalar(_active_sprint_statement(), {"project_id": project.id})
 
 
 @dataclass
@@ -66,23 +100,14 @@ class NeedsSummary:
 
 def needs_summary(project: Project) -> NeedsSummary:
     """How many needs there are in each status, and the newest few (two statements)."""
-    counts = dict(db.session.execute(
-        # count(*), not count(id): the (project, status) index answers alone.
-        select(Need.status, func.count()).where(Need.project_id == project.id,
-                                                Need.archived_at.is_(None))
-        .group_by(Need.status)).all())
-    # By number, the order of submission: the (project, number) index gives the newest few
-    # without sorting every need of a large project.
-    newest = db.session.scalars(
-        select(Need).where(Need.project_id == project.id, Need.archived_at.is_(None))
-        .order_by(Need.number.desc()).limit(NEWEST_NEEDS)).all()
+    params = {"project_id": project.id}
+    counts = dict(db.session.execute(_needs_by_status_statement(), params).all())
+    newest = db.session.scalars(_newest_needs_statement(), params).all()
     return NeedsSummary([(str(s), counts.get(s, 0)) for s in NeedStatus], list(newest))
 
 
 def latest_decisions(project: Project) -> list[Decision]:
-    return list(db.session.scalars(
-        select(Decision).where(Decision.project_id == project.id)
-        .order_by(Decision.decided_on.desc(), Decision.id.desc()).limit(LATEST_DECISIONS)))
+    return list(db.session.scalars(_latest_decisions_statement(), {"project_id": project.id}))
 
 
 @dataclass

@@ -4,11 +4,12 @@ unread mentions.
 
 Each builder costs a fixed number of statements (a window count beside at most a screenful of
 rows), across every project of the scope at once, never one query per project."""
+import functools
 from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, union_all
+from sqlalchemy import bindparam, case, func, select, union_all
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
@@ -52,11 +53,99 @@ class Progress:
     points: float
 
 
-def counted(stmt, limit: int = MAX_ROWS) -> tuple[list, int]:
-    """The first `limit` rows of a select and how many it matches in all, in one statement."""
-    rows = db.session.execute(
-        stmt.add_columns(func.count().over().label("total_count")).limit(limit)).all()
+def with_count(stmt):
+    """The select with how many rows it matches in all beside each row, and its first `limit`
+    rows (bound at each run): for `counted`."""
+    return stmt.add_columns(func.count().over().label("total_count")).limit(bindparam("limit"))
+
+
+def counted(stmt, params: dict, limit: int = MAX_ROWS) -> tuple[list, int]:
+    """The first `limit` rows of a `with_count` select and how many it matches in all, in one
+    statement."""
+    rows = db.session.execute(stmt, {**params, "limit": limit}).all()
     return rows, (rows[0].total_count if rows else 0)
+
+
+# Each section's statement is built once, its people and projects bound at each run
+# (`expanding` lists): every dashboard and My work page runs them all, and building a
+# statement and its cache key cost about as much as running it.
+def _ids(name: str):
+    return bindparam(name, expanding=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _acceptance_statement():
+    return with_count(
+        select(*ITEM_COLUMNS, User.name.label("assignee_name"))
+        .outerjoin(User, User.id == Item.assignee_id)
+        .where(Item.project_id.in_(_ids("project_ids")), Item.status == Status.ACCEPTANCE,
+               Item.archived_at.is_(None))
+        .order_by(Item.updated_at, Item.id))
+
+
+@functools.lru_cache(maxsize=1)
+def _assigned_statement():
+    inner = select(
+        *ITEM_COLUMNS,
+        func.row_number().over(partition_by=Item.status,
+                               order_by=(Item.updated_at.desc(), Item.id.desc())).label("n"),
+        func.count().over(partition_by=Item.status).label("in_status"),
+    ).where(Item.assignee_id == bindparam("user_id"), Item.project_id.in_(_ids("project_ids")),
+            Item.status != Status.DONE, Item.archived_at.is_(None)).subquery()
+    return select(inner).where(inner.c.n <= bindparam("per_status"))
+
+
+@functools.lru_cache(maxsize=1)
+def _needs_statement():
+    organisation_id = bindparam("organisation_id")
+    # Ours and those we co-sponsor, each through its own index: an OR of the two scanned
+    # every need of the projects (20 ms where this takes 1.5 on the bench data).
+    ours = union_all(
+        select(SUBMITTED_NEED.id).where(SUBMITTED_NEED.organisation_id == organisation_id),
+        select(NeedCoSponsor.need_id).where(NeedCoSponsor.organisation_id == organisation_id))
+    return with_count(
+        select(Need.id, Need.project_id, Need.number, Need.title, Need.status,
+               Need.organisation_id)
+        .where(Need.project_id.in_(_ids("project_ids")), Need.id.in_(ours),
+               Need.archived_at.is_(None))
+        .order_by(case((Need.status.in_(OPEN_NEEDS), 0), else_=1), Need.updated_at.desc(),
+                  Need.id.desc()))
+
+
+@functools.lru_cache(maxsize=1)
+def _progress_statement():
+    done = Item.status == Status.DONE
+    return (select(NeedItemLink.need_id, func.count(Item.id),
+                   func.coalesce(func.sum(case((done, 1), else_=0)), 0),
+                   func.coalesce(func.sum(case((done, Item.estimate), else_=0)), 0),
+                   func.coalesce(func.sum(Item.estimate), 0))
+            .join(Item, Item.id == NeedItemLink.item_id)
+            .where(NeedItemLink.need_id.in_(_ids("need_ids")), Item.archived_at.is_(None))
+            .group_by(NeedItemLink.need_id))
+
+
+@functools.lru_cache(maxsize=1)
+def _escalations_statement():
+    return with_count(
+        select(Need.id, Need.project_id, Need.number, Need.title, Need.status,
+               Need.escalated_at, Organisation.name.label("organisation_name"))
+        .join(Organisation, Organisation.id == Need.organisation_id)
+        .where(Need.project_id.in_(_ids("project_ids")), Need.is_escalated.is_(True),
+               Need.archived_at.is_(None))
+        .order_by(Need.escalated_at, Need.id))
+
+
+@functools.lru_cache(maxsize=1)
+def _mentions_statement():
+    return with_count(
+        select(Notification.project_id, Notification.target_kind, Notification.target_number,
+               Notification.target_label, Notification.detail,
+               User.name.label("actor_name"))
+        .outerjoin(User, User.id == Notification.actor_id)
+        .where(Notification.recipient_id == bindparam("user_id"),
+               Notification.project_id.in_(_ids("project_ids")),
+               Notification.kind == Kind.MENTIONED, Notification.read_at.is_(None))
+        .order_by(Notification.id.desc()))
 
 
 # Built once: an alias made per request costs more Python than the statement's database time
@@ -92,12 +181,7 @@ def awaiting_acceptance(scope: WorkScope) -> WorkSection | None:
     ids = sorted(pid for pid, roles in scope.roles.items() if accepts_with(roles, organisation))
     if not ids:
         return None
-    rows, count = counted(
-        select(*ITEM_COLUMNS, User.name.label("assignee_name"))
-        .outerjoin(User, User.id == Item.assignee_id)
-        .where(Item.project_id.in_(ids), Item.status == Status.ACCEPTANCE,
-               Item.archived_at.is_(None))
-        .order_by(Item.updated_at, Item.id), scope.row_limit)
+    rows, count = counted(_acceptance_statement(), {"project_ids": ids}, scope.row_limit)
     return WorkSection(
         title=_("Awaiting my acceptance"), count=count, template="my/_rows.html",
         rows=[_item_row(scope, r, _("Delivered by %(name)s", name=r.assignee_name)
@@ -111,15 +195,10 @@ def assigned_to_me(scope: WorkScope) -> WorkSection | None:
     """My open items, by status in board order (the latest changed first in each)."""
     if not scope.projects:
         return None
-    inner = select(
-        *ITEM_COLUMNS,
-        func.row_number().over(partition_by=Item.status,
-                               order_by=(Item.updated_at.desc(), Item.id.desc())).label("n"),
-        func.count().over(partition_by=Item.status).label("in_status"),
-    ).where(Item.assignee_id == scope.user.id, Item.project_id.in_(scope.project_ids),
-            Item.status != Status.DONE, Item.archived_at.is_(None)).subquery()
     per_status = PER_STATUS if scope.project is None else PER_STATUS // 2
-    rows = db.session.execute(select(inner).where(inner.c.n <= per_status)).all()
+    rows = db.session.execute(_assigned_statement(), {
+        "user_id": scope.user.id, "project_ids": list(scope.project_ids),
+        "per_status": per_status}).all()
     groups = []
     for status in STATUSES:
         mine = sorted((r for r in rows if r.status == status), key=lambda r: r.n)
@@ -140,18 +219,9 @@ def my_municipality_needs(scope: WorkScope) -> WorkSection | None:
     organisation = scope.user.organisation
     if not scope.projects or not organisation.is_municipality:
         return None
-    # Ours and those we co-sponsor, each through its own index: an OR of the two scanned
-    # every need of the projects (20 ms where this takes 1.5 on the bench data).
-    ours = union_all(
-        select(SUBMITTED_NEED.id).where(SUBMITTED_NEED.organisation_id == organisation.id),
-        select(NeedCoSponsor.need_id).where(NeedCoSponsor.organisation_id == organisation.id))
-    rows, count = counted(
-        select(Need.id, Need.project_id, Need.number, Need.title, Need.status,
-               Need.organisation_id)
-        .where(Need.project_id.in_(scope.project_ids), Need.id.in_(ours),
-               Need.archived_at.is_(None))
-        .order_by(case((Need.status.in_(OPEN_NEEDS), 0), else_=1), Need.updated_at.desc(),
-                  Need.id.desc()), scope.row_limit)
+    rows, count = counted(_needs_statement(), {"organisation_id": organisation.id,
+                                               "project_ids": list(scope.project_ids)},
+                          scope.row_limit)
     progress = _progress([r.id for r in rows])
     needs = []
     for r in rows:
@@ -171,15 +241,7 @@ def _progress(need_ids: list[int]) -> dict[int, Progress]:
     """Per need: its linked items done of all, and their points done of all (one query)."""
     if not need_ids:
         return {}
-    done = Item.status == Status.DONE
-    rows = db.session.execute(
-        select(NeedItemLink.need_id, func.count(Item.id),
-               func.coalesce(func.sum(case((done, 1), else_=0)), 0),
-               func.coalesce(func.sum(case((done, Item.estimate), else_=0)), 0),
-               func.coalesce(func.sum(Item.estimate), 0))
-        .join(Item, Item.id == NeedItemLink.item_id)
-        .where(NeedItemLink.need_id.in_(need_ids), Item.archived_at.is_(None))
-        .group_by(NeedItemLink.need_id))
+    rows = db.session.execute(_progress_statement(), {"need_ids": need_ids})
     return {nid: Progress(int(d), int(t), float(dp), float(p)) for nid, t, d, dp, p in rows}
 
 
@@ -189,13 +251,7 @@ def escalations(scope: WorkScope) -> WorkSection | None:
     ids = scope.ids_with(Role.STEERING)
     if not ids:
         return None
-    rows, count = counted(
-        select(Need.id, Need.project_id, Need.number, Need.title, Need.status,
-               Need.escalated_at, Organisation.name.label("organisation_name"))
-        .join(Organisation, Organisation.id == Need.organisation_id)
-        .where(Need.project_id.in_(ids), Need.is_escalated.is_(True),
-               Need.archived_at.is_(None))
-        .order_by(Need.escalated_at, Need.id), scope.row_limit)
+    rows, count = counted(_escalations_statement(), {"project_ids": list(ids)}, scope.row_limit)
     needs = [WorkRow(ref=f"#{r.number}", title=r.title, status=_need_status(r.status),
                      url=url_for("discovery.show", key=scope.key_of(r.project_id),
                                  number=r.number),
@@ -212,15 +268,9 @@ def unread_mentions(scope: WorkScope) -> WorkSection | None:
     """Where someone mentioned me and I have not yet looked, newest first."""
     if not scope.projects:
         return None
-    rows, count = counted(
-        select(Notification.project_id, Notification.target_kind, Notification.target_number,
-               Notification.target_label, Notification.detail,
-               User.name.label("actor_name"))
-        .outerjoin(User, User.id == Notification.actor_id)
-        .where(Notification.recipient_id == scope.user.id,
-               Notification.project_id.in_(scope.project_ids),
-               Notification.kind == Kind.MENTIONED, Notification.read_at.is_(None))
-        .order_by(Notification.id.desc()), scope.row_limit)
+    rows, count = counted(_mentions_statement(), {"user_id": scope.user.id,
+                                                  "project_ids": list(scope.project_ids)},
+                          scope.row_limit)
     return WorkSection(
         title=_("Unread mentions"), count=count, template="my/_rows.html",
         rows=[_mention_row(scope, r) for r in rows],

@@ -3,12 +3,13 @@ the people newly mentioned, the "Mentioned in …" backlinks, and rendering for 
 
 The areas register how to find their things by number (`register_reference_kind`), so this
 framework never imports them."""
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import g, has_request_context, url_for
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from app.accounts.models import User
 from app.extensions import db
@@ -83,11 +84,8 @@ def text_saved(project, actor, source: Source, target: Target, old_texts=(),
 
 def backlinks(project, target_kind: str, target_id: int) -> list[tuple[str, str]]:
     """(label, address) of the texts that reference the thing, once per page, oldest first."""
-    rows = db.session.execute(
-        select(TextReference.source_page_kind, TextReference.source_page_number,
-               TextReference.source_label)
-        .where(TextReference.target_kind == target_kind, TextReference.target_id == target_id)
-        .order_by(TextReference.id)).all()
+    rows = db.session.execute(_backlinks_statement(),
+                              {"target_kind": target_kind, "target_id": target_id}).all()
     seen, out = set(), []
     for page_kind, number, label in rows:
         endpoint = TARGET_ENDPOINTS.get(page_kind)
@@ -95,6 +93,16 @@ def backlinks(project, target_kind: str, target_id: int) -> list[tuple[str, str]
             seen.add((page_kind, number))
             out.append((label, url_for(endpoint, key=project.key, number=number)))
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _backlinks_statement():
+    # Built once: every item and need page runs it.
+    return (select(TextReference.source_page_kind, TextReference.source_page_number,
+                   TextReference.source_label)
+            .where(TextReference.target_kind == bindparam("target_kind"),
+                   TextReference.target_id == bindparam("target_id"))
+            .order_by(TextReference.id))
 
 
 class RequestResolver:

@@ -4,11 +4,12 @@ flushes and never commits.
 The framework knows no area: a target is named by kind, id, number and label (`Target`), and
 the areas say who is concerned; here the rules common to every event are kept: never the
 actor, only active members of the project, each kind by e-mail only if the person wants it."""
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, exists, func, insert, literal, select, update
+from sqlalchemy import Select, and_, bindparam, exists, func, insert, literal, select, update
 
 from app.accounts.models import User
 from app.database import parse_id, utcnow
@@ -192,16 +193,26 @@ def is_watching(user, target: Target, organisations=no_organisations) -> bool:
     counts them: their own choice on it if they made one, else whether they follow their
     municipality's needs in the project and the target is one of those (`organisations()`,
     asked only then). One statement where `watcher_ids` takes three for a need."""
-    chosen, follows_needs = db.session.execute(select(
-        select(Watch.is_watching).where(Watch.user_id == user.id,
-                                        Watch.target_kind == target.kind,
-                                        Watch.target_id == target.id).scalar_subquery(),
-        exists().where(ProjectWatchDefault.user_id == user.id,
-                       ProjectWatchDefault.project_id == target.project_id,
-                       ProjectWatchDefault.is_watching_organisation_needs.is_(True)))).one()
+    chosen, follows_needs = db.session.execute(_watching_statement(), {
+        "user_id": user.id, "target_kind": target.kind, "target_id": target.id,
+        "project_id": target.project_id}).one()
     if chosen is not None:
         return bool(chosen)
     return bool(follows_needs) and user.organisation_id in set(organisations())
+
+
+@functools.lru_cache(maxsize=1)
+def _watching_statement():
+    """Built once: every item and need page runs it (building it cost more than running it)."""
+    user_id = bindparam("user_id")
+    return select(
+        select(Watch.is_watching).where(Watch.user_id == user_id,
+                                        Watch.target_kind == bindparam("target_kind"),
+                                        Watch.target_id == bindparam("target_id"))
+        .scalar_subquery(),
+        exists().where(ProjectWatchDefault.user_id == user_id,
+                       ProjectWatchDefault.project_id == bindparam("project_id"),
+                       ProjectWatchDefault.is_watching_organisation_needs.is_(True)))
 
 
 def mark_read(user, notification_id) -> Notification:

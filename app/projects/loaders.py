@@ -1,7 +1,9 @@
 """Loaders that fetch project data scoped to the current user's memberships."""
+import functools
+
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from app.accounts.models import User
 from app.database import MAX_ID
@@ -9,6 +11,20 @@ from app.extensions import db
 from app.projects.models import Membership, MembershipRole, Project, ProjectOrganisation
 from app.projects.permissions import (can_administer_site, can_view_project, remember_roles,
                                       remember_taking_part, require)
+
+
+@functools.lru_cache(maxsize=1)
+def _project_with_roles_statement():
+    """A project by key with the user's roles in it and whether their organisation takes
+    part; built once, as nearly every request runs it (building it cost more than running it)."""
+    return (select(Project, MembershipRole.role, ProjectOrganisation.id)
+            .outerjoin(Membership, and_(Membership.project_id == Project.id,
+                                        Membership.user_id == bindparam("user_id")))
+            .outerjoin(MembershipRole, MembershipRole.membership_id == Membership.id)
+            .outerjoin(ProjectOrganisation,
+                       and_(ProjectOrganisation.project_id == Project.id,
+                            ProjectOrganisation.organisation_id == bindparam("organisation_id")))
+            .where(Project.key == bindparam("key")))
 
 
 def get_project_or_404(key: str) -> Project:
@@ -19,15 +35,9 @@ def get_project_or_404(key: str) -> Project:
     user = current_user
     if not getattr(user, "is_authenticated", False):
         return visible_project_or_404(db.session.scalar(select(Project).where(Project.key == key)))
-    rows = db.session.execute(
-        select(Project, MembershipRole.role, ProjectOrganisation.id)
-        .outerjoin(Membership, and_(Membership.project_id == Project.id,
-                                    Membership.user_id == user.id))
-        .outerjoin(MembershipRole, MembershipRole.membership_id == Membership.id)
-        .outerjoin(ProjectOrganisation,
-                   and_(ProjectOrganisation.project_id == Project.id,
-                        ProjectOrganisation.organisation_id == user.organisation_id))
-        .where(Project.key == key)).all()
+    rows = db.session.execute(_project_with_roles_statement(),
+                              {"key": key, "user_id": user.id,
+                               "organisation_id": user.organisation_id}).all()
     project = rows[0][0] if rows else None
     if project is not None:
         remember_roles(user, project, frozenset(role for _, role, _ in rows if role is not None))

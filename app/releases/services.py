@@ -5,13 +5,14 @@ A release moves planned → in_test → accepted → released, or is cancelled o
 are accepted (done) items of closed sprints, each in at most one release that is not cancelled;
 the test municipalities sign off in test, and the release is accepted only when every one of
 them approved (with remarks counts), or the secretariat overrides with a reason."""
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.audit.services import record
 from app.backlog.models import Item, Status
@@ -416,9 +417,21 @@ def sign_off(release: Release, actor, organisation_id: int, *, version, decision
 
 def definition_of_done(project) -> list[str]:
     """The project's checklist, in order (the default one until it is edited)."""
-    rows = db.session.scalars(select(DoneCriterion.text).where(
-        DoneCriterion.project_id == project.id).order_by(DoneCriterion.position))
+    rows = db.session.scalars(_criteria_statement(), {"project_id": project.id})
     return list(rows) or [str(text) for text in DEFAULT_CRITERIA]
+
+
+# The statements of the done panel, which every item page shows, are built once.
+@functools.lru_cache(maxsize=1)
+def _criteria_statement():
+    return (select(DoneCriterion.text).where(DoneCriterion.project_id == bindparam("project_id"))
+            .order_by(DoneCriterion.position))
+
+
+@functools.lru_cache(maxsize=1)
+def _checks_statement():
+    return (select(DoneCheck).where(DoneCheck.item_id == bindparam("item_id"))
+            .order_by(DoneCheck.position))
 
 
 def set_definition_of_done(project, actor, text: str) -> bool:
@@ -469,8 +482,7 @@ class Answer:
 
 
 def checks_of(item) -> list[DoneCheck]:
-    return list(db.session.scalars(select(DoneCheck).where(DoneCheck.item_id == item.id)
-                                   .order_by(DoneCheck.position)))
+    return list(db.session.scalars(_checks_statement(), {"item_id": item.id}))
 
 
 def check_done(item, actor, answers: list[Answer], at: datetime | None = None) -> list[DoneCheck]:

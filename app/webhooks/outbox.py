@@ -1,12 +1,13 @@
 """The outbox: for each published event (app.events), a delivery row per active endpoint of
 the project that chose it, written in the change's own transaction, with the body as it will
 be signed and sent. The body's `data` is the JSON API's representation of the thing."""
+import functools
 import json
 import uuid
 from contextlib import nullcontext
 
 from flask import current_app, has_request_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.api import representations as rep
 from app.database import utcnow
@@ -80,10 +81,16 @@ def queue(endpoint: WebhookEndpoint, name: str, body: dict, at=None) -> WebhookD
 
 
 def subscribers(project_id: int, name: str) -> list[WebhookEndpoint]:
-    endpoints = db.session.scalars(select(WebhookEndpoint).where(
-        WebhookEndpoint.project_id == project_id, WebhookEndpoint.is_active.is_(True))
-        .order_by(WebhookEndpoint.id))
+    endpoints = db.session.scalars(_subscribers_statement(), {"project_id": project_id})
     return [e for e in endpoints if name in (e.events or ())]
+
+
+@functools.lru_cache(maxsize=1)
+def _subscribers_statement():
+    # Built once: every change of the events' subjects (a move, an edit) runs it.
+    return (select(WebhookEndpoint).where(WebhookEndpoint.project_id == bindparam("project_id"),
+                                          WebhookEndpoint.is_active.is_(True))
+            .order_by(WebhookEndpoint.id))
 
 
 def on_event(event: DomainEvent) -> None:
