@@ -14,9 +14,10 @@ class EvaluationProvider:
         self.totals_subquery = totals_subquery
         self.evaluates = True
 
-    def totals_subquery(self, project):
-        """A subquery with columns need_id and total (a float 1–5) for the project's scored
-        needs, or None when no area evaluates needs."""
+    def totals_subquery(self, project_id):
+        """A subquery with columns need_id and total (a float 1–5) for the scored needs of the
+        project `project_id` (an id, or a bound parameter), or None when no area evaluates
+        needs."""
         return None
 
 

@@ -1,6 +1,7 @@
 """Read-side queries of requirement discovery: the needs list, a need's page, the roadmap."""
 import functools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import (Float, and_, bindparam, exists, false, func, literal, or_, select,
                         union_all)
@@ -112,27 +113,57 @@ def _counted_columns():
             done.correlate(Need).scalar_subquery())
 
 
-def _chosen(project, filters: NeedFilters, my_organisation_id: int | None, totals):
+class _Shape(NamedTuple):
+    """What of the filters changes the list's statement (their values are bound at each run):
+    the statement of each shape is built once, but for a search, whose words shape it."""
+
+    archived: bool
+    status: bool
+    organisation_id: bool
+    ours: bool
+    min_score: bool
+    sort: str
+
+
+def _shape(filters: NeedFilters) -> _Shape:
+    return _Shape(filters.archived, bool(filters.status), bool(filters.organisation_id),
+                  filters.ours, bool(filters.min_score), filters.sort)
+
+
+def _values(project, filters: NeedFilters, my_organisation_id: int | None) -> dict:
+    """The values of the bound parameters of `_chosen` and `_rows`."""
+    return {"project_id": project.id, "status": filters.status,
+            "organisation_id": filters.organisation_id,
+            "my_organisation_id": my_organisation_id, "min_score": filters.min_score}
+
+
+def _totals():
+    return providers.evaluation.totals_subquery(bindparam("project_id"))
+
+
+def _chosen(filters: NeedFilters | _Shape, totals, q: str = ""):
     """The ids of the needs the filters choose, and the sort's order: the evaluation totals
-    are joined only where the filter or the sort reads them."""
+    are joined only where the filter or the sort reads them. The filters' values are bound
+    parameters (`_values`); a search's words are part of the statement."""
     cosponsors = _counted_columns()[0]
     total = totals.c.total if totals is not None else literal(None, Float)
-    stmt = select(Need.id).where(Need.project_id == project.id,
+    stmt = select(Need.id).where(Need.project_id == bindparam("project_id"),
                                  Need.archived_at.is_not(None) if filters.archived
                                  else Need.archived_at.is_(None))
     if filters.status:
-        stmt = stmt.where(Need.status == filters.status)
+        stmt = stmt.where(Need.status == bindparam("status"))
     if filters.organisation_id:
-        stmt = stmt.where(Need.organisation_id == filters.organisation_id)
+        stmt = stmt.where(Need.organisation_id == bindparam("organisation_id"))
     if filters.ours:
-        stmt = stmt.where(exists().where(NeedCoSponsor.need_id == Need.id,
-                                         NeedCoSponsor.organisation_id == my_organisation_id))
+        stmt = stmt.where(exists().where(
+            NeedCoSponsor.need_id == Need.id,
+            NeedCoSponsor.organisation_id == bindparam("my_organisation_id")))
     if totals is not None and (filters.min_score or filters.sort == "score"):
         stmt = stmt.outerjoin(totals, totals.c.need_id == Need.id)
         if filters.min_score:
-            stmt = stmt.where(total >= filters.min_score)
-    if filters.q:
-        match = list_match(NEED_INDEX, Need.id, filters.q)
+            stmt = stmt.where(total >= bindparam("min_score"))
+    if q:
+        match = list_match(NEED_INDEX, Need.id, q)
         stmt = stmt.where(match if match is not None else false())
     order = {
         "newest": (Need.created_at.desc(), Need.number.desc()),
@@ -158,9 +189,10 @@ def _rows(totals):
 def needs_query(project, filters: NeedFilters, my_organisation_id: int | None):
     """Every need of the list under its filters and sort (the CSV export), as rows of (need,
     municipality name, co-sponsor count, linked item count, of which done, evaluation total)."""
-    totals = providers.evaluation.totals_subquery(project)
-    chosen, order = _chosen(project, filters, my_organisation_id, totals)
-    return _rows(totals).where(Need.id.in_(chosen.correlate(None))).order_by(*order)
+    totals = _totals()
+    chosen, order = _chosen(filters, totals, filters.q)
+    return (_rows(totals).where(Need.id.in_(chosen.correlate(None))).order_by(*order)
+            .params(_values(project, filters, my_organisation_id)))
 
 
 def evaluates_needs(project) -> bool:
@@ -173,19 +205,34 @@ def list_needs(project, filters: NeedFilters, my_organisation_id: int | None) ->
     items' progress, in one statement. The page is chosen first, from the ids and sort keys
     alone (an index answers the newest first without reading the needs' texts), with the
     total from a window function; only its 25 needs are then read and counted."""
-    totals = providers.evaluation.totals_subquery(project)
-    chosen, order = _chosen(project, filters, my_organisation_id, totals)
-    page = (chosen.add_columns(func.row_number().over(order_by=order).label("position"),
-                               func.count().over().label("total"))
-            .order_by(*order).limit(PER_PAGE).offset((filters.page - 1) * PER_PAGE)
-            .subquery())
-    result = db.session.execute(_rows(totals).add_columns(page.c.total)
-                                .join(page, page.c.id == Need.id)
-                                .order_by(page.c.position)).all()
+    stmt = (_page_statement(filters, filters.q) if filters.q
+            else _kept_page_statement(_shape(filters), providers.evaluation.totals_subquery))
+    result = db.session.execute(stmt, {**_values(project, filters, my_organisation_id),
+                                       "limit": PER_PAGE,
+                                       "offset": (filters.page - 1) * PER_PAGE}).all()
     total = result[0][6] if result else 0
     rows = [NeedRow(need, org_name, count, items, done, score)
             for need, org_name, count, items, done, score, _total in result]
     return NeedPage(rows=rows, total=total, page=filters.page, per_page=PER_PAGE, filters=filters)
+
+
+def _page_statement(filters: NeedFilters | _Shape, q: str = ""):
+    totals = _totals()
+    chosen, order = _chosen(filters, totals, q)
+    page = (chosen.add_columns(func.row_number().over(order_by=order).label("position"),
+                               func.count().over().label("total"))
+            .order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
+            .subquery())
+    return (_rows(totals).add_columns(page.c.total).join(page, page.c.id == Need.id)
+            .order_by(page.c.position))
+
+
+@functools.lru_cache(maxsize=128)
+def _kept_page_statement(shape: _Shape, _totals_source):
+    """The list's statement for filters of this shape, built once: building it (and its cache
+    key) cost more than the database's work for a page of 25. (`_totals_source`, the
+    evaluation's, is part of the key: an app without the rounds area has no totals.)"""
+    return _page_statement(shape)
 
 
 def _municipalities_of(project, *columns):

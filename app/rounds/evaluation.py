@@ -185,9 +185,10 @@ def _sheet_totals(project_id: int):
             .group_by(ScoreSheet.id, ScoreSheet.need_id, ScoreSheet.organisation_id))
 
 
-def totals_subquery(project):
-    """(need_id, total, sheets): each scored need's evaluation total, for the needs list."""
-    sheets = _sheet_totals(project.id).subquery()
+def totals_subquery(project_id):
+    """(need_id, total, sheets): each scored need's evaluation total, for the needs list
+    (`project_id`: an id, or a bound parameter)."""
+    sheets = _sheet_totals(project_id).subquery()
     return (select(sheets.c.need_id, func.avg(sheets.c.total).label("total"),
                    func.count().label("sheets"))
             .group_by(sheets.c.need_id).subquery())
@@ -198,7 +199,7 @@ def totals_for(project, need_ids) -> dict[int, float]:
     need_ids = list(need_ids)
     if not need_ids:
         return {}
-    sub = totals_subquery(project)
+    sub = totals_subquery(project.id)
     return {need_id: float(total) for need_id, total in db.session.execute(
         select(sub.c.need_id, sub.c.total).where(sub.c.need_id.in_(need_ids)))}
 
