@@ -1,8 +1,9 @@
 """Read-side queries of the decision log: the searchable log, one decision, a need's decisions."""
+import functools
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import false, func, select
+from sqlalchemy import bindparam, false, func, select
 from sqlalchemy.orm import selectinload
 
 from app.decisions.indexing import DECISION_INDEX
@@ -69,10 +70,15 @@ def get_decision_or_404(project, decision_id: int) -> Decision:
 
 def decisions_of_need(need: Need) -> list[Decision]:
     """The decisions that concern the need, newest first."""
-    return list(db.session.scalars(
-        select(Decision).join(decision_need, decision_need.c.decision_id == Decision.id)
-        .where(decision_need.c.need_id == need.id)
-        .order_by(Decision.decided_on.desc(), Decision.id.desc())))
+    return list(db.session.scalars(_need_decisions_statement(), {"need_id": need.id}))
+
+
+@functools.lru_cache(maxsize=1)
+def _need_decisions_statement():
+    # Built once: every need page runs it.
+    return (select(Decision).join(decision_need, decision_need.c.decision_id == Decision.id)
+            .where(decision_need.c.need_id == bindparam("need_id"))
+            .order_by(Decision.decided_on.desc(), Decision.id.desc()))
 
 
 def waiting_needs_query(project):

@@ -5,9 +5,11 @@ The weighted total of a sheet is Σ(weight × score) / Σ weight over the criter
 a need's evaluation total is the mean of its sheets' totals (every scoring municipality
 counts once), shown with one decimal.
 """
+import functools
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import Float, bindparam, cast, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -53,11 +55,27 @@ def _defaults(project) -> list[EvaluationCriterion]:
 
 def criteria_of(project) -> list[EvaluationCriterion]:
     """The project's criteria in order; the six defaults (not yet saved) if it has none."""
-    rows = list(db.session.scalars(select(EvaluationCriterion)
-                                   .where(EvaluationCriterion.project_id == project.id)
-                                   .order_by(EvaluationCriterion.position,
-                                             EvaluationCriterion.id)))
+    rows = list(db.session.scalars(_criteria_statement(), {"project_id": project.id}))
     return rows or _defaults(project)
+
+
+# The statements of a need page's scores, built once (every need page runs them).
+@functools.lru_cache(maxsize=1)
+def _criteria_statement():
+    return (select(EvaluationCriterion)
+            .where(EvaluationCriterion.project_id == bindparam("project_id"))
+            .order_by(EvaluationCriterion.position, EvaluationCriterion.id))
+
+
+@functools.lru_cache(maxsize=1)
+def _sheets_statement():
+    need_id = bindparam("need_id")
+    totals = (_sheet_totals(bindparam("project_id")).where(ScoreSheet.need_id == need_id)
+              .subquery())
+    return (select(ScoreSheet, totals.c.total)
+            .outerjoin(totals, totals.c.sheet_id == ScoreSheet.id)
+            .where(ScoreSheet.need_id == need_id)
+            .options(selectinload(ScoreSheet.organisation), selectinload(ScoreSheet.scores)))
 
 
 def ensure_criteria(project) -> list[EvaluationCriterion]:
@@ -208,12 +226,8 @@ def sheets_of(need: Need) -> list[dict]:
     """Each municipality's sheet of the need: its scores by criterion id and weighted total."""
     # The sheets with their totals in one statement, their municipalities and scores in one
     # each (not one per sheet): one statement in all while nobody has scored the need.
-    totals = _sheet_totals(need.project_id).where(ScoreSheet.need_id == need.id).subquery()
-    found = db.session.execute(
-        select(ScoreSheet, totals.c.total)
-        .outerjoin(totals, totals.c.sheet_id == ScoreSheet.id)
-        .where(ScoreSheet.need_id == need.id)
-        .options(selectinload(ScoreSheet.organisation), selectinload(ScoreSheet.scores)))
+    found = db.session.execute(_sheets_statement(),
+                               {"need_id": need.id, "project_id": need.project_id})
     rows = [{"sheet": s, "organisation": s.organisation.name,
              "scores": {score.criterion_id: score.value for score in s.scores},
              "total": total} for s, total in found]
