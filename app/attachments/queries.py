@@ -1,6 +1,8 @@
 """Reading attachments: a container's list, and the loaders of the attachment routes."""
+import functools
+
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.attachments.models import Attachment
@@ -15,14 +17,22 @@ def attachments_of(project, kind: str, ids) -> dict[int, list[Attachment]]:
     not grow with their comments or notes)."""
     ids = [i for i in ids if i is not None]
     found: dict[int, list[Attachment]] = {i: [] for i in ids}
-    rows = db.session.scalars(
-        select(Attachment).options(joinedload(Attachment.uploaded_by))
-        .where(Attachment.project_id == project.id, Attachment.container_kind == kind,
-               Attachment.container_id.in_(ids), Attachment.deleted_at.is_(None))
-        .order_by(Attachment.created_at, Attachment.id))
+    rows = db.session.scalars(_attachments_statement(), {
+        "project_id": project.id, "kind": kind, "ids": ids})
     for row in rows:
         found[row.container_id].append(row)
     return found
+
+
+@functools.lru_cache(maxsize=1)
+def _attachments_statement():
+    # Built once: every item, need and decision page runs it, twice for items and needs.
+    return (select(Attachment).options(joinedload(Attachment.uploaded_by))
+            .where(Attachment.project_id == bindparam("project_id"),
+                   Attachment.container_kind == bindparam("kind"),
+                   Attachment.container_id.in_(bindparam("ids", expanding=True)),
+                   Attachment.deleted_at.is_(None))
+            .order_by(Attachment.created_at, Attachment.id))
 
 
 def container_or_404(project, kind: str, ident: int):
