@@ -3,7 +3,6 @@ history rows in words."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import g
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -11,23 +10,22 @@ from app.backlog import providers
 from app.backlog.forms import FIELD_LABELS, STATUS_LABELS, TYPE_LABELS
 from app.backlog.queries import users_by_id
 from app.backlog.services import format_points
-from app.web import bdi
+from app.extensions import current_locale
+from app.web import bdi, words_by_language
 
 
 def status_label(status: str) -> str:
-    return _labels("status", STATUS_LABELS).get(status, status)
+    return _status_words(str(current_locale())).get(status, status)
 
 
 def type_label(item_type: str) -> str:
-    return _labels("type", TYPE_LABELS).get(item_type, item_type)
+    return _type_words(str(current_locale())).get(item_type, item_type)
 
 
-def _labels(name: str, lazy: dict) -> dict:
-    """Lazy labels made into strings once per request (and language)."""
-    cache = g.setdefault("_backlog_labels", {})
-    if name not in cache:
-        cache[name] = {key: str(label) for key, label in lazy.items()}
-    return cache[name]
+# The lazy labels made into strings once per process and language (an e-mail job writes in
+# each recipient's language within one app context).
+_status_words = words_by_language(lambda: {key: str(label) for key, label in STATUS_LABELS.items()})
+_type_words = words_by_language(lambda: {key: str(label) for key, label in TYPE_LABELS.items()})
 
 
 @dataclass

@@ -43,9 +43,28 @@ def member_ids(project_id: int, user_ids) -> set[int]:
                User.is_active.is_(True))))
 
 
+@dataclass(frozen=True)
+class Watchers:
+    """Those watching a target, as `watching` names them: `notify` reads them within its own
+    statement, built once."""
+
+    target: Target
+
+    def statement(self) -> Select:
+        return _watchers_of(self.target.kind, self.target.id)
+
+
+def _watchers_of(target_kind, target_id) -> Select:
+    return select(Watch.user_id).where(Watch.target_kind == target_kind,
+                                       Watch.target_id == target_id,
+                                       Watch.is_watching.is_(True))
+
+
 def _among(user_ids, actor_id: int | None) -> list | None:
-    """The condition on `Membership.user_id` for these people (ids, or a statement selecting
-    them, as `watching` makes), the actor left out; None when nobody is left."""
+    """The condition on `Membership.user_id` for these people (ids, a statement selecting
+    them, or `Watchers`), the actor left out; None when nobody is left."""
+    if isinstance(user_ids, Watchers):
+        user_ids = user_ids.statement()
     if isinstance(user_ids, Select):
         among = [Membership.user_id.in_(user_ids.scalar_subquery())]
         if actor_id:
@@ -84,9 +103,12 @@ def notify(kind: Kind, target: Target, recipient_ids, actor=None, detail: str = 
     (a row the scheduler sends; their notifications are returned), the others wait for the
     recipient's next batch and are written in one statement that finds their recipients."""
     actor_id = getattr(actor, "id", None)
-    if not isinstance(recipient_ids, Select):
+    if not isinstance(recipient_ids, Select | Watchers):
         recipient_ids = set(recipient_ids)
     at = at or utcnow()
+    if kind not in IMMEDIATE and isinstance(recipient_ids, Watchers):
+        _insert_for_watchers(kind, target, actor_id, detail, at)
+        return []
     if kind not in IMMEDIATE:
         among = _among(recipient_ids, actor_id)
         if among is not None:
@@ -117,10 +139,7 @@ def _insert_batched(kind: Kind, target: Target, among: list, actor_id: int | Non
     """INSERT … SELECT: a notification for each recipient, waiting for their batched e-mail
     unless they switched this kind's e-mail off."""
     table = Notification.__table__
-    values = {"project_id": target.project_id, "kind": str(kind), "actor_id": actor_id,
-              "target_kind": target.kind, "target_id": target.id,
-              "target_number": target.number, "target_label": target.label[:255],
-              "detail": (detail or "")[:255], "created_at": at}
+    values = _batched_values(kind, target, actor_id, detail, at)
     chosen = _recipients_with_choice(target.project_id, among, kind).subquery()
     db.session.execute(insert(Notification).from_select(
         ["recipient_id", *values, "email_pending"],
@@ -128,6 +147,44 @@ def _insert_batched(kind: Kind, target: Target, among: list, actor_id: int | Non
                *(literal(value, table.c[name].type) for name, value in values.items()),
                func.coalesce(chosen.c.is_email, literal(True)))
         .order_by(chosen.c.user_id)))
+
+
+_BATCHED_VALUES = ("project_id", "kind", "actor_id", "target_kind", "target_id", "target_number",
+                   "target_label", "detail", "created_at")
+
+
+def _batched_values(kind: Kind, target: Target, actor_id: int | None, detail: str,
+                    at: datetime) -> dict:
+    return {"project_id": target.project_id, "kind": str(kind), "actor_id": actor_id,
+            "target_kind": target.kind, "target_id": target.id,
+            "target_number": target.number, "target_label": target.label[:255],
+            "detail": (detail or "")[:255], "created_at": at}
+
+
+def _insert_for_watchers(kind: Kind, target: Target, actor_id: int | None, detail: str,
+                         at: datetime) -> None:
+    """`_insert_batched` for those watching the target: every move and comment of an item
+    notifies its watchers, and building that statement cost more than running it."""
+    db.session.execute(_insert_for_watchers_statement(actor_id is not None),
+                       _batched_values(kind, target, actor_id, detail, at))
+
+
+@functools.lru_cache(maxsize=2)
+def _insert_for_watchers_statement(leave_out_actor: bool):
+    table = Notification.__table__
+    among = [Membership.user_id.in_(
+        _watchers_of(bindparam("target_kind"), bindparam("target_id")).scalar_subquery())]
+    if leave_out_actor:
+        among.append(Membership.user_id != bindparam("actor_id"))
+    chosen = _recipients_with_choice(bindparam("project_id"), among,
+                                     bindparam("kind")).subquery()
+    # The table, not the entity: an ORM insert run with parameters is a bulk insert of them.
+    return insert(table).from_select(
+        ["recipient_id", *_BATCHED_VALUES, "email_pending"],
+        select(chosen.c.user_id,
+               *(bindparam(name, type_=table.c[name].type) for name in _BATCHED_VALUES),
+               func.coalesce(chosen.c.is_email, literal(True)))
+        .order_by(chosen.c.user_id))
 
 
 def watch(user_id: int | None, target: Target, explicit: bool = False) -> None:
@@ -162,12 +219,10 @@ def _watch_row(user_id: int, target: Target) -> Watch | None:
         Watch.target_id == target.id))
 
 
-def watching(target: Target) -> Select:
-    """Those watching the target, as a statement `notify` reads within its own: for a target
+def watching(target: Target) -> Watchers:
+    """Those watching the target, for `notify` to read within its own statement: for a target
     that no organisation follows (items), one statement fewer than `watcher_ids`."""
-    return select(Watch.user_id).where(Watch.target_kind == target.kind,
-                                       Watch.target_id == target.id,
-                                       Watch.is_watching.is_(True))
+    return Watchers(target)
 
 
 def watcher_ids(target: Target, organisation_ids=()) -> set[int]:
