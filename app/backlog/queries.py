@@ -203,10 +203,9 @@ def listed_page(project: Project, filters: BacklogFilters, user, after: str | No
     those was a fifth of the backlog's first page), in the same two statements."""
     params = {**filters.values(user), "project_id": project.id, "after": after,
               "limit": min(limit, MAX_SHOWN) + 1}
+    stmt = _listed_statement(filters.shape, bool(after))
     if filters.q:
-        stmt = _listed_statement(filters.shape, bool(after)).where(_text_match(filters.q))
-    else:
-        stmt = _listed_statement(filters.shape, bool(after))
+        stmt = stmt.where(_text_match(filters.q))
     rows = db.session.execute(stmt, params).all()
     more = len(rows) > limit
     items = [ListedItem(*row[:10], assignee=Named(name=row[10]) if row[9] is not None else None,
