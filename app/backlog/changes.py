@@ -6,9 +6,10 @@ Every change to an item bumps the project's change number (one small row, `backl
 before it touches the item. On PostgreSQL that row lock also serialises concurrent writers
 of one project, so rank neighbours are read after the previous writer has committed.
 """
+import functools
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -21,15 +22,9 @@ def bump_counter(project_id: int, new_item: bool = False) -> tuple[int, int]:
     """Bump the project's change number (and the item number for a new item); returns
     (last item number, change number). The UPDATE takes the row lock that serialises writers."""
     table = BacklogCounter.__table__
-    values = {"change_number": table.c.change_number + 1}
-    if new_item:
-        values["last_number"] = table.c.last_number + 1
-    stmt = (table.update().where(table.c.project_id == project_id).values(**values)
-            .returning(table.c.last_number, table.c.change_number)
-            # No counter object is kept in the session; looking for one in it on every bump
-            # costs a pass over everything the transaction loaded (thousands in an import).
-            .execution_options(synchronize_session=False))
-    row = db.session.execute(stmt).one_or_none()
+    stmt = _bump_statement(new_item)
+    params = {"counter_project": project_id}
+    row = db.session.execute(stmt, params).one_or_none()
     if row is None:
         try:
             with db.session.begin_nested():
@@ -38,8 +33,24 @@ def bump_counter(project_id: int, new_item: bool = False) -> tuple[int, int]:
                     last_number=_highest_number(project_id)))
         except IntegrityError:
             pass  # another transaction created it first; its row is now visible
-        row = db.session.execute(stmt).one()
+        row = db.session.execute(stmt, params).one()
     return row.last_number, row.change_number
+
+
+@functools.lru_cache(maxsize=2)
+def _bump_statement(new_item: bool):
+    """Built once: every change of the backlog runs it."""
+    table = BacklogCounter.__table__
+    values = {"change_number": table.c.change_number + 1}
+    if new_item:
+        values["last_number"] = table.c.last_number + 1
+    # Not named "project_id": an update's parameters named as a column of it are set.
+    return (table.update().where(table.c.project_id == bindparam("counter_project"))
+            .values(**values)
+            .returning(table.c.last_number, table.c.change_number)
+            # No counter object is kept in the session; looking for one in it on every bump
+            # costs a pass over everything the transaction loaded (thousands in an import).
+            .execution_options(synchronize_session=False))
 
 
 def _highest_number(project_id: int) -> int:
