@@ -238,8 +238,10 @@ def preview_of(form) -> dict:
 def comments(project, item, form, outcome):
     """After commenting: the comments (htmx) or the item page; a refusal keeps the text."""
     if outcome.ok and not is_htmx():
+        # The item's address from the request's own: the commit expired the project and the
+        # item, and reading them again for it cost three statements.
         return redirect_with(_("Your comment is added."),
-                             url_for("backlog.item", key=project.key, number=item.number,
+                             url_for("backlog.item", **request.view_args,
                                      _anchor="item-comments"))
     if not is_htmx():
         return render_item(project, item, 422, comment_form=form)

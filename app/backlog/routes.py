@@ -208,7 +208,7 @@ def comment(key, number):
     """Add a comment (Markdown) to the item."""
     project = get_project_or_404(key)
     require(can_comment(current_user, project))
-    item = queries.get_item_or_404(project, number)
+    item = queries.get_item_or_404(project, number, lean=True)
     form = CommentForm()
     outcome = submit(form, lambda: services.add_comment_once(
         form.idempotency_key.data, item, current_user, form.body.data), field="body")
