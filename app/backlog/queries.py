@@ -74,18 +74,14 @@ class BacklogFilters:
     def values(self, user) -> dict:
         """The values of the bound parameters of `conditions`."""
         return {"f_type": self.type, "f_status": self.status,
-                "f_assignee": user.id if self.assignee == "me" else _number(self.assignee),
-                "f_label": _number(self.label), "f_epic": _number(self.epic)}
+                "f_assignee": user.id if self.assignee == "me" else parse_id(self.assignee),
+                "f_label": parse_id(self.label), "f_epic": parse_id(self.epic)}
 
     def apply(self, stmt: Select, user) -> Select:
         """Add the WHERE clauses of the set filters to a query over Item (archived items only
         with the `archived` filter, and then only they), their values bound."""
         stmt = stmt.where(*conditions(self.shape)).params(self.values(user))
         return stmt.where(_text_match(self.q)) if self.q else stmt
-
-
-def _number(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
 
 
 def conditions(shape: tuple) -> list:

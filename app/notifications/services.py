@@ -46,53 +46,67 @@ def member_ids(project_id: int, user_ids) -> set[int]:
 @dataclass(frozen=True)
 class Watchers:
     """Those watching a target, as `watching` names them: `notify` reads them within its own
-    statement, built once."""
+    statement."""
 
     target: Target
 
-    def statement(self) -> Select:
-        return _watchers_of(self.target.kind, self.target.id)
 
-
-def _watchers_of(target_kind, target_id) -> Select:
-    return select(Watch.user_id).where(Watch.target_kind == target_kind,
-                                       Watch.target_id == target_id,
-                                       Watch.is_watching.is_(True))
-
-
-def _among(user_ids, actor_id: int | None) -> list | None:
-    """The condition on `Membership.user_id` for these people (ids, a statement selecting
-    them, or `Watchers`), the actor left out; None when nobody is left."""
+def _recipient_values(user_ids, actor_id: int | None) -> dict | None:
+    """The bound values of `_among` for these people (ids, or `Watchers`): None when nobody is
+    left once the actor is left out."""
     if isinstance(user_ids, Watchers):
-        user_ids = user_ids.statement()
-    if isinstance(user_ids, Select):
-        among = [Membership.user_id.in_(user_ids.scalar_subquery())]
-        if actor_id:
-            among.append(Membership.user_id != actor_id)
-        return among
+        return {"watched_kind": user_ids.target.kind, "watched_id": user_ids.target.id,
+                "actor_id": actor_id}
     user_ids = {i for i in user_ids if i} - {actor_id}
-    return [Membership.user_id.in_(list(user_ids))] if user_ids else None
+    return {"recipient_ids": sorted(user_ids)} if user_ids else None
 
 
-def _recipients_with_choice(project_id: int, among: list, kind: str) -> Select:
+def _among(watchers: bool, leave_out_actor: bool) -> list:
+    """The condition on `Membership.user_id` for the people named (`Watchers`, or ids), their
+    values bound (`_recipient_values`)."""
+    if not watchers:
+        return [Membership.user_id.in_(bindparam("recipient_ids", expanding=True))]
+    among = [Membership.user_id.in_(
+        select(Watch.user_id).where(Watch.target_kind == bindparam("watched_kind"),
+                                    Watch.target_id == bindparam("watched_id"),
+                                    Watch.is_watching.is_(True)).scalar_subquery())]
+    if leave_out_actor:
+        among.append(Membership.user_id != bindparam("actor_id"))
+    return among
+
+
+def _recipients_with_choice(watchers: bool, leave_out_actor: bool) -> Select:
     """Active members of the project among those named, each with their e-mail choice for
-    this kind (NULL when they made none: on)."""
+    this kind (NULL when they made none: on); the project and the kind bound as `project_id`
+    and `kind`."""
     return (select(Membership.user_id, NotificationPreference.is_email)
             .join(User, User.id == Membership.user_id)
-            .outerjoin(NotificationPreference, and_(NotificationPreference.user_id == User.id,
-                                                    NotificationPreference.kind == kind))
-            .where(Membership.project_id == project_id, *among, User.is_active.is_(True)))
+            .outerjoin(NotificationPreference,
+                       and_(NotificationPreference.user_id == User.id,
+                            NotificationPreference.kind == bindparam("kind")))
+            .where(Membership.project_id == bindparam("project_id"),
+                   *_among(watchers, leave_out_actor), User.is_active.is_(True)))
+
+
+# The recipients' statements are built once for each way of naming them (ids or watchers, the
+# actor left out or not), their values bound at each run: every move, comment and block of an
+# item notifies, and building such a statement cost more than running it.
+@functools.lru_cache(maxsize=4)
+def _recipients_statement(watchers: bool, leave_out_actor: bool):
+    return _recipients_with_choice(watchers, leave_out_actor)
 
 
 def recipients(project_id: int, user_ids, kind: str, actor_id: int | None = None
                ) -> dict[int, bool]:
-    """Those of `user_ids` (ids, or a statement selecting them) who are active members of
-    the project now, the actor left out, each with whether they want this kind by e-mail
-    (on unless they said no): one statement."""
-    among = _among(user_ids, actor_id)
-    if among is None:
+    """Those of `user_ids` (ids, or `Watchers`) who are active members of the project now, the
+    actor left out, each with whether they want this kind by e-mail (on unless they said no):
+    one statement."""
+    values = _recipient_values(user_ids, actor_id)
+    if values is None:
         return {}
-    rows = db.session.execute(_recipients_with_choice(project_id, among, kind))
+    rows = db.session.execute(
+        _recipients_statement(isinstance(user_ids, Watchers), actor_id is not None),
+        {**values, "project_id": project_id, "kind": str(kind)})
     return {user_id: is_email is not False for user_id, is_email in rows}
 
 
@@ -103,16 +117,9 @@ def notify(kind: Kind, target: Target, recipient_ids, actor=None, detail: str = 
     (a row the scheduler sends; their notifications are returned), the others wait for the
     recipient's next batch and are written in one statement that finds their recipients."""
     actor_id = getattr(actor, "id", None)
-    if not isinstance(recipient_ids, Select | Watchers):
-        recipient_ids = set(recipient_ids)
     at = at or utcnow()
-    if kind not in IMMEDIATE and isinstance(recipient_ids, Watchers):
-        _insert_for_watchers(kind, target, actor_id, detail, at)
-        return []
     if kind not in IMMEDIATE:
-        among = _among(recipient_ids, actor_id)
-        if among is not None:
-            _insert_batched(kind, target, among, actor_id, detail, at)
+        _insert_batched(kind, target, recipient_ids, actor_id, detail, at)
         return []
     by_email = recipients(target.project_id, recipient_ids, kind, actor_id)
     if not by_email:
@@ -134,50 +141,29 @@ def notify(kind: Kind, target: Target, recipient_ids, actor=None, detail: str = 
     return rows
 
 
-def _insert_batched(kind: Kind, target: Target, among: list, actor_id: int | None,
+def _insert_batched(kind: Kind, target: Target, recipient_ids, actor_id: int | None,
                     detail: str, at: datetime) -> None:
     """INSERT … SELECT: a notification for each recipient, waiting for their batched e-mail
     unless they switched this kind's e-mail off."""
-    table = Notification.__table__
-    values = _batched_values(kind, target, actor_id, detail, at)
-    chosen = _recipients_with_choice(target.project_id, among, kind).subquery()
-    db.session.execute(insert(Notification).from_select(
-        ["recipient_id", *values, "email_pending"],
-        select(chosen.c.user_id,
-               *(literal(value, table.c[name].type) for name, value in values.items()),
-               func.coalesce(chosen.c.is_email, literal(True)))
-        .order_by(chosen.c.user_id)))
+    values = _recipient_values(recipient_ids, actor_id)
+    if values is None:
+        return
+    db.session.execute(
+        _batched_statement(isinstance(recipient_ids, Watchers), actor_id is not None),
+        {**values, "project_id": target.project_id, "kind": str(kind), "actor_id": actor_id,
+         "target_kind": target.kind, "target_id": target.id, "target_number": target.number,
+         "target_label": target.label[:255], "detail": (detail or "")[:255],
+         "created_at": at})
 
 
 _BATCHED_VALUES = ("project_id", "kind", "actor_id", "target_kind", "target_id", "target_number",
                    "target_label", "detail", "created_at")
 
 
-def _batched_values(kind: Kind, target: Target, actor_id: int | None, detail: str,
-                    at: datetime) -> dict:
-    return {"project_id": target.project_id, "kind": str(kind), "actor_id": actor_id,
-            "target_kind": target.kind, "target_id": target.id,
-            "target_number": target.number, "target_label": target.label[:255],
-            "detail": (detail or "")[:255], "created_at": at}
-
-
-def _insert_for_watchers(kind: Kind, target: Target, actor_id: int | None, detail: str,
-                         at: datetime) -> None:
-    """`_insert_batched` for those watching the target: every move and comment of an item
-    notifies its watchers, and building that statement cost more than running it."""
-    db.session.execute(_insert_for_watchers_statement(actor_id is not None),
-                       _batched_values(kind, target, actor_id, detail, at))
-
-
-@functools.lru_cache(maxsize=2)
-def _insert_for_watchers_statement(leave_out_actor: bool):
+@functools.lru_cache(maxsize=4)
+def _batched_statement(watchers: bool, leave_out_actor: bool):
     table = Notification.__table__
-    among = [Membership.user_id.in_(
-        _watchers_of(bindparam("target_kind"), bindparam("target_id")).scalar_subquery())]
-    if leave_out_actor:
-        among.append(Membership.user_id != bindparam("actor_id"))
-    chosen = _recipients_with_choice(bindparam("project_id"), among,
-                                     bindparam("kind")).subquery()
+    chosen = _recipients_with_choice(watchers, leave_out_actor).subquery()
     # The table, not the entity: an ORM insert run with parameters is a bulk insert of them.
     return insert(table).from_select(
         ["recipient_id", *_BATCHED_VALUES, "email_pending"],

@@ -198,3 +198,19 @@ def test_every_change_bumps_the_change_number(world, make_item):
     assert change_number(world.project_a) == before + 2
     last = db.session.scalar(select(func.max(ItemHistory.change_number)))
     assert last == before + 2
+
+
+def test_status_and_type_words_follow_the_language_within_one_app_context(app):
+    """An e-mail job writes to each recipient in their language within one app context: the
+    words of the second language are not the first one's kept."""
+    from flask_babel import force_locale
+
+    from app.backlog.display import status_label, type_label
+
+    with app.app_context():
+        with force_locale("da"):
+            danish = (status_label("in_progress"), type_label("bug"))
+        with force_locale("en"):
+            english = (status_label("in_progress"), type_label("bug"))
+    assert danish == ("I gang", "Fejl")
+    assert english == ("In progress", "Bug")
