@@ -261,17 +261,31 @@ class BoardFilters:
 _ASK = object()
 
 
-def board_scope(in_sprint: bool) -> list:
+def board_scope(in_sprint: bool, by_column: bool = False) -> list:
     """Which items the board shows, as conditions with parameters (`scope_params`): the
     active sprint's, or (no sprint active) every open item plus those done in the last 14
-    days. Epics are containers, not cards: they show as swimlanes and filters instead."""
+    days. Epics are containers, not cards: they show as swimlanes and filters instead.
+    `by_column`: the caller names each column's status, and gives the done column (without
+    a sprint) `recently_done()` of its own instead of the scope's "open or recently done"."""
     conditions = [Item.project_id == bindparam("project_id"), Item.type != ItemType.EPIC,
                   Item.archived_at.is_(None)]
     if in_sprint:
         conditions.append(Item.sprint_id == bindparam("sprint_id"))
-    else:
+    elif not by_column:
         conditions.append(or_(Item.status != S.DONE, Item.updated_at >= bindparam("cutoff")))
     return conditions
+
+
+# Without a sprint, the done column holds the items done in the last 14 days. The scope's
+# "open or recently done" cannot be read from an index; the done column's own condition (its
+# status written out, so that a prepared statement's plan may use it too) is read from the
+# index of live done items by their last change: the recent ones, not every item the project
+# ever finished.
+DONE = literal_column("'done'")
+
+
+def recently_done(status, updated_at) -> list:
+    return [status == DONE, updated_at >= bindparam("cutoff")]
 
 
 def scope_params(project: Project, sprint_id: int | None, filters: "BoardFilters", user,
@@ -340,10 +354,19 @@ def _totals_statement(in_sprint: bool, shape: tuple, statuses: tuple, by_lane: b
     shown = (func.sum(case((condition, 1), else_=0)) if condition is not None
              else func.count()).label("shown")
     keys = [Item.status, *([Item.parent_id] if by_lane else [])]
-    return (select(*keys, func.count().label("count"),
-                   func.coalesce(func.sum(Item.estimate), 0).label("points"), shown)
-            .where(*board_scope(in_sprint), Item.status.in_(statuses))
-            .group_by(*keys))
+
+    def totals(status, *where):
+        return (select(status, *keys[1:], func.count().label("count"),
+                       func.coalesce(func.sum(Item.estimate), 0).label("points"), shown)
+                .where(*board_scope(in_sprint, by_column=True), *where)
+                .group_by(*keys[:1] if status is Item.status else (), *keys[1:]))
+
+    if in_sprint or S.DONE not in statuses:
+        return totals(Item.status, Item.status.in_(statuses))
+    # Not grouped by status: the index of done items does not hold it (it is a given there).
+    done = totals(DONE.label("status"), *recently_done(Item.status, Item.updated_at))
+    others = [status for status in statuses if status != S.DONE]
+    return union_all(totals(Item.status, Item.status.in_(others)), done) if others else done
 
 
 def column_totals(project: Project, filters: BoardFilters, user, statuses, sprint_id,
@@ -361,13 +384,26 @@ def _cards_statement(in_sprint: bool, shape: tuple, statuses: tuple, offset: boo
     # own LIMIT. NOT MATERIALIZED: the database folds it into each part, which then reads its
     # column from the index (as six full copies did, but in a statement a fifth as long: one
     # of 11 KB took psycopg 2 ms to convert on every run, and the planner longer to read).
-    cards = (select(*card_columns()).outerjoin(User, User.id == Item.assignee_id)
-             .where(*board_scope(in_sprint), _shown_condition(BoardFilters.of_shape(shape)))
+    cards = (select(*card_columns(), Item.updated_at)
+             .outerjoin(User, User.id == Item.assignee_id)
+             .where(*board_scope(in_sprint, by_column=True),
+                    _shown_condition(BoardFilters.of_shape(shape)))
              .cte("cards").prefix_with("NOT MATERIALIZED"))
     everything = literal_column("*")  # the columns are named once, in the expression
+
+    def column(status):
+        if status != S.DONE or in_sprint:
+            return select(everything).select_from(cards).where(cards.c.status == status)
+        # The recent ones first, then in rank order: behind OFFSET 0 the database cannot
+        # choose to walk every done item in rank order until it has found enough recent ones.
+        recent = (select(everything).select_from(cards)
+                  .where(*recently_done(cards.c.status, cards.c.updated_at))
+                  .offset(0).subquery("recent"))
+        return select(everything).select_from(recent)
+
     parts = [select(everything).select_from(
-                 select(everything).select_from(cards).where(cards.c.status == status)
-                 .order_by(cards.c.rank).offset(bindparam("offset") if offset else None)
+                 column(status).order_by(literal_column("rank"))
+                 .offset(bindparam("offset") if offset else None)
                  .limit(bindparam(f"limit_{status}")).subquery())
              for status in statuses]
     return parts[0] if len(parts) == 1 else union_all(*parts)

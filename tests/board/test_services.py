@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.backlog.models import ItemHistory
+from app.backlog.models import STATUSES, ItemHistory
 from app.backlog.changes import change_number
 from app.backlog.services import RuleViolation, StaleItem, item_status_changed
 from app.board import services
@@ -176,3 +176,17 @@ def test_board_shows_open_items_and_recently_done(world, make_item):
                                                     world.users["developer"])}
     # Not the item done 20 days ago, nor the open epic: epics are lanes, never cards.
     assert titles == {"ny", "åben"}
+    # The column heads count the same cards, on the board and in swimlanes, and the done
+    # column's "Show more" brings none of the old ones.
+    for by_lane in (False, True):
+        counts = {}
+        for row in services.column_totals(world.project_a, services.BoardFilters(),
+                                          world.users["developer"], STATUSES, None, by_lane):
+            counts[row.status] = counts.get(row.status, 0) + row.count
+        assert {s: n for s, n in counts.items() if n} == {"done": 1, "backlog": 1}, by_lane
+    more = services.board_cards(world.project_a, services.BoardFilters(),
+                                world.users["developer"], {"done": 5}, sprint_id=None, offset=1)
+    assert more == []
+    first = services.board_cards(world.project_a, services.BoardFilters(),
+                                 world.users["developer"], {"done": 5}, sprint_id=None)
+    assert [c.title for c in first] == ["ny"]
