@@ -15,7 +15,7 @@ from app.extensions import db
 from app.projects.loaders import get_project_or_404
 from app.projects.models import Project
 from app.projects.permissions import require
-from app.web import render_page_or_partial
+from app.web import render_page_or_partial, template_globals
 
 bp = Blueprint("audit", __name__)
 
@@ -23,7 +23,7 @@ PER_PAGE = 50
 MAX_PAGE = 10_000  # keeps OFFSET within every database's integer range
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def audit_helpers():
     return {"can_view_project_audit": can_view_project_audit, "action_label": action_label,
             "audit_details": audit_details, "audit_actor": actor_of}

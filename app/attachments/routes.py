@@ -9,12 +9,12 @@ from app.attachments.registry import container_kind
 from app.attachments.serving import file_response
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
-from app.web import attempt, error_page, htmx_answer, is_htmx, redirect_with
+from app.web import attempt, error_page, htmx_answer, is_htmx, redirect_with, template_globals
 
 bp = Blueprint("attachments", __name__)
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def attachment_helpers():
     return {"attachments_of": queries.attachments_of, "attachment_type": content.label_of,
             "may_attach": _may_attach, "may_delete_attachment": _may_delete,

@@ -15,14 +15,14 @@ from app.markdown import render_markdown
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
 from app.services import RuleViolation
-from app.web import attempt, htmx_answer, is_htmx, submit
+from app.web import attempt, htmx_answer, is_htmx, submit, template_globals
 from app.web.csv_export import csv_response, download_name, separator
 
 
 INLINE_FIELDS = ("title", "estimate", "assignee")
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def backlog_helpers():
     return {"status_label": status_label, "type_label": type_label,
             "points": services.format_points, "statuses": STATUSES, "item_key": item_key,

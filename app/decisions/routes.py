@@ -13,14 +13,14 @@ from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
 from app.services import RuleViolation
 from app.web import (add_triggers, attach_refusal, attempt, is_htmx, redirect_with,
-                     render_page_or_partial)
+                     render_page_or_partial, template_globals)
 from app.web.csv_export import csv_response, download_name, separator
 from app.web.forms import submit
 
 bp = Blueprint("decisions", __name__)
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def decision_helpers():
     return {"decisions_of_need": queries.decisions_of_need,
             "decision_type_label": lambda kind: services.TYPE_LABELS.get(kind, kind),

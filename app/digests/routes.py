@@ -16,14 +16,15 @@ from app.projects.loaders import get_project_or_404
 from app.projects.models import Project
 from app.projects.permissions import can_administer_site, require, roles_in
 from app.services import RuleViolation
-from app.web import attempt, error_page, htmx_answer, is_htmx, redirect_with, submit
+from app.web import (attempt, error_page, htmx_answer, is_htmx, redirect_with, submit,
+                     template_globals)
 
 bp = Blueprint("digests", __name__)
 
 ADMIN_PAGE_SIZE = 200
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def digest_helpers():
     return {"digest_settings": _digest_settings, "digest_state_label": _state_label,
             "digest_state_tone": lambda state: STATE_TONES.get(state, ""),

@@ -18,14 +18,14 @@ from app.discovery.permissions import (acts_for_participating_municipality,
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
 from app.services import RuleViolation
-from app.web import (add_triggers, attempt, is_htmx, redirect_with, render_page_or_partial,
-                     submit)
+from app.web import (add_triggers, attempt, is_htmx, redirect_with, render_page_or_partial, submit,
+                     template_globals)
 from app.web.csv_export import csv_response, download_name, separator
 
 bp = Blueprint("discovery", __name__)
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def discovery_helpers():
     return {
         "need_field_label": lambda name: services.FIELD_LABELS.get(name, name),

@@ -10,7 +10,7 @@ from app.forges import events, services
 from app.forges.permissions import can_manage_forges
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
-from app.web import error_page, redirect_with
+from app.web import error_page, redirect_with, template_globals
 from app.web.navigation import external_url
 
 hooks = Blueprint("hooks", __name__)
@@ -24,7 +24,7 @@ def json_error(status: int, title: str, message: str):
     return jsonify({"error": title, "detail": message}), status
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def development_helpers():
     return {"development_of": services.links_of,
             "may_manage_forges": lambda project: can_manage_forges(current_user, project)}

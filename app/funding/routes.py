@@ -12,13 +12,13 @@ from app.funding.permissions import (can_act_on_pledge, can_estimate_needs, can_
                                      can_pledge, can_view_funding)
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
-from app.web import submit
+from app.web import submit, template_globals
 from app.web.csv_export import csv_response, download_name
 
 bp = Blueprint("funding", __name__)
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def funding_helpers():
     """The need page's funding panel (discovery's page includes it when funding is there)."""
     return {"need_funding_context": pages.need_context}

@@ -7,12 +7,12 @@ from app.imports import pages, services, uploads
 from app.imports.permissions import can_import_items, can_import_needs
 from app.projects.loaders import get_project_or_404
 from app.projects.permissions import require
-from app.web import attempt
+from app.web import attempt, template_globals
 
 bp = Blueprint("imports", __name__)
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def import_helpers():
     """The backlog and the needs list offer their imports to those who may use them."""
     return {"can_import_items": can_import_items, "can_import_needs": can_import_needs}

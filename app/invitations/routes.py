@@ -13,12 +13,12 @@ from app.projects import pages as project_pages
 from app.projects.loaders import get_by_id, get_in_project_or_404, get_project_or_404
 from app.projects.permissions import can_administer_site, can_manage_members, require
 from app.services import RuleViolation
-from app.web import attempt, error_page, redirect_with, safe_next, submit
+from app.web import attempt, error_page, redirect_with, safe_next, submit, template_globals
 
 bp = Blueprint("invitations", __name__)
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def invitation_helpers():
     return {"invitation_panel": pages.panel, "other_domain_note": pages.other_domain_note,
             "invitation_roles": pages.role_names}

@@ -11,12 +11,12 @@ from app.notifications.email import sentence, target_path
 from app.notifications.kinds import LABELS, TARGET_DESCRIBERS, TARGET_ENDPOINTS, Kind
 from app.projects.loaders import get_project_or_404
 from app.services import RuleViolation
-from app.web import attempt, error_page, is_htmx, redirect_with, safe_next
+from app.web import attempt, error_page, is_htmx, redirect_with, safe_next, template_globals
 
 bp = Blueprint("notifications", __name__)
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def notification_helpers():
     return {"notification_sentence": sentence, "notification_path": target_path,
             "notification_kinds": [(k.value, LABELS[k]) for k in Kind],

@@ -12,12 +12,12 @@ from app.projects.models import Membership
 from app.projects.permissions import (can_administer_site, can_manage_members,
                                       can_view_project, require)
 from app.services import RuleViolation
-from app.web import attempt, redirect_with, submit
+from app.web import attempt, redirect_with, submit, template_globals
 
 bp = Blueprint("projects", __name__)
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def project_helpers():
     return {
         "role_label": lambda role: ROLE_LABELS.get(role, role),

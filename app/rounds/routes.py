@@ -12,13 +12,13 @@ from app.rounds.forms import OrderForm, RoundForm
 from app.rounds.models import RoundOrder
 from app.rounds.permissions import can_manage_rounds, can_score_and_vote
 from app.extensions import db
-from app.web import attempt, redirect_with
+from app.web import attempt, redirect_with, template_globals
 from app.web.forms import attach_refusal
 
 bp = Blueprint("rounds", __name__)
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def round_helpers():
     """What discovery's pages show of the evaluation (they test that these are defined)."""
     return {"rounds_evaluate_needs": True,

@@ -14,12 +14,13 @@ from app.sprints.display import (active_sprint_of, decimal, plan_words, signed, 
                                  weekday_label)
 from app.sprints.forms import CloseForm, RetrospectiveForm, SprintForm
 from app.sprints.permissions import can_plan_sprints, can_write_retrospective
-from app.web import attach_refusal, attempt, is_htmx, redirect_with, render_page_or_partial, submit
+from app.web import (attach_refusal, attempt, is_htmx, redirect_with, render_page_or_partial,
+                     submit, template_globals)
 
 bp = Blueprint("sprints", __name__)
 
 
-@bp.app_context_processor
+@template_globals(bp)
 def sprint_helpers():
     return {"sprint_state_label": state_label, "active_sprint_of": active_sprint_of,
             "signed": signed, "weekday_label": weekday_label, "decimal": decimal,

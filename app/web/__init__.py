@@ -7,17 +7,19 @@ from flask import Flask
 from app.security import request_id
 from app.web import errors, weight
 from app.web.blank_forms import kept_form
+from app.web.kept import kept
 from app.web.errors import SamspilFlask, error_page
 from app.web.forms import Outcome, attach_refusal, attempt, submit
 from app.web.htmx import add_triggers, htmx_answer, is_htmx, render_page_or_partial
 from app.web.markup import (KeptMarkup, bdi, member_options, suggestion_options,
                              words_by_language)
 from app.web.navigation import external_url, redirect_with, safe_next
+from app.web.template_globals import template_globals
 
 __all__ = ["KeptMarkup", "Outcome", "SamspilFlask", "add_triggers", "attach_refusal", "attempt",
            "bdi", "compile_templates", "error_page", "external_url", "htmx_answer", "is_htmx",
            "member_options", "ready_to_serve", "redirect_with", "render_page_or_partial",
-           "safe_next", "submit", "suggestion_options", "words_by_language"]
+           "safe_next", "submit", "suggestion_options", "template_globals", "words_by_language"]
 
 
 def ready_to_serve(app: Flask) -> None:
@@ -51,11 +53,11 @@ def init_app(app: Flask) -> None:
     weight.init_app(app)
     app.jinja_env.globals["member_options"] = member_options
     app.jinja_env.globals["kept_form"] = kept_form
+    app.jinja_env.globals["kept"] = kept
     app.jinja_env.filters["bdi"] = bdi
 
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+
     @app.context_processor
-    def template_helpers():
-        return {
-            "has_endpoint": lambda name: name in app.view_functions,
-            "request_id": request_id(),
-        }
+    def request_values():
+        return {"request_id": request_id()}

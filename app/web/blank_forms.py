@@ -15,17 +15,14 @@ form (the project's key in its addresses, the position). A form that was submitt
 errors is always written afresh: it shows what someone typed."""
 from flask import request
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup, escape
+from markupsafe import escape
 from wtforms.csrf.core import CSRFTokenField
 
 from app.extensions import current_locale
+from app.web.kept import filled, with_slots
 from app.web.markup import KeptMarkup
 
 _FORMS = KeptMarkup(512)
-
-
-def _slot(n: int) -> str:
-    return f"\x00fresh{n}\x00"  # no escaped text can hold a NUL
 
 
 def _fresh_value(field) -> str | None:
@@ -68,14 +65,4 @@ def kept_form(form, *shown, caller):
         state.append(field_state)
     key = (type(form), form._prefix, str(current_locale()), request.script_root, shown,
            tuple(state))
-    html = _FORMS.get(key, lambda: _with_slots(str(caller()), fresh))
-    for n, value in enumerate(fresh):
-        html = html.replace(_slot(n), value)
-    return Markup(html)
-
-
-def _with_slots(html: str, fresh: list[str]) -> str:
-    """`html` with every place a fresh value stands in replaced by its slot."""
-    for n, value in enumerate(fresh):
-        html = html.replace(value, _slot(n))
-    return html
+    return filled(_FORMS.get(key, lambda: with_slots(str(caller()), fresh)), fresh)
