@@ -312,8 +312,9 @@ def _item_statement(lean: bool):
     stmt = select(Item).where(Item.project_id == bindparam("project_id"),
                               Item.number == bindparam("number"))
     if not lean:
+        # The labels joined too (an item has a handful): one round trip, not two.
         stmt = stmt.options(joinedload(Item.assignee), joinedload(Item.parent),
-                            selectinload(Item.labels))
+                            joinedload(Item.labels))
     return stmt
 
 
@@ -330,7 +331,8 @@ def find_item(project: Project, number, lean: bool = False) -> Item | None:
     """The item `<KEY>-<number>` of this project, or None (see `get_item_or_404`)."""
     if not isinstance(number, int) or not 0 < number <= MAX_ID:
         return None
-    return db.session.scalar(_item_statement(lean), {"project_id": project.id, "number": number})
+    return db.session.execute(_item_statement(lean), {"project_id": project.id,
+                                                      "number": number}).unique().scalar()
 
 
 def item_comments(item: Item) -> list[Comment]:

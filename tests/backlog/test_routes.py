@@ -466,3 +466,12 @@ def test_the_edit_form_comes_when_asked_for(world, login, make_item):
     assert "<html" in full and 'name="acceptance_criteria"' in full
     assert login(world.users["contributor"]).get(
         f"/p/ALPHA/items/{item.number}/edit").status_code == 403
+
+
+def test_item_page_shows_each_of_its_labels_once_by_name(world, login, make_item):
+    """The labels come with the item in one statement (joined): each label once, by name."""
+    item = make_item("Mærket punkt", labels="sikkerhed, drift, gdpr")
+    make_item("Et andet punkt", labels="drift")
+    page = login(world.users["developer"]).get(f"/p/ALPHA/items/{item.number}")
+    assert re.findall(r'<span class="label-tag">([^<]+)</span>', page.get_data(as_text=True)) \
+        == ["drift", "gdpr", "sikkerhed"]

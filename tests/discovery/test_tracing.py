@@ -192,6 +192,19 @@ def test_linking_by_number_on_the_need_page(disc, login):
     page = client.get(need_url(disc)).get_data(as_text=True)
     assert "ALPHA-1 now serves this need." in page and "Eksport til regneark" in page
     assert "0 of 1 done" in page
+    # The suggestions follow the backlog: a linked item is no longer among them, and an
+    # item's new title shows at once.
+    assert 'value="ALPHA-1"' not in _suggestions(page)
+    other = _item(disc, "Import af adresser")
+    assert "Import af adresser" in _suggestions(client.get(need_url(disc)).get_data(as_text=True))
+    other.title = "Import af matrikler"
+    db.session.commit()
+    suggested = _suggestions(client.get(need_url(disc)).get_data(as_text=True))
+    assert "Import af matrikler" in suggested and "Import af adresser" not in suggested
+
+
+def _suggestions(page: str) -> str:
+    return page[page.index('<datalist id="linkable-items">'):].split("</datalist>", 1)[0]
 
 
 @pytest.mark.parametrize(("value", "status", "message"), [
