@@ -1,9 +1,13 @@
 """/my: each section shows what waits for this person, in their projects only, and says so
 kindly when nothing does."""
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from app.backlog.models import Item
+from app.backlog.services import create_item
+from app.database import utcnow
 from app.extensions import db
 from app.notifications.models import Notification
 from app.projects.models import Membership, MembershipRole, ParticipationKind, Role
@@ -35,6 +39,19 @@ def test_awaiting_my_acceptance_across_my_projects_only(work, login):
     assert "GAMMA-1 Gammas accepttest" in waiting and "Gamma" in waiting
     assert "Betas accepttest" not in page
     assert 'href="/p/GAMMA/items/1"' in page
+
+
+def test_a_long_wait_for_acceptance_shows_the_longest_waiting_first_and_counts_all(work, login):
+    now = utcnow()
+    for n in range(22):
+        item = create_item(work.world.project_a, work.po, f"Venter {n:02d}", status="acceptance")
+        item.updated_at = now - timedelta(days=30 - n)  # "Venter 00" has waited longest
+    db.session.commit()
+    assert db.session.query(Item).filter_by(status="acceptance").count() == 26
+    waiting = section(login(work.po).get("/my").text, "Awaiting my acceptance")
+    assert waiting.startswith("Awaiting my acceptance 25 ")  # A's and Gamma's, not Beta's
+    shown = re.findall(r"Venter \d\d", waiting)
+    assert shown == [f"Venter {n:02d}" for n in range(20)]
 
 
 def test_only_a_municipality_s_product_owner_is_asked_to_accept(work, login, factory):
