@@ -12,3 +12,13 @@ def shown(markup: str) -> str:
     space), entities decoded, runs of white space made one space."""
     text = _OTHER.sub(" ", _INLINE.sub("", markup))
     return re.sub(r"\s+", " ", html.unescape(text))
+
+
+def own_browser(app, user):
+    """A browser of `user`'s own, signed in: its own session, so its own CSRF token (the
+    `login` fixture signs people in on the one shared client)."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return client

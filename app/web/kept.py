@@ -1,15 +1,16 @@
 """Template markup kept per process: written once per key, then given out with the request's
 CSRF token put in afresh. A fragment that every page repeats the same way for the same person
-(the site's header, the links to its scripts and stylesheets) cost ~0.7 ms of every page to
-write again (two dozen translations and addresses); kept, it costs a lookup. A template wraps
-such markup in
+(the site's header, the links to its scripts and stylesheets, the footer) cost ~0.3 ms of
+every page to write again (two dozen translations and addresses); kept, a lookup. A template
+wraps such markup in
 
     {% call kept('site-header', current_user.name, …) %} … {% endcall %}
 
 and names, after the fragment's own name, everything the markup shows that can differ between
-two people or two requests: the language, the script root and the debug mode are added here.
-Anything not named would be shown as it was written first, so a fragment that shows the
-request's own values (a flashed message, a form someone typed into) must not be kept."""
+two people or two requests; the language and the script root are added here (in debug mode
+nothing is kept). Anything not named would be shown as it was written first, so a fragment
+that shows the request's own values (a flashed message, a form someone typed into) must not
+be kept."""
 from flask import current_app, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -45,6 +46,13 @@ def kept(name: str, *shown, caller) -> Markup:
     static files change under a running server)."""
     if current_app.debug:
         return caller()
-    fresh = [str(escape(generate_csrf()))]
     key = (name, str(current_locale()), request.script_root, shown)
-    return filled(_FRAGMENTS.get(key, lambda: with_slots(str(caller()), fresh)), fresh)
+    html = _FRAGMENTS.get(key, lambda: with_slots(str(caller()), [_token()]))
+    return filled(html, [_token()]) if _TOKEN_SLOT in html else Markup(html)
+
+
+_TOKEN_SLOT = slot(0)
+
+
+def _token() -> str:
+    return str(escape(generate_csrf()))

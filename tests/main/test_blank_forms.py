@@ -7,19 +7,11 @@ from sqlalchemy import func, select
 
 from app.backlog.models import MAX_TITLE, Item
 from app.extensions import db
+from tests.pages import own_browser
 
 TOKEN = re.compile(r'name="(?:top-|bottom-)?csrf_token" type="hidden" value="([^"]+)"')
 HEADER_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 IDEMPOTENCY = re.compile(r'name="(top|bottom)-idempotency_key" type="hidden" value="([^"]+)"')
-
-
-def _signed_in(app, user):
-    """A browser of its own (its own session, so its own CSRF token)."""
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return client
 
 
 def _create_form(page: str, position: str) -> str:
@@ -30,7 +22,7 @@ def test_each_person_gets_their_own_token_and_a_fresh_key_at_each_sight(app, wor
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     seen_tokens, seen_keys = set(), []
     for person in ("developer", "product_owner", "developer"):
-        client = _signed_in(app, world.users[person])
+        client = own_browser(app, world.users[person])
         page = client.get("/p/ALPHA/backlog").get_data(as_text=True)
         token = HEADER_TOKEN.search(page).group(1)
         for position in ("top", "bottom"):
@@ -43,7 +35,7 @@ def test_each_person_gets_their_own_token_and_a_fresh_key_at_each_sight(app, wor
     assert len(seen_keys) == 6 and len(set(seen_keys)) == 6
 
     # The form as the page wrote it creates the item (CSRF checked for real).
-    client = _signed_in(app, world.users["developer"])
+    client = own_browser(app, world.users["developer"])
     page = client.get("/p/ALPHA/backlog").get_data(as_text=True)
     form = _create_form(page, "bottom")
     data = dict(re.findall(r'name="([^"]+)" type="hidden" value="([^"]*)"', form))

@@ -4,18 +4,10 @@ CSRF token in the sign-out form, and a change of name shows at once."""
 import re
 
 from app.extensions import db
+from tests.pages import own_browser
 
 HEADER_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 SIGN_OUT_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _signed_in(app, user):
-    """A browser of its own (its own session, so its own CSRF token)."""
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return client
 
 
 def _header(page: str) -> str:
@@ -26,7 +18,7 @@ def test_each_person_sees_themselves_and_their_own_menu(app, world, monkeypatch)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     pages = {}
     for person in ("developer", "product_owner", "site_admin", "developer"):
-        page = _signed_in(app, world.users[person]).get("/").get_data(as_text=True)
+        page = own_browser(app, world.users[person]).get("/").get_data(as_text=True)
         header = _header(page)
         user = world.users[person]
         assert f"<bdi>{user.name}</bdi> · <bdi>{user.organisation.name}</bdi>" in header
@@ -42,7 +34,7 @@ def test_each_person_sees_themselves_and_their_own_menu(app, world, monkeypatch)
 def test_the_kept_sign_out_form_signs_out(app, world, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     for _ in range(2):  # written, then kept
-        client = _signed_in(app, world.users["developer"])
+        client = own_browser(app, world.users["developer"])
         header = _header(client.get("/").get_data(as_text=True))
         token = SIGN_OUT_TOKEN.search(header).group(1)
         assert client.post("/logout", data={"csrf_token": token}).status_code in (302, 303)
