@@ -12,11 +12,14 @@ from app.extensions import db, login_manager
 from app.security import request_id
 from app.web.htmx import is_htmx
 from app.web.navigation import KeptAddresses
+from app.web.template_globals import TemplateEnvironment
 
 
 class SamspilFlask(KeptAddresses):
     """Flask, logging each unhandled exception once, with the request id the error page shows,
     and keeping the addresses it builds (KeptAddresses)."""
+
+    jinja_environment = TemplateEnvironment
 
     def log_exception(self, exc_info) -> None:
         self.logger.error("Unhandled error [request %s] on %s %s", request_id(), request.method,
