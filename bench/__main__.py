@@ -4,6 +4,7 @@ PostgreSQL when BENCH_DATABASE_URL is set, SQLite (bench/work/bench.db) otherwis
 Results: bench/results/<timestamp>.md and .json, and the table printed.
 """
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -177,11 +178,21 @@ def load_people(app, users: int) -> list[tuple[str, str]]:
     return [(emails[i % len(emails)], dataset.PASSWORD) for i in range(users)]
 
 
-def measure_http(url: str, people: list, seconds: int, workers: int, threads: int) -> dict:
+def load_mix(app):
+    """The mixed workload's actions, given the open cards of the bench database."""
+    with app.app_context():
+        numbers = workload.open_numbers(dataset.MARKER_KEY)
+    if not numbers:
+        raise RuntimeError("the bench data set has no open item in BIG to move")
+    return functools.partial(workload.actions, numbers)
+
+
+def measure_http(url: str, people: list, mix, seconds: int, workers: int,
+                 threads: int) -> dict:
     work = HERE / "work"
     users = len(people)
     with load.Gunicorn(url, workers, threads, work / "gunicorn.log") as server:
-        mixed = load.run_load(server.port, people, workload.actions, seconds)
+        mixed = load.run_load(server.port, people, mix, seconds)
         ceiling = load.run_load(server.port, [None] * users, _healthz_actions, seconds)
     mixed["ratio_to_healthz"] = round(mixed["rps"] / ceiling["rps"], 3) if ceiling["rps"] else None
     return {"workers": workers, "threads": threads, "virtual_users": users, "mixed": mixed,
@@ -276,8 +287,8 @@ def main(argv=None) -> int:
                             if _chosen(name, args.only)}
     if not args.no_http:
         print("HTTP load test …")
-        results["http"] = measure_http(url, load_people(app, args.users), args.seconds,
-                                       args.workers, args.threads)
+        results["http"] = measure_http(url, load_people(app, args.users), load_mix(app),
+                                       args.seconds, args.workers, args.threads)
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
