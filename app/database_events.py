@@ -124,6 +124,58 @@ def _describe_columns_when_read(dbapi_connection, _record) -> None:
     dbapi_connection.cursor_factory = DescribedWhenReadCursor
 
 
+# Statements that change data, not the schema: a transaction of only these (and of
+# transaction control) leaves every prepared statement as valid as it was.
+_DATA_STATEMENTS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES", "LOCK", "SET",
+                    "SHOW", *TRANSACTION_CONTROL)
+
+
+def _keep_nothing() -> bool:
+    return False
+
+
+class KeepsPreparedConnection(psycopg.Connection):
+    """psycopg's connection, keeping its prepared statements over a rollback.
+
+    PostgreSQL keeps a session's prepared statements whatever becomes of the transaction, but
+    psycopg drops them all at a rollback (DEALLOCATE ALL), in case the transaction created a
+    table that a statement was prepared on. Here every refusal (a rule a change breaks, a
+    stale version) rolls back, and each one made its worker plan every statement of the
+    pages after it again, seven times over before the generic plan came back: in a load where
+    moves were refused, planning was more than half of PostgreSQL's time. So a transaction
+    that changed only data keeps them; one that ran anything else (CREATE, DROP, ALTER, … as
+    the tests and migrations do) still drops them at its rollback (`schema_touched`)."""
+
+    schema_touched = False
+
+    def rollback(self) -> None:
+        if self.schema_touched:
+            self.schema_touched = False
+            return super().rollback()
+        manager = self._prepared
+        manager.clear = _keep_nothing  # psycopg's rollback asks its statements to be cleared
+        try:
+            super().rollback()
+        finally:
+            del manager.clear
+
+    def commit(self) -> None:
+        super().commit()
+        self.schema_touched = False
+
+
+def _connect_keeping_prepared(_dialect, _record, cargs, cparams):
+    return KeepsPreparedConnection.connect(*cargs, **cparams)
+
+
+def _note_schema_statement(conn, _cursor, statement, _parameters, _context,
+                           _executemany) -> None:
+    if not statement.lstrip()[:11].upper().startswith(_DATA_STATEMENTS):
+        dbapi_connection = conn.connection.dbapi_connection
+        if isinstance(dbapi_connection, KeepsPreparedConnection):
+            dbapi_connection.schema_touched = True
+
+
 def _prepare_nothing(dbapi_connection, _record) -> None:
     # DATABASE_PREPARED_STATEMENTS=0: for a connection pooler that hands each transaction
     # to another server connection (PgBouncer before 1.21 in transaction mode).
@@ -189,6 +241,8 @@ def init_app(app: Flask) -> None:
         event.listen(engine, "connect", _keep_more_prepared_statements
                      if app.config.get("DATABASE_PREPARED_STATEMENTS", True) else _prepare_nothing)
         event.listen(engine, "connect", _describe_columns_when_read)
+        event.listen(engine, "do_connect", _connect_keeping_prepared)
+        event.listen(engine, "before_cursor_execute", _note_schema_statement)
     if engine.dialect.name != "sqlite":
         return
 
