@@ -4,11 +4,11 @@ An action is (weight, name, make) where make(rnd, session) returns
 (method, path, form or None, statuses that count as success)."""
 from bench.backlog import actions as backlog_actions
 from bench.backlog import open_numbers
-
-__all__ = ["actions", "open_numbers"]
 from bench import discovery
 from bench.dataset import MARKER_KEY
 from bench.sprints import actions as sprint_actions
+
+__all__ = ["actions", "open_numbers"]
 
 OK = {200}
 
